@@ -1,0 +1,11 @@
+// Package api holds the OpenAPI description of the Webex webhooks API that
+// the rest of the module is built from: the client in gen is generated from
+// it, the conformance engine judges responses by it, and the mock serves it.
+package api
+
+import _ "embed"
+
+// Spec is api/openapi.yaml, byte for byte.
+//
+//go:embed openapi.yaml
+var Spec []byte

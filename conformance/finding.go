@@ -1,0 +1,58 @@
+package conformance
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// Severity says how much a finding matters.
+type Severity string
+
+const (
+	// SeverityError marks a response that breaks the spec in a way that
+	// breaks clients: a wrong type, a missing required field, an
+	// undocumented status.
+	SeverityError Severity = "error"
+	// SeverityDrift marks something the spec does not document yet: an
+	// unknown enum value, an undocumented property. The API grew.
+	SeverityDrift Severity = "drift"
+	// SeverityInfo marks a note that never fails a run.
+	SeverityInfo Severity = "info"
+)
+
+// Finding is one departure of a response from the spec.
+type Finding struct {
+	Rule      string   `json:"rule"`
+	Severity  Severity `json:"severity"`
+	Operation string   `json:"operation,omitempty"`
+	Status    int      `json:"status,omitempty"`
+	// Pointer is an RFC 6901 JSON pointer into the body, or "header:Name".
+	Pointer  string `json:"pointer,omitempty"`
+	Message  string `json:"message"`
+	Expected string `json:"expected,omitempty"`
+	// Actual is the offending value, redacted and shortened.
+	Actual string `json:"actual,omitempty"`
+}
+
+// Request is the part of a request the engine needs to judge its response.
+type Request struct {
+	Method string
+	URL    *url.URL
+	Header http.Header
+}
+
+// Response is what the server answered.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Exchange is one request and its response.
+type Exchange struct {
+	Request  Request
+	Response Response
+	// Operation is the operationId when the caller already knows it
+	// (validate --operation); empty means: find it from method and path.
+	Operation string
+}
