@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -55,4 +56,34 @@ type Exchange struct {
 	// Operation is the operationId when the caller already knows it
 	// (validate --operation); empty means: find it from method and path.
 	Operation string
+}
+
+// rank orders severities; info never fails a run.
+func (s Severity) rank() int {
+	switch s {
+	case SeverityError:
+		return 2
+	case SeverityDrift:
+		return 1
+	default:
+		return 0
+	}
+}
+
+// AtLeast reports whether s is as severe as min or more. Info is never at
+// least anything but info.
+func (s Severity) AtLeast(min Severity) bool {
+	if s.rank() == 0 {
+		return min.rank() == 0
+	}
+	return s.rank() >= min.rank()
+}
+
+// ParseFailOn reads a --fail-on value: "error" or "drift".
+func ParseFailOn(s string) (Severity, error) {
+	switch Severity(s) {
+	case SeverityError, SeverityDrift:
+		return Severity(s), nil
+	}
+	return "", fmt.Errorf("--fail-on must be error or drift, not %q", s)
 }

@@ -50,3 +50,50 @@ type Case struct {
 	Curl       string    `json:"curl,omitempty"`   // reproduces a failing case; token as $WEBEX_TOKEN
 	Findings   []Finding `json:"findings"`
 }
+
+// Add appends c to the report, setting its verdict from its findings when
+// it has none yet, and keeps the summary in step.
+func (r *Report) Add(c Case) {
+	if c.Findings == nil {
+		c.Findings = []Finding{}
+	}
+	if c.Verdict == "" {
+		c.Verdict = VerdictPass
+		for _, f := range c.Findings {
+			if f.Severity != SeverityInfo {
+				c.Verdict = VerdictFail
+				break
+			}
+		}
+	}
+	r.Cases = append(r.Cases, c)
+	r.Summary.Cases++
+	switch c.Verdict {
+	case VerdictPass:
+		r.Summary.Passed++
+	case VerdictFail:
+		r.Summary.Failed++
+	case VerdictSkip:
+		r.Summary.Skipped++
+	}
+	for _, f := range c.Findings {
+		switch f.Severity {
+		case SeverityError:
+			r.Summary.Errors++
+		case SeverityDrift:
+			r.Summary.Drift++
+		}
+	}
+}
+
+// Fails reports whether the report holds a finding at or above failOn.
+func (r *Report) Fails(failOn Severity) bool {
+	for _, c := range r.Cases {
+		for _, f := range c.Findings {
+			if f.Severity.AtLeast(failOn) {
+				return true
+			}
+		}
+	}
+	return false
+}
