@@ -6,7 +6,7 @@ SPEC     := api/openapi.yaml
 FUZZTIME ?= 20s
 BENCHCOUNT ?= 6
 
-.PHONY: all generate check-generate test lint lint-go lint-spec bench fuzz bench-mock bench-proxy
+.PHONY: all generate check-generate test lint lint-go lint-spec bench fuzz bench-har bench-mock bench-proxy
 
 all: generate lint test
 
@@ -42,6 +42,9 @@ fuzz:
 	    echo "== $$pkg $$t"; $(GO) test -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+bench-har:
+	bash scripts/bench-har.sh
 
 bench-mock:
 	bash scripts/bench-mock.sh
