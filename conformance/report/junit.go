@@ -1,0 +1,170 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+// The JUnit XML elements that CI systems (Jenkins, GitLab, GitHub test
+// reporters) read: testsuites > testsuite > testcase > failure|skipped.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string         `xml:"name,attr"`
+	Classname string         `xml:"classname,attr"`
+	Time      string         `xml:"time,attr"`
+	Failures  []junitFailure `xml:"failure"`
+	Skipped   *junitSkipped  `xml:"skipped"`
+	SystemOut string         `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",cdata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr,omitempty"`
+}
+
+// unmatchedSuite holds the cases that belong to no operation.
+const unmatchedSuite = "(no operation)"
+
+// writeJUnit writes one testsuite per operation, in order of first
+// appearance, one testcase per case and one failure per finding.
+func writeJUnit(w io.Writer, r *conformance.Report, scrub func(string) string) error {
+	r = redacted(r, scrub)
+	doc := junitSuites{Name: r.Tool}
+	index := map[string]int{}
+	var total float64
+	suiteTime := map[string]float64{}
+	for _, c := range r.Cases {
+		name := c.Operation
+		if name == "" {
+			name = unmatchedSuite
+		}
+		i, ok := index[name]
+		if !ok {
+			i = len(doc.Suites)
+			index[name] = i
+			doc.Suites = append(doc.Suites, junitSuite{Name: name, Properties: junitProps(r)})
+		}
+		s := &doc.Suites[i]
+		jc := junitCase{Name: c.Name, Classname: r.Tool + "." + name, Time: seconds(c.DurationMS)}
+		for _, f := range c.Findings {
+			if f.Severity == conformance.SeverityInfo {
+				jc.SystemOut += findingTitle(f) + "\n"
+				continue
+			}
+			jc.Failures = append(jc.Failures, junitFailure{
+				Message: findingTitle(f),
+				Type:    f.Rule,
+				Text:    findingBody(c, f),
+			})
+		}
+		s.Tests++
+		doc.Tests++
+		switch {
+		case c.Verdict == conformance.VerdictSkip:
+			jc.Skipped = &junitSkipped{Message: c.Reason}
+			s.Skipped++
+			doc.Skipped++
+		case len(jc.Failures) > 0 || c.Verdict == conformance.VerdictFail:
+			s.Failures++
+			doc.Failures++
+		}
+		suiteTime[name] += c.DurationMS
+		total += c.DurationMS
+		s.Cases = append(s.Cases, jc)
+	}
+	for i := range doc.Suites {
+		doc.Suites[i].Time = seconds(suiteTime[doc.Suites[i].Name])
+	}
+	doc.Time = seconds(total)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func junitProps(r *conformance.Report) []junitProperty {
+	props := []junitProperty{
+		{"version", r.Version},
+		{"spec.title", r.Spec.Title},
+		{"spec.version", r.Spec.Version},
+		{"spec.sha256", r.Spec.SHA256},
+	}
+	if r.Target != "" {
+		props = append(props, junitProperty{"target", r.Target})
+	}
+	return props
+}
+
+// findingTitle is the one-line form a CI summary shows.
+func findingTitle(f conformance.Finding) string {
+	return fmt.Sprintf("%s %s at %s: %s", f.Severity, f.Rule, pointerText(f.Pointer), oneLine(f.Message))
+}
+
+func findingBody(c conformance.Case, f conformance.Finding) string {
+	var b strings.Builder
+	line := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "%-9s %s\n", k+":", v)
+		}
+	}
+	line("rule", f.Rule)
+	line("severity", string(f.Severity))
+	line("operation", f.Operation)
+	if f.Status != 0 {
+		line("status", strconv.Itoa(f.Status))
+	} else if c.Status != 0 {
+		line("status", strconv.Itoa(c.Status))
+	}
+	line("pointer", pointerText(f.Pointer))
+	line("message", oneLine(f.Message))
+	line("expected", oneLine(f.Expected))
+	line("actual", oneLine(f.Actual))
+	return b.String()
+}
+
+// seconds turns milliseconds into the seconds JUnit's time attribute holds.
+func seconds(ms float64) string {
+	return strconv.FormatFloat(ms/1000, 'f', 3, 64)
+}

@@ -1,0 +1,108 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+// markdownMaxCases caps the failing cases listed: a GitHub step summary
+// holds at most 1 MiB, and a long recording can fail thousands of times
+// in the same way.
+const markdownMaxCases = 100
+
+// writeMarkdown writes a summary table and, per failing case, a table of
+// its findings; skipped cases are listed with their reasons.
+func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string) error {
+	r = redacted(r, scrub)
+	bw := bufio.NewWriter(w)
+	s := r.Summary
+	switch {
+	case s.Failed > 0:
+		fmt.Fprintf(bw, "## ❌ Conformance: %d of %d %s failed\n\n", s.Failed, s.Cases, plural(s.Cases, "case", "cases"))
+	default:
+		fmt.Fprintf(bw, "## ✅ Conformance: %d of %d %s passed\n\n", s.Passed, s.Cases, plural(s.Cases, "case", "cases"))
+	}
+	fmt.Fprintf(bw, "Spec: %s", mdCell(specLine(r)))
+	if r.Target != "" {
+		fmt.Fprintf(bw, " · target: %s", mdCell(r.Target))
+	}
+	fmt.Fprintf(bw, " · %s %s\n\n", mdCell(r.Tool), mdCell(r.Version))
+	bw.WriteString("| Cases | Passed | Failed | Skipped | Errors | Drift |\n")
+	bw.WriteString("|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(bw, "| %d | %d | %d | %d | %d | %d |\n", s.Cases, s.Passed, s.Failed, s.Skipped, s.Errors, s.Drift)
+
+	listed, failing := 0, 0
+	for _, c := range r.Cases {
+		if c.Verdict != conformance.VerdictFail {
+			continue
+		}
+		failing++
+		if listed == markdownMaxCases {
+			continue
+		}
+		if listed == 0 {
+			bw.WriteString("\n### Failing cases\n")
+		}
+		listed++
+		fmt.Fprintf(bw, "\n#### %s\n\n", mdCell(c.Name))
+		if d := strings.TrimSpace(caseDetail(c)); d != "" {
+			fmt.Fprintf(bw, "%s\n\n", mdCell(d))
+		}
+		bw.WriteString("| Severity | Rule | Pointer | Message | Expected | Actual |\n")
+		bw.WriteString("|---|---|---|---|---|---|\n")
+		for _, f := range c.Findings {
+			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdCell(string(f.Severity)), mdCell(f.Rule),
+				mdCell(pointerText(f.Pointer)), mdCell(f.Message), mdCell(f.Expected), mdCell(f.Actual))
+		}
+	}
+	if failing > listed {
+		fmt.Fprintf(bw, "\n…and %d more failing %s; see the full report.\n", failing-listed, plural(failing-listed, "case", "cases"))
+	}
+
+	skipped := 0
+	for _, c := range r.Cases {
+		if c.Verdict != conformance.VerdictSkip {
+			continue
+		}
+		if skipped == 0 {
+			bw.WriteString("\n### Skipped cases\n\n| Case | Reason |\n|---|---|\n")
+		}
+		skipped++
+		if skipped > markdownMaxCases {
+			continue
+		}
+		fmt.Fprintf(bw, "| %s | %s |\n", mdCell(c.Name), mdCell(c.Reason))
+	}
+	if skipped > markdownMaxCases {
+		fmt.Fprintf(bw, "\n…and %d more skipped %s.\n", skipped-markdownMaxCases, plural(skipped-markdownMaxCases, "case", "cases"))
+	}
+	return bw.Flush()
+}
+
+// mdCell makes s safe inside a table cell and inert as markup: pipes end
+// cells, newlines end rows, and HTML or emphasis characters from a server's
+// value must not render.
+func mdCell(s string) string {
+	s = oneLine(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '|', '\\', '`', '*', '_', '[', ']', '#', '~':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

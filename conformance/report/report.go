@@ -1,0 +1,127 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+// Format is an output format.
+type Format string
+
+// The formats the CLI accepts for --format.
+const (
+	Text     Format = "text"
+	JSON     Format = "json"
+	JUnit    Format = "junit"
+	Markdown Format = "markdown"
+)
+
+// Formats lists every format, in the order help texts name them.
+var Formats = []Format{Text, JSON, JUnit, Markdown}
+
+// ParseFormat reads a --format value.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if string(f) == s {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("--format must be text, json, junit or markdown, not %q", s)
+}
+
+// Options tune the writers.
+type Options struct {
+	// Color adds ANSI colours to the text format; only for a terminal.
+	Color bool
+	// Verbose lists passing cases in the text format too; by default it
+	// lists failing and skipped cases and counts the passing ones.
+	Verbose bool
+	// Redact, when set, is applied to every string written, on top of the
+	// built-in Bearer scrubber (pass Engine.Redact).
+	Redact func(string) string
+}
+
+// Write writes r to w in format f.
+func Write(w io.Writer, f Format, r *conformance.Report, opts Options) error {
+	if r == nil {
+		return errors.New("report: nil report")
+	}
+	s := scrubber(opts.Redact)
+	switch f {
+	case Text:
+		return writeText(w, r, opts, s)
+	case JSON:
+		return writeJSON(w, r, s)
+	case JUnit:
+		return writeJUnit(w, r, s)
+	case Markdown:
+		return writeMarkdown(w, r, s)
+	}
+	return fmt.Errorf("report: unknown format %q", f)
+}
+
+// WriteOutput writes r to the file at path, or to stdout when path is
+// empty or "-". Colour is dropped for files: an escape sequence in a saved
+// report is noise.
+func WriteOutput(path string, stdout io.Writer, f Format, r *conformance.Report, opts Options) error {
+	if path == "" || path == "-" {
+		return Write(stdout, f, r, opts)
+	}
+	opts.Color = false
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := Write(file, f, r, opts); err != nil {
+		file.Close()
+		return err
+	}
+	return file.Close()
+}
+
+// bearer matches a Bearer credential wherever it appears; credentials are
+// long, so a phrase like "Bearer token" in a message is left alone.
+var bearer = regexp.MustCompile(`(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{12,}`)
+
+// scrubber returns the function every written string passes through.
+func scrubber(redact func(string) string) func(string) string {
+	return func(s string) string {
+		if s == "" {
+			return s
+		}
+		if redact != nil {
+			s = redact(s)
+		}
+		return bearer.ReplaceAllString(s, "$1 [redacted]")
+	}
+}
+
+// redacted returns a copy of r that holds no Curl and whose strings went
+// through scrub; r itself is left alone.
+func redacted(r *conformance.Report, scrub func(string) string) *conformance.Report {
+	out := *r
+	out.Target = scrub(r.Target)
+	out.Cases = make([]conformance.Case, len(r.Cases))
+	for i, c := range r.Cases {
+		c.Curl = ""
+		c.Name = scrub(c.Name)
+		c.Path = scrub(c.Path)
+		c.Reason = scrub(c.Reason)
+		fs := make([]conformance.Finding, len(c.Findings))
+		for j, f := range c.Findings {
+			f.Pointer = scrub(f.Pointer)
+			f.Message = scrub(f.Message)
+			f.Expected = scrub(f.Expected)
+			f.Actual = scrub(f.Actual)
+			fs[j] = f
+		}
+		c.Findings = fs
+		out.Cases[i] = c
+	}
+	return &out
+}

@@ -1,0 +1,206 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+)
+
+type painter bool
+
+func (p painter) paint(code, s string) string {
+	if !p || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (p painter) verdict(v conformance.Verdict) string {
+	switch v {
+	case conformance.VerdictPass:
+		return p.paint(ansiGreen, "PASS")
+	case conformance.VerdictFail:
+		return p.paint(ansiBold+ansiRed, "FAIL")
+	case conformance.VerdictSkip:
+		return p.paint(ansiYellow, "SKIP")
+	}
+	return strings.ToUpper(string(v))
+}
+
+func (p painter) severity(s conformance.Severity, width int) string {
+	txt := fmt.Sprintf("%-*s", width, s)
+	switch s {
+	case conformance.SeverityError:
+		return p.paint(ansiRed, txt)
+	case conformance.SeverityDrift:
+		return p.paint(ansiYellow, txt)
+	}
+	return p.paint(ansiDim, txt)
+}
+
+// writeText writes one block per failing or skipped case (every case when
+// verbose), one line per finding, and a summary line.
+func writeText(w io.Writer, r *conformance.Report, opts Options, scrub func(string) string) error {
+	r = redacted(r, scrub)
+	p := painter(opts.Color)
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%s %s · %s\n", r.Tool, r.Version, specLine(r))
+	if r.Target != "" {
+		fmt.Fprintf(bw, "target %s\n", r.Target)
+	}
+	for _, c := range r.Cases {
+		if c.Verdict == conformance.VerdictPass && !opts.Verbose && !hasFindings(c) {
+			continue
+		}
+		bw.WriteString("\n")
+		fmt.Fprintf(bw, "%s %s%s\n", p.verdict(c.Verdict), oneLine(c.Name), p.paint(ansiDim, caseDetail(c)))
+		if c.Verdict == conformance.VerdictSkip && c.Reason != "" {
+			fmt.Fprintf(bw, "     %s\n", oneLine(c.Reason))
+		}
+		writeFindings(bw, c.Findings, p)
+	}
+	bw.WriteString("\n")
+	bw.WriteString(summaryLine(r.Summary, p))
+	bw.WriteString("\n")
+	return bw.Flush()
+}
+
+func writeFindings(bw *bufio.Writer, fs []conformance.Finding, p painter) {
+	var sevW, ruleW, ptrW int
+	for _, f := range fs {
+		sevW = max(sevW, len(f.Severity))
+		ruleW = max(ruleW, len(f.Rule))
+		ptrW = max(ptrW, len(pointerText(f.Pointer)))
+	}
+	for _, f := range fs {
+		line := fmt.Sprintf("     %s  %-*s  %-*s  %s", p.severity(f.Severity, sevW), ruleW, f.Rule,
+			ptrW, pointerText(f.Pointer), oneLine(f.Message))
+		if ea := expectedActual(f); ea != "" {
+			line += p.paint(ansiDim, " ("+ea+")")
+		}
+		bw.WriteString(strings.TrimRight(line, " "))
+		bw.WriteString("\n")
+	}
+}
+
+// pointerText shows the body root, whose pointer is "", as "/".
+func pointerText(ptr string) string {
+	if ptr == "" {
+		return "/"
+	}
+	return oneLine(ptr)
+}
+
+func expectedActual(f conformance.Finding) string {
+	var parts []string
+	if f.Expected != "" {
+		parts = append(parts, "expected "+oneLine(f.Expected))
+	}
+	if f.Actual != "" {
+		parts = append(parts, "actual "+oneLine(f.Actual))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func hasFindings(c conformance.Case) bool { return len(c.Findings) > 0 }
+
+// caseDetail is what a case name does not already say: operation, route,
+// status and time.
+func caseDetail(c conformance.Case) string {
+	var b strings.Builder
+	if c.Operation != "" {
+		b.WriteString("  " + c.Operation)
+	}
+	if c.Method != "" || c.Path != "" {
+		b.WriteString("  " + strings.TrimSpace(c.Method+" "+oneLine(c.Path)))
+	}
+	if c.Status != 0 {
+		b.WriteString(" → " + strconv.Itoa(c.Status))
+	}
+	if c.DurationMS > 0 {
+		b.WriteString("  " + strconv.FormatFloat(c.DurationMS, 'f', -1, 64) + " ms")
+	}
+	return b.String()
+}
+
+func specLine(r *conformance.Report) string {
+	s := strings.TrimSpace(r.Spec.Title + " " + r.Spec.Version)
+	if r.Spec.SHA256 != "" {
+		sum := r.Spec.SHA256
+		if len(sum) > 12 {
+			sum = sum[:12]
+		}
+		s += " (sha256 " + sum + ")"
+	}
+	return s
+}
+
+func summaryLine(s conformance.Summary, p painter) string {
+	counts := fmt.Sprintf("%d %s: %d passed, %d failed, %d skipped; %d %s, %d drift",
+		s.Cases, plural(s.Cases, "case", "cases"), s.Passed, s.Failed, s.Skipped,
+		s.Errors, plural(s.Errors, "error", "errors"), s.Drift)
+	switch {
+	case s.Failed > 0:
+		return p.paint(ansiBold+ansiRed, counts)
+	case s.Cases > 0 && s.Skipped == s.Cases:
+		return p.paint(ansiYellow, counts)
+	}
+	return p.paint(ansiGreen, counts)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// oneLine keeps a value on its line: a newline or control character inside
+// a message would break the one-finding-per-line layout, and an escape
+// sequence from a server could repaint the terminal.
+func oneLine(s string) string {
+	clean := true
+	for _, r := range s {
+		if isControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case isControl(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isControl reports C0 and C1 control characters and DEL.
+func isControl(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r <= 0x9f)
+}
