@@ -1,7 +1,104 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
 
-func cmdServe(_ context.Context, e *env, _ []string) int {
-	return usageErr(e, "serve is not available yet")
+	"github.com/webex-conformance/webhooks/mock"
+)
+
+// stringsFlag collects a repeatable flag.
+type stringsFlag []string
+
+func (s *stringsFlag) String() string     { return strings.Join(*s, ",") }
+func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
+
+// cmdServe runs the mock of the Webex webhooks API until ctx is cancelled.
+func cmdServe(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "serve")
+	listen := fs.String("listen", "127.0.0.1:8080", "`address` to listen on (host:port; port 0 picks a free one)")
+	var tokens stringsFlag
+	fs.Var(&tokens, "token", "accept only this bearer `token` (repeatable; default: any non-empty token)")
+	var faultSpecs stringsFlag
+	fs.Var(&faultSpecs, "fault", "inject a fault: STATUS:RATE[:RETRY_AFTER_SECONDS] such as 429:0.2, or latency:DURATION[:RATE] such as latency:50ms (repeatable)")
+	seed := fs.Int64("seed", 0, "make ids and fault choices reproducible with this `seed` (default: random)")
+	maxWebhooks := fs.Int("max-webhooks", mock.DefaultMaxWebhooks, "store at most `n` webhooks; a create beyond answers 409")
+	maxBody := fs.Int64("max-body-bytes", mock.DefaultMaxBodyBytes, "accept request bodies of at most `n` bytes; larger answers 400")
+	pageLimit := fs.Int("page-limit", mock.DefaultPageLimit, "the server's page size and largest max (`n`)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: conformance serve [--listen ADDR] [--token T]... [--fault SPEC]... [--seed N]")
+		fmt.Fprintln(fs.Output(), "Serves a stateful mock of the Webex webhooks API under /v1 until interrupted.")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *maxWebhooks < 1 || *maxBody < 1 || *pageLimit < 1 {
+		return usageErr(e, "serve: --max-webhooks, --max-body-bytes and --page-limit must be 1 or more")
+	}
+	var faults []mock.Fault
+	var share float64
+	for _, spec := range faultSpecs {
+		f, err := mock.ParseFault(spec)
+		if err != nil {
+			return usageErr(e, "serve: --fault: %v", err)
+		}
+		faults = append(faults, f)
+		if f.Status != 0 {
+			share += f.Rate
+		}
+	}
+	if share > 1+1e-9 {
+		return usageErr(e, "serve: the status faults' rates add up to %g, more than 1", share)
+	}
+	opts := []mock.Option{
+		mock.WithTokens(tokens...),
+		mock.WithFaults(faults...),
+		mock.WithMaxWebhooks(*maxWebhooks),
+		mock.WithMaxBodyBytes(*maxBody),
+		mock.WithPageLimit(*pageLimit),
+	}
+	if serveFlagSet(fs, "seed") {
+		opts = append(opts, mock.WithSeed(*seed))
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return usageErr(e, "serve: cannot listen on %s: %v", *listen, err)
+	}
+	srv := &http.Server{
+		Handler:           mock.New(opts...),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	fmt.Fprintf(e.stderr, "conformance serve: mock of the Webex webhooks API at http://%s%s\n", ln.Addr(), mock.BasePath)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		fmt.Fprintf(e.stderr, "conformance serve: %v\n", err)
+		return exitUntestable
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintf(e.stderr, "conformance serve: shutdown: %v\n", err)
+	}
+	<-done
+	return exitOK
+}
+
+// serveFlagSet reports whether the named flag was given on the command line.
+func serveFlagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -1,0 +1,39 @@
+// Package mock is a stateful, in-memory fake of the Webex webhooks API, fast
+// and strict enough to sit in every unit test of a Webex client.
+//
+// In a test:
+//
+//	ts := mock.NewTestServer(t) // ts.URL is the base URL (…/v1), ts.Token a valid token
+//
+// As a process: conformance serve --listen 127.0.0.1:8080.
+//
+// It serves the five operations of the spec (list, create, get details,
+// update, delete webhooks) under /v1 and behaves like Webex, also when
+// things go wrong:
+//
+//   - Bearer auth: 401 without a valid token. Each token is its own caller,
+//     who lists and reads its own webhooks and the org-wide ones.
+//   - Validation as the service does it: 400 naming the field for a missing
+//     or empty required field, a wrong type, an unknown resource or event, a
+//     targetUrl that is not an absolute http(s) URL, an ownedBy other than
+//     org, an update status other than active, broken JSON; 415 for a body
+//     that is not application/json; 404 for an unknown id or path; 405 (with
+//     Allow) for a method the path does not have. Create answers 200.
+//   - Webex-like ids (base64 of ciscospark://us/WEBHOOK/<uuid>), created in
+//     RFC 3339 UTC with milliseconds, orgId, createdBy and appId filled, the
+//     secret echoed.
+//   - List: creation order, max (capped at the page limit, 100 by default),
+//     ownedBy=org, and an absolute Link rel="next" built from the request's
+//     host that keeps every query parameter.
+//   - A TrackingID header on every response (the client's own, when it sent
+//     a plain one), and Webex error bodies: {message, errors:[{description}],
+//     trackingId}.
+//   - Faults on demand (WithFaults, ParseFault): a share of the requests
+//     answered 429 with Retry-After, 500, 503, ..., or delayed.
+//   - Bounded: at most DefaultMaxWebhooks webhooks (409 beyond) and request
+//     bodies of at most DefaultMaxBodyBytes (400 beyond); see the options.
+//
+// Every response the server sends is valid against the spec: its tests run
+// each exchange of a full scenario, faults included, through the
+// conformance engine.
+package mock

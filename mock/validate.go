@@ -1,0 +1,185 @@
+package mock
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/url"
+	"reflect"
+	"strings"
+
+	"github.com/webex-conformance/webhooks/gen"
+)
+
+// bodyField is one property of a generated request type.
+type bodyField struct {
+	name     string
+	required bool
+}
+
+// fieldsOf reads the properties of a generated request type from its json
+// tags: oapi-codegen gives required properties a plain field and optional
+// ones a pointer with omitempty, so the spec's required list is in the type.
+func fieldsOf(v any) []bodyField {
+	t := reflect.TypeOf(v)
+	var out []bodyField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		out = append(out, bodyField{
+			name:     name,
+			required: f.Type.Kind() != reflect.Pointer && !strings.Contains(opts, "omitempty"),
+		})
+	}
+	return out
+}
+
+var (
+	createFields = fieldsOf(gen.CreateWebhookRequest{})
+	updateFields = fieldsOf(gen.UpdateWebhookRequest{})
+)
+
+// problems collects what is wrong with a request, one line per problem, as
+// the descriptions of a Webex error body.
+type problems []string
+
+func (p *problems) addf(format string, a ...any) { *p = append(*p, fmt.Sprintf(format, a...)) }
+
+// isJSONMediaType accepts application/json with or without parameters.
+func isJSONMediaType(ct string) bool {
+	if ct == "" {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
+}
+
+// decodeBody checks a JSON request body against the properties of a
+// generated request type and fills dst (a pointer to that type). Every
+// property of the webhook requests is a string, so each present property
+// must be a JSON string; null counts as absent.
+func decodeBody(raw []byte, fields []bodyField, dst any) problems {
+	var p problems
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			p.addf("the request body must be a JSON object")
+		} else {
+			p.addf("the request body is not valid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+		}
+		return p
+	}
+	if obj == nil {
+		p.addf("the request body must be a JSON object")
+		return p
+	}
+	clean := make(map[string]json.RawMessage, len(obj))
+	for _, f := range fields {
+		v, ok := obj[f.name]
+		if !ok || string(v) == "null" {
+			if f.required {
+				p.addf("%s is required", f.name)
+			}
+			continue
+		}
+		if len(v) == 0 || v[0] != '"' {
+			p.addf("%s must be a string", f.name)
+			continue
+		}
+		if f.required && string(v) == `""` {
+			p.addf("%s must not be empty", f.name)
+			continue
+		}
+		clean[f.name] = v
+	}
+	if len(p) > 0 {
+		return p
+	}
+	// Only known string properties are left: this cannot fail, but an error
+	// here must still reach the caller rather than leave dst half-filled.
+	b, _ := json.Marshal(clean)
+	if err := json.Unmarshal(b, dst); err != nil {
+		p.addf("the request body could not be read: %v", err)
+	}
+	return p
+}
+
+// checkTargetURL accepts an absolute http or https URL made only of the
+// characters RFC 3986 allows, as the response's `format: uri` requires.
+func checkTargetURL(p *problems, s string) {
+	for i := 0; i < len(s); i++ {
+		if !uriChar(s[i]) {
+			p.addf("targetUrl must be an absolute http or https URL; it holds the character %q", s[i])
+			return
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
+		p.addf("targetUrl must be an absolute http or https URL, not %q", s)
+	}
+}
+
+func uriChar(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~:/?#[]@!$&'()*+,;=%", c) >= 0
+}
+
+// orgOnlyFilterKeys are the filter keys that need an org-wide webhook.
+var orgOnlyFilterKeys = []string{"hostEmail", "hostUserId", "ownerEmail", "ownerId"}
+
+func validateCreate(raw []byte) (gen.CreateWebhookRequest, problems) {
+	var req gen.CreateWebhookRequest
+	p := decodeBody(raw, createFields, &req)
+	if len(p) > 0 {
+		return req, p
+	}
+	if !req.Resource.Valid() {
+		p.addf("resource %q is not a known resource", req.Resource)
+	}
+	if !req.Event.Valid() {
+		p.addf("event %q is not a known event", req.Event)
+	}
+	checkTargetURL(&p, req.TargetURL)
+	checkOwnedBy(&p, req.OwnedBy)
+	if req.Filter != nil {
+		org := req.OwnedBy != nil && *req.OwnedBy == gen.OwnedByOrgOrg
+		q, err := url.ParseQuery(*req.Filter)
+		if err != nil {
+			p.addf("filter %q is not a query-string style filter such as roomId=...", *req.Filter)
+		}
+		for _, k := range orgOnlyFilterKeys {
+			if _, ok := q[k]; ok && !org {
+				p.addf("filter on %s needs ownedBy org", k)
+			}
+		}
+	}
+	return req, p
+}
+
+func validateUpdate(raw []byte) (gen.UpdateWebhookRequest, problems) {
+	var req gen.UpdateWebhookRequest
+	p := decodeBody(raw, updateFields, &req)
+	if len(p) > 0 {
+		return req, p
+	}
+	checkTargetURL(&p, req.TargetURL)
+	checkOwnedBy(&p, req.OwnedBy)
+	if req.Status != nil && !req.Status.Valid() {
+		p.addf("status %q cannot be set; only active is accepted, to reactivate a webhook", *req.Status)
+	}
+	return req, p
+}
+
+func checkOwnedBy(p *problems, o *gen.OwnedByOrg) {
+	if o != nil && !o.Valid() {
+		p.addf("ownedBy %q is not accepted; the only value is org", *o)
+	}
+}
