@@ -61,14 +61,15 @@ func AllWebhooks(ctx context.Context, c *ClientWithResponses, params *ListWebhoo
 				return
 			}
 			page, next, err := readPage(resp, server, &p)
-			if err != nil {
-				fail(err)
-				return
-			}
+			// A page's items are good even when its next link is not.
 			for _, w := range page {
 				if !yield(w, nil) {
 					return
 				}
+			}
+			if err != nil {
+				fail(err)
+				return
 			}
 			if next == nil {
 				return
@@ -97,7 +98,7 @@ func getPage(ctx context.Context, cl *Client, u *url.URL) (*http.Response, error
 }
 
 // readPage consumes resp and returns its webhooks and the checked next URL
-// (nil on the last page).
+// (nil on the last page). A bad next link comes with the page's webhooks.
 func readPage(resp *http.Response, server *url.URL, p *ListWebhooksParams) ([]Webhook, *url.URL, error) {
 	body, err := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
