@@ -17,6 +17,8 @@ import (
 // optional JSON body, and the token to send ("" for none).
 type call struct {
 	method, path, body, token, contentType string
+	// auth, when set, is sent as the Authorization header instead of token.
+	auth string
 }
 
 type reply struct {
@@ -37,7 +39,10 @@ func do(t testing.TB, ts *mock.TestServer, c call) reply {
 	}
 	req, err := http.NewRequest(c.method, url, body)
 	require.NoError(t, err)
-	if c.token != "" {
+	switch {
+	case c.auth != "":
+		req.Header.Set("Authorization", c.auth)
+	case c.token != "":
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	if c.contentType != "" {
