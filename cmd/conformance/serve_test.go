@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// serveBuffer is a stderr that the server goroutine writes while the test
+// reads.
+type serveBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *serveBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *serveBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var serveURLLine = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/v1)\n`)
+
+// serveStart runs `conformance serve` with args on a free loopback port and
+// returns its base URL, its stderr and a stop function that returns the
+// exit code.
+func serveStart(t *testing.T, args ...string) (string, *serveBuffer, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &serveBuffer{}
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr, getenv: func(string) string { return "" }}
+	code := make(chan int, 1)
+	go func() { code <- cmdServe(ctx, e, append([]string{"--listen", "127.0.0.1:0"}, args...)) }()
+	var base string
+	require.Eventually(t, func() bool {
+		m := serveURLLine.FindStringSubmatch(stderr.String())
+		if m != nil {
+			base = m[1]
+		}
+		return m != nil
+	}, 5*time.Second, 5*time.Millisecond, "no listening line: %s", stderr)
+	stop := func() int {
+		cancel()
+		select {
+		case c := <-code:
+			return c
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop after cancel")
+			return -1
+		}
+	}
+	t.Cleanup(func() { cancel() })
+	return base, stderr, stop
+}
+
+func serveDo(t *testing.T, method, url, token, body string) *http.Response {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func TestServeRunsUntilCancelled(t *testing.T) {
+	t.Parallel()
+	base, stderr, stop := serveStart(t, "--token", "t1", "--token", "t2", "--seed", "3")
+	assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line at start: %q", stderr)
+
+	assert.Equal(t, 401, serveDo(t, "GET", base+"/webhooks", "", "").StatusCode)
+	assert.Equal(t, 401, serveDo(t, "GET", base+"/webhooks", "other", "").StatusCode)
+	created := serveDo(t, "POST", base+"/webhooks", "t2",
+		`{"name":"a","targetUrl":"https://example.com/h","resource":"messages","event":"created","secret":"hush"}`)
+	require.Equal(t, 200, created.StatusCode)
+	assert.NotEmpty(t, created.Header.Get("TrackingID"))
+	assert.Equal(t, 200, serveDo(t, "GET", base+"/webhooks", "t1", "").StatusCode)
+
+	assert.Equal(t, exitOK, stop())
+	assert.NotContains(t, stderr.String(), "hush")
+	assert.NotContains(t, stderr.String(), "t2")
+	_, err := http.Get(base + "/webhooks")
+	assert.Error(t, err, "the listener is closed")
+}
+
+func TestServeFaults(t *testing.T) {
+	t.Parallel()
+	base, _, stop := serveStart(t, "--fault", "429:1:7")
+	r := serveDo(t, "GET", base+"/webhooks", "any", "")
+	assert.Equal(t, 429, r.StatusCode)
+	assert.Equal(t, "7", r.Header.Get("Retry-After"))
+	assert.Equal(t, exitOK, stop())
+}
+
+func TestServeBounds(t *testing.T) {
+	t.Parallel()
+	base, _, stop := serveStart(t, "--max-webhooks", "1", "--page-limit", "1", "--max-body-bytes", "200")
+	body := `{"name":"a","targetUrl":"https://example.com/h","resource":"messages","event":"created"}`
+	assert.Equal(t, 200, serveDo(t, "POST", base+"/webhooks", "x", body).StatusCode)
+	assert.Equal(t, 409, serveDo(t, "POST", base+"/webhooks", "x", body).StatusCode)
+	big := `{"name":"` + strings.Repeat("a", 300) + `","targetUrl":"https://example.com/h","resource":"messages","event":"created"}`
+	assert.Equal(t, 400, serveDo(t, "POST", base+"/webhooks", "x", big).StatusCode)
+	assert.Equal(t, exitOK, stop())
+}
+
+func TestServeBadFlags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--fault", "429:2"}, "rate"},
+		{[]string{"--fault", "nope"}, "want STATUS:RATE"},
+		{[]string{"--fault", "200:0.5"}, "status 200"},
+		{[]string{"--fault", "429:0.7", "--fault", "503:0.5"}, "more than 1"},
+		{[]string{"--max-webhooks", "0"}, "must be 1 or more"},
+		{[]string{"--listen", "256.0.0.1:1"}, "cannot listen"},
+		{[]string{"--listen", "127.0.0.1:0", "extra"}, "unexpected argument"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			var stderr bytes.Buffer
+			e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }}
+			code := cmdServe(context.Background(), e, tt.args)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr.String(), tt.want)
+			assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line: %q", stderr.String())
+		})
+	}
+}
