@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/webex-conformance/webhooks/internal/httpheader"
 )
@@ -113,9 +114,18 @@ func AsError(resp *http.Response, body []byte) error {
 // oneLine collapses whitespace runs (newlines included) to single spaces
 // and shortens the text.
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > maxMessageLen {
-		s = s[:maxMessageLen] + "…"
+	return truncate(strings.Join(strings.Fields(s), " "), maxMessageLen)
+}
+
+// truncate shortens s to at most limit bytes without splitting a UTF-8
+// sequence, marking the cut.
+func truncate(s string, limit int) string {
+	if len(s) <= limit {
+		return s
 	}
-	return s
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -149,3 +149,35 @@ func TestAPIErrorNeverShowsTheRequestCredentials(t *testing.T) {
 	assert.NotContains(t, err.Error(), "s3cr3t-token")
 	assert.NotContains(t, fmt.Sprintf("%+v", err), "s3cr3t-token")
 }
+
+func FuzzAsError(f *testing.F) {
+	f.Add(404, `{"message":"The requested resource could not be found.","errors":[{"description":"x"}],"trackingId":"ROUTER_1"}`, "", "ROUTER_H")
+	f.Add(429, `{"message":"slow","trackingId":"T"}`, "rand(30),add(30)", "")
+	f.Add(502, "<html><body>Bad Gateway</body></html>", "", "")
+	f.Add(503, "", "Wed, 21 Oct 2015 07:28:00 GMT", "")
+	f.Add(200, `{"items":[]}`, "", "")
+	f.Add(400, `{"message":"\u00e9\u00e9\n\t","errors":"nope","errorCode":"x"}`, "5", "")
+	f.Fuzz(func(t *testing.T, status int, body, retryAfter, trackingID string) {
+		h := http.Header{}
+		h.Set("Retry-After", retryAfter)
+		h.Set("TrackingID", trackingID)
+		err := AsError(&http.Response{StatusCode: status, Header: h}, []byte(body))
+		if status >= 200 && status <= 299 {
+			if err != nil {
+				t.Fatalf("2xx gave %v", err)
+			}
+			return
+		}
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("status %d gave %T", status, err)
+		}
+		if apiErr.Status != status || apiErr.RetryAfter < 0 {
+			t.Fatalf("bad APIError %+v", apiErr)
+		}
+		msg := err.Error()
+		if strings.ContainsAny(msg, "\n\r") || len(msg) > 2*maxMessageLen+200 {
+			t.Fatalf("Error() not one short line: %q", msg)
+		}
+	})
+}

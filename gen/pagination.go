@@ -145,7 +145,7 @@ func nextURL(h http.Header, server *url.URL, p *ListWebhooksParams) (*url.URL, e
 		return nil, fmt.Errorf("gen: AllWebhooks: next link: %w", err)
 	}
 	if !u.IsAbs() || u.Host == "" {
-		return nil, fmt.Errorf("gen: AllWebhooks: next link %q is not an absolute URL", truncate(raw))
+		return nil, fmt.Errorf("gen: AllWebhooks: next link %q is not an absolute URL", truncate(raw, 120))
 	}
 	if u.User != nil {
 		return nil, errors.New("gen: AllWebhooks: next link carries user info; refusing it")
@@ -207,12 +207,4 @@ func redactURL(u *url.URL) string {
 		c.RawQuery = "…"
 	}
 	return c.String()
-}
-
-func truncate(s string) string {
-	const limit = 120
-	if len(s) > limit {
-		return s[:limit] + "…"
-	}
-	return s
 }

@@ -428,3 +428,32 @@ func mustParse(t *testing.T, s string) *url.URL {
 	require.NoError(t, err)
 	return u
 }
+
+func FuzzNextURL(f *testing.F) {
+	f.Add(`<https://webexapis.com/v1/webhooks?max=null&cursor=abc>; rel="next"`)
+	f.Add(`<https://evil.example/v1/webhooks>; rel="next"`)
+	f.Add(`garbage, <https://webexapis.com/v1/webhooks?cursor=2>; rel=next`)
+	f.Add(`</v1/webhooks?cursor=2>; rel="next"`)
+	f.Add(`<https://u:p@webexapis.com/v1/webhooks>; rel="next"`)
+	server, _ := url.Parse("https://webexapis.com/v1/webhooks")
+	two := 2
+	f.Fuzz(func(t *testing.T, link string) {
+		h := http.Header{"Link": {link}}
+		u, err := nextURL(h, server, &ListWebhooksParams{Max: &two})
+		if err != nil {
+			if u != nil {
+				t.Fatalf("URL with an error")
+			}
+			return
+		}
+		if u == nil {
+			return
+		}
+		if u.Scheme != "https" || hostPort(u) != "webexapis.com:443" || u.User != nil {
+			t.Fatalf("followed %q to %s", link, u.Redacted())
+		}
+		if m := u.Query().Get("max"); !isPositiveInt(m) {
+			t.Fatalf("next URL %s without a usable max", u.Redacted())
+		}
+	})
+}
