@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ErrEmpty is returned (wrapped) for a header value with nothing in it.
@@ -15,13 +16,97 @@ var ErrEmpty = errors.New("empty header value")
 // to it instead of overflowing into a negative duration.
 const maxDelta = time.Duration(math.MaxInt64)
 
-// httpDateLayouts are the three HTTP-date forms of RFC 9110 §5.6.7, in the
-// order a sender should prefer them. The zone is the literal "GMT": unlike
-// http.ParseTime, an RFC 850 date in another zone is rejected.
-var httpDateLayouts = []string{
-	"Mon, 02 Jan 2006 15:04:05 GMT",  // IMF-fixdate
-	"Monday, 02-Jan-06 15:04:05 GMT", // obsolete RFC 850
-	"Mon Jan _2 15:04:05 2006",       // obsolete asctime
+// httpDateForms are the three HTTP-date forms of RFC 9110 §5.6.7, in the
+// order a sender should prefer them. time.Parse alone is too lenient for a
+// conformance check (it takes "thu", "nov", a one-digit hour, doubled
+// spaces, and any zone in the RFC 850 form), so each value must first match
+// the form's exact shape: 'd' a digit, '_' a digit or a space, 'a' a letter
+// of a name checked against the lists below, anything else literally.
+var httpDateForms = []struct {
+	layout, shape string
+	names         func(v string) bool
+}{
+	{ // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+		layout: "Mon, 02 Jan 2006 15:04:05 GMT",
+		shape:  "aaa, dd aaa dddd dd:dd:dd GMT",
+		names:  func(v string) bool { return isIn(v[0:3], dayNames) && isIn(v[8:11], monthNames) },
+	},
+	{ // obsolete RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
+		layout: "Monday, 02-Jan-06 15:04:05 GMT",
+		shape:  ", dd-aaa-dd dd:dd:dd GMT",
+		names:  nil, // checked in parseHTTPDate: the day name's length varies
+	},
+	{ // obsolete asctime: Sun Nov  6 08:49:37 1994
+		layout: "Mon Jan _2 15:04:05 2006",
+		shape:  "aaa aaa _d dd:dd:dd dddd",
+		names:  func(v string) bool { return isIn(v[0:3], dayNames) && isIn(v[4:7], monthNames) },
+	},
+}
+
+var (
+	dayNames     = []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+	longDayNames = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+	monthNames   = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+)
+
+// parseHTTPDate parses v if it has exactly one of the three shapes.
+func parseHTTPDate(v string) (time.Time, bool) {
+	for i, form := range httpDateForms {
+		candidate := v
+		if i == 1 { // RFC 850: split off the long day name
+			comma := strings.IndexByte(v, ',')
+			if comma < 0 || !isIn(v[:comma], longDayNames) {
+				continue
+			}
+			candidate = v[comma:]
+			if !hasShape(candidate, form.shape) || !isIn(candidate[5:8], monthNames) {
+				continue
+			}
+		} else if !hasShape(candidate, form.shape) || !form.names(candidate) {
+			continue
+		}
+		if t, err := time.Parse(form.layout, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func hasShape(v, shape string) bool {
+	if len(v) != len(shape) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch shape[i] {
+		case 'd':
+			if c < '0' || c > '9' {
+				return false
+			}
+		case '_':
+			if c != ' ' && (c < '0' || c > '9') {
+				return false
+			}
+		case 'a':
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+				return false
+			}
+		default:
+			if c != shape[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isIn(s string, list []string) bool {
+	for _, x := range list {
+		if s == x {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseRetryAfter returns how long a Retry-After value asks the client to
@@ -37,11 +122,7 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, error) {
 	if isDigits(v) {
 		return deltaSeconds(v), nil
 	}
-	for _, layout := range httpDateLayouts {
-		t, err := time.Parse(layout, v)
-		if err != nil {
-			continue
-		}
+	if t, ok := parseHTTPDate(v); ok {
 		if d := t.Sub(now); d > 0 {
 			return d, nil
 		}
@@ -72,11 +153,16 @@ func deltaSeconds(digits string) time.Duration {
 	return time.Duration(n) * time.Second
 }
 
-// truncate keeps error messages one short line even for hostile input.
+// truncate keeps error messages one short line even for hostile input,
+// cutting on a UTF-8 boundary.
 func truncate(s string) string {
 	const limit = 64
 	if len(s) <= limit {
 		return s
 	}
-	return s[:limit] + "…"
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -32,6 +32,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{name: "RFC 850 future", value: "Thursday, 26-Nov-26 12:01:00 GMT", want: time.Minute},
 		{name: "asctime future", value: "Thu Nov 26 12:00:10 2026", want: 10 * time.Second},
 		{name: "asctime single-digit day", value: "Sun Nov  6 08:49:37 1994", want: 0},
+		{name: "asctime two-digit day", value: "Thu Nov 26 12:00:10 2026", want: 10 * time.Second},
 		{name: "date with OWS", value: "  Thu, 26 Nov 2026 12:00:05 GMT\t", want: 5 * time.Second},
 
 		{name: "empty", value: "", wantErr: true},
@@ -50,6 +51,21 @@ func TestParseRetryAfter(t *testing.T) {
 		{name: "RFC 3339", value: "2026-11-26T12:00:30Z", wantErr: true},
 		{name: "date with trailing text", value: "Thu, 26 Nov 2026 12:00:30 GMT x", wantErr: true},
 		{name: "impossible date", value: "Thu, 31 Nov 2026 12:00:30 GMT", wantErr: true},
+		{name: "hour 24", value: "Thu, 26 Nov 2026 24:00:00 GMT", wantErr: true},
+		{name: "lower-case names", value: "thu, 26 nov 2026 12:00:30 GMT", wantErr: true},
+		{name: "lower-case zone", value: "Thu, 26 Nov 2026 12:00:30 gmt", wantErr: true},
+		{name: "one-digit day", value: "Thu, 6 Nov 2026 12:00:30 GMT", wantErr: true},
+		{name: "one-digit hour", value: "Thu, 26 Nov 2026 1:00:30 GMT", wantErr: true},
+		{name: "doubled space", value: "Thu,  26 Nov 2026 12:00:30 GMT", wantErr: true},
+		{name: "long day name in IMF-fixdate", value: "Thursday, 26 Nov 2026 12:00:30 GMT", wantErr: true},
+		{name: "unknown day name", value: "Xyz, 26 Nov 2026 12:00:30 GMT", wantErr: true},
+		{name: "unknown month", value: "Thu, 26 Foo 2026 12:00:30 GMT", wantErr: true},
+		{name: "RFC 850 short day name", value: "Thu, 26-Nov-26 12:01:00 GMT", wantErr: true},
+		{name: "RFC 850 four-digit year", value: "Thursday, 26-Nov-2026 12:01:00 GMT", wantErr: true},
+		{name: "RFC 850 bad month", value: "Thursday, 26-nov-26 12:01:00 GMT", wantErr: true},
+		{name: "asctime zero-padded day (2DIGIT is allowed)", value: "Fri Nov 06 12:00:10 2026", want: 0},
+		{name: "asctime unpadded day", value: "Thu Nov 6 12:00:10 2026", wantErr: true},
+		{name: "asctime with zone", value: "Thu Nov 26 12:00:10 GMT 2026", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
