@@ -1,0 +1,94 @@
+package conformance
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Broken bodies get one clear finding and never a panic.
+func TestBrokenBodies(t *testing.T) {
+	t.Parallel()
+	e := testEngine(t)
+	huge := make([]byte, 64<<20)
+	copy(huge, `{"items":[`)
+	for i := len(`{"items":[`); i < len(huge); i++ {
+		huge[i] = ' '
+	}
+	cases := []struct {
+		name string
+		body []byte
+		rule string
+	}{
+		{"truncated", []byte(seedWebhook[:40]), RuleBodyJSON},
+		{"empty", nil, RuleBodyJSON},
+		{"only whitespace", []byte(" \n "), RuleBodyJSON},
+		{"NUL bytes", []byte("\x00\x00\x00"), RuleBodyJSON},
+		{"NUL inside a string", []byte(`{"id":"` + "\x00" + `"}`), RuleBodyJSON},
+		{"NUL after the value", append([]byte(seedWebhook), 0), RuleBodyJSON},
+		{"100,000 nested brackets", bytes.Repeat([]byte("["), 100000), RuleBodyDepth},
+		{"100,000 nested objects", []byte(strings.Repeat(`{"a":`, 100000)), RuleBodyDepth},
+		{"invalid UTF-8", []byte("{\"name\":\"\xc3\x28\"}"), RuleBodyJSON},
+		{"lone surrogate bytes", []byte("{\"name\":\"\xed\xa0\x80\"}"), RuleBodyJSON},
+		{"64 MiB body", huge, RuleBodyLimit},
+		{"two values", []byte(`{} {}`), RuleBodyJSON},
+		{"trailing comma", []byte(`{"id":"x",}`), RuleBodyJSON},
+		{"single quotes", []byte(`{'id':'x'}`), RuleBodyJSON},
+		{"leading zero", []byte(`{"errorCode":01}`), RuleBodyJSON},
+		{"bad escape", []byte(`{"id":"\q"}`), RuleBodyJSON},
+		{"short unicode escape", []byte(`{"id":"\u12"}`), RuleBodyJSON},
+		{"bare minus", []byte(`{"errorCode":-}`), RuleBodyJSON},
+		{"NaN", []byte(`{"errorCode":NaN}`), RuleBodyJSON},
+		{"html", []byte(`<html><body>502 Bad Gateway</body></html>`), RuleBodyJSON},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			x := getDetails(200, "", jsonCT, tracking)
+			x.Response.Body = tc.body
+			var fs []Finding
+			require.NotPanics(t, func() { fs = e.Validate(x) })
+			require.Len(t, fs, 1, "%v", fs)
+			assert.Equal(t, tc.rule, fs[0].Rule)
+			assert.Equal(t, SeverityError, fs[0].Severity)
+			assert.Less(t, len(fs[0].Message), 200)
+		})
+	}
+}
+
+// A truncated body is reported as such, not as a list of missing fields.
+func TestTruncatedBodyIsOneFinding(t *testing.T) {
+	t.Parallel()
+	e := testEngine(t)
+	for cut := 1; cut < len(seedWebhook)-1; cut++ {
+		fs := e.Validate(getDetails(200, seedWebhook[:cut], jsonCT, tracking))
+		require.Len(t, fs, 1, "cut at %d: %v", cut, fs)
+		require.Equal(t, RuleBodyJSON, fs[0].Rule, "cut at %d", cut)
+		require.Contains(t, fs[0].Message, "truncated", "cut at %d", cut)
+		require.NotContains(t, fs[0].Message+fs[0].Actual, "86dacc", "cut at %d", cut)
+	}
+}
+
+func TestValidateOddExchanges(t *testing.T) {
+	t.Parallel()
+	e := testEngine(t)
+	assert.Nil(t, e.Validate(nil))
+	fs := e.Validate(&Exchange{})
+	require.Len(t, fs, 1)
+	assert.Equal(t, RuleOperationUnknown, fs[0].Rule)
+	fs = e.Validate(&Exchange{Operation: "getWebhookDetails", Response: Response{Status: 200, Body: []byte(seedWebhook)}})
+	assert.ElementsMatch(t, []string{RuleHeaderRequired, RuleContentType}, rulesOf(fs))
+	fs = e.Validate(&Exchange{Operation: "nope"})
+	require.Len(t, fs, 1)
+	assert.Equal(t, RuleOperationUnknown, fs[0].Rule)
+}
+
+func rulesOf(fs []Finding) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Rule
+	}
+	return out
+}

@@ -1,0 +1,169 @@
+package conformance
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// operation is one documented operation, compiled.
+type operation struct {
+	Operation
+	byStatus map[int]*response
+	byRange  [6]*response // "1XX" .. "5XX"
+	fallback *response    // "default"
+	statuses string       // the documented statuses, for messages
+}
+
+// response is what one documented status promises.
+type response struct {
+	noContent bool
+	media     []mediaSpec
+	jsonMedia *mediaSpec // the one JSON media type, when there is exactly one
+	expected  string     // documented media types, for messages
+	headers   []headerSpec
+}
+
+type mediaSpec struct {
+	name     string // lower case, without parameters: "application/json", "application/*"
+	typ, sub string
+	json     bool
+	body     *schemaNode // nil: the body is not judged against a schema
+}
+
+func (e *Engine) compile() error {
+	var bases []string
+	for _, srv := range e.doc.Servers {
+		bp, err := srv.BasePath()
+		if err != nil {
+			return fmt.Errorf("spec: server %q: %w", srv.URL, err)
+		}
+		bases = append(bases, bp)
+	}
+	if len(bases) == 0 {
+		bases = []string{"/"}
+	}
+	e.routes = newRouter(bases)
+	e.ops = map[string]*operation{}
+	sc := newSchemaCompiler()
+	paths := e.doc.Paths.InMatchingOrder()
+	sort.Strings(paths)
+	for _, tmpl := range paths {
+		item := e.doc.Paths.Value(tmpl)
+		for method, op := range item.Operations() {
+			method = strings.ToUpper(method)
+			id := op.OperationID
+			if id == "" {
+				id = method + " " + tmpl
+			}
+			if _, dup := e.ops[id]; dup {
+				return fmt.Errorf("spec: operationId %q is used twice", id)
+			}
+			o := &operation{Operation: Operation{ID: id, Method: method, PathTemplate: tmpl}, byStatus: map[int]*response{}}
+			var statuses []string
+			if op.Responses != nil {
+				for code, ref := range op.Responses.Map() {
+					if ref == nil || ref.Value == nil {
+						continue
+					}
+					statuses = append(statuses, code)
+					r := compileResponse(ref.Value, sc)
+					switch {
+					case code == "default":
+						o.fallback = r
+					case len(code) == 3 && (code[1] == 'X' || code[1] == 'x') && (code[2] == 'X' || code[2] == 'x') && code[0] >= '1' && code[0] <= '5':
+						o.byRange[code[0]-'0'] = r
+					default:
+						n, err := strconv.Atoi(code)
+						if err != nil {
+							return fmt.Errorf("spec: %s %s: response key %q is not a status", method, tmpl, code)
+						}
+						o.byStatus[n] = r
+					}
+				}
+			}
+			sort.Strings(statuses)
+			o.statuses = strings.Join(statuses, ", ")
+			e.ops[id] = o
+			e.routes.add(tmpl, method, o)
+		}
+	}
+	return nil
+}
+
+func (o *operation) response(status int) *response {
+	if r := o.byStatus[status]; r != nil {
+		return r
+	}
+	if status >= 100 && status < 600 {
+		if r := o.byRange[status/100]; r != nil {
+			return r
+		}
+	}
+	return o.fallback
+}
+
+func compileResponse(r *openapi3.Response, sc *schemaCompiler) *response {
+	out := &response{noContent: len(r.Content) == 0}
+	names := make([]string, 0, len(r.Content))
+	for name := range r.Content {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	jsonCount := 0
+	for _, name := range names {
+		mt := r.Content[name]
+		lower := strings.ToLower(strings.TrimSpace(name))
+		if i := strings.IndexByte(lower, ';'); i >= 0 {
+			lower = strings.TrimSpace(lower[:i])
+		}
+		typ, sub, _ := strings.Cut(lower, "/")
+		ms := mediaSpec{name: lower, typ: typ, sub: sub, json: isJSONMedia(lower)}
+		if ms.json && mt != nil && mt.Schema != nil {
+			ms.body = sc.ref(mt.Schema)
+		}
+		if ms.json {
+			jsonCount++
+		}
+		out.media = append(out.media, ms)
+	}
+	if jsonCount == 1 {
+		for i := range out.media {
+			if out.media[i].json {
+				out.jsonMedia = &out.media[i]
+			}
+		}
+	}
+	out.expected = strings.Join(names, ", ")
+	hnames := make([]string, 0, len(r.Headers))
+	for name := range r.Headers {
+		hnames = append(hnames, name)
+	}
+	sort.Strings(hnames)
+	for _, name := range hnames {
+		ref := r.Headers[name]
+		if ref == nil || ref.Value == nil || strings.EqualFold(name, "Content-Type") {
+			// OpenAPI: a Content-Type response header definition is ignored.
+			continue
+		}
+		hs := headerSpec{name: name, key: http.CanonicalHeaderKey(name), required: ref.Value.Required}
+		if s := ref.Value.Schema; s != nil && s.Value != nil {
+			if n := sc.ref(s); n != nil && !n.slow {
+				hs.node = n
+			}
+		}
+		out.headers = append(out.headers, hs)
+	}
+	return out
+}
+
+// isJSONMedia: application/json, any +json suffix, and wildcards that
+// admit JSON are read as JSON.
+func isJSONMedia(lower string) bool {
+	return lower == "application/json" || strings.HasSuffix(lower, "+json") ||
+		lower == "application/*" || lower == "*/*"
+}

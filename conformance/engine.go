@@ -1,0 +1,162 @@
+package conformance
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/webex-conformance/webhooks/api"
+)
+
+// DefaultMaxBodyBytes is the body size past which the engine stops reading
+// and reports body.limit.
+const DefaultMaxBodyBytes = 10 << 20
+
+// DefaultMaxDepth is the JSON nesting past which the engine stops reading
+// and reports body.depth. No API body in practice nests half as deep.
+const DefaultMaxDepth = 64
+
+// Engine is a spec compiled for judging responses. It is immutable after New
+// and safe for concurrent use.
+type Engine struct {
+	doc        *openapi3.T
+	info       SpecInfo
+	maxBody    int64
+	maxDepth   int
+	redactions []string
+	routes     *router
+	ops        map[string]*operation
+}
+
+// Operation names one documented operation.
+type Operation struct {
+	ID, Method, PathTemplate string
+}
+
+type config struct {
+	spec       []byte
+	maxBody    int64
+	maxDepth   int
+	redactions []string
+}
+
+// Option configures New.
+type Option func(*config)
+
+// WithSpec judges by doc, any OpenAPI 3.0 document in YAML or JSON, instead
+// of the embedded Webex webhooks spec.
+func WithSpec(doc []byte) Option { return func(c *config) { c.spec = doc } }
+
+// WithMaxBodyBytes caps how much of a body is read; a larger body is reported
+// as body.limit and not judged further. n <= 0 keeps the default.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxBody = n
+		}
+	}
+}
+
+// WithMaxDepth caps JSON nesting; a deeper body is reported as body.depth.
+// n <= 0 keeps the default.
+func WithMaxDepth(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxDepth = n
+		}
+	}
+}
+
+// WithRedactions registers literal values (tokens, passwords) that must never
+// appear in a finding or any other output made through Redact.
+func WithRedactions(values ...string) Option {
+	return func(c *config) {
+		for _, v := range values {
+			if v != "" {
+				c.redactions = append(c.redactions, v)
+			}
+		}
+	}
+}
+
+// New loads, validates and compiles the spec. A spec that does not load or
+// does not validate is an error.
+func New(opts ...Option) (*Engine, error) {
+	c := config{spec: api.Spec, maxBody: DefaultMaxBodyBytes, maxDepth: DefaultMaxDepth}
+	for _, o := range opts {
+		o(&c)
+	}
+	if len(c.spec) == 0 {
+		return nil, errors.New("spec: empty document")
+	}
+	doc, err := loadSpec(c.spec)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(c.spec)
+	e := &Engine{
+		doc:        doc,
+		maxBody:    c.maxBody,
+		maxDepth:   c.maxDepth,
+		redactions: c.redactions,
+		info:       SpecInfo{SHA256: hex.EncodeToString(sum[:])},
+	}
+	if doc.Info != nil {
+		e.info.Title, e.info.Version = doc.Info.Title, doc.Info.Version
+	}
+	if err := e.compile(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// loadSpec parses and validates an OpenAPI document, turning the loader's
+// panics on hostile input into errors.
+func loadSpec(data []byte) (doc *openapi3.T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc, err = nil, fmt.Errorf("spec: cannot load: %v", r)
+		}
+	}()
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err = loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.0") {
+		return nil, fmt.Errorf("spec: openapi %q is not 3.0.x", doc.OpenAPI)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return nil, fmt.Errorf("spec: invalid: %w", err)
+	}
+	return doc, nil
+}
+
+// SpecInfo identifies the spec: its title, version and the SHA-256 of the
+// document bytes.
+func (e *Engine) SpecInfo() SpecInfo { return e.info }
+
+// Operation looks an operation up by its operationId.
+func (e *Engine) Operation(id string) (Operation, bool) {
+	op, ok := e.ops[id]
+	if !ok {
+		return Operation{}, false
+	}
+	return op.Operation, true
+}
+
+// FindOperation finds the operation serving method and path, the path as
+// requested (for example /v1/webhooks/abc, a query is ignored). The path is
+// matched under each server's base path, whatever the host.
+func (e *Engine) FindOperation(method, path string) (Operation, bool) {
+	op, _ := e.routes.find(method, path)
+	if op == nil {
+		return Operation{}, false
+	}
+	return op.Operation, true
+}

@@ -1,0 +1,140 @@
+package conformance
+
+import (
+	"strings"
+)
+
+const redacted = "[redacted]"
+
+// Redact replaces, in any text meant for output, the registered tokens,
+// every Bearer credential and the value of every JSON "secret"-like
+// property with [redacted].
+func (e *Engine) Redact(s string) string {
+	return redactText(s, e.redactions, "")
+}
+
+// redactText does Redact's work with one extra per-exchange value (the
+// request's own credential).
+func redactText(s string, values []string, extra string) string {
+	if s == "" {
+		return s
+	}
+	for _, v := range values {
+		if strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, redacted)
+		}
+	}
+	if extra != "" && strings.Contains(s, extra) {
+		s = strings.ReplaceAll(s, extra, redacted)
+	}
+	s = redactSchemes(s)
+	return redactJSONSecrets(s)
+}
+
+// redactSchemes hides the credential after "Bearer " or "Basic " (any case).
+func redactSchemes(s string) string {
+	for _, scheme := range [...]string{"bearer ", "basic "} {
+		from := 0
+		for {
+			i := indexFold(s[from:], scheme)
+			if i < 0 {
+				break
+			}
+			i += from + len(scheme)
+			for i < len(s) && s[i] == ' ' {
+				i++
+			}
+			end := i
+			for end < len(s) && isToken68(s[end]) {
+				end++
+			}
+			if end > i && s[i:end] != redacted[1:len(redacted)-1] {
+				s = s[:i] + redacted + s[end:]
+				end = i + len(redacted)
+			}
+			from = end
+			if from >= len(s) {
+				break
+			}
+		}
+	}
+	return s
+}
+
+func isToken68(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '='
+}
+
+func indexFold(s, lowerSub string) int {
+	n := len(lowerSub)
+	for i := 0; i+n <= len(s); i++ {
+		if strings.EqualFold(s[i:i+n], lowerSub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// redactJSONSecrets replaces the string value of any secret-like JSON
+// property ("secret": "...") in text that carries JSON.
+func redactJSONSecrets(s string) string {
+	if !strings.Contains(s, "\"") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '"' {
+			continue
+		}
+		// A quoted key...
+		end := closingQuote(s, i)
+		if end >= len(s) {
+			break
+		}
+		key := s[i+1 : end]
+		j := end + 1
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') {
+			j++
+		}
+		if j >= len(s) || s[j] != ':' || !isSecretKey([]byte(key)) {
+			i = end
+			continue
+		}
+		// ...followed by a colon and a string value.
+		j++
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') {
+			j++
+		}
+		if j >= len(s) || s[j] != '"' {
+			i = end
+			continue
+		}
+		vend := min(closingQuote(s, j), len(s))
+		if s[j+1:vend] != redacted {
+			b.WriteString(s[last : j+1])
+			b.WriteString(redacted)
+			last = vend
+		}
+		i = vend
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// closingQuote returns the index of the quote ending the JSON string that
+// opens at s[open], or len(s) or more when it is unterminated.
+func closingQuote(s string, open int) int {
+	end := open + 1
+	for end < len(s) && s[end] != '"' {
+		if s[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	return end
+}

@@ -1,0 +1,63 @@
+package conformance
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFindingsAreRedacted(t *testing.T) {
+	t.Parallel()
+	const token = "ZmFrZS10b2tlbi1mb3ItdGVzdHM"
+	e, err := New(WithRedactions(token))
+	require.NoError(t, err)
+	cases := []struct {
+		name   string
+		x      *Exchange
+		hidden []string
+	}{
+		{"secret of wrong type", getDetails(200, webhook(t, map[string]any{"secret": 86}), jsonCT, tracking), []string{"86"}},
+		{"secret deep in an undocumented object", getDetails(200, webhook(t, map[string]any{"extra": map[string]any{"deeper": map[string]any{"secret": "s3cr3t-value"}}}), jsonCT, tracking), []string{"s3cr3t-value"}},
+		{"secret-like keys in a list item", exchange("GET", "/v1/webhooks", 200, `{"items":[{"clientSecret":"cs-value-1","password":"pw-value-2"}]}`, jsonCT, tracking), []string{"cs-value-1", "pw-value-2"}},
+		{"registered token echoed in a header", getDetails(200, seedWebhook, jsonCT, tracking, "Link: oops "+token), []string{token}},
+		{"request credential echoed in a body", getDetails(200, webhook(t, map[string]any{"name": 1, "resource": "test-token-123456"}), jsonCT, tracking), []string{"test-token-123456"}},
+		{"bearer credential in a value", getDetails(200, webhook(t, map[string]any{"color": "Authorization: Bearer abc.def-ghi"}), jsonCT, tracking), []string{"abc.def-ghi"}},
+		{"status with secret echo", getDetails(200, webhook(t, map[string]any{"name": []any{"secret"}, "secret": nil}), jsonCT, tracking), nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := e.Validate(tc.x)
+			require.NotEmpty(t, fs)
+			for _, f := range fs {
+				text := f.Message + " " + f.Expected + " " + f.Actual
+				for _, h := range tc.hidden {
+					assert.NotContains(t, text, h)
+				}
+			}
+		})
+	}
+}
+
+func TestRedact(t *testing.T) {
+	t.Parallel()
+	e, err := New(WithRedactions("tok-123456789", ""))
+	require.NoError(t, err)
+	cases := map[string]string{
+		"curl -H 'Authorization: Bearer tok-123456789'":        "curl -H 'Authorization: Bearer [redacted]'",
+		"Authorization: bearer eyJhbGciOi.J9.x_y-z":            "Authorization: bearer [redacted]",
+		"Authorization: Basic dXNlcjpwYXNz":                    "Authorization: Basic [redacted]",
+		`{"name":"n","secret":"86dacc"}`:                       `{"name":"n","secret":"[redacted]"}`,
+		`{"a":{"b":[{"webhookSecret" : "x\"y"}]}}`:             `{"a":{"b":[{"webhookSecret" : "[redacted]"}]}}`,
+		`{"secret":null,"name":"secret"}`:                      `{"secret":null,"name":"secret"}`,
+		"nothing to hide":                                      "nothing to hide",
+		"token tok-123456789 in text, and again tok-123456789": "token [redacted] in text, and again [redacted]",
+		`{"secret":"unterminated`:                              `{"secret":"[redacted]`,
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, e.Redact(in), in)
+	}
+	assert.Equal(t, "", e.Redact(""))
+	assert.False(t, strings.Contains(e.Redact("Bearer "+strings.Repeat("a", 5000)), "aaaa"))
+}

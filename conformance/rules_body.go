@@ -1,0 +1,229 @@
+package conformance
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+)
+
+// The body rules: each judges one keyword of the response's schema
+// (components.schemas.* as referenced by responses.{status}.content.{media}.schema)
+// at the value the scanner is on.
+
+// finding builds a body finding at the scanner's current pointer (plus
+// extra, a property name, when non-empty).
+func (s *scanner) finding(rule, extra, msg, expected, actual string) {
+	s.out = append(s.out, Finding{
+		Rule:      rule,
+		Severity:  ruleSeverity[rule],
+		Operation: s.op,
+		Status:    s.status,
+		Pointer:   s.pointer(extra),
+		Message:   msg,
+		Expected:  expected,
+		Actual:    actual,
+	})
+}
+
+// body.type: schema.type and schema.nullable.
+func (s *scanner) typeFinding(n *schemaNode, start int) {
+	got := jsonTypeOf(s.data[start])
+	if got == "number" && n.integerOnly() && (n.allows(tInteger)) {
+		got = "number with a fraction"
+	}
+	msg := "expected " + n.typeName + ", got " + got
+	if got == "null" {
+		msg = "null where the schema is not nullable"
+	}
+	s.finding(RuleBodyType, "", msg, n.typeName, s.actual(start))
+}
+
+// body.type for numbers no float64 can hold: no client decodes them.
+func (s *scanner) rangeFinding(start int) {
+	s.finding(RuleBodyType, "", "number out of the range of a 64-bit float", "number", s.actual(start))
+}
+
+// body.enum: schema.enum. Drift: the API grew a value.
+func (s *scanner) enumFinding(n *schemaNode, start int) {
+	s.finding(RuleBodyEnum, "", "value is not one of the documented enum values", n.enumExpected, s.actual(start))
+}
+
+// body.undocumented (drift) or body.additional (additionalProperties:
+// false): schema.properties. The pointer already names the property.
+func (s *scanner) propertyFinding(n *schemaNode, start int) {
+	name := s.lastKey()
+	if n.addl == addlForbidden {
+		s.finding(RuleBodyAdditional, "", "property "+strconv.Quote(name)+" is forbidden by additionalProperties: false", "no such property", s.actual(start))
+		return
+	}
+	s.finding(RuleBodyUndocumented, "", "property "+strconv.Quote(name)+" is not documented", "", s.actual(start))
+}
+
+// body.required: schema.required.
+func (s *scanner) requiredFinding(name string) {
+	s.finding(RuleBodyRequired, name, "required property "+strconv.Quote(name)+" is missing", "present", "absent")
+}
+
+// body.format: schema.format.
+func (s *scanner) formatFinding(n *schemaNode, start int) {
+	s.finding(RuleBodyFormat, "", formatMessage(n.format), formatName(n.format), s.actual(start))
+}
+
+// body.constraint: minLength, maxLength, minimum, maximum, minItems, maxItems.
+func (s *scanner) constraintFinding(start int, msg, expected string) {
+	actual := ""
+	if start >= 0 {
+		actual = s.actual(start)
+	}
+	s.finding(RuleBodyConstraint, "", msg, expected, actual)
+}
+
+func (s *scanner) checkBounds(n *schemaNode, v float64, start int) {
+	if n.hasMin && (v < n.min || n.exclMin && v == n.min) {
+		op := ">= "
+		if n.exclMin {
+			op = "> "
+		}
+		s.constraintFinding(start, "below the minimum", op+formatFloat(n.min))
+	}
+	if n.hasMax && (v > n.max || n.exclMax && v == n.max) {
+		op := "<= "
+		if n.exclMax {
+			op = "< "
+		}
+		s.constraintFinding(start, "above the maximum", op+formatFloat(n.max))
+	}
+	if (n.format == fmtInt32 || n.format == fmtInt64) && !intFormatOK(n.format, v) {
+		s.formatFinding(n, start)
+	}
+}
+
+func (s *scanner) checkItems(n *schemaNode, count int) {
+	if uint64(count) < n.minItems {
+		s.constraintFinding(-1, "fewer items than minItems", "at least "+strconv.FormatUint(n.minItems, 10)+" items")
+		s.out[len(s.out)-1].Actual = strconv.Itoa(count) + " items"
+	}
+	if n.maxItems >= 0 && int64(count) > n.maxItems {
+		s.constraintFinding(-1, "more items than maxItems", "at most "+strconv.FormatInt(n.maxItems, 10)+" items")
+		s.out[len(s.out)-1].Actual = strconv.Itoa(count) + " items"
+	}
+}
+
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+func jsonTypeOf(c byte) string {
+	switch c {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
+}
+
+// pointer spells out the RFC 6901 pointer of the current value.
+func (s *scanner) pointer(extra string) string {
+	if len(s.path) == 0 && extra == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, seg := range s.path {
+		b.WriteByte('/')
+		if !seg.isKey {
+			b.WriteString(strconv.Itoa(seg.index))
+			continue
+		}
+		key := seg.key
+		if seg.esc {
+			key = s.unquote(key)
+		}
+		writePointerToken(&b, string(key))
+	}
+	if extra != "" {
+		b.WriteByte('/')
+		writePointerToken(&b, extra)
+	}
+	return b.String()
+}
+
+func writePointerToken(b *strings.Builder, tok string) {
+	if !strings.ContainsAny(tok, "~/") {
+		b.WriteString(tok)
+		return
+	}
+	for i := 0; i < len(tok); i++ {
+		switch tok[i] {
+		case '~':
+			b.WriteString("~0")
+		case '/':
+			b.WriteString("~1")
+		default:
+			b.WriteByte(tok[i])
+		}
+	}
+}
+
+func (s *scanner) lastKey() string {
+	seg := s.path[len(s.path)-1]
+	if seg.esc {
+		return string(s.unquote(seg.key))
+	}
+	return string(seg.key)
+}
+
+// actual renders the value from start to the scanner's position, redacted
+// when it sits under a secret-like property and shortened.
+func (s *scanner) actual(start int) string {
+	for _, seg := range s.path {
+		if !seg.isKey {
+			continue
+		}
+		key := seg.key
+		if seg.esc {
+			key = s.unquote(key)
+		}
+		if isSecretKey(key) {
+			return redacted
+		}
+	}
+	return shorten(s.data[start:s.pos])
+}
+
+// isSecretKey says whether a property's values are credentials: secret,
+// clientSecret, password, accessToken and the like.
+func isSecretKey(key []byte) bool {
+	if len(key) < 5 || len(key) > 64 {
+		return false
+	}
+	var lower [64]byte
+	for i, c := range key {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	l := lower[:len(key)]
+	return bytes.Contains(l, []byte("secret")) || bytes.Contains(l, []byte("password")) ||
+		bytes.Contains(l, []byte("token")) || bytes.Contains(l, []byte("authorization"))
+}
+
+const maxActual = 80
+
+// shorten keeps actual values short and printable: at most maxActual bytes,
+// cut on a rune boundary, with an ellipsis.
+func shorten(b []byte) string {
+	if len(b) <= maxActual {
+		return string(b)
+	}
+	cut := maxActual
+	for cut > 0 && b[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return string(b[:cut]) + "…"
+}

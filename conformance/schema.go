@@ -1,0 +1,314 @@
+package conformance
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// JSON types a compiled schema admits, as a bit set; zero admits any.
+const (
+	tString uint8 = 1 << iota
+	tNumber
+	tInteger
+	tBoolean
+	tArray
+	tObject
+)
+
+// addlMode says what a schema makes of properties it does not declare.
+type addlMode uint8
+
+const (
+	addlUndocumented addlMode = iota // not mentioned: allowed, reported as drift
+	addlAllowed                      // additionalProperties: true, or a free-form object
+	addlSchema                       // additionalProperties: {schema}
+	addlForbidden                    // additionalProperties: false
+)
+
+type formatKind uint8
+
+const (
+	fmtNone formatKind = iota
+	fmtDateTime
+	fmtDate
+	fmtURI
+	fmtByte
+	fmtInt32
+	fmtInt64
+)
+
+// schemaNode is a schema compiled for the single-pass validator. A node the
+// fast path cannot judge exactly (allOf, oneOf, pattern, ...) is marked
+// slow: its value is handed to kin-openapi's Schema.VisitJSON instead.
+type schemaNode struct {
+	src  *openapi3.Schema
+	slow bool
+
+	types    uint8
+	nullable bool
+	typeName string // "string", "integer or null": the expected text of body.type
+
+	enum         map[string]struct{}
+	enumExpected string
+	format       formatKind
+	minLen       uint64
+	maxLen       int64 // -1: none
+
+	min, max         float64
+	hasMin, hasMax   bool
+	exclMin, exclMax bool
+
+	minItems uint64
+	maxItems int64 // -1: none
+	items    *schemaNode
+
+	props    map[string]*property
+	required []*property
+	addl     addlMode
+	addlNode *schemaNode
+}
+
+type property struct {
+	name string
+	bit  uint64
+	node *schemaNode // nil: any value
+}
+
+func (n *schemaNode) allows(t uint8) bool { return n.types == 0 || n.types&t != 0 }
+
+// integerOnly mirrors kin-openapi: a fraction is refused only when integer
+// is allowed and number is not.
+func (n *schemaNode) integerOnly() bool {
+	return n.types&tInteger != 0 && n.types&tNumber == 0
+}
+
+// needsString says whether a string's content matters, so the scanner can
+// skip unquoting it otherwise.
+func (n *schemaNode) needsString() bool {
+	return n.enum != nil || n.format != fmtNone || n.minLen > 0 || n.maxLen >= 0
+}
+
+func (n *schemaNode) needsNumber() bool {
+	return n.integerOnly() || n.hasMin || n.hasMax || n.format == fmtInt32 || n.format == fmtInt64
+}
+
+type schemaCompiler struct {
+	memo map[*openapi3.Schema]*schemaNode
+}
+
+func newSchemaCompiler() *schemaCompiler {
+	return &schemaCompiler{memo: map[*openapi3.Schema]*schemaNode{}}
+}
+
+func (c *schemaCompiler) ref(r *openapi3.SchemaRef) *schemaNode {
+	if r == nil || r.Value == nil {
+		return nil
+	}
+	return c.compile(r.Value)
+}
+
+// compile turns s into a node, sharing nodes between $ref uses and closing
+// cycles through the memo.
+func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
+	if n := c.memo[s]; n != nil {
+		return n
+	}
+	n := &schemaNode{src: s, maxLen: -1, maxItems: -1}
+	c.memo[s] = n
+	if needsKin(s) {
+		n.slow = true
+		return n
+	}
+	n.nullable = s.Nullable
+	if s.Type != nil {
+		for _, t := range *s.Type {
+			switch t {
+			case openapi3.TypeString:
+				n.types |= tString
+			case openapi3.TypeNumber:
+				n.types |= tNumber
+			case openapi3.TypeInteger:
+				n.types |= tInteger
+			case openapi3.TypeBoolean:
+				n.types |= tBoolean
+			case openapi3.TypeArray:
+				n.types |= tArray
+			case openapi3.TypeObject:
+				n.types |= tObject
+			case openapi3.TypeNull:
+				n.nullable = true
+			}
+		}
+	}
+	n.typeName = typeName(s, n.nullable)
+	if len(s.Enum) > 0 {
+		n.enum = make(map[string]struct{}, len(s.Enum))
+		vals := make([]string, 0, len(s.Enum))
+		for _, v := range s.Enum {
+			str := v.(string) // needsKin admits string enums only
+			n.enum[str] = struct{}{}
+			vals = append(vals, str)
+		}
+		n.enumExpected = "one of [" + strings.Join(vals, ", ") + "]"
+	}
+	switch s.Format {
+	case "date-time":
+		n.format = fmtDateTime
+	case "date":
+		n.format = fmtDate
+	case "uri":
+		n.format = fmtURI
+	case "byte":
+		n.format = fmtByte
+	case "int32":
+		n.format = fmtInt32
+	case "int64":
+		n.format = fmtInt64
+	}
+	if n.format == fmtInt32 || n.format == fmtInt64 {
+		if !n.allows(tInteger) || n.types&tNumber != 0 && n.types&tInteger == 0 {
+			n.format = fmtNone // kin checks integer formats on integer schemas only
+		}
+	} else if n.format != fmtNone && !n.allows(tString) {
+		n.format = fmtNone
+	}
+	n.minLen = s.MinLength
+	if s.MaxLength != nil {
+		n.maxLen = int64(*s.MaxLength)
+	}
+	if s.Min != nil {
+		n.hasMin, n.min, n.exclMin = true, *s.Min, s.ExclusiveMin.IsTrue()
+	}
+	if s.Max != nil {
+		n.hasMax, n.max, n.exclMax = true, *s.Max, s.ExclusiveMax.IsTrue()
+	}
+	n.minItems = s.MinItems
+	if s.MaxItems != nil {
+		n.maxItems = int64(*s.MaxItems)
+	}
+	n.items = c.ref(s.Items)
+	c.compileObject(n, s)
+	return n
+}
+
+func (c *schemaCompiler) compileObject(n *schemaNode, s *openapi3.Schema) {
+	switch {
+	case s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has:
+		n.addl = addlForbidden
+	case s.AdditionalProperties.Schema != nil && s.AdditionalProperties.Schema.Value != nil:
+		n.addl = addlSchema
+		n.addlNode = c.ref(s.AdditionalProperties.Schema)
+	case s.AdditionalProperties.Has != nil && *s.AdditionalProperties.Has:
+		n.addl = addlAllowed
+	case len(s.Properties) == 0:
+		// A free-form object documents no property names: nothing in it
+		// can be undocumented.
+		n.addl = addlAllowed
+	}
+	names := make([]string, 0, len(s.Properties))
+	for name := range s.Properties {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	n.props = make(map[string]*property, len(names)+len(s.Required))
+	for i, name := range names {
+		n.props[name] = &property{name: name, bit: 1 << uint(i), node: c.ref(s.Properties[name])}
+	}
+	for _, name := range s.Required {
+		p := n.props[name]
+		if p == nil {
+			// Required but not declared: present is documented enough,
+			// and judged by additionalProperties when it has a schema.
+			p = &property{name: name, bit: 1 << uint(len(n.props)), node: n.addlNode}
+			n.props[name] = p
+		}
+		n.required = append(n.required, p)
+	}
+}
+
+// needsKin decides at compile time which schemas the fast path leaves to
+// kin-openapi: combinators, regular expressions and the rarer keywords,
+// whose exact semantics kin already implements.
+func needsKin(s *openapi3.Schema) bool {
+	if len(s.AllOf) > 0 || len(s.AnyOf) > 0 || len(s.OneOf) > 0 || s.Not != nil || s.Discriminator != nil {
+		return true
+	}
+	if s.Pattern != "" || s.MultipleOf != nil || s.UniqueItems || s.MinProps != 0 || s.MaxProps != nil {
+		return true
+	}
+	if s.Always != nil || s.Const != nil || len(s.PrefixItems) > 0 || s.Contains != nil || len(s.PatternProperties) > 0 ||
+		s.PropertyNames != nil || s.If != nil || len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0 ||
+		s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil ||
+		s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil ||
+		s.ExclusiveMin.Value != nil || s.ExclusiveMax.Value != nil {
+		return true
+	}
+	if s.Type != nil && len(*s.Type) == 0 {
+		return true
+	}
+	for _, v := range s.Enum {
+		if _, ok := v.(string); !ok {
+			return true
+		}
+	}
+	if len(s.Enum) > 0 && !stringOnly(s.Type) {
+		// The fast path compares enums as strings, so a value of any other
+		// type must be refused by the type check first.
+		return true
+	}
+	if len(s.Properties)+len(s.Required) > 64 {
+		return true
+	}
+	for _, p := range s.Properties {
+		if p.Value != nil && p.Value.WriteOnly {
+			return true
+		}
+	}
+	switch s.Format {
+	case "", "date-time", "date", "uri", "byte", "int32", "int64":
+	default:
+		// A format someone registered with kin-openapi is judged there.
+		if _, ok := openapi3.SchemaStringFormats[s.Format]; ok {
+			return true
+		}
+		if _, ok := openapi3.SchemaNumberFormats[s.Format]; ok {
+			return true
+		}
+		if _, ok := openapi3.SchemaIntegerFormats[s.Format]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func typeName(s *openapi3.Schema, nullable bool) string {
+	var names []string
+	if s.Type != nil {
+		for _, t := range *s.Type {
+			if t != openapi3.TypeNull {
+				names = append(names, t)
+			}
+		}
+	}
+	if len(names) == 0 {
+		names = append(names, "any value")
+	}
+	if nullable {
+		names = append(names, "null")
+	}
+	return strings.Join(names, " or ")
+}
+
+func stringOnly(t *openapi3.Types) bool {
+	if t == nil {
+		return false
+	}
+	for _, name := range *t {
+		if name != openapi3.TypeString && name != openapi3.TypeNull {
+			return false
+		}
+	}
+	return t.Includes(openapi3.TypeString)
+}

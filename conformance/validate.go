@@ -1,0 +1,131 @@
+package conformance
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Validate judges one exchange's response against the operation it belongs
+// to (Exchange.Operation, or found from the request's method and path) and
+// returns its findings, already redacted. It never panics and keeps no
+// state between calls.
+func (e *Engine) Validate(x *Exchange) (out []Finding) {
+	if x == nil {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out = []Finding{{
+				Rule: RuleEngineInternal, Severity: SeverityError, Status: x.Response.Status,
+				Message: shortenString(fmt.Sprintf("the engine failed on this response: %v", r)),
+			}}
+		}
+		e.redactFindings(out, x)
+	}()
+	op, pathKnown := e.resolve(x)
+	if op == nil {
+		return append(out, unknownOperation(x, pathKnown))
+	}
+	status := x.Response.Status
+	r := op.response(status)
+	if r == nil {
+		out = append(out, undocumentedStatus(op, status))
+		return checkHeaderGrammars(out, x.Response.Header, op.ID, status)
+	}
+	out = checkHeaders(out, x.Response.Header, r.headers, op.ID, status)
+	out = checkHeaderGrammars(out, x.Response.Header, op.ID, status)
+	out, m := checkContent(out, r, x, op.ID)
+	if m != nil {
+		out = e.checkBody(out, m.body, x.Response.Body, op.ID, status)
+	}
+	return out
+}
+
+func (e *Engine) resolve(x *Exchange) (*operation, bool) {
+	if x.Operation != "" {
+		op := e.ops[x.Operation]
+		return op, false
+	}
+	if x.Request.URL == nil {
+		return nil, false
+	}
+	return e.routes.find(x.Request.Method, x.Request.URL.EscapedPath())
+}
+
+var scanners = sync.Pool{New: func() any {
+	return &scanner{path: make([]pathSeg, 0, 16), buf: make([]byte, 0, 64)}
+}}
+
+// checkBody applies body.limit, then reads the body once with the compiled
+// schema: body.json and body.depth replace whatever the partial read found,
+// since a body that cannot be read to its end cannot be judged.
+func (e *Engine) checkBody(out []Finding, n *schemaNode, body []byte, op string, status int) []Finding {
+	if int64(len(body)) > e.maxBody {
+		return append(out, Finding{
+			Rule: RuleBodyLimit, Severity: SeverityError, Operation: op, Status: status,
+			Message:  "the body is larger than the size cap and was not judged",
+			Expected: "at most " + strconv.FormatInt(e.maxBody, 10) + " bytes",
+			Actual:   strconv.Itoa(len(body)) + " bytes",
+		})
+	}
+	s := scanners.Get().(*scanner)
+	mark := len(out)
+	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out}
+	s.scanBody(n)
+	out = s.out
+	switch {
+	case s.tooDeep:
+		out = append(out[:mark], Finding{
+			Rule: RuleBodyDepth, Severity: SeverityError, Operation: op, Status: status,
+			Message:  "the JSON nests deeper than the nesting cap and was not judged",
+			Expected: "at most " + strconv.Itoa(e.maxDepth) + " levels",
+			Actual:   "more than " + strconv.Itoa(e.maxDepth) + " levels",
+		})
+	case s.fail:
+		what := "malformed JSON"
+		if s.syntaxPos >= len(body) {
+			what = "truncated JSON"
+		}
+		out = append(out[:mark], Finding{
+			Rule: RuleBodyJSON, Severity: SeverityError, Operation: op, Status: status,
+			Message:  what + ": " + s.syntaxMsg + " at byte " + strconv.Itoa(s.syntaxPos) + " of " + strconv.Itoa(len(body)),
+			Expected: "a JSON document (RFC 8259)",
+		})
+	}
+	s.data, s.out = nil, nil
+	if cap(s.path) <= 1024 && cap(s.buf) <= 64<<10 {
+		scanners.Put(s)
+	}
+	return out
+}
+
+// redactFindings hides registered tokens, the request's own credential and
+// Bearer credentials in every finding; secret property values were already
+// replaced where they were read.
+func (e *Engine) redactFindings(out []Finding, x *Exchange) {
+	if len(out) == 0 {
+		return
+	}
+	cred := ""
+	if x.Request.Header != nil {
+		auth := ""
+		if vals := headerValues(x.Request.Header, "Authorization"); len(vals) > 0 {
+			auth = strings.TrimSpace(vals[0])
+		}
+		if _, c, ok := strings.Cut(auth, " "); ok {
+			cred = strings.TrimSpace(c)
+		} else {
+			cred = auth
+		}
+		if len(cred) < 4 {
+			cred = "" // too short to redact without mangling unrelated text
+		}
+	}
+	for i := range out {
+		out[i].Actual = redactText(out[i].Actual, e.redactions, cred)
+		out[i].Message = redactText(out[i].Message, e.redactions, cred)
+		out[i].Expected = redactText(out[i].Expected, e.redactions, cred)
+	}
+}
