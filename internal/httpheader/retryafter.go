@@ -49,8 +49,10 @@ var (
 	monthNames   = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 )
 
-// parseHTTPDate parses v if it has exactly one of the three shapes.
-func parseHTTPDate(v string) (time.Time, bool) {
+// parseHTTPDate parses v if it has exactly one of the three shapes. now
+// places the RFC 850 form's two-digit year (RFC 9110 §5.6.7: a year more
+// than 50 years ahead is the most recent past one with those digits).
+func parseHTTPDate(v string, now time.Time) (time.Time, bool) {
 	for i, form := range httpDateForms {
 		candidate := v
 		if i == 1 { // RFC 850: split off the long day name
@@ -65,9 +67,18 @@ func parseHTTPDate(v string) (time.Time, bool) {
 		} else if !hasShape(candidate, form.shape) || !form.names(candidate) {
 			continue
 		}
-		if t, err := time.Parse(form.layout, v); err == nil {
-			return t, true
+		t, err := time.Parse(form.layout, v)
+		if err != nil {
+			continue
 		}
+		if i == 1 {
+			year := now.UTC().Year()/100*100 + t.Year()%100
+			if year > now.UTC().Year()+50 {
+				year -= 100
+			}
+			t = t.AddDate(year-t.Year(), 0, 0)
+		}
+		return t, true
 	}
 	return time.Time{}, false
 }
@@ -122,7 +133,7 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, error) {
 	if isDigits(v) {
 		return deltaSeconds(v), nil
 	}
-	if t, ok := parseHTTPDate(v); ok {
+	if t, ok := parseHTTPDate(v, now); ok {
 		if d := t.Sub(now); d > 0 {
 			return d, nil
 		}

@@ -30,6 +30,8 @@ func TestParseRetryAfter(t *testing.T) {
 		{name: "IMF-fixdate now", value: "Thu, 26 Nov 2026 12:00:00 GMT", want: 0},
 		{name: "IMF-fixdate past", value: "Wed, 21 Oct 2015 07:28:00 GMT", want: 0},
 		{name: "RFC 850 future", value: "Thursday, 26-Nov-26 12:01:00 GMT", want: time.Minute},
+		{name: "RFC 850 year within 50 years ahead", value: "Friday, 26-Nov-76 12:00:00 GMT", want: time.Date(2076, 11, 26, 12, 0, 0, 0, time.UTC).Sub(now)},
+		{name: "RFC 850 year more than 50 years ahead is past", value: "Sunday, 06-Nov-94 08:49:37 GMT", want: 0},
 		{name: "asctime future", value: "Thu Nov 26 12:00:10 2026", want: 10 * time.Second},
 		{name: "asctime single-digit day", value: "Sun Nov  6 08:49:37 1994", want: 0},
 		{name: "asctime two-digit day", value: "Thu Nov 26 12:00:10 2026", want: 10 * time.Second},
