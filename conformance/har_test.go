@@ -1,0 +1,357 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func readHARFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "har", name))
+	require.NoError(t, err)
+	return b
+}
+
+func collectHAR(r io.Reader, h HARReader) ([]*HAREntry, error) {
+	var got []*HAREntry
+	err := h.Read(r, func(e *HAREntry) error {
+		got = append(got, e)
+		return nil
+	})
+	return got, err
+}
+
+func TestReadHARSample(t *testing.T) {
+	t.Parallel()
+	entries, err := collectHAR(bytes.NewReader(readHARFile(t, "sample.har")), HARReader{})
+	require.NoError(t, err)
+	require.Len(t, entries, 8)
+	for i, e := range entries {
+		assert.Equal(t, i, e.Index)
+		assert.NotNil(t, e.Exchange.Response.Header)
+		assert.NotNil(t, e.Exchange.Request.Header)
+	}
+
+	get := entries[0]
+	assert.Empty(t, get.Skip)
+	assert.Equal(t, "GET", get.Exchange.Request.Method)
+	assert.Equal(t, "webexapis.com", get.Exchange.Request.URL.Host)
+	assert.True(t, strings.HasPrefix(get.Exchange.Request.URL.Path, "/v1/webhooks/Y2lz"))
+	assert.Equal(t, 200, get.Exchange.Response.Status)
+	assert.Equal(t, "application/json;charset=UTF-8", get.Exchange.Response.Header.Get("Content-Type"))
+	assert.Equal(t, "ROUTER_5A0CB5D2-6D9A-4F1B-9C3E-0F1E2D3C4B5A", get.Exchange.Response.Header.Get("Trackingid"))
+	assert.True(t, json.Valid(get.Exchange.Response.Body))
+	assert.Contains(t, string(get.Exchange.Response.Body), `"resource": "messages"`)
+	assert.InDelta(t, 42.5, get.TimeMS, 1e-9)
+
+	assert.Equal(t, "max=2", entries[1].Exchange.Request.URL.RawQuery)
+	assert.Contains(t, entries[1].Exchange.Response.Header.Get("Link"), `rel="next"`)
+
+	b64 := entries[2]
+	assert.Contains(t, string(b64.Exchange.Response.Body), `"resource": "videoMeshAlerts"`, "base64 text is decoded")
+
+	assert.Equal(t, "localhost:8080", entries[3].Exchange.Request.URL.Host)
+
+	del := entries[4]
+	assert.Empty(t, del.Skip)
+	assert.Equal(t, 204, del.Exchange.Response.Status)
+	assert.Empty(t, del.Exchange.Response.Body)
+	assert.Empty(t, del.Exchange.Response.Header.Get("Content-Type"), "mimeType does not invent a header")
+
+	assert.Empty(t, entries[5].Skip, "matching an operation is the replay's job")
+	assert.Contains(t, entries[6].Skip, "no response was recorded")
+	assert.Contains(t, entries[7].Skip, "body was not recorded (content.size 812")
+}
+
+// TestReadHARAgreesWithEncodingJSON reads the sample through readers that
+// hand out one byte at a time or fail late, and checks every body and
+// header against encoding/json's reading of the same file.
+func TestReadHARAgreesWithEncodingJSON(t *testing.T) {
+	t.Parallel()
+	data := readHARFile(t, "sample.har")
+	want := decodeHARStd(t, data)
+	for name, r := range map[string]func() io.Reader{
+		"whole":    func() io.Reader { return bytes.NewReader(data) },
+		"one byte": func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) },
+		"half":     func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) },
+		"data+err": func() io.Reader { return iotest.DataErrReader(bytes.NewReader(data)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := collectHAR(r(), HARReader{})
+			require.NoError(t, err)
+			requireSameAsStd(t, want, got)
+		})
+	}
+}
+
+type stdHAR struct {
+	Log struct {
+		Entries []struct {
+			Request struct {
+				Method  string
+				URL     string `json:"url"`
+				Headers []struct{ Name, Value string }
+			}
+			Response struct {
+				Status  int
+				Headers []struct{ Name, Value string }
+				Content struct {
+					Text     string
+					Encoding string
+				}
+			}
+		}
+	}
+}
+
+func decodeHARStd(t testing.TB, data []byte) *stdHAR {
+	var doc stdHAR
+	require.NoError(t, json.Unmarshal(data, &doc))
+	return &doc
+}
+
+func requireSameAsStd(t testing.TB, want *stdHAR, got []*HAREntry) {
+	require.Len(t, got, len(want.Log.Entries))
+	for i, w := range want.Log.Entries {
+		g := got[i].Exchange
+		require.Equal(t, w.Request.Method, g.Request.Method, "entry %d", i)
+		if g.Request.URL != nil {
+			u, err := url.Parse(w.Request.URL)
+			require.NoError(t, err)
+			require.Equal(t, u.String(), g.Request.URL.String(), "entry %d", i)
+		}
+		require.Equal(t, w.Response.Status, g.Response.Status, "entry %d", i)
+		for _, h := range w.Response.Headers {
+			if !strings.HasPrefix(h.Name, ":") && h.Name != "" {
+				require.Contains(t, g.Response.Header.Values(h.Name), h.Value, "entry %d", i)
+			}
+		}
+		if got[i].Skip != "" {
+			continue
+		}
+		body := w.Response.Content.Text
+		if w.Response.Content.Encoding == "base64" {
+			b, err := base64.StdEncoding.DecodeString(body)
+			require.NoError(t, err)
+			body = string(b)
+		}
+		require.Equal(t, body, string(g.Response.Body), "entry %d", i)
+	}
+}
+
+func TestReadHARBrokenInput(t *testing.T) {
+	t.Parallel()
+	deep := `{"log":{"entries":[{"_x":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}]}}`
+	for _, tc := range []struct {
+		name, input string
+		entry       int
+		msg         string
+	}{
+		{"empty file", "", -1, "empty file"},
+		{"html", string(readHARFile(t, "not-json.har")), -1, "JSON object"},
+		{"no entries", string(readHARFile(t, "no-entries.har")), -1, `no "log.entries"`},
+		{"no log", `{"version":"1.2"}`, -1, `no "log"`},
+		{"truncated", string(readHARFile(t, "truncated.har")), 3, "truncated"},
+		{"truncated in a string", `{"log":{"entries":[{"request":{"url":"http://x`, 0, "truncated"},
+		{"truncated in an escape", `{"log":{"entries":[{"request":{"url":"\u00`, 0, "truncated"},
+		{"trailing garbage", `{"log":{"entries":[]}} {}`, -1, "data after"},
+		{"trailing comma", `{"log":{"entries":[{"_a":[1,]}]}}`, 0, "after ','"},
+		{"missing colon", `{"log":{"entries":[{"request" {}}]}}`, 0, "':'"},
+		{"bad literal", `{"log":{"entries":[{"_a":nul}]}}`, 0, "literal"},
+		{"bad number", `{"log":{"entries":[{"time":01}]}}`, 0, "number"},
+		{"status not a code", `{"log":{"entries":[{"response":{"status":200.5}}]}}`, 0, "status"},
+		{"control char", "{\"log\":{\"entries\":[{\"_a\":\"a\x00b\"}]}}", 0, "control character"},
+		{"bad escape", `{"log":{"entries":[{"_a":"\q"}]}}`, 0, "escape"},
+		{"header without name", `{"log":{"entries":[{"response":{"headers":[{"value":"x"}]}}]}}`, 0, "without a name"},
+		{"text not a string", `{"log":{"entries":[{"response":{"content":{"text":{}}}}]}}`, 0, "content.text"},
+		{"entries not an array", `{"log":{"entries":{}}}`, -1, "expected an array"},
+		{"deep nesting", deep, 0, "nesting deeper"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := collectHAR(strings.NewReader(tc.input), HARReader{})
+			require.Error(t, err)
+			var he *HARError
+			require.ErrorAs(t, err, &he)
+			assert.Equal(t, tc.entry, he.Entry, "entry index")
+			assert.Contains(t, err.Error(), tc.msg)
+			assert.NotContains(t, err.Error(), "\n", "one line")
+			if tc.entry >= 0 {
+				assert.Contains(t, err.Error(), "entry ")
+			}
+		})
+	}
+}
+
+func TestReadHARReadError(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("disk on fire")
+	r := io.MultiReader(strings.NewReader(`{"log":{"entries":[`), iotest.ErrReader(boom))
+	_, err := collectHAR(r, HARReader{})
+	require.ErrorIs(t, err, boom)
+}
+
+func TestReadHARCallbackErrorStops(t *testing.T) {
+	t.Parallel()
+	stop := errors.New("stop")
+	n := 0
+	err := ReadHAR(bytes.NewReader(readHARFile(t, "sample.har")), func(*HAREntry) error {
+		n++
+		if n == 2 {
+			return stop
+		}
+		return nil
+	})
+	require.Same(t, stop, err, "the callback's error comes back as it is")
+	assert.Equal(t, 2, n)
+}
+
+func TestReadHAREntryDetails(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		entry string
+		check func(t *testing.T, e *HAREntry)
+	}{
+		{"escapes and surrogates", `{"request":{"method":"GET","url":"https://x/v1/webhooks/a"},"response":{"status":200,"content":{"text":"{\"n\":\"caf\u00e9 \ud83d\ude00 \\\" \/ \t\"}"}}}`,
+			func(t *testing.T, e *HAREntry) {
+				assert.Equal(t, "{\"n\":\"café 😀 \\\" / \t\"}", string(e.Exchange.Response.Body))
+			}},
+		{"lone surrogate", `{"response":{"status":200,"content":{"text":"\ud83d!"}}}`,
+			func(t *testing.T, e *HAREntry) { assert.Equal(t, "\uFFFD!", string(e.Exchange.Response.Body)) }},
+		{"headers canonical, repeated, pseudo dropped", `{"response":{"status":200,"headers":[{"name":":status","value":"200"},{"name":"content-type","value":"application/json"},{"name":"link","value":"<a>; rel=\"next\""},{"name":"LINK","value":"<b>; rel=\"prev\""}]}}`,
+			func(t *testing.T, e *HAREntry) {
+				h := e.Exchange.Response.Header
+				assert.Equal(t, []string{"application/json"}, h["Content-Type"])
+				assert.Equal(t, []string{`<a>; rel="next"`, `<b>; rel="prev"`}, h["Link"])
+				assert.NotContains(t, h, ":status")
+			}},
+		{"mimeType when no headers were recorded", `{"response":{"status":200,"headers":[],"content":{"mimeType":"application/json","text":"{}"}}}`,
+			func(t *testing.T, e *HAREntry) {
+				assert.Equal(t, "application/json", e.Exchange.Response.Header.Get("Content-Type"))
+			}},
+		{"recorded headers win over mimeType", `{"response":{"status":200,"headers":[{"name":"X-A","value":"1"}],"content":{"mimeType":"application/json","text":"{}"}}}`,
+			func(t *testing.T, e *HAREntry) { assert.Empty(t, e.Exchange.Response.Header.Get("Content-Type")) }},
+		{"null text and empty text are an empty body", `{"request":{"method":"DELETE","url":"https://x/"},"response":{"status":204,"content":{"size":0,"text":null}}}`,
+			func(t *testing.T, e *HAREntry) {
+				assert.Empty(t, e.Skip)
+				assert.Nil(t, e.Exchange.Response.Body)
+			}},
+		{"members in any order", `{"response":{"content":{"encoding":"base64","text":"e30="},"status":200},"request":{"url":"https://x/a","method":"GET"}}`,
+			func(t *testing.T, e *HAREntry) {
+				assert.Equal(t, "{}", string(e.Exchange.Response.Body))
+				assert.Equal(t, "GET", e.Exchange.Request.Method)
+			}},
+		{"base64 without padding and wrapped", `{"request":{"method":"GET","url":"https://x/a"},"response":{"status":200,"content":{"text":"eyJh\nIjox\r\nfQ","encoding":"base64"}}}`,
+			func(t *testing.T, e *HAREntry) { assert.Equal(t, `{"a":1}`, string(e.Exchange.Response.Body)) }},
+		{"bad base64 is a skip", `{"request":{"method":"GET","url":"https://x/a"},"response":{"status":200,"content":{"text":"!!!","encoding":"base64"}}}`,
+			func(t *testing.T, e *HAREntry) { assert.Contains(t, e.Skip, "not valid base64") }},
+		{"unknown encoding is a skip", `{"request":{"method":"GET","url":"https://x/a"},"response":{"status":200,"content":{"text":"x","encoding":"gzip"}}}`,
+			func(t *testing.T, e *HAREntry) { assert.Contains(t, e.Skip, `"gzip"`) }},
+		{"bad URL is a skip", `{"request":{"method":"GET","url":"http://[::1"},"response":{"status":200}}`,
+			func(t *testing.T, e *HAREntry) { assert.Contains(t, e.Skip, "does not parse") }},
+		{"no method is a skip", `{"request":{"url":"https://x/a"},"response":{"status":200}}`,
+			func(t *testing.T, e *HAREntry) { assert.Contains(t, e.Skip, "no request method") }},
+		{"null entry is a skip", `null`,
+			func(t *testing.T, e *HAREntry) { assert.NotEmpty(t, e.Skip) }},
+		{"unknown members skipped", `{"_webSocketMessages":[{"a":[1,2.5e3,-0.1,true,false,null,{"b":"\u0041"}]}],"request":{"method":"GET","url":"https://x/a","postData":{"text":"secret"}},"response":{"status":200,"_transferSize":12}}`,
+			func(t *testing.T, e *HAREntry) {
+				assert.Empty(t, e.Skip)
+				assert.Equal(t, 200, e.Exchange.Response.Status)
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			doc := `{"log":{"version":"1.2","entries":[` + tc.entry + `]}}`
+			got, err := collectHAR(strings.NewReader(doc), HARReader{})
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			tc.check(t, got[0])
+		})
+	}
+}
+
+func TestReadHARBodyCap(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("x", 1000)
+	for _, tc := range []struct{ name, content string }{
+		{"text", `{"text":"` + big + `"}`},
+		{"base64", `{"encoding":"base64","text":"` + base64.StdEncoding.EncodeToString([]byte(big)) + `"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			doc := `{"log":{"entries":[{"request":{"method":"GET","url":"https://x/a"},"response":{"status":200,"content":` + tc.content + `}}]}}`
+			got, err := collectHAR(strings.NewReader(doc), HARReader{MaxBodyBytes: 100})
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Len(t, got[0].Exchange.Response.Body, 101, "cut one byte past the cap, so the engine sees it is too large")
+			assert.Equal(t, strings.Repeat("x", 101), string(got[0].Exchange.Response.Body))
+		})
+	}
+}
+
+func TestReadHAREmptyEntries(t *testing.T) {
+	t.Parallel()
+	got, err := collectHAR(bytes.NewReader(readHARFile(t, "empty.har")), HARReader{})
+	require.NoError(t, err)
+	assert.Empty(t, got)
+}
+
+// FuzzReadHAR checks that no input panics the reader, that input which is
+// not JSON is always an error, and that what it reads from valid JSON
+// agrees with encoding/json.
+func FuzzReadHAR(f *testing.F) {
+	for _, name := range []string{"sample.har", "truncated.har", "empty.har", "no-entries.har"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "har", name))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"GET","url":"https://x/v1/webhooks/a"},"response":{"status":200,"content":{"text":"e30=","encoding":"base64"}}}]}}`))
+	f.Add([]byte(`{"log":{"entries":[null,{"response":{"headers":[{"name":":status","value":"1"}]}}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := collectHAR(bytes.NewReader(data), HARReader{MaxBodyBytes: 1 << 16})
+		if !json.Valid(data) {
+			require.Error(t, err, "invalid JSON accepted")
+			return
+		}
+		if err != nil {
+			return
+		}
+		var doc stdHAR
+		if !utf8.Valid(data) || json.Unmarshal(data, &doc) != nil {
+			// encoding/json turns invalid UTF-8 into U+FFFD; the reader keeps
+			// the bytes as recorded.
+		}
+		for _, e := range got {
+			if len(e.Exchange.Response.Body) > 1<<16+1 {
+				t.Fatalf("entry %d: body of %d bytes passed the cap", e.Index, len(e.Exchange.Response.Body))
+			}
+		}
+		if len(got) == len(doc.Log.Entries) && !hasBigBody(doc) {
+			requireSameAsStd(t, &doc, got)
+		}
+	})
+}
+
+func hasBigBody(doc stdHAR) bool {
+	for _, e := range doc.Log.Entries {
+		if len(e.Response.Content.Text) > 1<<16 {
+			return true
+		}
+	}
+	return false
+}
