@@ -1,0 +1,89 @@
+package conformance
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestReplayHARSample(t *testing.T) {
+	t.Parallel()
+	eng, err := New()
+	require.NoError(t, err)
+	rep := &Report{}
+	require.NoError(t, eng.ReplayHAR(bytes.NewReader(readHARFile(t, "sample.har")), "sample.har", rep))
+	require.Len(t, rep.Cases, 8, "one case per entry, none dropped")
+
+	verdicts := make([]Verdict, len(rep.Cases))
+	for i, c := range rep.Cases {
+		verdicts[i] = c.Verdict
+		assert.Contains(t, c.Name, "(sample.har #")
+	}
+	assert.Equal(t, []Verdict{
+		VerdictPass, // get, the seed example
+		VerdictPass, // list with a Link header
+		VerdictFail, // base64 body with an unknown enum value and property
+		VerdictFail, // created is a number, on another host
+		VerdictPass, // delete, 204 without a body
+		VerdictSkip, // GET /v1/people/me is not in the spec
+		VerdictSkip, // no response recorded
+		VerdictSkip, // body not saved
+	}, verdicts, "%+v", rep.Cases)
+
+	get := rep.Cases[0]
+	assert.Equal(t, "getWebhookDetails", get.Operation)
+	assert.Equal(t, "/webhooks/{webhookId}", get.Path)
+	assert.Equal(t, 200, get.Status)
+	assert.InDelta(t, 42.5, get.DurationMS, 1e-9)
+
+	assert.ElementsMatch(t, []string{"body.enum", "body.undocumented"}, harRules(rep.Cases[2].Findings))
+	assert.Equal(t, []string{"body.type"}, harRules(rep.Cases[3].Findings))
+	for _, f := range rep.Cases[2].Findings {
+		assert.Equal(t, SeverityDrift, f.Severity)
+	}
+
+	assert.Equal(t, "listWebhooks", rep.Cases[1].Operation)
+	assert.Equal(t, "deleteWebhook", rep.Cases[4].Operation)
+	assert.Contains(t, rep.Cases[5].Reason, "no operation of the spec matches GET /v1/people/me")
+	assert.Contains(t, rep.Cases[6].Reason, "no response was recorded")
+	assert.Contains(t, rep.Cases[7].Reason, "not recorded")
+
+	assert.Equal(t, Summary{Cases: 8, Passed: 3, Failed: 2, Skipped: 3, Errors: 1, Drift: 2}, rep.Summary)
+	assert.True(t, rep.Fails(SeverityDrift))
+}
+
+func harRules(fs []Finding) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Rule
+	}
+	return out
+}
+
+func TestReplayHARKeepsCasesBeforeAnError(t *testing.T) {
+	t.Parallel()
+	eng, err := New()
+	require.NoError(t, err)
+	rep := &Report{}
+	err = eng.ReplayHAR(bytes.NewReader(readHARFile(t, "truncated.har")), "t.har", rep)
+	var he *HARError
+	require.ErrorAs(t, err, &he)
+	assert.Len(t, rep.Cases, he.Entry, "every entry before the broken one is a case")
+}
+
+func TestReplayHARRedactsNames(t *testing.T) {
+	t.Parallel()
+	const token = "ZmFrZS10b2tlbi1mb3ItdGVzdHM"
+	eng, err := New(WithRedactions(token))
+	require.NoError(t, err)
+	doc := `{"log":{"entries":[{"request":{"method":"GET","url":"https://webexapis.com/v1/other/` + token + `"},"response":{"status":200}}]}}`
+	rep := &Report{}
+	require.NoError(t, eng.ReplayHAR(strings.NewReader(doc), "r.har", rep))
+	require.Len(t, rep.Cases, 1)
+	assert.NotContains(t, rep.Cases[0].Name, token)
+	assert.NotContains(t, rep.Cases[0].Path, token)
+	assert.NotContains(t, rep.Cases[0].Reason, token)
+}
