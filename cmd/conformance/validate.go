@@ -1,7 +1,273 @@
 package main
 
-import "context"
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
 
-func cmdValidate(_ context.Context, e *env, _ []string) int {
-	return usageErr(e, "validate is not available yet")
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
+)
+
+const validateUsage = `usage: conformance validate (--har FILE... | --operation OPID --status CODE [--header 'Name: value']... [--body FILE|-])
+                           [--format text|json|junit|markdown] [--output PATH] [--fail-on error|drift] [--spec PATH]
+
+Validates recorded responses against the spec: every entry of one or more
+HAR 1.2 recordings (one case per entry; entries that match no operation are
+skipped with the reason), or one response given by its operation, status,
+headers and body.
+
+Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or input error.
+`
+
+// cmdValidate implements `conformance validate`.
+func cmdValidate(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "validate")
+	var hars, headers stringsFlag
+	fs.Var(&hars, "har", "validate the HAR 1.2 recording in `FILE` (repeatable; more files may follow)")
+	opID := fs.String("operation", "", "validate one response of the operation `OPID` (e.g. getWebhookDetails)")
+	status := fs.String("status", "", "the response's status `CODE` (with --operation)")
+	fs.Var(&headers, "header", "a response header `'Name: value'` (with --operation; repeatable)")
+	bodyPath := fs.String("body", "", "read the response body from `FILE`, or stdin for - (with --operation)")
+	format := fs.String("format", "text", "report `format`: text, json, junit or markdown")
+	output := fs.String("output", "", "write the report to `PATH` instead of stdout")
+	failOn := fs.String("fail-on", "drift", "exit 1 on findings of this `severity` or worse: error or drift")
+	specPath := fs.String("spec", "", "judge by the OpenAPI 3.0 document at `PATH` (default: the embedded Webex webhooks spec)")
+	if code, ok := validateParse(fs, args, &hars); !ok {
+		return code
+	}
+
+	f, err := report.ParseFormat(*format)
+	if err != nil {
+		return usageErr(e, "validate: %v", err)
+	}
+	sev, err := conformance.ParseFailOn(*failOn)
+	if err != nil {
+		return usageErr(e, "validate: %v", err)
+	}
+	single := *opID != "" || *status != "" || len(headers) > 0 || *bodyPath != ""
+	switch {
+	case len(hars) > 0 && single:
+		return usageErr(e, "validate: --har cannot be combined with --operation, --status, --header or --body")
+	case len(hars) == 0 && !single:
+		return usageErr(e, "validate: give --har FILE..., or --operation OPID --status CODE (see conformance validate -h)")
+	case single && *opID == "":
+		return usageErr(e, "validate: --status, --header and --body need --operation OPID")
+	case single && *status == "":
+		return usageErr(e, "validate: --operation needs --status CODE")
+	}
+
+	eng, err := validateEngine(e, *specPath)
+	if err != nil {
+		return usageErr(e, "validate: %s", validateOneLine(err.Error()))
+	}
+	rep := &conformance.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo()}
+	opts := report.Options{Redact: eng.Redact}
+	if single {
+		x, err := validateSingle(e, eng, *opID, *status, headers, *bodyPath)
+		if err != nil {
+			return usageErr(e, "validate: %s", validateOneLine(err.Error()))
+		}
+		rep.Add(conformance.Case{
+			Name:      fmt.Sprintf("%s %d", x.Operation, x.Response.Status),
+			Operation: x.Operation,
+			Method:    x.Request.Method,
+			Path:      x.Request.URL.Path,
+			Status:    x.Response.Status,
+			Findings:  eng.Validate(x),
+		})
+		opts.Verbose = true // one case: say how it went
+	} else {
+		for _, path := range hars {
+			if err := ctx.Err(); err != nil {
+				return usageErr(e, "validate: interrupted")
+			}
+			if err := validateHAR(eng, path, rep); err != nil {
+				return usageErr(e, "validate: %s", validateOneLine(err.Error()))
+			}
+		}
+	}
+
+	opts.Color = *output == "" && validateColor(e)
+	if err := report.WriteOutput(*output, e.stdout, f, rep, opts); err != nil {
+		return usageErr(e, "validate: writing the report: %s", validateOneLine(err.Error()))
+	}
+	if *output != "" && *output != "-" {
+		s := rep.Summary
+		fmt.Fprintf(e.stderr, "conformance: wrote %s: %d cases, %d passed, %d failed, %d skipped\n",
+			*output, s.Cases, s.Passed, s.Failed, s.Skipped)
+	}
+	if rep.Fails(sev) {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// validateParse parses flags and lets files follow --har, as in
+// `--har a.har b.har --format json`: the flag package stops at the first
+// non-flag argument, so parsing resumes after each file.
+// A flag error is the flag package's one line; -h prints the whole usage.
+func validateParse(fs *flag.FlagSet, args []string, hars *stringsFlag) (int, bool) {
+	fs.Usage = func() {}
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(fs.Output(), validateUsage)
+				fmt.Fprintln(fs.Output())
+				fs.PrintDefaults()
+				return exitOK, false
+			}
+			return exitUsage, false
+		}
+		rest = fs.Args()
+		if len(rest) == 0 {
+			return 0, true
+		}
+		if len(*hars) == 0 || rest[0] == "" {
+			fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), rest[0])
+			return exitUsage, false
+		}
+		*hars = append(*hars, rest[0])
+		rest = rest[1:]
+	}
+}
+
+// validateEngine compiles the spec at path, or the embedded one.
+func validateEngine(e *env, path string) (*conformance.Engine, error) {
+	var opts []conformance.Option
+	if tok := e.getenv("WEBEX_TOKEN"); tok != "" {
+		opts = append(opts, conformance.WithRedactions(tok))
+	}
+	if path != "" {
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("--spec: %w", err)
+		}
+		opts = append(opts, conformance.WithSpec(doc))
+	}
+	eng, err := conformance.New(opts...)
+	if err != nil && path != "" {
+		return nil, fmt.Errorf("--spec %s: %w", path, err)
+	}
+	return eng, err
+}
+
+// validateHAR replays one recording into rep.
+func validateHAR(eng *conformance.Engine, path string, rep *conformance.Report) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s: is a directory, not a HAR file", path)
+	}
+	source := path
+	if i := strings.LastIndexAny(source, `/\`); i >= 0 {
+		source = source[i+1:]
+	}
+	if err := eng.ReplayHAR(f, source, rep); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// validateSingle builds the exchange that --operation, --status, --header
+// and --body describe.
+func validateSingle(e *env, eng *conformance.Engine, opID, status string, headers []string, bodyPath string) (*conformance.Exchange, error) {
+	op, ok := eng.Operation(opID)
+	if !ok {
+		return nil, fmt.Errorf("--operation: the spec has no operation %q", opID)
+	}
+	code, err := strconv.Atoi(status)
+	if err != nil || code < 100 || code > 599 {
+		return nil, fmt.Errorf("--status %q: expected an HTTP status code from 100 to 599", status)
+	}
+	h := http.Header{}
+	for _, line := range headers {
+		name, value, ok := strings.Cut(line, ":")
+		name = strings.TrimSpace(name)
+		if !ok || !validateToken(name) {
+			return nil, fmt.Errorf("--header %q: expected 'Name: value'", line)
+		}
+		h.Add(name, strings.TrimSpace(value))
+	}
+	body, err := validateBody(e, bodyPath)
+	if err != nil {
+		return nil, err
+	}
+	return &conformance.Exchange{
+		Operation: op.ID,
+		Request:   conformance.Request{Method: op.Method, URL: &url.URL{Path: op.PathTemplate}, Header: http.Header{}},
+		Response:  conformance.Response{Status: code, Header: h, Body: body},
+	}, nil
+}
+
+// validateBody reads --body, at most one byte past the engine's default
+// cap: enough for the engine to report a body too large without holding
+// all of it.
+func validateBody(e *env, path string) ([]byte, error) {
+	var r io.Reader
+	switch path {
+	case "":
+		return nil, nil
+	case "-":
+		r = e.stdin
+	default:
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("--body: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	body, err := io.ReadAll(io.LimitReader(bufio.NewReader(r), conformance.DefaultMaxBodyBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("--body: %w", err)
+	}
+	return body, nil
+}
+
+// validateColor colours the report only for a terminal on stdout, and
+// never when NO_COLOR is set (https://no-color.org).
+func validateColor(e *env) bool {
+	if e.getenv != nil && e.getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := e.stdout.(*os.File)
+	return ok && isTerminal(f)
+}
+
+// validateOneLine keeps an error on one line: a spec loader's message can
+// span several.
+func validateOneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = strings.TrimSpace(s[:i]) + " …"
+	}
+	return s
+}
+
+// validateToken reports whether s is an RFC 9110 token, as a header name
+// must be.
+func validateToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
 }
