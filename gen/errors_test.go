@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -180,4 +181,24 @@ func FuzzAsError(f *testing.F) {
 			t.Fatalf("Error() not one short line: %q", msg)
 		}
 	})
+}
+
+func TestTruncateKeepsRunesWhole(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"abcdefghijk", 10, "abcdefghij…"},
+		{"abcdefghié", 10, "abcdefghi…"}, // é is two bytes, straddling the cut
+		{"ééééé", 3, "é…"},
+	}
+	for _, tt := range tests {
+		got := truncate(tt.in, tt.limit)
+		assert.Equal(t, tt.want, got, "truncate(%q, %d)", tt.in, tt.limit)
+		assert.True(t, utf8.ValidString(got))
+	}
 }
