@@ -109,19 +109,54 @@ func decodeBody(raw []byte, fields []bodyField, dst any) problems {
 	return p
 }
 
-// checkTargetURL accepts an absolute http or https URL made only of the
-// characters RFC 3986 allows, as the response's `format: uri` requires.
+// checkTargetURL accepts an absolute http or https URL with a host, made
+// only of the characters RFC 3986 allows, with well-formed percent-encodings
+// and at most one "#", as the response's `format: uri` requires.
 func checkTargetURL(p *problems, s string) {
+	bad := func(why string) { p.addf("targetUrl must be an absolute http or https URL; %q %s", s, why) }
+	hashes := 0
 	for i := 0; i < len(s); i++ {
-		if !uriChar(s[i]) {
-			p.addf("targetUrl must be an absolute http or https URL; it holds the character %q", s[i])
+		switch c := s[i]; {
+		case c == '%':
+			if i+2 >= len(s) || !isHexDigit(s[i+1]) || !isHexDigit(s[i+2]) {
+				bad("has a malformed percent-encoding")
+				return
+			}
+		case c == '#':
+			hashes++
+		case !uriChar(c):
+			bad(fmt.Sprintf("holds the character %q", c))
 			return
 		}
 	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" {
-		p.addf("targetUrl must be an absolute http or https URL, not %q", s)
+	if hashes > 1 {
+		bad("has more than one #")
+		return
 	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		bad("does not parse")
+	case u.Scheme != "http" && u.Scheme != "https":
+		bad("is not http or https")
+	case u.Opaque != "" || u.Hostname() == "":
+		bad("has no host")
+	case strings.ContainsAny(afterAuthority(s), "[]"):
+		bad("has brackets outside the host")
+	}
+}
+
+// afterAuthority is what follows scheme://authority in s.
+func afterAuthority(s string) string {
+	_, rest, _ := strings.Cut(s, "://")
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		return rest[i:]
+	}
+	return ""
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 func uriChar(c byte) bool {
