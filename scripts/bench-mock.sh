@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Loads Get Webhook Details on the mock (`conformance serve`) and on Prism's
+# mock of the same spec, side by side with the same load tool and settings,
+# and prints requests/s, p99 latency and their ratio.
+#
+#   make bench-mock                      # or: bash scripts/bench-mock.sh
+#   DURATION=20s CONCURRENCY=16 bash scripts/bench-mock.sh
+#
+# Both servers listen on loopback only. The script holds /tmp/bench.lock
+# while it runs so that measurements on a shared machine do not overlap.
+set -euo pipefail
+
+if [ -z "${BENCH_LOCK_HELD:-}" ] && command -v flock >/dev/null; then
+  exec env BENCH_LOCK_HELD=1 flock /tmp/bench.lock bash "$0" "$@"
+fi
+
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10s}
+CONCURRENCY=${CONCURRENCY:-16}
+OURS_PORT=${OURS_PORT:-18481}
+PRISM_PORT=${PRISM_PORT:-18482}
+PRISM=${PRISM:-npx --yes @stoplight/prism-cli@5.16.0}
+TOKEN=bench-token
+
+HEY=${HEY:-$(command -v hey || echo "$(go env GOPATH)/bin/hey")}
+if [ ! -x "$HEY" ]; then
+  echo "installing hey (go install github.com/rakyll/hey@v0.1.5)" >&2
+  go install github.com/rakyll/hey@v0.1.5
+  HEY="$(go env GOPATH)/bin/hey"
+fi
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do
+    kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true
+  done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Each server runs in its own session, so that cleanup ends npx and the node
+# process it starts together.
+go build -o "$tmp/conformance" ./cmd/conformance
+setsid "$tmp/conformance" serve --listen "127.0.0.1:$OURS_PORT" --token "$TOKEN" 2>"$tmp/serve.log" &
+pids+=($!)
+setsid $PRISM mock api/openapi.yaml -h 127.0.0.1 -p "$PRISM_PORT" >"$tmp/prism.log" 2>&1 &
+pids+=($!)
+
+wait_up() { # url, seconds
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    if curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "bench-mock: $1 did not come up in $2 s" >&2
+  cat "$tmp/serve.log" "$tmp/prism.log" >&2
+  exit 1
+}
+wait_up "http://127.0.0.1:$OURS_PORT/v1/webhooks" 30
+wait_up "http://127.0.0.1:$PRISM_PORT/webhooks" 180
+
+id=$(curl -sf -X POST "http://127.0.0.1:$OURS_PORT/v1/webhooks" \
+  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","targetUrl":"https://example.com/hook","resource":"messages","event":"created","secret":"s"}' |
+  sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+[ -n "$id" ] || { echo "bench-mock: could not create a webhook" >&2; exit 1; }
+
+ours_url="http://127.0.0.1:$OURS_PORT/v1/webhooks/$id"
+# Prism serves the spec's paths without the /v1 of its server URL.
+prism_url="http://127.0.0.1:$PRISM_PORT/webhooks/$id"
+
+for u in "$ours_url" "$prism_url"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$u")
+  [ "$code" = 200 ] || { echo "bench-mock: GET $u answered $code" >&2; exit 1; }
+done
+
+load() { # name url -> "rps p99_ms errors"
+  "$HEY" -n 2000 -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >/dev/null # warm-up
+  "$HEY" -z "$DURATION" -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"
+  awk '
+    /Requests\/sec:/ { rps = $2 }
+    /99%+ in/        { p99 = $3 * 1000 }
+    /^  \[[0-9]+\]/  { gsub(/[\[\]]/, "", $1); if ($1 != 200) bad += $2 }
+    END { printf "%.0f %.2f %d\n", rps, p99, bad }' "$tmp/$1.txt"
+}
+
+echo "GET webhook details, hey -z $DURATION -c $CONCURRENCY, loopback, $(nproc) CPUs"
+read -r ours_rps ours_p99 ours_bad < <(load ours "$ours_url")
+read -r prism_rps prism_p99 prism_bad < <(load prism "$prism_url")
+printf '%-28s %10s %10s %8s\n' server 'req/s' 'p99 ms' 'non-200'
+printf '%-28s %10s %10s %8s\n' 'mock (conformance serve)' "$ours_rps" "$ours_p99" "$ours_bad"
+printf '%-28s %10s %10s %8s\n' 'prism-cli 5.16.0 mock' "$prism_rps" "$prism_p99" "$prism_bad"
+awk -v a="$ours_rps" -v b="$prism_rps" 'BEGIN { if (b > 0) printf "ratio: %.1fx Prism'"'"'s throughput\n", a / b }'
