@@ -1,0 +1,37 @@
+package runner
+
+import (
+	"net/url"
+	"strings"
+)
+
+// curl renders a command that repeats c. The token is written as
+// $WEBEX_TOKEN for the shell to fill in; generated secrets are redacted.
+func (r *runner) curl(c call, u *url.URL) string {
+	var b strings.Builder
+	b.WriteString("curl -sS -i")
+	if c.method != "GET" {
+		b.WriteString(" -X " + c.method)
+	}
+	switch c.auth {
+	case authToken:
+		b.WriteString(` -H "Authorization: Bearer $WEBEX_TOKEN"`)
+	case authBad:
+		b.WriteString(" -H " + shellQuote("Authorization: Bearer "+badToken))
+	}
+	if c.body != nil {
+		ct := c.contentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		b.WriteString(" -H " + shellQuote("Content-Type: "+ct))
+		b.WriteString(" --data-raw " + shellQuote(r.redact(string(c.body))))
+	}
+	b.WriteString(" " + shellQuote(r.redact(u.String())))
+	return b.String()
+}
+
+// shellQuote wraps s in single quotes for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

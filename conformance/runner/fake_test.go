@@ -1,0 +1,276 @@
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+// fakeAPI is a small, correct webhooks API whose knobs each break one
+// expectation of the suite. It records every request it sees.
+type fakeAPI struct {
+	token string
+
+	unknownIDOK    bool // an unknown id answers 200
+	pageOverflow   bool // pages hold one more item than max
+	dropMax        bool // next links lose max
+	dropOwnedBy    bool // next links lose ownedBy
+	loop           bool // the next link of page 2 points back at page 1
+	otherHost      string
+	deleteNoop     bool // delete answers 204 but keeps the webhook
+	updateNoop     bool // update answers 200 with the old webhook
+	secretMangled  bool // the echoed secret differs
+	acceptBad      bool // invalid creates are accepted
+	tokenIgnored   bool // no token needed
+	reflectToken   bool // error messages quote the Authorization header
+	blockCreateAt  int  // when > 0, the n-th create blocks until the request is cancelled
+	onCreate       func(n int)
+	mu             sync.Mutex
+	hooks          map[string]map[string]any
+	seq            int
+	creates        int
+	methods        []string
+	authorizations []string
+}
+
+func newFake(token string) *fakeAPI {
+	return &fakeAPI{token: token, hooks: map[string]map[string]any{}}
+}
+
+func (f *fakeAPI) start(t testing.TB) *httptest.Server {
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func (f *fakeAPI) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.hooks)
+}
+
+func (f *fakeAPI) names() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, h := range f.hooks {
+		out = append(out, h["name"].(string))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (f *fakeAPI) seen() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.methods...)
+}
+
+func (f *fakeAPI) errorJSON(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if f.reflectToken {
+		msg += " (you sent " + r.Header.Get("Authorization") + ")"
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("TrackingID", "ROUTER_FAKE")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"message": msg, "trackingId": "ROUTER_FAKE", "errors": []map[string]string{{"description": msg}}})
+}
+
+func (f *fakeAPI) writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("TrackingID", "ROUTER_FAKE")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.methods = append(f.methods, r.Method)
+	f.authorizations = append(f.authorizations, r.Header.Get("Authorization"))
+	f.mu.Unlock()
+	if !f.tokenIgnored && r.Header.Get("Authorization") != "Bearer "+f.token {
+		f.errorJSON(w, r, http.StatusUnauthorized, "The request requires a valid access token.")
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/webhooks")
+	if !ok {
+		f.errorJSON(w, r, http.StatusNotFound, "no such path")
+		return
+	}
+	id := strings.TrimPrefix(rest, "/")
+	switch {
+	case id == "" && r.Method == http.MethodGet:
+		f.list(w, r)
+	case id == "" && r.Method == http.MethodPost:
+		f.create(w, r)
+	case id == "":
+		f.errorJSON(w, r, http.StatusMethodNotAllowed, "method not allowed")
+	default:
+		f.item(w, r, id)
+	}
+}
+
+func (f *fakeAPI) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	max := 100
+	if v := q.Get("max"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			f.errorJSON(w, r, http.StatusBadRequest, "bad max")
+			return
+		}
+		max = n
+	}
+	start, _ := strconv.Atoi(q.Get("start"))
+	f.mu.Lock()
+	ids := make([]string, 0, len(f.hooks))
+	for id := range f.hooks {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var items []map[string]any
+	n := max
+	if f.pageOverflow {
+		n++
+	}
+	for i := start; i < len(ids) && i < start+n; i++ {
+		if q.Get("ownedBy") == "org" && f.hooks[ids[i]]["ownedBy"] != "org" {
+			continue
+		}
+		items = append(items, f.hooks[ids[i]])
+	}
+	more := start+max < len(ids)
+	f.mu.Unlock()
+	if items == nil {
+		items = []map[string]any{}
+	}
+	if more || (f.loop && start > 0) {
+		nq := url.Values{}
+		for k, v := range q {
+			nq[k] = v
+		}
+		nq.Set("start", strconv.Itoa(start+max))
+		if f.loop && start > 0 {
+			nq.Set("start", "0")
+		}
+		if f.dropMax {
+			nq.Del("max")
+		}
+		if f.dropOwnedBy {
+			nq.Del("ownedBy")
+		}
+		host := "http://" + r.Host
+		if f.otherHost != "" {
+			host = f.otherHost
+		}
+		w.Header().Set("Link", fmt.Sprintf(`<%s/v1/webhooks?%s>; rel="next"`, host, nq.Encode()))
+	}
+	f.writeJSON(w, map[string]any{"items": items})
+}
+
+func (f *fakeAPI) create(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.creates++
+	n := f.creates
+	f.mu.Unlock()
+	if f.onCreate != nil {
+		f.onCreate(n)
+	}
+	var in map[string]any
+	err := json.NewDecoder(r.Body).Decode(&in)
+	if f.blockCreateAt > 0 && n == f.blockCreateAt {
+		// The body is read, so the server notices the client going away.
+		<-r.Context().Done()
+		return
+	}
+	if err != nil {
+		f.errorJSON(w, r, http.StatusBadRequest, "bad JSON")
+		return
+	}
+	if !f.acceptBad {
+		for _, k := range []string{"name", "targetUrl", "resource", "event"} {
+			if s, _ := in[k].(string); s == "" {
+				f.errorJSON(w, r, http.StatusBadRequest, k+" is required")
+				return
+			}
+		}
+		if u, err := url.Parse(in["targetUrl"].(string)); err != nil || u.Scheme == "" || u.Host == "" {
+			f.errorJSON(w, r, http.StatusBadRequest, "targetUrl is not a URL")
+			return
+		}
+		if strings.HasPrefix(in["resource"].(string), "conformance") || strings.HasPrefix(in["event"].(string), "conformance") {
+			f.errorJSON(w, r, http.StatusBadRequest, "unknown resource or event")
+			return
+		}
+	}
+	f.mu.Lock()
+	f.seq++
+	id := fmt.Sprintf("WH%04d", f.seq)
+	h := map[string]any{"id": id, "status": "active", "created": time.Now().UTC().Format(time.RFC3339), "ownedBy": "creator"}
+	for k, v := range in {
+		h[k] = v
+	}
+	if f.secretMangled && h["secret"] != nil {
+		h["secret"] = "mangled"
+	}
+	f.hooks[id] = h
+	f.mu.Unlock()
+	f.writeJSON(w, h)
+}
+
+func (f *fakeAPI) item(w http.ResponseWriter, r *http.Request, id string) {
+	f.mu.Lock()
+	h, ok := f.hooks[id]
+	f.mu.Unlock()
+	if !ok && !(f.unknownIDOK && r.Method == http.MethodGet) {
+		f.errorJSON(w, r, http.StatusNotFound, "The requested resource could not be found.")
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+		if !ok {
+			h = map[string]any{"id": id, "name": "ghost", "targetUrl": "https://example.com/", "resource": "rooms", "event": "created", "status": "active", "created": "2020-01-01T00:00:00Z"}
+		}
+		f.writeJSON(w, h)
+	case http.MethodPut:
+		var in map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			f.errorJSON(w, r, http.StatusBadRequest, "bad JSON")
+			return
+		}
+		f.mu.Lock()
+		if !f.updateNoop {
+			for k, v := range in {
+				h[k] = v
+			}
+		}
+		f.mu.Unlock()
+		f.writeJSON(w, h)
+	case http.MethodDelete:
+		if !f.deleteNoop {
+			f.mu.Lock()
+			delete(f.hooks, id)
+			f.mu.Unlock()
+		}
+		w.Header().Set("TrackingID", "ROUTER_FAKE")
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		f.errorJSON(w, r, http.StatusMethodNotAllowed, "method not allowed")
+	}
+}
+
+// passValidator judges nothing: it isolates the runner's own rules.
+type passValidator struct{}
+
+func (passValidator) Validate(*conformance.Exchange) []conformance.Finding { return nil }
+func (passValidator) Redact(s string) string                               { return s }
+func (passValidator) SpecInfo() conformance.SpecInfo                       { return conformance.SpecInfo{Title: "test"} }

@@ -1,0 +1,432 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+// Validator is what the runner needs of the conformance engine;
+// *conformance.Engine is one.
+type Validator interface {
+	Validate(x *conformance.Exchange) []conformance.Finding
+	Redact(s string) string
+	SpecInfo() conformance.SpecInfo
+}
+
+// Config says what to test and how gently.
+type Config struct {
+	// Target is the API base URL, e.g. https://webexapis.com/v1.
+	Target string
+	// Token is the access token. It never appears in any output.
+	Token string
+	// WebhookIDs, when set, are fetched instead of the listed webhooks.
+	WebhookIDs []string
+	// AllowWrites enables the create/update/delete scenarios.
+	AllowWrites bool
+	// Rate caps requests per second; 0 means unpaced.
+	Rate float64
+	// Timeout bounds each request; 0 means 30s.
+	Timeout time.Duration
+	// PageSize is the max sent to list; 0 means 10.
+	PageSize int
+	// MaxGets caps how many listed webhooks are fetched one by one; 0 means 10.
+	MaxGets int
+	// MaxPages caps a pagination walk; 0 means 50.
+	MaxPages int
+	// MaxRetryWait bounds the wait a 429 Retry-After may impose; 0 means 60s.
+	MaxRetryWait time.Duration
+	// Retries is how often a 429 is retried; 0 means 3, negative means never.
+	Retries int
+	// NotifyURL is the targetUrl of the webhooks the suite creates. The
+	// default host is under .invalid (RFC 2606) so that no notification of
+	// the account can ever be delivered anywhere.
+	NotifyURL string
+	// RunID makes the names of created webhooks unique to the run; 8
+	// lower-case hex digits, random when empty.
+	RunID string
+	// Transport sends the requests; nil means a clone of http.DefaultTransport
+	// (TLS verification on).
+	Transport http.RoundTripper
+	// Progress, when set, is called after each case is recorded.
+	Progress func(conformance.Case)
+}
+
+const (
+	// NamePrefix starts the name of every webhook the suite creates; the
+	// run id and a dash follow, so a sweep can tell its own leftovers from
+	// the account's webhooks.
+	NamePrefix = "conformance-"
+
+	defaultNotifyURL = "https://webhook-target.invalid/conformance"
+	maxBodyBytes     = 10 << 20
+	cleanupTimeout   = 30 * time.Second
+	badToken         = "conformance-invalid-token"
+)
+
+// UntestableError says the target could not be tested at all: it is
+// unreachable, its TLS failed, or it rejected the token on a call that
+// needed a valid one.
+type UntestableError struct {
+	Reason string
+	Err    error
+}
+
+func (e *UntestableError) Error() string {
+	if e.Err != nil {
+		return e.Reason + ": " + e.Err.Error()
+	}
+	return e.Reason
+}
+
+func (e *UntestableError) Unwrap() error { return e.Err }
+
+// Run drives the suite against cfg.Target and returns its report. The
+// report is returned also with an error (partial): an *UntestableError, or
+// the context's error when the run was interrupted. Whatever the run
+// created is deleted before Run returns, whatever happened.
+func Run(ctx context.Context, v Validator, cfg Config) (*conformance.Report, error) {
+	r, err := newRunner(v, cfg)
+	if err != nil {
+		return nil, err
+	}
+	err = r.suite(ctx)
+	r.cleanup()
+	return r.report, err
+}
+
+type runner struct {
+	cfg     Config
+	v       Validator
+	base    *url.URL
+	client  *http.Client
+	pace    *pacer
+	report  *conformance.Report
+	secrets []string
+	// created maps the id of every webhook the run made and has not yet
+	// seen deleted to its name.
+	created map[string]string
+	order   []string
+	// lastURL is the URL of the last recorded response.
+	lastURL *url.URL
+}
+
+func newRunner(v Validator, cfg Config) (*runner, error) {
+	if v == nil {
+		return nil, errors.New("runner: no validator")
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.Target, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("target %q is not an http(s) URL", cfg.Target)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 10
+	}
+	if cfg.MaxGets <= 0 {
+		cfg.MaxGets = 10
+	}
+	if cfg.MaxPages <= 0 {
+		cfg.MaxPages = 50
+	}
+	if cfg.MaxRetryWait <= 0 {
+		cfg.MaxRetryWait = 60 * time.Second
+	}
+	if cfg.Retries == 0 {
+		cfg.Retries = 3
+	}
+	if cfg.NotifyURL == "" {
+		cfg.NotifyURL = defaultNotifyURL
+	}
+	if cfg.RunID == "" {
+		cfg.RunID = randomHex(4)
+	}
+	if !runIDPattern.MatchString(cfg.RunID) {
+		return nil, fmt.Errorf("run id %q is not 8 lower-case hex digits", cfg.RunID)
+	}
+	tr := cfg.Transport
+	if tr == nil {
+		tr = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	return &runner{
+		cfg:    cfg,
+		v:      v,
+		base:   base,
+		client: &http.Client{Transport: tr, CheckRedirect: checkRedirect},
+		pace:   newPacer(cfg.Rate),
+		report: &conformance.Report{
+			Tool:    "conformance",
+			Version: conformance.Version,
+			Spec:    v.SpecInfo(),
+			Target:  base.String(),
+			Cases:   []conformance.Case{},
+		},
+		created: map[string]string{},
+	}, nil
+}
+
+// checkRedirect follows a few redirects but never carries the token to
+// another host (the standard library keeps it for subdomains).
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("stopped after 5 redirects")
+	}
+	if req.URL.Host != via[0].URL.Host {
+		req.Header.Del("Authorization")
+	}
+	return nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type authMode int
+
+const (
+	authToken authMode = iota
+	authNone
+	authBad
+)
+
+// call is one request of a scenario.
+type call struct {
+	name   string
+	op     string
+	method string
+	// path is relative to the target's base path ("/webhooks/abc");
+	// rawURL, when set, is used as is (next links).
+	path        string
+	query       url.Values
+	rawURL      string
+	body        []byte
+	contentType string
+	auth        authMode
+}
+
+// result is what came back, after any 429 retries.
+type result struct {
+	status   int
+	header   http.Header
+	body     []byte
+	url      *url.URL
+	findings []conformance.Finding
+	dur      time.Duration
+}
+
+func (r *runner) url(c call) (*url.URL, error) {
+	if c.rawURL != "" {
+		return url.Parse(c.rawURL)
+	}
+	u := *r.base
+	u.Path = r.base.Path + c.path
+	u.RawPath = ""
+	if len(c.query) > 0 {
+		u.RawQuery = c.query.Encode()
+	}
+	return &u, nil
+}
+
+// do sends c, validates every response (retried 429s included) with the
+// engine and returns the last one. A transport failure is an
+// *UntestableError; a cancelled ctx returns ctx's error.
+func (r *runner) do(ctx context.Context, c call) (*result, error) {
+	u, err := r.url(c)
+	if err != nil {
+		return nil, &UntestableError{Reason: "bad URL", Err: err}
+	}
+	res := &result{url: u}
+	start := time.Now()
+	for attempt := 0; ; attempt++ {
+		if err := r.pace.wait(ctx); err != nil {
+			return nil, err
+		}
+		resp, reqHeader, err := r.send(ctx, c, u)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, &UntestableError{Reason: fmt.Sprintf("%s %s failed", c.method, r.v.Redact(u.Redacted())), Err: errors.New(r.v.Redact(err.Error()))}
+		}
+		res.status, res.header, res.body = resp.status, resp.header, resp.body
+		res.url = resp.url
+		res.findings = append(res.findings, r.v.Validate(&conformance.Exchange{
+			Request:   conformance.Request{Method: c.method, URL: resp.url, Header: reqHeader},
+			Response:  conformance.Response{Status: resp.status, Header: resp.header, Body: resp.body},
+			Operation: c.op,
+		})...)
+		if resp.status != http.StatusTooManyRequests || attempt >= r.cfg.Retries || r.cfg.Retries < 0 {
+			break
+		}
+		wait := retryAfter(resp.header.Get("Retry-After"), time.Now())
+		if wait > r.cfg.MaxRetryWait {
+			wait = r.cfg.MaxRetryWait
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+	res.dur = time.Since(start)
+	return res, nil
+}
+
+type rawResponse struct {
+	status int
+	header http.Header
+	body   []byte
+	url    *url.URL
+}
+
+func (r *runner) send(ctx context.Context, c call, u *url.URL) (*rawResponse, http.Header, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	defer cancel()
+	var body io.Reader
+	if c.body != nil {
+		body = bytes.NewReader(c.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, c.method, u.String(), body)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "webex-conformance/"+conformance.Version)
+	if c.body != nil {
+		ct := c.contentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
+	}
+	switch c.auth {
+	case authToken:
+		req.Header.Set("Authorization", "Bearer "+r.cfg.Token)
+	case authBad:
+		req.Header.Set("Authorization", "Bearer "+badToken)
+	}
+	sent := req.Header.Clone()
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+	if err != nil {
+		return nil, nil, err
+	}
+	return &rawResponse{status: resp.StatusCode, header: resp.Header, body: b, url: resp.Request.URL}, sent, nil
+}
+
+// record turns a call and its result into a case of the report, adding the
+// runner's own findings.
+func (r *runner) record(c call, res *result, extra ...conformance.Finding) conformance.Case {
+	cs := conformance.Case{
+		Name:      c.name,
+		Operation: c.op,
+		Method:    c.method,
+		Path:      pathTemplate(c.op),
+	}
+	var all []conformance.Finding
+	if res != nil {
+		cs.Status = res.status
+		r.lastURL = res.url
+		cs.DurationMS = float64(res.dur.Microseconds()) / 1000
+		all = append(all, res.findings...)
+	}
+	all = append(all, extra...)
+	cs.Findings = make([]conformance.Finding, 0, len(all))
+	failing := false
+	for _, f := range all {
+		if f.Operation == "" {
+			f.Operation = c.op
+		}
+		if f.Status == 0 && res != nil {
+			f.Status = res.status
+		}
+		f.Message = r.redact(f.Message)
+		f.Expected = r.redact(f.Expected)
+		f.Actual = r.redact(f.Actual)
+		f.Pointer = r.redact(f.Pointer)
+		cs.Findings = append(cs.Findings, f)
+		if f.Severity != conformance.SeverityInfo {
+			failing = true
+		}
+	}
+	if failing && res != nil {
+		cs.Curl = r.curl(c, res.url)
+	}
+	r.report.Add(cs)
+	last := r.report.Cases[len(r.report.Cases)-1]
+	if r.cfg.Progress != nil {
+		r.cfg.Progress(last)
+	}
+	return last
+}
+
+// skip records a case that could not run, with the reason.
+func (r *runner) skip(name, op, method, reason string) {
+	r.report.Add(conformance.Case{Name: name, Operation: op, Method: method, Path: pathTemplate(op), Verdict: conformance.VerdictSkip, Reason: reason})
+	if r.cfg.Progress != nil {
+		r.cfg.Progress(r.report.Cases[len(r.report.Cases)-1])
+	}
+}
+
+// redact hides the token and the secrets this run generated, on top of
+// what the engine hides.
+func (r *runner) redact(s string) string {
+	if s == "" {
+		return s
+	}
+	s = r.v.Redact(s)
+	if r.cfg.Token != "" {
+		s = strings.ReplaceAll(s, r.cfg.Token, "[redacted]")
+	}
+	for _, sec := range r.secrets {
+		s = strings.ReplaceAll(s, sec, "[redacted]")
+	}
+	return s
+}
+
+func pathTemplate(op string) string {
+	switch op {
+	case opList, opCreate:
+		return "/webhooks"
+	case opGet, opUpdate, opDelete:
+		return "/webhooks/{webhookId}"
+	}
+	return ""
+}
+
+const (
+	opList   = "listWebhooks"
+	opCreate = "createWebhook"
+	opGet    = "getWebhookDetails"
+	opUpdate = "updateWebhook"
+	opDelete = "deleteWebhook"
+)
+
+// finding builds one of the runner's own findings (behavior.*, pagination.*).
+func finding(rule string, sev conformance.Severity, pointer, msg, expected, actual string) conformance.Finding {
+	return conformance.Finding{Rule: rule, Severity: sev, Pointer: pointer, Message: msg, Expected: expected, Actual: actual}
+}
+
+func behavior(rule, msg, expected, actual string) conformance.Finding {
+	return finding("behavior."+rule, conformance.SeverityError, "", msg, expected, actual)
+}

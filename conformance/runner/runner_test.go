@@ -1,0 +1,309 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+const testToken = "tok-canary-8f3a1c"
+
+func rules(rep *conformance.Report) map[string]int {
+	out := map[string]int{}
+	for _, c := range rep.Cases {
+		for _, f := range c.Findings {
+			if f.Severity != conformance.SeverityInfo {
+				out[f.Rule]++
+			}
+		}
+	}
+	return out
+}
+
+// seed fills the fake with webhooks that are not the suite's.
+func seed(f *fakeAPI, n int) {
+	for i := 0; i < n; i++ {
+		f.hooks[string(rune('A'+i))+"-seed"] = map[string]any{
+			"id": string(rune('A'+i)) + "-seed", "name": "customer hook", "targetUrl": "https://example.com/h",
+			"resource": "messages", "event": "created", "status": "active", "created": "2024-01-01T00:00:00Z", "ownedBy": "org",
+		}
+	}
+}
+
+func runFake(t *testing.T, f *fakeAPI, mutate func(*Config)) (*conformance.Report, error) {
+	t.Helper()
+	srv := f.start(t)
+	cfg := Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	return Run(context.Background(), passValidator{}, cfg)
+}
+
+func TestSuiteAgainstConformingFake(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	seed(f, 3)
+	rep, err := runFake(t, f, nil)
+	require.NoError(t, err)
+	assert.Empty(t, rules(rep), "a conforming API gives no findings")
+	assert.GreaterOrEqual(t, rep.Summary.Cases, 15)
+	assert.Zero(t, rep.Summary.Failed)
+	ops := map[string]bool{}
+	for _, c := range rep.Cases {
+		ops[c.Operation] = true
+		assert.Empty(t, c.Curl, "a passing case carries no curl")
+	}
+	for _, op := range []string{opList, opCreate, opGet, opUpdate, opDelete} {
+		assert.True(t, ops[op], op)
+	}
+	assert.Equal(t, 3, f.count(), "only the seeded webhooks remain")
+}
+
+func TestBrokenExpectationsFire(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		knob  func(*fakeAPI)
+		rule  string
+		extra func(*Config)
+	}{
+		{"unknown id answered 200", func(f *fakeAPI) { f.unknownIDOK = true }, "behavior.unknown-id", nil},
+		{"pages longer than max", func(f *fakeAPI) { f.pageOverflow = true }, "pagination.max-exceeded", nil},
+		{"next links drop max", func(f *fakeAPI) { f.dropMax = true }, "pagination.max-dropped", nil},
+		{"next links drop ownedBy", func(f *fakeAPI) { f.dropOwnedBy = true }, "pagination.query-dropped", nil},
+		{"next links loop", func(f *fakeAPI) { f.loop = true }, "pagination.loop", nil},
+		{"next links leave the host", func(f *fakeAPI) { f.otherHost = "http://127.0.0.1:1" }, "pagination.host-changed", nil},
+		{"a delete that does not delete", func(f *fakeAPI) { f.deleteNoop = true }, "behavior.deleted-still-found", nil},
+		{"a delete that does not delete, listed", func(f *fakeAPI) { f.deleteNoop = true }, "behavior.deleted-still-listed", nil},
+		{"an update that does not stick", func(f *fakeAPI) { f.updateNoop = true }, "behavior.update-not-applied", nil},
+		{"a secret echoed wrong", func(f *fakeAPI) { f.secretMangled = true }, "behavior.secret-echo", nil},
+		{"invalid creates accepted", func(f *fakeAPI) { f.acceptBad = true }, "behavior.bad-create-accepted", nil},
+		{"no token needed", func(f *fakeAPI) { f.tokenIgnored = true }, "behavior.no-token", nil},
+		{"bad token accepted", func(f *fakeAPI) { f.tokenIgnored = true }, "behavior.bad-token", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(testToken)
+			seed(f, 3)
+			tc.knob(f)
+			rep, err := runFake(t, f, tc.extra)
+			require.NoError(t, err)
+			got := rules(rep)
+			assert.Positive(t, got[tc.rule], "rule %s fires; got %v", tc.rule, got)
+			for _, c := range rep.Cases {
+				if c.Verdict == conformance.VerdictFail {
+					require.NotEmpty(t, c.Curl, c.Name)
+					if !strings.Contains(c.Name, "token") {
+						assert.Contains(t, c.Curl, `"Authorization: Bearer $WEBEX_TOKEN"`, c.Name)
+					}
+					assert.NotContains(t, c.Curl, testToken)
+				}
+			}
+		})
+	}
+}
+
+func TestInvalidCreatesAcceptedAreCleanedUp(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	f.acceptBad = true
+	_, err := runFake(t, f, nil)
+	require.NoError(t, err)
+	assert.Zero(t, f.count(), "everything the run created is gone: %v", f.names())
+}
+
+func TestReadOnlySendsNoWrites(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	seed(f, 5)
+	rep, err := runFake(t, f, func(c *Config) { c.AllowWrites = false })
+	require.NoError(t, err)
+	for _, m := range f.seen() {
+		assert.Contains(t, []string{http.MethodGet, http.MethodHead}, m)
+	}
+	assert.Empty(t, rules(rep))
+	var gets int
+	for _, c := range rep.Cases {
+		if c.Operation == opGet && c.Status == 200 {
+			gets++
+		}
+	}
+	assert.Equal(t, 5, gets, "every listed webhook is fetched")
+}
+
+func TestGetsAreCappedAndWebhookIDsPicked(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	seed(f, 6)
+	rep, err := runFake(t, f, func(c *Config) { c.AllowWrites = false; c.MaxGets = 2 })
+	require.NoError(t, err)
+	var listed, picked int
+	for _, c := range rep.Cases {
+		if strings.HasPrefix(c.Name, "get webhook details (listed") {
+			listed++
+		}
+	}
+	assert.Equal(t, 2, listed)
+
+	rep, err = runFake(t, f, func(c *Config) { c.AllowWrites = false; c.WebhookIDs = []string{"B-seed", "nope"} })
+	require.NoError(t, err)
+	for _, c := range rep.Cases {
+		if strings.HasPrefix(c.Name, "get webhook details (--webhook-id") {
+			picked++
+		}
+	}
+	assert.Equal(t, 2, picked)
+}
+
+func TestSweepRemovesOnlyOwnLeftovers(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	seed(f, 2)
+	for i, name := range []string{"conformance-0badc0de-lifecycle", "conformance-notarunid-x", "conformance-", "my conformance-0badc0de-x"} {
+		id := "L" + string(rune('0'+i))
+		f.hooks[id] = map[string]any{"id": id, "name": name, "targetUrl": "https://example.com", "resource": "rooms", "event": "created", "status": "active", "created": "2024-01-01T00:00:00Z"}
+	}
+	_, err := runFake(t, f, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"conformance-", "conformance-notarunid-x", "customer hook", "customer hook", "my conformance-0badc0de-x"}, f.names())
+}
+
+func TestInterruptedWriteRunLeavesNothing(t *testing.T) {
+	t.Parallel()
+	for _, at := range []int{2, 3, 4} {
+		f := newFake(testToken)
+		ctx, cancel := context.WithCancel(context.Background())
+		f.blockCreateAt = at // the run is cancelled while this create hangs
+		f.onCreate = func(n int) {
+			if n == at {
+				go func() { time.Sleep(10 * time.Millisecond); cancel() }()
+			}
+		}
+		srv := f.start(t)
+		rep, err := Run(ctx, passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2})
+		cancel()
+		require.ErrorIs(t, err, context.Canceled)
+		require.NotNil(t, rep)
+		assert.Zero(t, f.count(), "interrupted at create %d: left %v", at, f.names())
+	}
+}
+
+func TestUnreachableTargetIsUntestable(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	_, err = Run(context.Background(), passValidator{}, Config{Target: "http://" + addr + "/v1", Token: testToken})
+	var ue *UntestableError
+	require.ErrorAs(t, err, &ue)
+	assert.NotContains(t, err.Error(), testToken)
+}
+
+func TestRejectedTokenIsUntestable(t *testing.T) {
+	t.Parallel()
+	f := newFake("another-token")
+	rep, err := runFake(t, f, nil)
+	var ue *UntestableError
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, ue.Error(), "rejected the token")
+	assert.Zero(t, f.count())
+	require.NotNil(t, rep)
+}
+
+func TestTLSFailureIsUntestable(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(newFake(testToken))
+	t.Cleanup(srv.Close)
+	_, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken})
+	var ue *UntestableError
+	require.ErrorAs(t, err, &ue, "a self-signed certificate is refused")
+}
+
+func TestRedirectToAnotherHostDropsToken(t *testing.T) {
+	t.Parallel()
+	var leaked atomic.Value
+	leaked.Store("")
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a := r.Header.Get("Authorization"); a != "" {
+			leaked.Store(a)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"items":[]}`))
+	}))
+	t.Cleanup(other.Close)
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
+	}))
+	t.Cleanup(redirector.Close)
+	_, _ = Run(context.Background(), passValidator{}, Config{Target: redirector.URL + "/v1", Token: testToken})
+	assert.Empty(t, leaked.Load())
+}
+
+func TestTooManyRequestsIsRetried(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%2 == 1 {
+			w.Header().Set("Retry-After", "3600")
+			f.errorJSON(w, r, http.StatusTooManyRequests, "slow down")
+			return
+		}
+		f.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, MaxRetryWait: time.Millisecond})
+	require.NoError(t, err)
+	for _, c := range rep.Cases {
+		assert.NotEqual(t, http.StatusTooManyRequests, c.Status, c.Name)
+	}
+	assert.Empty(t, rules(rep))
+}
+
+func TestEngineFindingsAreRedacted(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	srv := f.start(t)
+	leaky := leakyValidator{}
+	rep, err := Run(context.Background(), leaky, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true})
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Cases)
+	for _, c := range rep.Cases {
+		for _, fd := range c.Findings {
+			assert.NotContains(t, fd.Actual+fd.Message+fd.Expected, testToken)
+		}
+	}
+}
+
+// leakyValidator quotes the request's Authorization header in a finding.
+type leakyValidator struct{ passValidator }
+
+func (leakyValidator) Validate(x *conformance.Exchange) []conformance.Finding {
+	return []conformance.Finding{{Rule: "test.leak", Severity: conformance.SeverityInfo, Message: "sent " + x.Request.Header.Get("Authorization"), Actual: string(x.Response.Body)}}
+}
+
+func TestConfigErrors(t *testing.T) {
+	t.Parallel()
+	for _, target := range []string{"", "ftp://x", "not a url", "http://"} {
+		_, err := Run(context.Background(), passValidator{}, Config{Target: target})
+		assert.Error(t, err, target)
+	}
+	_, err := Run(context.Background(), passValidator{}, Config{Target: "http://127.0.0.1:1", RunID: "XYZ"})
+	assert.Error(t, err)
+	var ue *UntestableError
+	assert.False(t, errors.As(err, &ue))
+}
