@@ -251,7 +251,11 @@ func (s *Server) getDetails(w http.ResponseWriter, tid, person, id string) {
 		s.notFound(w, tid, id)
 		return
 	}
-	writeJSON(w, http.StatusOK, e.body)
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = e.clen
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(e.body)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, tid, id string) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 
 	"github.com/webex-conformance/webhooks/gen"
@@ -16,7 +17,8 @@ type entry struct {
 	hook  gen.Webhook
 	owner string // person id of the creator
 	org   bool   // ownedBy org
-	body  []byte // the webhook as JSON, encoded once
+	body  []byte   // the webhook as JSON, encoded once
+	clen  []string // its Content-Length header value
 }
 
 // wireWebhook is gen.Webhook with `created` always in milliseconds: the
@@ -36,7 +38,10 @@ func newEntry(seq uint64, owner string, h gen.Webhook) *entry {
 		// Only strings and a time: encoding cannot fail.
 		panic("mock: encoding a webhook: " + err.Error())
 	}
-	return &entry{seq: seq, hook: h, owner: owner, org: h.OwnedBy != nil && *h.OwnedBy == "org", body: body}
+	return &entry{
+		seq: seq, hook: h, owner: owner, org: h.OwnedBy != nil && *h.OwnedBy == "org",
+		body: body, clen: []string{strconv.Itoa(len(body))},
+	}
 }
 
 func (e *entry) visibleTo(person string) bool { return e.owner == person || e.org }
