@@ -15,8 +15,8 @@ import (
 type entry struct {
 	seq   uint64 // creation order, for stable listing and cursors
 	hook  gen.Webhook
-	owner string // person id of the creator
-	org   bool   // ownedBy org
+	owner string   // person id of the creator
+	org   bool     // ownedBy org
 	body  []byte   // the webhook as JSON, encoded once
 	clen  []string // its Content-Length header value
 }
