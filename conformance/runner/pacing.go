@@ -2,11 +2,10 @@ package runner
 
 import (
 	"context"
-	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/webex-conformance/webhooks/internal/httpheader"
 )
 
 // pacer spaces requests evenly to a rate; a nil pacer does not wait.
@@ -58,18 +57,9 @@ const fallbackRetryWait = 5 * time.Second
 
 // retryAfter reads Retry-After as delta-seconds or an HTTP-date.
 func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
+	d, err := httpheader.ParseRetryAfter(v, now)
+	if err != nil {
 		return fallbackRetryWait
 	}
-	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-		return 0
-	}
-	return fallbackRetryWait
+	return d
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/internal/httpheader"
 )
 
 // webhook is the runner's lenient view of a Webhook: it must survive the
@@ -87,7 +88,7 @@ func (r *runner) walk(ctx context.Context, name string, q url.Values, needToken 
 				items = append(items, w)
 			}
 		}
-		link, ok := nextLink(res.header.Values("Link"))
+		link, ok := httpheader.NextLink(res.header)
 		if !ok {
 			r.record(c, res, extra...)
 			return items, true, nil

@@ -1,0 +1,44 @@
+package runner
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/mock"
+)
+
+func engine(t testing.TB, tokens ...string) *conformance.Engine {
+	t.Helper()
+	eng, err := conformance.New(conformance.WithRedactions(tokens...))
+	require.NoError(t, err)
+	return eng
+}
+
+func TestSuitePassesAgainstMock(t *testing.T) {
+	t.Parallel()
+	ts := mock.NewTestServer(t)
+	for _, writes := range []bool{true, false} {
+		rep, err := Run(context.Background(), engine(t, ts.Token), Config{Target: ts.URL, Token: ts.Token, AllowWrites: writes, PageSize: 2})
+		require.NoError(t, err)
+		for _, c := range rep.Cases {
+			assert.Empty(t, c.Findings, "%s: %+v", c.Name, c.Findings)
+		}
+		assert.Zero(t, rep.Summary.Failed)
+		if writes {
+			assert.GreaterOrEqual(t, rep.Summary.Cases, 15)
+		}
+	}
+}
+
+func TestSuiteSurvivesMockFaults(t *testing.T) {
+	t.Parallel()
+	ts := mock.NewTestServer(t, mock.WithFaults(mock.MustParseFault("429:0.3")), mock.WithSeed(7))
+	rep, err := Run(context.Background(), engine(t, ts.Token), Config{Target: ts.URL, Token: ts.Token, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond, Retries: 20})
+	require.NoError(t, err)
+	assert.Zero(t, rep.Summary.Failed, "429s are waited out")
+}
