@@ -198,3 +198,16 @@ func TestClientTrackingIDIsEchoed(t *testing.T) {
 		}
 	}
 }
+
+func TestWebhooksIsASnapshot(t *testing.T) {
+	t.Parallel()
+	ts := mock.NewTestServer(t)
+	w := mustCreate(t, ts, ts.Token, "a")
+	snap := ts.Webhooks()
+	require.Len(t, snap, 1)
+	*snap[0].Secret = "changed"
+	snap[0].Name = "changed"
+	again := ts.Webhooks()[0]
+	assert.Equal(t, "s3cr3t", *again.Secret)
+	assert.Equal(t, w.Name, again.Name)
+}

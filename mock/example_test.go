@@ -3,7 +3,6 @@ package mock_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 
 	"github.com/webex-conformance/webhooks/gen"
@@ -16,11 +15,7 @@ func ExampleNew() {
 	srv := httptest.NewServer(mock.New(mock.WithTokens("my-token")))
 	defer srv.Close()
 
-	bearer := func(_ context.Context, req *http.Request) error {
-		req.Header.Set("Authorization", "Bearer my-token")
-		return nil
-	}
-	client, err := gen.NewClientWithResponses(srv.URL+mock.BasePath, gen.WithRequestEditorFn(bearer))
+	client, err := gen.NewClientWithResponses(srv.URL+mock.BasePath, gen.WithBearerToken("my-token"))
 	if err != nil {
 		panic(err)
 	}

@@ -483,9 +483,21 @@ func (s *Server) Webhooks() []gen.Webhook {
 	all := s.store.all()
 	out := make([]gen.Webhook, len(all))
 	for i, e := range all {
-		out[i] = e.hook
+		out[i] = cloneWebhook(e.hook)
 	}
 	return out
+}
+
+// cloneWebhook copies the pointed-to fields too, so that a caller cannot
+// change a stored webhook through a snapshot.
+func cloneWebhook(h gen.Webhook) gen.Webhook {
+	for _, p := range []**string{&h.AppID, &h.CreatedBy, &h.Filter, &h.OrgID, &h.OwnedBy, &h.Secret} {
+		if *p != nil {
+			v := **p
+			*p = &v
+		}
+	}
+	return h
 }
 
 // Deactivate sets a webhook's status to inactive, as Webex does after
