@@ -66,6 +66,7 @@ func TestListPaging(t *testing.T) {
 		{"?max=3", 3, 4},   // max below the limit
 		{"?max=500", 4, 3}, // max above the limit: the limit
 		{"?max=10", 4, 3},
+		{"?max=99999999999999999999999", 4, 3},
 		{"?max=1&extra=kept", 1, 10},
 	}
 	for _, tt := range tests {

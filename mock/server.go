@@ -378,6 +378,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, tid, person string
 	limit := s.cfg.pageLimit
 	if v, ok := q["max"]; ok {
 		n, err := strconv.Atoi(v[0])
+		if errors.Is(err, strconv.ErrRange) && n > 0 {
+			n, err = limit, nil // beyond int: above any page limit
+		}
 		switch {
 		case err != nil || n < 1:
 			p.addf("max %q is not a whole number of 1 or more", v[0])
