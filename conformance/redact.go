@@ -66,10 +66,12 @@ func isToken68(c byte) bool {
 		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '='
 }
 
+// indexFold finds lowerSub (lower-case ASCII) in s, ignoring case.
 func indexFold(s, lowerSub string) int {
 	n := len(lowerSub)
+	first := lowerSub[0]
 	for i := 0; i+n <= len(s); i++ {
-		if strings.EqualFold(s[i:i+n], lowerSub) {
+		if s[i]|0x20 == first && strings.EqualFold(s[i:i+n], lowerSub) {
 			return i
 		}
 	}
@@ -79,7 +81,7 @@ func indexFold(s, lowerSub string) int {
 // redactJSONSecrets replaces the string value of any secret-like JSON
 // property ("secret": "...") in text that carries JSON.
 func redactJSONSecrets(s string) string {
-	if !strings.Contains(s, "\"") {
+	if strings.IndexByte(s, ':') < 0 || strings.IndexByte(s, '"') < 0 {
 		return s
 	}
 	var b strings.Builder

@@ -13,6 +13,9 @@ import (
 // finding builds a body finding at the scanner's current pointer (plus
 // extra, a property name, when non-empty).
 func (s *scanner) finding(rule, extra, msg, expected, actual string) {
+	if cap(s.out) == 0 {
+		s.out = make([]Finding, 0, 8)
+	}
 	s.out = append(s.out, Finding{
 		Rule:      rule,
 		Severity:  ruleSeverity[rule],
@@ -69,7 +72,7 @@ func (s *scanner) formatFinding(n *schemaNode, start int) {
 	s.finding(RuleBodyFormat, "", formatMessage(n.format), formatName(n.format), s.actual(start))
 }
 
-// body.constraint: minLength, maxLength, minimum, maximum, minItems, maxItems.
+// body.constraint: minLength, maxLength (in characters, as kin-openapi counts), minimum, maximum, minItems, maxItems.
 func (s *scanner) constraintFinding(start int, msg, expected string) {
 	actual := ""
 	if start >= 0 {

@@ -415,7 +415,7 @@ func (s *scanner) stringValue(n *schemaNode) {
 		}
 	}
 	if n.minLen > 0 || n.maxLen >= 0 {
-		l := utf16Len(str)
+		l := int64(utf8.RuneCount(str))
 		if l < int64(n.minLen) {
 			s.constraintFinding(start, "shorter than minLength", "minLength "+strconv.FormatUint(n.minLen, 10))
 		}
@@ -426,25 +426,6 @@ func (s *scanner) stringValue(n *schemaNode) {
 	if n.format != fmtNone && !formatOK(n.format, str) {
 		s.formatFinding(n, start)
 	}
-}
-
-// utf16Len counts as JSON Schema does: in UTF-16 code units.
-func utf16Len(b []byte) int64 {
-	var l int64
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			l++
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		l += int64(utf16.RuneLen(r))
-		if utf16.RuneLen(r) < 0 {
-			l += 2 // invalid runes cannot occur after scanString; keep the count sane
-		}
-		i += size
-	}
-	return l
 }
 
 // unquote decodes the escapes of a string's content into the scratch

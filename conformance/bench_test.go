@@ -1,0 +1,122 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/api"
+)
+
+// The Get Webhook Details response of the spec's example, and one with
+// several deviations: a number for a string, an unknown enum value, a
+// date-time without a zone, a relative targetUrl, an undocumented property.
+var (
+	benchConforming = []byte(seedWebhook)
+	benchDeviating  = []byte(`{
+  "id": 12345,
+  "name": "My Awesome Webhook",
+  "targetUrl": "/mywebhook",
+  "resource": "videoMeshAlerts",
+  "event": "created",
+  "filter": "roomId=Y2lzY29zcGFyazovL3VzL1JPT00vYmJjZWIxYWQtNDNmMS0zYjU4LTkxNDctZjE0YmIwYzRkMTU0",
+  "secret": "86dacc007724d8ea666f88fc77d918dad9537a15",
+  "status": "active",
+  "created": "2015-10-18T14:26:16",
+  "ownedBy": "org",
+  "color": "blue"
+}`)
+)
+
+var benchBodies = []struct {
+	name string
+	body []byte
+}{{"conforming", benchConforming}, {"deviating", benchDeviating}}
+
+func benchExchange(body []byte) *Exchange {
+	x := getDetails(200, "", jsonCT, tracking)
+	x.Response.Body = body
+	return x
+}
+
+func BenchmarkValidate(b *testing.B) {
+	e := testEngine(b)
+	for _, bb := range benchBodies {
+		b.Run(bb.name, func(b *testing.B) {
+			x := benchExchange(bb.body)
+			want := len(e.Validate(x))
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bb.body)))
+			for b.Loop() {
+				if len(e.Validate(x)) != want {
+					b.Fatal("verdict changed")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkKinOpenAPI is the baseline: plain kin-openapi, router and
+// options built once, as a careful user of it would write.
+func BenchmarkKinOpenAPI(b *testing.B) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(api.Spec)
+	require.NoError(b, err)
+	require.NoError(b, doc.Validate(loader.Context))
+	router, err := gorillamux.NewRouter(doc)
+	require.NoError(b, err)
+	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
+	ctx := context.Background()
+	for _, bb := range benchBodies {
+		b.Run(bb.name, func(b *testing.B) {
+			x := benchExchange(bb.body)
+			req := &http.Request{Method: x.Request.Method, URL: x.Request.URL, Header: x.Request.Header}
+			run := func() error {
+				route, params, err := router.FindRoute(req)
+				if err != nil {
+					return err
+				}
+				return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
+					RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts},
+					Status:                 x.Response.Status,
+					Header:                 x.Response.Header,
+					Body:                   io.NopCloser(bytes.NewReader(bb.body)),
+					Options:                opts,
+				})
+			}
+			wantErr := run() != nil
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bb.body)))
+			for b.Loop() {
+				if (run() != nil) != wantErr {
+					b.Fatal("verdict changed")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkJSONUnmarshal is the floor of any validator that builds the
+// generic tree first.
+func BenchmarkJSONUnmarshal(b *testing.B) {
+	for _, bb := range benchBodies {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bb.body)))
+			for b.Loop() {
+				var v any
+				if err := json.Unmarshal(bb.body, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
