@@ -2,28 +2,276 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/webex-conformance/webhooks/api"
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/conformance/runner"
+	"github.com/webex-conformance/webhooks/mock"
 )
 
-// cmdRun prints a summary of the embedded spec until the suite exists.
-func cmdRun(_ context.Context, e *env, args []string) int {
+const runUsage = `usage: conformance run [--target URL] [--webhook-id ID]... [--allow-writes] [--rate N] [--timeout DUR]
+                      [--format text|json|junit|markdown] [--output PATH] [--fail-on error|drift] [--spec PATH]
+
+Runs the conformance suite. Without --target it starts the mock in-process
+and runs every scenario against it, writes included. With --target it reads
+the access token from WEBEX_TOKEN and is read-only unless --allow-writes:
+webhooks it creates are named conformance-<run id>-... and deleted again,
+also when the run fails or is interrupted.
+
+--format and --output may be repeated: the n-th --format goes to the n-th
+--output (an --output without its --format takes the format from its
+extension: .json, .xml, .md, else text); a format without an output goes to
+stdout.
+
+Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or
+input error, 3 the target could not be tested (unreachable, TLS failure,
+token rejected, interrupted).
+`
+
+// defaultTargetRate keeps a live account far from its rate limits.
+const defaultTargetRate = 5
+
+// runList collects a repeatable string flag.
+type runList []string
+
+func (l *runList) String() string     { return strings.Join(*l, ",") }
+func (l *runList) Set(v string) error { *l = append(*l, v); return nil }
+
+// runOutput is one report to write.
+type runOutput struct {
+	format report.Format
+	path   string // "" is stdout
+}
+
+// cmdRun implements `conformance run`.
+func cmdRun(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "run")
+	var ids, formats, outputs runList
+	target := fs.String("target", "", "test the API at base `URL` (e.g. https://webexapis.com/v1); default: the mock, in-process")
+	fs.Var(&ids, "webhook-id", "fetch the webhook `ID` instead of the listed ones (repeatable; needs --target)")
+	allowWrites := fs.Bool("allow-writes", false, "with --target: also create, update and delete webhooks (all named conformance-<run id>-..., all deleted again)")
+	rate := fs.Float64("rate", 0, fmt.Sprintf("at most `N` requests per second (default %d with --target, unpaced against the mock)", defaultTargetRate))
+	timeout := fs.Duration("timeout", 30*time.Second, "give up on a request after `DUR`")
+	fs.Var(&formats, "format", "report `format`: text, json, junit or markdown (repeatable, see above)")
+	fs.Var(&outputs, "output", "write a report to `PATH` instead of stdout (repeatable)")
+	failOn := fs.String("fail-on", "drift", "exit 1 on findings of this `severity` or worse: error or drift")
+	specPath := fs.String("spec", "", "judge by the OpenAPI 3.0 document at `PATH` (default: the embedded spec)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), runUsage+"\n")
+		fs.PrintDefaults()
+	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	doc, err := openapi3.NewLoader().LoadFromData(api.Spec)
+	rateSet := false
+	fs.Visit(func(f *flag.Flag) { rateSet = rateSet || f.Name == "rate" })
+
+	outs, err := runOutputs(formats, outputs)
 	if err != nil {
-		return usageErr(e, "embedded spec: %v", err)
+		return usageErr(e, "run: %v", err)
 	}
-	fmt.Fprintf(e.stdout, "%s %s\n", doc.Info.Title, doc.Info.Version)
-	for _, p := range doc.Paths.InMatchingOrder() {
-		for m, op := range doc.Paths.Value(p).Operations() {
-			fmt.Fprintf(e.stdout, "  %-6s %-24s %s\n", m, p, op.OperationID)
+	sev, err := conformance.ParseFailOn(*failOn)
+	if err != nil {
+		return usageErr(e, "run: %v", err)
+	}
+	switch {
+	case *rate < 0:
+		return usageErr(e, "run: --rate must not be negative")
+	case *timeout <= 0:
+		return usageErr(e, "run: --timeout must be positive")
+	case *target == "" && len(ids) > 0:
+		return usageErr(e, "run: --webhook-id needs --target")
+	}
+
+	cfg := runner.Config{Target: *target, WebhookIDs: ids, AllowWrites: *allowWrites, Rate: *rate, Timeout: *timeout}
+	var stopMock func()
+	if *target == "" {
+		cfg.AllowWrites = true
+		cfg.PageSize = 2 // a few webhooks span several pages
+		cfg.Token, cfg.Target, stopMock, err = runStartMock()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "conformance: run: cannot start the mock: %v\n", err)
+			return exitUntestable
+		}
+		defer stopMock()
+	} else {
+		cfg.Token = e.getenv("WEBEX_TOKEN")
+		if cfg.Token == "" {
+			return usageErr(e, "run: --target needs the access token in the environment variable WEBEX_TOKEN")
+		}
+		if !rateSet {
+			cfg.Rate = defaultTargetRate
 		}
 	}
-	return exitOK
+
+	engOpts := []conformance.Option{conformance.WithRedactions(cfg.Token)}
+	if *specPath != "" {
+		doc, err := os.ReadFile(*specPath)
+		if err != nil {
+			return usageErr(e, "run: %s", runOneLine(err.Error()))
+		}
+		engOpts = append(engOpts, conformance.WithSpec(doc))
+	}
+	eng, err := conformance.New(engOpts...)
+	if err != nil {
+		return usageErr(e, "run: %s", runOneLine(err.Error()))
+	}
+	redact := func(s string) string { return strings.ReplaceAll(eng.Redact(s), cfg.Token, "[redacted]") }
+
+	if e.isTerminal {
+		cfg.Progress = runProgress(e.stderr, redact)
+	}
+	rep, err := runner.Run(ctx, eng, cfg)
+	if rep == nil {
+		return usageErr(e, "run: %s", runOneLine(redact(err.Error())))
+	}
+	if *target == "" {
+		rep.Target = "embedded mock"
+	}
+	code := exitOK
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		fmt.Fprintln(e.stderr, "conformance: run: interrupted; what the run created was deleted")
+		code = exitUntestable
+	case err != nil:
+		fmt.Fprintf(e.stderr, "conformance: run: cannot test %s: %s\n", redact(rep.Target), runOneLine(redact(err.Error())))
+		code = exitUntestable
+	case rep.Fails(sev):
+		code = exitFindings
+	}
+	runReproduce(e.stderr, rep)
+
+	// Against the mock, the passing cases are the point: show them.
+	opts := report.Options{Redact: redact, Verbose: *target == ""}
+	for _, o := range outs {
+		opts.Color = o.path == "" && e.isTerminal && o.format == report.Text
+		if err := report.WriteOutput(o.path, e.stdout, o.format, rep, opts); err != nil {
+			fmt.Fprintf(e.stderr, "conformance: run: writing the report: %s\n", runOneLine(err.Error()))
+			return exitUsage
+		}
+		if o.path != "" {
+			s := rep.Summary
+			fmt.Fprintf(e.stderr, "conformance: wrote %s (%s): %d cases, %d passed, %d failed, %d skipped\n",
+				o.path, o.format, s.Cases, s.Passed, s.Failed, s.Skipped)
+		}
+	}
+	return code
+}
+
+// runOutputs pairs the n-th --format with the n-th --output.
+func runOutputs(formats, outputs []string) ([]runOutput, error) {
+	var outs []runOutput
+	toStdout := 0
+	for i := 0; i < len(formats) || i < len(outputs); i++ {
+		var o runOutput
+		if i < len(outputs) {
+			o.path = outputs[i]
+			if o.path == "-" {
+				o.path = ""
+			}
+		}
+		switch {
+		case i < len(formats):
+			f, err := report.ParseFormat(formats[i])
+			if err != nil {
+				return nil, err
+			}
+			o.format = f
+		default:
+			o.format = runFormatOf(o.path)
+		}
+		if o.path == "" {
+			toStdout++
+		}
+		outs = append(outs, o)
+	}
+	if len(outs) == 0 {
+		outs = []runOutput{{format: report.Text}}
+	}
+	if toStdout > 1 {
+		return nil, errors.New("only one report can go to stdout: give each --format its --output")
+	}
+	return outs, nil
+}
+
+func runFormatOf(path string) report.Format {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		return report.JSON
+	case ".xml":
+		return report.JUnit
+	case ".md", ".markdown":
+		return report.Markdown
+	}
+	return report.Text
+}
+
+// runStartMock serves the mock on a loopback port with a token made up for
+// the run.
+func runStartMock() (token, baseURL string, stop func(), err error) {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	token = "mock-" + hex.EncodeToString(b)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", "", nil, err
+	}
+	srv := &http.Server{Handler: mock.New(mock.WithTokens(token)), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	stop = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+	return token, "http://" + ln.Addr().String() + mock.BasePath, stop, nil
+}
+
+// runProgress prints one line per case as the run goes.
+func runProgress(w io.Writer, redact func(string) string) func(conformance.Case) {
+	return func(c conformance.Case) {
+		mark := map[conformance.Verdict]string{conformance.VerdictPass: "ok  ", conformance.VerdictFail: "FAIL", conformance.VerdictSkip: "skip"}[c.Verdict]
+		status := "   "
+		if c.Status != 0 {
+			status = fmt.Sprint(c.Status)
+		}
+		fmt.Fprintf(w, "  %s %s %-6s %s\n", mark, status, c.Method, redact(c.Name))
+	}
+}
+
+// runReproduce lists on stderr a curl command for each failing case; the
+// token is $WEBEX_TOKEN, for the shell to fill in.
+func runReproduce(w io.Writer, rep *conformance.Report) {
+	const most = 20
+	n := 0
+	for _, c := range rep.Cases {
+		if c.Curl == "" {
+			continue
+		}
+		if n == 0 {
+			fmt.Fprintln(w, "conformance: reproduce a failing case with:")
+		}
+		if n++; n > most {
+			fmt.Fprintf(w, "  ... and more (see the report)\n")
+			return
+		}
+		fmt.Fprintf(w, "  # %s\n  %s\n", c.Name, c.Curl)
+	}
+}
+
+// runOneLine keeps the first line of an error message.
+func runOneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
 }
