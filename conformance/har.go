@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -83,6 +84,7 @@ func (h HARReader) Read(r io.Reader, fn func(*HAREntry) error) error {
 		fn:      fn,
 		entry:   -1,
 		names:   make(map[string]string),
+		strs:    make(map[string]string),
 	}
 	err := p.document()
 	var ue *harUserError
@@ -109,8 +111,13 @@ type harParser struct {
 	// names interns canonical header names: recordings repeat the same few.
 	names map[string]string
 
+	strs map[string]string
+
 	sawLog, sawEntries bool
 	key                []byte
+	// Scratch reused from entry to entry.
+	nameBuf, textBuf, arena []byte
+	spans                   []harSpan
 }
 
 func (p *harParser) document() error {
@@ -159,6 +166,7 @@ func (p *harParser) logMember(key []byte) error {
 		p.entry = n
 		e := &HAREntry{Index: n, TimeMS: -1}
 		var raw harRaw
+		p.arena, p.spans = p.arena[:0], p.spans[:0]
 		if err := p.expectObject(func(key []byte) error { return p.entryMember(e, &raw, key) }); err != nil {
 			return err
 		}
@@ -189,11 +197,19 @@ type harContent struct {
 // harRaw holds what the recording says until the whole entry is read: the
 // members of an entry may come in any order.
 type harRaw struct {
-	method, url           string
-	status                int
-	statusSet             bool
-	reqHeader, respHeader http.Header
-	content               harContent
+	method, url string
+	status      int
+	statusSet   bool
+	nResp       int // response headers recorded
+	content     harContent
+}
+
+// harSpan is one header whose value sits in the parser's arena until the
+// entry is complete: all values of an entry then share one allocation.
+type harSpan struct {
+	name       string
+	start, end int
+	resp       bool
 }
 
 func (p *harParser) entryMember(e *HAREntry, raw *harRaw, key []byte) error {
@@ -202,11 +218,14 @@ func (p *harParser) entryMember(e *HAREntry, raw *harRaw, key []byte) error {
 		return p.expectObject(func(key []byte) error {
 			switch string(key) {
 			case "method":
-				return p.stringInto(&raw.method)
+				b, err := p.stringBytes(p.nameBuf[:0])
+				p.nameBuf = b
+				raw.method = harMethod(b)
+				return err
 			case "url":
 				return p.stringInto(&raw.url)
 			case "headers":
-				return p.headers(&raw.reqHeader)
+				return p.headers(false)
 			}
 			return p.s.skipValue()
 		})
@@ -226,7 +245,7 @@ func (p *harParser) entryMember(e *HAREntry, raw *harRaw, key []byte) error {
 				}
 				return nil
 			case "headers":
-				return p.headers(&raw.respHeader)
+				return p.headers(true)
 			case "content":
 				return p.expectObject(func(key []byte) error { return p.contentMember(&raw.content, key) })
 			}
@@ -245,7 +264,10 @@ func (p *harParser) entryMember(e *HAREntry, raw *harRaw, key []byte) error {
 func (p *harParser) contentMember(c *harContent, key []byte) error {
 	switch string(key) {
 	case "mimeType":
-		return p.stringInto(&c.mimeType)
+		b, err := p.stringBytes(p.nameBuf[:0])
+		p.nameBuf = b
+		c.mimeType = p.intern(b)
+		return err
 	case "encoding":
 		return p.stringInto(&c.encoding)
 	case "size":
@@ -271,7 +293,8 @@ func (p *harParser) contentMember(c *harContent, key []byte) error {
 		// past the cap.
 		limit := p.maxBody + 1
 		limit = limit/3*4 + 8
-		c.text, c.cut, err = p.s.str(nil, limit)
+		c.text, c.cut, err = p.s.str(p.textBuf[:0], limit)
+		p.textBuf = c.text // reused: finish copies the body out
 		c.textSet = true
 		return err
 	}
@@ -281,14 +304,8 @@ func (p *harParser) contentMember(c *harContent, key []byte) error {
 func (p *harParser) finish(e *HAREntry, raw *harRaw) {
 	x := &e.Exchange
 	x.Request.Method = raw.method
-	x.Request.Header = raw.reqHeader
-	if x.Request.Header == nil {
-		x.Request.Header = http.Header{}
-	}
-	x.Response.Header = raw.respHeader
-	if x.Response.Header == nil {
-		x.Response.Header = http.Header{}
-	}
+	x.Request.Header, x.Response.Header = p.headerMaps()
+	raw.nResp = len(x.Response.Header)
 	x.Response.Status = raw.status
 	switch {
 	case raw.method == "":
@@ -311,7 +328,7 @@ func (p *harParser) finish(e *HAREntry, raw *harRaw) {
 	c := &raw.content
 	// A recorder that saved no headers at all still names the media type
 	// in content.mimeType; recorded headers, when present, are the truth.
-	if len(raw.respHeader) == 0 && c.mimeType != "" && (len(c.text) > 0 || c.size > 0) {
+	if raw.nResp == 0 && c.mimeType != "" && (len(c.text) > 0 || c.size > 0) {
 		x.Response.Header.Set("Content-Type", c.mimeType)
 	}
 	switch {
@@ -334,7 +351,7 @@ func (p *harParser) finish(e *HAREntry, raw *harRaw) {
 		}
 		x.Response.Body = capBody(body, p.maxBody)
 	case c.encoding == "":
-		x.Response.Body = capBody(c.text, p.maxBody)
+		x.Response.Body = bytes.Clone(capBody(c.text, p.maxBody))
 	default:
 		if e.Skip == "" {
 			e.Skip = fmt.Sprintf("content.encoding %q is not supported (only base64)", c.encoding)
@@ -389,27 +406,37 @@ func stripBase64Space(b []byte) []byte {
 	return out
 }
 
-// headers reads a HAR header list, [{"name": ..., "value": ...}, ...], into
-// a new *h.
-func (p *harParser) headers(h *http.Header) error {
-	*h = http.Header{} // a repeated "headers" member replaces, as in encoding/json
+// headers reads a HAR header list, [{"name": ..., "value": ...}, ...],
+// into the arena; a repeated "headers" member replaces the earlier one, as
+// in encoding/json.
+func (p *harParser) headers(resp bool) error {
+	kept := p.spans[:0]
+	for _, sp := range p.spans {
+		if sp.resp != resp {
+			kept = append(kept, sp)
+		}
+	}
+	p.spans = kept
 	n := 0
 	return p.array(func() error {
 		n++
 		if n > harMaxHeaders {
 			return fmt.Errorf("more than %d headers in one message", harMaxHeaders)
 		}
-		var name, value []byte
 		var haveName bool
+		start, end := -1, -1
+		p.nameBuf = p.nameBuf[:0]
 		err := p.expectObject(func(key []byte) error {
 			var err error
 			switch string(key) {
 			case "name":
-				name, err = p.stringBytes(name[:0])
+				p.nameBuf, err = p.stringBytes(p.nameBuf[:0])
 				haveName = true
 				return err
 			case "value":
-				value, err = p.stringBytes(value[:0])
+				start = len(p.arena)
+				p.arena, err = p.stringBytes(p.arena)
+				end = len(p.arena)
 				return err
 			}
 			return p.s.skipValue()
@@ -417,6 +444,10 @@ func (p *harParser) headers(h *http.Header) error {
 		if err != nil {
 			return err
 		}
+		if len(p.arena) > harMaxString*8 {
+			return fmt.Errorf("header values larger than %d bytes in one entry", harMaxString*8)
+		}
+		name := p.nameBuf
 		if !haveName || len(name) == 0 {
 			return errors.New("a header without a name")
 		}
@@ -430,9 +461,76 @@ func (p *harParser) headers(h *http.Header) error {
 				p.names[string(name)] = canon
 			}
 		}
-		(*h)[canon] = append((*h)[canon], string(value))
+		if start < 0 {
+			start, end = 0, 0
+		}
+		p.spans = append(p.spans, harSpan{name: canon, start: start, end: end, resp: resp})
 		return nil
 	})
+}
+
+// headerMaps builds the entry's request and response headers from the
+// arena with one string and one slice for all values.
+func (p *harParser) headerMaps() (req, resp http.Header) {
+	nResp := 0
+	for _, sp := range p.spans {
+		if sp.resp {
+			nResp++
+		}
+	}
+	req, resp = make(http.Header, len(p.spans)-nResp), make(http.Header, nResp)
+	if len(p.spans) == 0 {
+		return req, resp
+	}
+	all := string(p.arena)
+	vals := make([]string, len(p.spans))
+	for i, sp := range p.spans {
+		vals[i] = all[sp.start:sp.end]
+		h := req
+		if sp.resp {
+			h = resp
+		}
+		if old, ok := h[sp.name]; ok {
+			h[sp.name] = append(old, vals[i])
+		} else {
+			h[sp.name] = vals[i : i+1 : i+1]
+		}
+	}
+	return req, resp
+}
+
+// harMethod spares an allocation for the methods every recording is made of.
+func harMethod(b []byte) string {
+	switch string(b) {
+	case "GET":
+		return "GET"
+	case "POST":
+		return "POST"
+	case "PUT":
+		return "PUT"
+	case "PATCH":
+		return "PATCH"
+	case "DELETE":
+		return "DELETE"
+	case "HEAD":
+		return "HEAD"
+	case "OPTIONS":
+		return "OPTIONS"
+	}
+	return string(b)
+}
+
+// intern returns a shared copy of a short string recordings repeat, such
+// as a media type.
+func (p *harParser) intern(b []byte) string {
+	if s, ok := p.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(p.strs) < 256 && len(b) <= 256 {
+		p.strs[s] = s
+	}
+	return s
 }
 
 // object reads the members of an object whose '{' is the next token; fn
@@ -567,7 +665,7 @@ func (p *harParser) stringBytes(dst []byte) ([]byte, error) {
 		return dst, fmt.Errorf("expected a string, found %s", quoteByte(c))
 	}
 	p.s.pos++
-	dst, cut, err := p.s.str(dst, harMaxString)
+	dst, cut, err := p.s.str(dst, int64(len(dst))+harMaxString)
 	if err == nil && cut {
 		err = fmt.Errorf("a string longer than %d bytes", harMaxString)
 	}

@@ -28,10 +28,11 @@ func (e *Engine) harCase(h *HAREntry, source string) Case {
 	if x.Request.URL != nil {
 		path = x.Request.URL.EscapedPath()
 	}
+	shown := e.Redact(path)
 	c := Case{
-		Name:   e.Redact(harCaseName(x.Request.Method, path, source, h.Index)),
+		Name:   harCaseName(x.Request.Method, shown, source, h.Index),
 		Method: x.Request.Method,
-		Path:   e.Redact(path),
+		Path:   shown,
 		Status: x.Response.Status,
 	}
 	if h.TimeMS > 0 {
@@ -44,7 +45,7 @@ func (e *Engine) harCase(h *HAREntry, source string) Case {
 	op, ok := e.FindOperation(x.Request.Method, path)
 	if !ok {
 		c.Verdict = VerdictSkip
-		c.Reason = e.Redact("no operation of the spec matches " + x.Request.Method + " " + path)
+		c.Reason = "no operation of the spec matches " + x.Request.Method + " " + shown
 		return c
 	}
 	x.Operation = op.ID

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -107,13 +108,7 @@ func (s *harScanner) enter() error {
 func (s *harScanner) str(dst []byte, limit int64) (out []byte, cut bool, err error) {
 	for {
 		start := s.pos
-		for s.pos < s.end {
-			c := s.buf[s.pos]
-			if c == '"' || c == '\\' || c < 0x20 {
-				break
-			}
-			s.pos++
-		}
+		s.pos += plainRun(s.buf[s.pos:s.end])
 		dst, cut = appendCapped(dst, s.buf[start:s.pos], limit, cut)
 		if s.pos == s.end {
 			if !s.fill() {
@@ -140,6 +135,33 @@ func (s *harScanner) str(dst []byte, limit int64) (out []byte, cut bool, err err
 		s.pos += width
 		dst, cut = appendCapped(dst, esc[:n], limit, cut)
 	}
+}
+
+// plainRun returns how many bytes of b precede the first quote, backslash
+// or control character. It tests eight bytes at a time: strings are most
+// of a recording, and this loop is most of the reading.
+func plainRun(b []byte) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q := w ^ (ones * '"')
+		bs := w ^ (ones * '\\')
+		// Per byte: below 0x20, or equal to '"' or '\\' (x^c is zero).
+		special := ((w - ones*0x20) &^ w) | ((q - ones) &^ q) | ((bs - ones) &^ bs)
+		if special&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
 }
 
 func appendCapped(dst, b []byte, limit int64, cut bool) ([]byte, bool) {

@@ -17,7 +17,6 @@ const markdownMaxCases = 100
 // writeMarkdown writes a summary table and, per failing case, a table of
 // its findings; skipped cases are listed with their reasons.
 func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string) error {
-	r = redacted(r, scrub)
 	bw := bufio.NewWriter(w)
 	s := r.Summary
 	switch {
@@ -28,7 +27,7 @@ func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string
 	}
 	fmt.Fprintf(bw, "Spec: %s", mdCell(specLine(r)))
 	if r.Target != "" {
-		fmt.Fprintf(bw, " · target: %s", mdCell(r.Target))
+		fmt.Fprintf(bw, " · target: %s", mdCell(scrub(r.Target)))
 	}
 	fmt.Fprintf(bw, " · %s %s\n\n", mdCell(r.Tool), mdCell(r.Version))
 	bw.WriteString("| Cases | Passed | Failed | Skipped | Errors | Drift |\n")
@@ -44,6 +43,7 @@ func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string
 		if listed == markdownMaxCases {
 			continue
 		}
+		c = redactedCase(c, scrub)
 		if listed == 0 {
 			bw.WriteString("\n### Failing cases\n")
 		}
@@ -75,6 +75,7 @@ func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string
 		if skipped > markdownMaxCases {
 			continue
 		}
+		c = redactedCase(c, scrub)
 		fmt.Fprintf(bw, "| %s | %s |\n", mdCell(c.Name), mdCell(c.Reason))
 	}
 	if skipped > markdownMaxCases {

@@ -54,17 +54,17 @@ func (p painter) severity(s conformance.Severity, width int) string {
 // writeText writes one block per failing or skipped case (every case when
 // verbose), one line per finding, and a summary line.
 func writeText(w io.Writer, r *conformance.Report, opts Options, scrub func(string) string) error {
-	r = redacted(r, scrub)
 	p := painter(opts.Color)
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s %s · %s\n", r.Tool, r.Version, specLine(r))
 	if r.Target != "" {
-		fmt.Fprintf(bw, "target %s\n", r.Target)
+		fmt.Fprintf(bw, "target %s\n", oneLine(scrub(r.Target)))
 	}
 	for _, c := range r.Cases {
 		if c.Verdict == conformance.VerdictPass && !opts.Verbose && !hasFindings(c) {
 			continue
 		}
+		c = redactedCase(c, scrub)
 		bw.WriteString("\n")
 		fmt.Fprintf(bw, "%s %s%s\n", p.verdict(c.Verdict), oneLine(c.Name), p.paint(ansiDim, caseDetail(c)))
 		if c.Verdict == conformance.VerdictSkip && c.Reason != "" {
