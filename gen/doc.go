@@ -9,7 +9,8 @@
 //     honouring Retry-After, bounded by a RetryPolicy;
 //   - AllWebhooks iterates over every page, following Link rel="next";
 //   - AsError turns a non-2xx response into an *APIError with the Webex
-//     message and tracking id.
+//     message and tracking id; Check does it for a whole XxxWithResponse
+//     call, folding transport and API errors into one.
 //
 // The shortest use:
 //
@@ -17,8 +18,7 @@
 //		gen.WithBearerToken(os.Getenv("WEBEX_TOKEN")),
 //		gen.WithRetry(gen.RetryPolicy{MaxAttempts: 5, MaxWait: 30 * time.Second}))
 //	if err != nil { ... }
-//	resp, err := c.GetWebhookDetailsWithResponse(ctx, id)
-//	if err == nil { err = gen.AsError(resp.HTTPResponse, resp.Body) }
+//	resp, err := gen.Check(c.GetWebhookDetailsWithResponse(ctx, id))
 //	var apiErr *gen.APIError
 //	if errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound { ... }
 package gen

@@ -36,24 +36,18 @@ func Example() {
 		log.Fatal(err)
 	}
 
-	created, err := c.CreateWebhookWithResponse(ctx, gen.CreateWebhookRequest{
+	created, err := gen.Check(c.CreateWebhookWithResponse(ctx, gen.CreateWebhookRequest{
 		Name:      "New messages",
 		TargetURL: "https://example.com/hooks/messages",
 		Resource:  gen.WebhookResourceMessages,
 		Event:     gen.WebhookEventCreated,
-	})
-	if err == nil {
-		err = gen.AsError(created.HTTPResponse, created.Body)
-	}
+	}))
 	if err != nil {
 		log.Fatal(err)
 	}
 	id := created.JSON200.ID
 
-	got, err := c.GetWebhookDetailsWithResponse(ctx, id)
-	if err == nil {
-		err = gen.AsError(got.HTTPResponse, got.Body)
-	}
+	got, err := gen.Check(c.GetWebhookDetailsWithResponse(ctx, id))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -67,30 +61,20 @@ func Example() {
 		fmt.Println("listed:", w.Name, w.Resource, w.Event)
 	}
 
-	updated, err := c.UpdateWebhookWithResponse(ctx, id, gen.UpdateWebhookRequest{
+	updated, err := gen.Check(c.UpdateWebhookWithResponse(ctx, id, gen.UpdateWebhookRequest{
 		Name:      "New messages (renamed)",
 		TargetURL: "https://example.com/hooks/messages",
-	})
-	if err == nil {
-		err = gen.AsError(updated.HTTPResponse, updated.Body)
-	}
+	}))
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("updated:", updated.JSON200.Name)
 
-	deleted, err := c.DeleteWebhookWithResponse(ctx, id)
-	if err == nil {
-		err = gen.AsError(deleted.HTTPResponse, deleted.Body)
-	}
-	if err != nil {
+	if _, err := gen.Check(c.DeleteWebhookWithResponse(ctx, id)); err != nil {
 		log.Fatal(err)
 	}
 
-	gone, err := c.GetWebhookDetailsWithResponse(ctx, id)
-	if err == nil {
-		err = gen.AsError(gone.HTTPResponse, gone.Body)
-	}
+	_, err = gen.Check(c.GetWebhookDetailsWithResponse(ctx, id))
 	var apiErr *gen.APIError
 	if errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound {
 		fmt.Println("after delete:", apiErr.Status, apiErr.Message, apiErr.TrackingID != "")

@@ -37,21 +37,19 @@ func TestREADMEScenario(t *testing.T) {
 
 	var ids []string
 	for i := range 5 {
-		created, err := c.CreateWebhookWithResponse(ctx, gen.CreateWebhookRequest{
+		created, err := gen.Check(c.CreateWebhookWithResponse(ctx, gen.CreateWebhookRequest{
 			Name:      fmt.Sprintf("hook %d", i),
 			TargetURL: "https://example.com/hooks",
 			Resource:  gen.WebhookResourceMessages,
 			Event:     gen.WebhookEventCreated,
-		})
+		}))
 		require.NoError(t, err)
-		require.NoError(t, gen.AsError(created.HTTPResponse, created.Body))
 		ids = append(ids, created.JSON200.ID)
 	}
 
 	for _, id := range ids {
-		got, err := c.GetWebhookDetailsWithResponse(ctx, id)
+		got, err := gen.Check(c.GetWebhookDetailsWithResponse(ctx, id))
 		require.NoError(t, err)
-		require.NoError(t, gen.AsError(got.HTTPResponse, got.Body))
 		assert.Equal(t, id, got.JSON200.ID)
 		assert.Equal(t, gen.WebhookStatusActive, got.JSON200.Status)
 	}
@@ -65,26 +63,22 @@ func TestREADMEScenario(t *testing.T) {
 	assert.Equal(t, ids, listed, "three pages of two, in order")
 
 	for i, id := range ids {
-		updated, err := c.UpdateWebhookWithResponse(ctx, id, gen.UpdateWebhookRequest{
+		updated, err := gen.Check(c.UpdateWebhookWithResponse(ctx, id, gen.UpdateWebhookRequest{
 			Name:      fmt.Sprintf("renamed %d", i),
 			TargetURL: "https://example.com/hooks/v2",
-		})
+		}))
 		require.NoError(t, err)
-		require.NoError(t, gen.AsError(updated.HTTPResponse, updated.Body))
 		assert.Equal(t, fmt.Sprintf("renamed %d", i), updated.JSON200.Name)
 		assert.Equal(t, "https://example.com/hooks/v2", updated.JSON200.TargetURL)
 	}
 
 	for _, id := range ids {
-		deleted, err := c.DeleteWebhookWithResponse(ctx, id)
+		deleted, err := gen.Check(c.DeleteWebhookWithResponse(ctx, id))
 		require.NoError(t, err)
-		require.NoError(t, gen.AsError(deleted.HTTPResponse, deleted.Body))
 		assert.Equal(t, http.StatusNoContent, deleted.StatusCode())
 	}
 
-	gone, err := c.GetWebhookDetailsWithResponse(ctx, ids[0])
-	require.NoError(t, err)
-	err = gen.AsError(gone.HTTPResponse, gone.Body)
+	_, err = gen.Check(c.GetWebhookDetailsWithResponse(ctx, ids[0]))
 	var apiErr *gen.APIError
 	require.True(t, errors.As(err, &apiErr), "want *gen.APIError, got %T", err)
 	assert.Equal(t, http.StatusNotFound, apiErr.Status)
