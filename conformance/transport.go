@@ -1,0 +1,277 @@
+package conformance
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Transport is an http.RoundTripper that checks every response passing
+// through it against the spec. Put it under the http.Client of the code
+// under test; each exchange is validated as it happens and its findings
+// are kept for AssertConformant, Results or Report. The caller receives the
+// response unchanged, body included.
+//
+// The zero value sends requests with http.DefaultTransport and judges them
+// by the embedded Webex webhooks spec. A Transport is safe for concurrent
+// use; do not change its fields after the first request.
+type Transport struct {
+	// Base sends the requests; nil means http.DefaultTransport.
+	Base http.RoundTripper
+	// Engine judges the responses; nil means the embedded spec, compiled
+	// once per process.
+	Engine *Engine
+	// FailOn is the least severe finding AssertConformant fails on; empty
+	// means SeverityDrift, so any error or drift fails.
+	FailOn Severity
+
+	mu      sync.Mutex
+	results []Result
+}
+
+// Result is one exchange the Transport saw.
+type Result struct {
+	Method string
+	// URL is the request URL with registered secrets redacted.
+	URL       string
+	Operation string
+	Status    int
+	Findings  []Finding
+	// Skip says why the response was not judged: no operation of the spec
+	// matches the request, or its body could not be read.
+	Skip     string
+	Duration time.Duration
+}
+
+// NewTransport returns a Transport over base (nil: http.DefaultTransport)
+// with an engine built from opts; with no options it shares the default
+// engine.
+func NewTransport(base http.RoundTripper, opts ...Option) (*Transport, error) {
+	t := &Transport{Base: base}
+	if len(opts) > 0 {
+		e, err := New(opts...)
+		if err != nil {
+			return nil, err
+		}
+		t.Engine = e
+	}
+	return t, nil
+}
+
+// NewTestTransport returns a Transport over base (nil:
+// http.DefaultTransport) that fails tb, when the test ends, if any response
+// did not conform. It is the one line a client test needs:
+//
+//	client := &http.Client{Transport: conformance.NewTestTransport(t, nil)}
+func NewTestTransport(tb testing.TB, base http.RoundTripper) *Transport {
+	tb.Helper()
+	t := &Transport{Base: base}
+	tb.Cleanup(func() { t.AssertConformant(tb) })
+	return t
+}
+
+var defaultEngine = sync.OnceValues(func() (*Engine, error) { return New() })
+
+func (t *Transport) engine() (*Engine, error) {
+	if t.Engine != nil {
+		return t.Engine, nil
+	}
+	return defaultEngine()
+}
+
+// RoundTrip sends req with Base and validates the response. The body is
+// read once, up to the engine's size cap plus one byte, and handed back to
+// the caller byte for byte; a body longer than the cap is still delivered
+// whole, and reported as too large.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	eng, err := t.engine()
+	if err != nil {
+		return nil, fmt.Errorf("conformance: %w", err)
+	}
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	start := time.Now()
+	resp, err := base.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	res := Result{Method: req.Method, URL: eng.Redact(req.URL.String()), Status: resp.StatusCode}
+	body, readErr := t.capture(resp, eng.maxBody)
+	res.Duration = time.Since(start)
+	op, ok := eng.FindOperation(req.Method, req.URL.EscapedPath())
+	switch {
+	case !ok:
+		res.Skip = "no operation of the spec matches " + req.Method + " " + eng.Redact(req.URL.EscapedPath())
+	case readErr != nil:
+		res.Operation = op.ID
+		res.Skip = "the body could not be read: " + eng.Redact(readErr.Error())
+	default:
+		res.Operation = op.ID
+		res.Findings = eng.Validate(&Exchange{
+			Operation: op.ID,
+			Request:   Request{Method: req.Method, URL: req.URL, Header: req.Header},
+			Response:  Response{Status: resp.StatusCode, Header: resp.Header, Body: body},
+		})
+	}
+	t.mu.Lock()
+	t.results = append(t.results, res)
+	t.mu.Unlock()
+	return resp, nil
+}
+
+// capture reads the body up to limit+1 bytes and puts back a body that
+// yields the same bytes, then whatever was left, then the same read error.
+func (t *Transport) capture(resp *http.Response, limit int64) ([]byte, error) {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return nil, nil
+	}
+	orig := resp.Body
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 && resp.ContentLength <= limit {
+		buf.Grow(int(resp.ContentLength))
+	}
+	_, err := buf.ReadFrom(io.LimitReader(orig, limit+1))
+	body := buf.Bytes()
+	switch {
+	case err != nil:
+		resp.Body = &transportBody{r: io.MultiReader(bytes.NewReader(body), transportErrReader{err}), c: orig}
+		return body, err
+	case int64(len(body)) > limit:
+		resp.Body = &transportBody{r: io.MultiReader(bytes.NewReader(body), orig), c: orig}
+	default:
+		// All of it is here: release the connection now.
+		orig.Close()
+		resp.Body = &transportBody{r: bytes.NewReader(body), c: io.NopCloser(nil)}
+	}
+	return body, nil
+}
+
+type transportBody struct {
+	r io.Reader
+	c io.Closer
+}
+
+func (b *transportBody) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (b *transportBody) Close() error               { return b.c.Close() }
+
+type transportErrReader struct{ err error }
+
+func (r transportErrReader) Read([]byte) (int, error) { return 0, r.err }
+
+// Results returns a copy of every exchange seen so far, in the order their
+// responses arrived.
+func (t *Transport) Results() []Result {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]Result(nil), t.results...)
+}
+
+// Findings returns every finding seen so far.
+func (t *Transport) Findings() []Finding {
+	var out []Finding
+	for _, r := range t.Results() {
+		out = append(out, r.Findings...)
+	}
+	return out
+}
+
+// Reset forgets the exchanges seen so far.
+func (t *Transport) Reset() {
+	t.mu.Lock()
+	t.results = nil
+	t.mu.Unlock()
+}
+
+// Report returns the exchanges seen so far as a report, one case per
+// exchange, for the writers of package report.
+func (t *Transport) Report() *Report {
+	rep := &Report{Tool: "conformance", Version: Version}
+	if eng, err := t.engine(); err == nil {
+		rep.Spec = eng.SpecInfo()
+	}
+	for _, r := range t.Results() {
+		c := Case{
+			Name: r.Method + " " + r.URL, Operation: r.Operation, Method: r.Method, Status: r.Status,
+			DurationMS: float64(r.Duration.Microseconds()) / 1000, Findings: r.Findings, Reason: r.Skip,
+		}
+		if r.Skip != "" {
+			c.Verdict = VerdictSkip
+		}
+		rep.Add(c)
+	}
+	return rep
+}
+
+// AssertConformant fails tb, listing every finding, when a response seen so
+// far has a finding at or above FailOn. Responses that match no operation
+// of the spec are logged, not failed.
+//
+//	tr := &conformance.Transport{}
+//	client := &http.Client{Transport: tr}
+//	// ... exercise the client ...
+//	tr.AssertConformant(t)
+func (t *Transport) AssertConformant(tb testing.TB) {
+	tb.Helper()
+	failOn := t.FailOn
+	if failOn == "" {
+		failOn = SeverityDrift
+	}
+	results := t.Results()
+	var b strings.Builder
+	failed := 0
+	for _, r := range results {
+		if r.Skip != "" {
+			tb.Logf("conformance: not checked: %s %s: %s", r.Method, r.URL, r.Skip)
+			continue
+		}
+		var bad []Finding
+		for _, f := range r.Findings {
+			if f.Severity.AtLeast(failOn) {
+				bad = append(bad, f)
+			}
+		}
+		if len(bad) == 0 {
+			continue
+		}
+		failed++
+		fmt.Fprintf(&b, "\n%s %s (%s) → %d", r.Method, r.URL, r.Operation, r.Status)
+		for _, f := range bad {
+			fmt.Fprintf(&b, "\n    %s %s %s: %s", f.Severity, f.Rule, transportPointer(f.Pointer), f.Message)
+			if f.Expected != "" || f.Actual != "" {
+				fmt.Fprintf(&b, " (expected %s, actual %s)", transportOrNone(f.Expected), transportOrNone(f.Actual))
+			}
+		}
+	}
+	if failed > 0 {
+		tb.Errorf("conformance: %d of %d %s did not conform to the spec:%s", failed, len(results),
+			transportPlural(len(results), "response", "responses"), b.String())
+	}
+}
+
+func transportPointer(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+func transportOrNone(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func transportPlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,283 @@
+package conformance_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+const transportWebhook = `{"id":"Y2lzY29zcGFyazovL3VzL1dFQkhPT0svOTZhYmMy","name":"My Awesome Webhook","targetUrl":"https://example.com/mywebhook","resource":"messages","event":"created","status":"active","created":"2015-10-18T14:26:16+00:00"}`
+
+// transportServer serves body for every request under /v1, as JSON with a
+// TrackingID.
+func transportServer(t *testing.T, body string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// recordingTB is a testing.TB that records instead of failing.
+type recordingTB struct {
+	testing.TB
+	mu       sync.Mutex
+	errors   []string
+	logs     []string
+	cleanups []func()
+}
+
+func (r *recordingTB) Helper() {}
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+func (r *recordingTB) Logf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+func (r *recordingTB) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
+
+func transportGet(t *testing.T, c *http.Client, url string) []byte {
+	t.Helper()
+	resp, err := c.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return b
+}
+
+func TestTransportConformingServer(t *testing.T) {
+	t.Parallel()
+	srv := transportServer(t, transportWebhook)
+	tr := &conformance.Transport{}
+	got := transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
+	assert.Equal(t, transportWebhook, string(got), "the caller gets the body")
+
+	res := tr.Results()
+	require.Len(t, res, 1)
+	assert.Equal(t, "getWebhookDetails", res[0].Operation)
+	assert.Equal(t, 200, res[0].Status)
+	assert.Empty(t, res[0].Findings)
+	assert.Empty(t, res[0].Skip)
+
+	rec := &recordingTB{}
+	tr.AssertConformant(rec)
+	assert.Empty(t, rec.errors)
+}
+
+func TestTransportDeviatingServer(t *testing.T) {
+	t.Parallel()
+	body := strings.Replace(transportWebhook, `"messages"`, `"videoMeshAlerts"`, 1)
+	body = strings.Replace(body, `"2015-10-18T14:26:16+00:00"`, `1445178376`, 1)
+	srv := transportServer(t, body)
+	tr := &conformance.Transport{}
+	got := transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
+	assert.Equal(t, body, string(got))
+
+	var rules []string
+	for _, f := range tr.Findings() {
+		rules = append(rules, f.Rule)
+	}
+	assert.ElementsMatch(t, []string{"body.enum", "body.type"}, rules)
+
+	rec := &recordingTB{}
+	tr.AssertConformant(rec)
+	require.Len(t, rec.errors, 1)
+	msg := rec.errors[0]
+	assert.Contains(t, msg, "1 of 1 response did not conform")
+	assert.Contains(t, msg, "/v1/webhooks/abc (getWebhookDetails) → 200")
+	assert.Contains(t, msg, "drift body.enum /resource")
+	assert.Contains(t, msg, "error body.type /created")
+
+	// Drift passes when only errors fail; the error still fails.
+	tr.FailOn = conformance.SeverityError
+	rec = &recordingTB{}
+	tr.AssertConformant(rec)
+	require.Len(t, rec.errors, 1)
+	assert.NotContains(t, rec.errors[0], "body.enum")
+
+	tr.Reset()
+	assert.Empty(t, tr.Results())
+}
+
+func TestTransportUnmatchedPathIsLoggedNotFailed(t *testing.T) {
+	t.Parallel()
+	srv := transportServer(t, `{"id":"me"}`)
+	tr := &conformance.Transport{}
+	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/people/me")
+	res := tr.Results()
+	require.Len(t, res, 1)
+	assert.Contains(t, res[0].Skip, "no operation of the spec matches GET /v1/people/me")
+	rec := &recordingTB{}
+	tr.AssertConformant(rec)
+	assert.Empty(t, rec.errors)
+	require.Len(t, rec.logs, 1)
+	assert.Contains(t, rec.logs[0], "not checked")
+}
+
+func TestTransportBodyOverTheCapIsDeliveredWhole(t *testing.T) {
+	t.Parallel()
+	body := `{"name":"` + strings.Repeat("x", 5000) + `"}`
+	srv := transportServer(t, body)
+	tr, err := conformance.NewTransport(nil, conformance.WithMaxBodyBytes(1024))
+	require.NoError(t, err)
+	got := transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
+	assert.Equal(t, body, string(got))
+	fs := tr.Findings()
+	require.NotEmpty(t, fs)
+	assert.Equal(t, "body.limit", fs[0].Rule)
+}
+
+func TestTransportBrokenBodyIsPassedOnAndSkipped(t *testing.T) {
+	t.Parallel()
+	// A server that promises more than it sends, then hangs up.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 4096)
+			c.Read(buf)
+			io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTrackingID: x\r\nContent-Length: 500\r\n\r\n{\"id\":")
+			c.Close()
+		}
+	}()
+	tr := &conformance.Transport{}
+	resp, err := (&http.Client{Transport: tr}).Get("http://" + ln.Addr().String() + "/v1/webhooks/abc")
+	require.NoError(t, err)
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, `{"id":`, string(b), "the caller sees what arrived")
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF, "and the same error")
+	res := tr.Results()
+	require.Len(t, res, 1)
+	assert.Contains(t, res[0].Skip, "could not be read")
+	assert.Empty(t, res[0].Findings, "a network failure is not a spec violation")
+}
+
+type failingTransport struct{ err error }
+
+func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, f.err }
+
+func TestTransportBaseErrorIsReturned(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("connection refused")
+	tr := &conformance.Transport{Base: failingTransport{boom}}
+	_, err := (&http.Client{Transport: tr}).Get("http://127.0.0.1:1/v1/webhooks")
+	require.ErrorIs(t, err, boom)
+	assert.Empty(t, tr.Results())
+}
+
+func TestTransportConcurrentUse(t *testing.T) {
+	t.Parallel()
+	srv := transportServer(t, transportWebhook)
+	tr := &conformance.Transport{}
+	client := &http.Client{Transport: tr}
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			resp, err := client.Get(fmt.Sprintf("%s/v1/webhooks/id%d", srv.URL, i))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if string(b) != transportWebhook {
+				t.Errorf("body changed: %q", b)
+			}
+		})
+	}
+	wg.Wait()
+	assert.Len(t, tr.Results(), 40)
+	assert.Empty(t, tr.Findings())
+	rep := tr.Report()
+	assert.Equal(t, 40, rep.Summary.Passed)
+	assert.Equal(t, "Webex Webhooks API", rep.Spec.Title)
+}
+
+func TestTransportRedactsSecrets(t *testing.T) {
+	t.Parallel()
+	const token = "dHJhbnNwb3J0LXRva2VuLWNhbmFyeQ"
+	srv := transportServer(t, strings.Replace(transportWebhook, `"messages"`, `"`+token+`"`, 1))
+	tr, err := conformance.NewTransport(nil, conformance.WithRedactions(token))
+	require.NoError(t, err)
+	req, err := http.NewRequest("GET", srv.URL+"/v1/webhooks/abc?access="+token, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	rec := &recordingTB{}
+	tr.AssertConformant(rec)
+	require.Len(t, rec.errors, 1)
+	assert.NotContains(t, rec.errors[0], token)
+	assert.NotContains(t, tr.Results()[0].URL, token)
+}
+
+func TestNewTestTransportFailsAtCleanup(t *testing.T) {
+	t.Parallel()
+	srv := transportServer(t, `{"id":12}`)
+	rec := &recordingTB{}
+	tr := conformance.NewTestTransport(rec, nil)
+	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
+	assert.Empty(t, rec.errors, "nothing fails before the test ends")
+	require.Len(t, rec.cleanups, 1)
+	rec.cleanups[0]()
+	require.Len(t, rec.errors, 1)
+	assert.Contains(t, rec.errors[0], "body.type")
+}
+
+func TestNewTransportBadSpec(t *testing.T) {
+	t.Parallel()
+	_, err := conformance.NewTransport(nil, conformance.WithSpec([]byte("not: [a spec")))
+	require.Error(t, err)
+}
+
+// A client test puts the Transport under its http.Client; every response
+// is checked against the spec as the client runs, and the test fails at
+// its end, findings listed, if any did not conform.
+func ExampleNewTestTransport() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		io.WriteString(w, `{"id":"Y2lz","name":"n","targetUrl":"https://example.com/hook","resource":"messages",`+
+			`"event":"created","status":"active","created":"2026-01-02T03:04:05Z","deliveryStats":{}}`)
+	}))
+	defer srv.Close()
+
+	tr := &conformance.Transport{} // or conformance.NewTestTransport(t, nil)
+	client := &http.Client{Transport: tr}
+	resp, err := client.Get(srv.URL + "/v1/webhooks/Y2lz")
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+
+	for _, f := range tr.Findings() {
+		fmt.Println(f.Severity, f.Rule, f.Pointer)
+	}
+	// Output: drift body.undocumented /deliveryStats
+}
