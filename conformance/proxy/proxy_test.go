@@ -1,0 +1,266 @@
+package proxy
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/mock"
+)
+
+// syncBuffer is a log sink safe for the workers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func newEngine(t testing.TB, tokens ...string) *conformance.Engine {
+	t.Helper()
+	eng, err := conformance.New(conformance.WithRedactions(tokens...))
+	require.NoError(t, err)
+	return eng
+}
+
+// start puts a proxy for upstream on a loopback port.
+func start(t *testing.T, upstream string, cfg Config) (*Proxy, string, *syncBuffer) {
+	t.Helper()
+	log := &syncBuffer{}
+	cfg.Upstream = upstream
+	cfg.Log = log
+	if cfg.Validator == nil {
+		cfg.Validator = newEngine(t)
+	}
+	p, err := New(cfg)
+	require.NoError(t, err)
+	srv := httptest.NewServer(p)
+	t.Cleanup(func() { srv.Close(); p.Close() })
+	return p, srv.URL, log
+}
+
+func do(t *testing.T, method, url, token, body string) (*http.Response, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, string(b)
+}
+
+func TestForwardsUnchanged(t *testing.T) {
+	t.Parallel()
+	var got *http.Request
+	var gotBody string
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Clone(context.Background())
+		b, _ := io.ReadAll(r.Body)
+		gotBody = string(b)
+		w.Header().Set("Content-Type", "text/plain; charset=odd")
+		w.Header().Set("X-Upstream", "yes")
+		w.Header().Add("Set-Cookie", "a=1")
+		w.Header().Add("Set-Cookie", "b=2")
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = w.Write([]byte("exactly these bytes\x00\xff"))
+	}))
+	t.Cleanup(upstream.Close)
+	p, url, _ := start(t, upstream.URL+"/v1", Config{})
+	resp, body := do(t, http.MethodPost, url+"/v1/webhooks?max=2&ownedBy=org", "tok", `{"a":1}`)
+	assert.Equal(t, http.StatusTeapot, resp.StatusCode)
+	assert.Equal(t, "exactly these bytes\x00\xff", body)
+	assert.Equal(t, "text/plain; charset=odd", resp.Header.Get("Content-Type"))
+	assert.Equal(t, "yes", resp.Header.Get("X-Upstream"))
+	assert.Equal(t, []string{"a=1", "b=2"}, resp.Header.Values("Set-Cookie"))
+	require.NotNil(t, got)
+	assert.Equal(t, "/v1/webhooks", got.URL.Path, "clients keep their paths")
+	assert.Equal(t, "max=2&ownedBy=org", got.URL.RawQuery)
+	assert.Equal(t, "Bearer tok", got.Header.Get("Authorization"))
+	assert.Empty(t, got.Header.Get("X-Forwarded-For"))
+	assert.Equal(t, strings.TrimPrefix(upstream.URL, "http://"), got.Host)
+	assert.Equal(t, `{"a":1}`, gotBody)
+	p.Close()
+	assert.Equal(t, int64(1), p.Stats().Judged)
+}
+
+func TestStreams(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("{\"items\":[\n"))
+		w.(http.Flusher).Flush()
+		<-release
+		_, _ = w.Write([]byte("]}\n"))
+	}))
+	t.Cleanup(upstream.Close)
+	_, url, _ := start(t, upstream.URL, Config{})
+	resp, err := http.Get(url + "/v1/webhooks")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	rd := bufio.NewReader(resp.Body)
+	line, err := rd.ReadString('\n')
+	require.NoError(t, err, "the first part arrives before the upstream finishes")
+	assert.Equal(t, "{\"items\":[\n", line)
+	close(release)
+	rest, err := io.ReadAll(rd)
+	require.NoError(t, err)
+	assert.Equal(t, "]}\n", string(rest))
+}
+
+func TestConformingUpstreamGivesNoFindings(t *testing.T) {
+	t.Parallel()
+	ts := mock.NewTestServer(t)
+	p, url, log := start(t, ts.URL, Config{Validator: newEngine(t, ts.Token)})
+	resp, body := do(t, http.MethodPost, url+"/v1/webhooks", ts.Token, `{"name":"n","targetUrl":"https://example.com/x","resource":"rooms","event":"created","secret":"s3cr3t-value"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	do(t, http.MethodGet, url+"/v1/webhooks?max=1", ts.Token, "")
+	do(t, http.MethodGet, url+"/v1/webhooks/nope", ts.Token, "")
+	do(t, http.MethodGet, url+"/v1/webhooks", "", "")
+	p.Close()
+	rep := p.Report()
+	assert.Empty(t, log.String())
+	assert.Equal(t, 4, rep.Summary.Cases)
+	assert.Zero(t, rep.Summary.Failed)
+	for _, c := range rep.Cases {
+		assert.NotEmpty(t, c.Operation, c.Name)
+	}
+}
+
+func TestDeviatingUpstreamIsReported(t *testing.T) {
+	t.Parallel()
+	const token = "CANARY-proxy-token-123456789"
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		// A 201 where the spec says 200, and a webhook missing fields that
+		// echoes the caller's credential.
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"id":"x","name":"` + r.Header.Get("Authorization") + `","resource":"videoMeshAlerts","event":"created","status":"active","created":"yesterday","secret":"topsecret"}`))
+	}))
+	t.Cleanup(upstream.Close)
+	p, url, log := start(t, upstream.URL, Config{Validator: newEngine(t, token)})
+	for i := 0; i < 3; i++ {
+		do(t, http.MethodGet, url+"/v1/webhooks/x", token, "")
+	}
+	p.Close()
+	rep := p.Report()
+	require.Len(t, rep.Cases, 1, "identical exchanges make one case")
+	c := rep.Cases[0]
+	assert.Equal(t, "getWebhookDetails", c.Operation)
+	assert.Equal(t, "/webhooks/{webhookId}", c.Path)
+	assert.Contains(t, c.Name, "3 exchanges")
+	rules := map[string]bool{}
+	for _, f := range c.Findings {
+		rules[f.Rule] = true
+		assert.Contains(t, f.Message, "in 3 of 3 exchanges")
+	}
+	assert.True(t, rules["body.required"], "%v", rules)
+	assert.True(t, rules["body.enum"], "%v", rules)
+	assert.True(t, rules["body.format"], "%v", rules)
+	assert.True(t, rep.Fails(conformance.SeverityError))
+	logged := log.String()
+	assert.Contains(t, logged, "body.required")
+	assert.Equal(t, len(c.Findings), strings.Count(logged, "\n"), "each kind of finding is logged once")
+	assert.NotContains(t, logged, token)
+	assert.NotContains(t, logged, "topsecret")
+}
+
+func TestNotJudged(t *testing.T) {
+	t.Parallel()
+	big := `{"items":[` + strings.Repeat(`"xxxxxxxxxx",`, 200) + `"x"]}`
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(big))
+	}))
+	t.Cleanup(upstream.Close)
+	p, url, _ := start(t, upstream.URL, Config{MaxBodyBytes: 100})
+	resp, body := do(t, http.MethodGet, url+"/v1/webhooks", "", "")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, big, body, "a body above the cap is still forwarded whole")
+	p.Close()
+	s := p.Stats()
+	assert.Equal(t, int64(1), s.TooLarge)
+	rep := p.Report()
+	require.Len(t, rep.Cases, 1)
+	assert.Equal(t, conformance.VerdictSkip, rep.Cases[0].Verdict)
+	assert.Contains(t, rep.Cases[0].Reason, "larger than 100 bytes")
+}
+
+func TestUpstreamDown(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	p, url, log := start(t, "http://"+addr+"/v1", Config{})
+	resp, _ := do(t, http.MethodGet, url+"/v1/webhooks", "CANARY-down-123456789", "")
+	assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
+	p.Close()
+	assert.Equal(t, int64(1), p.Stats().Failed)
+	assert.Contains(t, log.String(), "upstream failed")
+	assert.NotContains(t, log.String(), "CANARY-down")
+}
+
+func TestServeUntilCancelled(t *testing.T) {
+	t.Parallel()
+	ts := mock.NewTestServer(t)
+	p, err := New(Config{Upstream: ts.URL, Validator: newEngine(t)})
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(ctx, ln, time.Second) }()
+	do(t, http.MethodGet, "http://"+ln.Addr().String()+"/v1/webhooks", ts.Token, "")
+	cancel()
+	require.NoError(t, <-done)
+	assert.Equal(t, 1, p.Report().Summary.Cases)
+	// Late exchanges after Close are counted, never sent on a closed queue.
+	p.enqueue(&exchange{})
+	assert.Equal(t, int64(1), p.Stats().Unjudged)
+}
+
+func TestNewErrors(t *testing.T) {
+	t.Parallel()
+	_, err := New(Config{Upstream: "http://x"})
+	assert.Error(t, err)
+	for _, u := range []string{"", "ftp://x", "http://", "::"} {
+		_, err := New(Config{Upstream: u, Validator: newEngine(t)})
+		assert.Error(t, err, u)
+	}
+}
