@@ -9,11 +9,11 @@ import (
 // checkContent applies content-type, body.empty and the empty-body half of
 // body.json (responses.{status}.content): it says which documented media
 // type, if any, the body is to be judged by.
-func checkContent(out []Finding, r *response, x *Exchange, op string) ([]Finding, *mediaSpec) {
+func checkContent(out []Finding, r *response, x *Exchange, h http.Header, op string) ([]Finding, *mediaSpec) {
 	status := x.Response.Status
 	body := x.Response.Body
 	ct := ""
-	if vals := headerValues(x.Response.Header, "Content-Type"); len(vals) > 0 {
+	if vals := h["Content-Type"]; len(vals) > 0 {
 		ct = vals[0]
 	}
 	f := Finding{Operation: op, Status: status}

@@ -23,7 +23,7 @@ type headerSpec struct {
 // to the documented headers of a response.
 func checkHeaders(out []Finding, h http.Header, specs []headerSpec, op string, status int) []Finding {
 	for _, hs := range specs {
-		vals := headerValues(h, hs.key)
+		vals := h[hs.key]
 		if len(vals) == 0 {
 			if hs.required {
 				out = append(out, Finding{
@@ -48,7 +48,6 @@ func checkHeaders(out []Finding, h http.Header, specs []headerSpec, op string, s
 // format of its schema (a header is a simple-style scalar).
 func checkHeaderSchema(out []Finding, hs headerSpec, v string, op string, status int) []Finding {
 	n := hs.node
-	f := Finding{Operation: op, Status: status, Pointer: "header:" + hs.name, Actual: shortenString(v)}
 	trimmed := strings.TrimSpace(v)
 	ok := true
 	switch {
@@ -63,31 +62,33 @@ func checkHeaderSchema(out []Finding, hs headerSpec, v string, op string, status
 	case n.allows(tBoolean):
 		ok = trimmed == "true" || trimmed == "false"
 	}
-	if !ok {
-		f.Rule, f.Severity = RuleHeaderFormat, SeverityError
-		f.Message, f.Expected = hs.name+" is not "+n.typeName, n.typeName
-		return append(out, f)
+	var rule, msg, expected string
+	switch {
+	case !ok:
+		rule, msg, expected = RuleHeaderFormat, hs.name+" is not "+n.typeName, n.typeName
+	case n.enum != nil && !inEnum(n, v):
+		rule, msg, expected = RuleHeaderEnum, hs.name+" is not one of the documented enum values", n.enumExpected
+	case n.allows(tString) && n.format != fmtNone && !formatOK(n.format, []byte(v)):
+		rule, msg, expected = RuleHeaderFormat, hs.name+": "+formatMessage(n.format), formatName(n.format)
+	default:
+		return out
 	}
-	if n.enum != nil {
-		if _, found := n.enum[v]; !found {
-			f.Rule, f.Severity = RuleHeaderEnum, SeverityDrift
-			f.Message, f.Expected = hs.name+" is not one of the documented enum values", n.enumExpected
-			return append(out, f)
-		}
-	}
-	if n.allows(tString) && n.format != fmtNone && !formatOK(n.format, []byte(v)) {
-		f.Rule, f.Severity = RuleHeaderFormat, SeverityError
-		f.Message, f.Expected = hs.name+": "+formatMessage(n.format), formatName(n.format)
-		return append(out, f)
-	}
-	return out
+	return append(out, Finding{
+		Rule: rule, Severity: ruleSeverity[rule], Operation: op, Status: status,
+		Pointer: "header:" + hs.name, Message: msg, Expected: expected, Actual: shortenString(v),
+	})
+}
+
+func inEnum(n *schemaNode, v string) bool {
+	_, ok := n.enum[v]
+	return ok
 }
 
 // checkHeaderGrammars applies header.format to the headers whose grammar
 // an RFC fixes, wherever they appear, documented or not: Retry-After
 // (RFC 9110 section 10.2.3) and Link (RFC 8288).
 func checkHeaderGrammars(out []Finding, h http.Header, op string, status int) []Finding {
-	for _, v := range headerValues(h, "Retry-After") {
+	for _, v := range h["Retry-After"] {
 		if _, err := httpheader.ParseRetryAfter(v, time.Time{}); err != nil {
 			out = append(out, Finding{
 				Rule: RuleHeaderFormat, Severity: SeverityError, Operation: op, Status: status,
@@ -96,7 +97,7 @@ func checkHeaderGrammars(out []Finding, h http.Header, op string, status int) []
 			})
 		}
 	}
-	for _, v := range headerValues(h, "Link") {
+	for _, v := range h["Link"] {
 		if _, err := httpheader.ParseLink(v); err != nil {
 			msg := "Link is not an RFC 8288 value"
 			var le *httpheader.LinkError
@@ -111,6 +112,48 @@ func checkHeaderGrammars(out []Finding, h http.Header, op string, status int) []
 		}
 	}
 	return out
+}
+
+// canonicalHeader returns h with canonical keys, copying it only when some
+// key is not (a header map filled by hand or from a recording), so the
+// rules can index it directly.
+func canonicalHeader(h http.Header) http.Header {
+	for k := range h {
+		if !isCanonicalKey(k) {
+			c := make(http.Header, len(h))
+			for k, vals := range h {
+				ck := http.CanonicalHeaderKey(k)
+				c[ck] = append(c[ck], vals...)
+			}
+			return c
+		}
+	}
+	return h
+}
+
+// isCanonicalKey is a quick, conservative test: letters upper-case at the
+// start and after '-', lower-case elsewhere; anything unusual is sent to
+// http.CanonicalHeaderKey.
+func isCanonicalKey(k string) bool {
+	upper := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if !upper {
+				return false
+			}
+		case c >= 'a' && c <= 'z':
+			if upper {
+				return false
+			}
+		case c == '-' || c >= '0' && c <= '9':
+		default:
+			return http.CanonicalHeaderKey(k) == k
+		}
+		upper = c == '-'
+	}
+	return true
 }
 
 // headerValues looks key (canonical) up, also in a header map that was

@@ -1,7 +1,9 @@
 package conformance
 
 import (
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -238,7 +240,7 @@ func (s *scanner) member(n *schemaNode, key []byte, esc bool, seen *uint64) {
 	if esc {
 		name = s.unquote(key)
 	}
-	if p := n.props[string(name)]; p != nil {
+	if p := n.props.get(name); p != nil {
 		*seen |= p.bit
 		s.value(p.node)
 		return
@@ -334,9 +336,7 @@ func (s *scanner) scanString() (esc bool) {
 	s.pos++ // opening quote
 	data := s.data
 	for {
-		for s.pos < len(data) && !stringChar[data[s.pos]] {
-			s.pos++
-		}
+		s.pos = stringRunEnd(data, s.pos)
 		if s.pos >= len(data) {
 			s.syntax("unexpected end of JSON in a string")
 			return esc
@@ -384,6 +384,31 @@ func (s *scanner) scanString() (esc bool) {
 			s.pos += size
 		}
 	}
+}
+
+// stringRunEnd returns the index of the first byte at or after i that ends a
+// run of plain string bytes (see stringChar), eight bytes at a time.
+func stringRunEnd(data []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for ; i+8 <= len(data); i += 8 {
+		x := binary.LittleEndian.Uint64(data[i:])
+		q := x ^ (ones * '"')
+		b := x ^ (ones * '\\')
+		// A byte is flagged when it is zero in q or b (a quote or a
+		// backslash), below 0x20, or has its high bit set. The classic
+		// has-zero trick flags no byte before the first real match.
+		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x) | x
+		if m&highs != 0 {
+			return i + bits.TrailingZeros64(m&highs)/8
+		}
+	}
+	for i < len(data) && !stringChar[data[i]] {
+		i++
+	}
+	return i
 }
 
 func isHex(c byte) bool {

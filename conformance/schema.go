@@ -64,7 +64,7 @@ type schemaNode struct {
 	maxItems int64 // -1: none
 	items    *schemaNode
 
-	props    map[string]*property
+	props    propTable
 	required []*property
 	addl     addlMode
 	addlNode *schemaNode
@@ -212,20 +212,25 @@ func (c *schemaCompiler) compileObject(n *schemaNode, s *openapi3.Schema) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	n.props = make(map[string]*property, len(names)+len(s.Required))
+	all := make([]*property, 0, len(names)+len(s.Required))
+	byName := make(map[string]*property, cap(all))
 	for i, name := range names {
-		n.props[name] = &property{name: name, bit: 1 << uint(i), node: c.ref(s.Properties[name])}
+		p := &property{name: name, bit: 1 << uint(i), node: c.ref(s.Properties[name])}
+		all = append(all, p)
+		byName[name] = p
 	}
 	for _, name := range s.Required {
-		p := n.props[name]
+		p := byName[name]
 		if p == nil {
 			// Required but not declared: present is documented enough,
 			// and judged by additionalProperties when it has a schema.
-			p = &property{name: name, bit: 1 << uint(len(n.props)), node: n.addlNode}
-			n.props[name] = p
+			p = &property{name: name, bit: 1 << uint(len(all)), node: n.addlNode}
+			all = append(all, p)
+			byName[name] = p
 		}
 		n.required = append(n.required, p)
 	}
+	n.props = newPropTable(all)
 }
 
 // needsKin decides at compile time which schemas the fast path leaves to
@@ -311,4 +316,50 @@ func stringOnly(t *openapi3.Types) bool {
 		}
 	}
 	return t.Includes(openapi3.TypeString)
+}
+
+// propTable finds a property by name without hashing the whole key: a
+// small open table indexed by length and the first and last bytes, checked
+// by comparing the name.
+type propTable struct {
+	slots []*property
+	mask  int
+}
+
+func propSlot(key []byte) int {
+	if len(key) == 0 {
+		return 0
+	}
+	return len(key)*131 + int(key[0])*31 + int(key[len(key)-1])
+}
+
+func newPropTable(props []*property) propTable {
+	if len(props) == 0 {
+		return propTable{}
+	}
+	size := 4
+	for size < 2*len(props) {
+		size *= 2
+	}
+	t := propTable{slots: make([]*property, size), mask: size - 1}
+	for _, p := range props {
+		i := propSlot([]byte(p.name)) & t.mask
+		for t.slots[i] != nil {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = p
+	}
+	return t
+}
+
+func (t propTable) get(key []byte) *property {
+	if t.slots == nil {
+		return nil
+	}
+	for i := propSlot(key) & t.mask; ; i = (i + 1) & t.mask {
+		p := t.slots[i]
+		if p == nil || p.name == string(key) {
+			return p
+		}
+	}
 }

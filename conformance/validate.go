@@ -29,14 +29,15 @@ func (e *Engine) Validate(x *Exchange) (out []Finding) {
 		return append(out, unknownOperation(x, pathKnown))
 	}
 	status := x.Response.Status
+	h := canonicalHeader(x.Response.Header)
 	r := op.response(status)
 	if r == nil {
 		out = append(out, undocumentedStatus(op, status))
-		return checkHeaderGrammars(out, x.Response.Header, op.ID, status)
+		return checkHeaderGrammars(out, h, op.ID, status)
 	}
-	out = checkHeaders(out, x.Response.Header, r.headers, op.ID, status)
-	out = checkHeaderGrammars(out, x.Response.Header, op.ID, status)
-	out, m := checkContent(out, r, x, op.ID)
+	out = checkHeaders(out, h, r.headers, op.ID, status)
+	out = checkHeaderGrammars(out, h, op.ID, status)
+	out, m := checkContent(out, r, x, h, op.ID)
 	if m != nil {
 		out = e.checkBody(out, m.body, x.Response.Body, op.ID, status)
 	}
