@@ -507,7 +507,7 @@ func (copyBuffers) Put(b []byte) { copyBufPool.Put(&b) }
 // accepting, lets in-flight requests finish (bounded by grace), and
 // finishes judging. The report is then ready.
 func (p *Proxy) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
-	srv := &http.Server{Handler: p, ReadHeaderTimeout: 30 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	var err error

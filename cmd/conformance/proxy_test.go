@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/mock"
+)
+
+// proxyBuffer is a writer safe for the proxy's workers and the test.
+type proxyBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *proxyBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *proxyBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var proxyAddr = regexp.MustCompile(`conformance proxy: (http://\S+) →`)
+
+// proxyStart runs `conformance proxy args...` until the returned stop is
+// called; stop returns the exit code.
+func proxyStart(t *testing.T, vars map[string]string, args ...string) (base string, stdout, stderr *proxyBuffer, stop func() int) {
+	t.Helper()
+	stdout, stderr = &proxyBuffer{}, &proxyBuffer{}
+	e := &env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: func(k string) string { return vars[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- cmdProxy(ctx, e, append([]string{"--listen", "127.0.0.1:0"}, args...)) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := proxyAddr.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("proxy exited %d: %s", code, stderr.String())
+		default:
+		}
+		require.True(t, time.Now().Before(deadline), "proxy did not start: %s", stderr.String())
+		time.Sleep(5 * time.Millisecond)
+	}
+	var once sync.Once
+	code := 0
+	stop = func() int {
+		once.Do(func() { cancel(); code = <-done })
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return base, stdout, stderr, stop
+}
+
+func proxyGet(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestProxyConformingUpstream(t *testing.T) {
+	t.Parallel()
+	ts := mock.NewTestServer(t)
+	base, stdout, stderr, stop := proxyStart(t, nil, "--upstream", ts.URL, "--format", "json")
+	status, body := proxyGet(t, base+"/v1/webhooks?max=5", ts.Token)
+	assert.Equal(t, http.StatusOK, status, body)
+	status, _ = proxyGet(t, base+"/v1/webhooks/unknown", ts.Token)
+	assert.Equal(t, http.StatusNotFound, status)
+	require.Equal(t, exitOK, stop(), stderr.String())
+	var rep conformance.Report
+	require.NoError(t, json.Unmarshal([]byte(stdout.String()), &rep), stdout.String())
+	assert.Equal(t, 2, rep.Summary.Cases)
+	assert.Zero(t, rep.Summary.Failed)
+	assert.Contains(t, stderr.String(), "2 requests forwarded, 2 judged")
+}
+
+func TestProxyDeviatingUpstream(t *testing.T) {
+	t.Parallel()
+	const canary = "CANARY-proxy-cli-0123456789"
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		_, _ = w.Write([]byte(`{"items":[{"id":"a","name":"` + r.Header.Get("Authorization") + `","targetUrl":"https://example.com/","resource":"videoMeshAlerts","event":"created","status":"active","created":"2024-01-01T00:00:00Z","secret":"` + canary + `"}]}`))
+	}))
+	t.Cleanup(upstream.Close)
+	for _, tc := range []struct {
+		failOn string
+		code   int
+	}{{"drift", exitFindings}, {"error", exitOK}} {
+		for _, format := range []string{"text", "json", "junit", "markdown"} {
+			base, stdout, stderr, stop := proxyStart(t, map[string]string{"WEBEX_TOKEN": canary}, "--upstream", upstream.URL+"/v1", "--format", format, "--fail-on", tc.failOn)
+			status, _ := proxyGet(t, base+"/v1/webhooks", canary)
+			require.Equal(t, http.StatusOK, status)
+			require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "body.enum") }, 5*time.Second, 5*time.Millisecond,
+				"the finding is logged as it happens, before the report")
+			assert.Equal(t, tc.code, stop(), "fail-on %s", tc.failOn)
+			assert.Contains(t, stdout.String(), "body.enum", format)
+			for name, s := range map[string]string{"stdout": stdout.String(), "stderr": stderr.String()} {
+				assert.NotContains(t, s, canary, "%s, format %s", name, format)
+			}
+		}
+	}
+}
+
+func TestProxyUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{},
+		{"--upstream", "ftp://x"},
+		{"--upstream", "http://x", "--format", "yaml"},
+		{"--upstream", "http://x", "--fail-on", "never"},
+		{"--upstream", "http://x", "--listen", "256.0.0.1:99999"},
+		{"--upstream", "http://x", "--max-body", "0"},
+		{"--upstream", "http://x", "--spec", "/nonexistent"},
+	} {
+		var out, errb bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+		code := cmdProxy(context.Background(), e, args)
+		assert.Equal(t, exitUsage, code, "%v: %s", args, errb.String())
+		assert.Equal(t, 1, strings.Count(errb.String(), "\n"), "%v: one line: %s", args, errb.String())
+	}
+}
