@@ -92,3 +92,28 @@ func rulesOf(fs []Finding) []string {
 	}
 	return out
 }
+
+// A JSON media type other than the documented one is a content-type error,
+// and the body is still judged by the documented JSON schema.
+func TestOtherJSONMediaTypeIsStillJudged(t *testing.T) {
+	t.Parallel()
+	e := testEngine(t)
+	fs := e.Validate(getDetails(200, webhook(t, map[string]any{"id": 1}), "Content-Type: application/vnd.webex+json", tracking))
+	assert.ElementsMatch(t, []string{RuleContentType, RuleBodyType}, rulesOf(fs))
+	fs = e.Validate(getDetails(200, "<p>hi</p>", "Content-Type: text/html; charset=utf-8", tracking))
+	assert.Equal(t, []string{RuleContentType}, rulesOf(fs), "an HTML body is not read as JSON")
+	fs = e.Validate(getDetails(200, seedWebhook, "Content-Type: ;;;", tracking))
+	assert.Equal(t, []string{RuleContentType}, rulesOf(fs))
+}
+
+func TestLimitOptionsKeepDefaultsForNonsense(t *testing.T) {
+	t.Parallel()
+	e, err := New(WithMaxBodyBytes(-1), WithMaxDepth(0))
+	require.NoError(t, err)
+	assert.Equal(t, int64(DefaultMaxBodyBytes), e.maxBody)
+	assert.Equal(t, DefaultMaxDepth, e.maxDepth)
+	fs := e.Validate(getDetails(200, strings.Repeat("[", DefaultMaxDepth)+strings.Repeat("]", DefaultMaxDepth), jsonCT, tracking))
+	assert.Equal(t, []string{RuleBodyType}, rulesOf(fs), "exactly the cap is still read")
+	fs = e.Validate(getDetails(200, strings.Repeat("[", DefaultMaxDepth+1)+strings.Repeat("]", DefaultMaxDepth+1), jsonCT, tracking))
+	assert.Equal(t, []string{RuleBodyDepth}, rulesOf(fs))
+}

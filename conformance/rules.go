@@ -16,6 +16,7 @@ const (
 	RuleBodyUndocumented   = "body.undocumented"
 	RuleBodyAdditional     = "body.additional"
 	RuleBodyConstraint     = "body.constraint"
+	RuleBodyDuplicate      = "body.duplicate"
 	RuleHeaderRequired     = "header.required"
 	RuleHeaderFormat       = "header.format"
 	RuleHeaderEnum         = "header.enum"
@@ -47,6 +48,7 @@ var rules = []Rule{
 	{RuleBodyUndocumented, SeverityDrift, "schema.properties", "an object has a property its schema does not declare (at any depth)"},
 	{RuleBodyAdditional, SeverityError, "schema.additionalProperties: false", "an object has a property its schema forbids"},
 	{RuleBodyConstraint, SeverityError, "schema minLength, maxLength, minimum, maximum, minItems, maxItems, pattern, allOf/oneOf/anyOf/not, ...", "a value breaks another schema constraint"},
+	{RuleBodyDuplicate, SeverityError, "schema.properties (RFC 8259 section 4)", "a declared property appears twice in one object: parsers disagree on which value wins"},
 	{RuleHeaderRequired, SeverityError, "response.headers.{name}.required", "a required header is absent"},
 	{RuleHeaderFormat, SeverityError, "response.headers.{name}.schema; RFC 9110 10.2.3 (Retry-After), RFC 8288 (Link)", "a header value is ill-formed: a Retry-After or Link anywhere, or any header against its documented schema type"},
 	{RuleEngineInternal, SeverityError, "-", "the engine itself failed on a response (a bug: please report it with the response)"},

@@ -62,6 +62,13 @@ func (s *scanner) propertyFinding(n *schemaNode, start int) {
 	s.finding(RuleBodyUndocumented, "", "property "+strconv.Quote(name)+" is not documented", "", s.actual(start))
 }
 
+// body.duplicate: a declared property (schema.properties) given twice.
+// RFC 8259 leaves the outcome to each parser: some keep the first value,
+// most the last, so clients may disagree about the response.
+func (s *scanner) duplicateFinding(start int) {
+	s.finding(RuleBodyDuplicate, "", "property "+strconv.Quote(s.lastKey())+" appears more than once", "one occurrence", s.actual(start))
+}
+
 // body.required: schema.required.
 func (s *scanner) requiredFinding(name string) {
 	s.finding(RuleBodyRequired, name, "required property "+strconv.Quote(name)+" is missing", "present", "absent")

@@ -241,8 +241,14 @@ func (s *scanner) member(n *schemaNode, key []byte, esc bool, seen *uint64) {
 		name = s.unquote(key)
 	}
 	if p := n.props.get(name); p != nil {
+		dup := *seen&p.bit != 0
 		*seen |= p.bit
+		s.skipWS()
+		start := s.pos
 		s.value(p.node)
+		if dup && !s.fail {
+			s.duplicateFinding(start)
+		}
 		return
 	}
 	switch n.addl {
