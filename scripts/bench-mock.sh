@@ -5,6 +5,11 @@
 #
 #   make bench-mock                      # or: bash scripts/bench-mock.sh
 #   DURATION=20s CONCURRENCY=16 bash scripts/bench-mock.sh
+#   TOOL=wrk bash scripts/bench-mock.sh  # wrk (apt-get install wrk) instead of hey
+#
+# hey is the reference tool. It spends more CPU per request than the server
+# it loads, so on a small machine it measures itself as much as the server;
+# wrk, lighter, shows more of what the server can do.
 #
 # Both servers listen on loopback only. The script holds /tmp/bench.lock
 # while it runs so that measurements on a shared machine do not overlap.
@@ -22,12 +27,24 @@ PRISM_PORT=${PRISM_PORT:-18482}
 PRISM=${PRISM:-npx --yes @stoplight/prism-cli@5.16.0}
 TOKEN=bench-token
 
-HEY=${HEY:-$(command -v hey || echo "$(go env GOPATH)/bin/hey")}
-if [ ! -x "$HEY" ]; then
-  echo "installing hey (go install github.com/rakyll/hey@v0.1.5)" >&2
-  go install github.com/rakyll/hey@v0.1.5
-  HEY="$(go env GOPATH)/bin/hey"
-fi
+TOOL=${TOOL:-hey}
+case "$TOOL" in
+hey)
+  HEY=${HEY:-$(command -v hey || echo "$(go env GOPATH)/bin/hey")}
+  if [ ! -x "$HEY" ]; then
+    echo "installing hey (go install github.com/rakyll/hey@v0.1.5)" >&2
+    go install github.com/rakyll/hey@v0.1.5
+    HEY="$(go env GOPATH)/bin/hey"
+  fi
+  ;;
+wrk)
+  command -v wrk >/dev/null || { echo "bench-mock: wrk not found (apt-get install wrk)" >&2; exit 2; }
+  ;;
+*)
+  echo "bench-mock: TOOL must be hey or wrk, not $TOOL" >&2
+  exit 2
+  ;;
+esac
 
 tmp=$(mktemp -d)
 pids=()
@@ -77,7 +94,18 @@ for u in "$ours_url" "$prism_url"; do
   [ "$code" = 200 ] || { echo "bench-mock: GET $u answered $code" >&2; exit 1; }
 done
 
-load() { # name url -> "rps p99_ms errors"
+load() { # name url -> "rps p99_ms non_200"
+  if [ "$TOOL" = wrk ]; then
+    wrk -t2 -c"$CONCURRENCY" -d2s -H "Authorization: Bearer $TOKEN" "$2" >/dev/null # warm-up
+    wrk -t2 -c"$CONCURRENCY" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"
+    awk '
+      function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+      /Requests\/sec:/          { rps = $2 }
+      /^ +99%/                  { p99 = ms($2) }
+      /Non-2xx or 3xx/          { bad = $NF }
+      END { printf "%.0f %.2f %d\n", rps, p99, bad }' "$tmp/$1.txt"
+    return
+  fi
   "$HEY" -n 2000 -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >/dev/null # warm-up
   "$HEY" -z "$DURATION" -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"
   awk '
@@ -87,7 +115,11 @@ load() { # name url -> "rps p99_ms errors"
     END { printf "%.0f %.2f %d\n", rps, p99, bad }' "$tmp/$1.txt"
 }
 
-echo "GET webhook details, hey -z $DURATION -c $CONCURRENCY, loopback, $(nproc) CPUs"
+if [ "$TOOL" = wrk ]; then
+  echo "GET webhook details, wrk -t2 -c$CONCURRENCY -d$DURATION, loopback, $(nproc) CPUs"
+else
+  echo "GET webhook details, hey -z $DURATION -c $CONCURRENCY, loopback, $(nproc) CPUs"
+fi
 read -r ours_rps ours_p99 ours_bad < <(load ours "$ours_url")
 read -r prism_rps prism_p99 prism_bad < <(load prism "$prism_url")
 printf '%-28s %10s %10s %8s\n' server 'req/s' 'p99 ms' 'non-200'
