@@ -26,7 +26,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	var tokens stringsFlag
 	fs.Var(&tokens, "token", "accept only this bearer `token` (repeatable; default: any non-empty token)")
 	var faultSpecs stringsFlag
-	fs.Var(&faultSpecs, "fault", "inject a fault: STATUS:RATE[:RETRY_AFTER_SECONDS] such as 429:0.2, or latency:DURATION[:RATE] such as latency:50ms (repeatable)")
+	fs.Var(&faultSpecs, "fault", "inject a fault `SPEC`: STATUS:RATE[:RETRY_AFTER_SECONDS] such as 429:0.2, or latency:DURATION[:RATE] such as latency:50ms (repeatable)")
 	seed := fs.Int64("seed", 0, "make ids and fault choices reproducible with this `seed` (default: random)")
 	maxWebhooks := fs.Int("max-webhooks", mock.DefaultMaxWebhooks, "store at most `n` webhooks; a create beyond answers 409")
 	maxBody := fs.Int64("max-body-bytes", mock.DefaultMaxBodyBytes, "accept request bodies of at most `n` bytes; larger answers 400")
