@@ -1,0 +1,65 @@
+package proxy
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+const benchWebhook = `{"id":"Y2lzY29zcGFyazovL3VzL1dFQkhPT0svYmVuY2g","name":"bench","targetUrl":"https://example.com/hook","resource":"messages","event":"created","status":"active","created":"2024-01-01T00:00:00Z","ownedBy":"creator"}`
+
+func benchUpstream(b *testing.B) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_BENCH")
+		_, _ = io.WriteString(w, benchWebhook)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func benchLoad(b *testing.B, url string) {
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	b.Cleanup(tr.CloseIdleConnections)
+	client := &http.Client{Transport: tr}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest(http.MethodGet, url, nil)
+			req.Header.Set("Authorization", "Bearer bench-token")
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
+}
+
+// BenchmarkDirect is the baseline: the same requests without the proxy.
+func BenchmarkDirect(b *testing.B) {
+	up := benchUpstream(b)
+	benchLoad(b, up.URL+"/v1/webhooks/abc")
+}
+
+// BenchmarkProxy forwards through the proxy and judges every exchange.
+func BenchmarkProxy(b *testing.B) {
+	up := benchUpstream(b)
+	p, err := New(Config{Upstream: up.URL + "/v1", Validator: newEngine(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(p)
+	b.Cleanup(func() { srv.Close(); p.Close() })
+	benchLoad(b, srv.URL+"/v1/webhooks/abc")
+	b.StopTimer()
+	srv.Close()
+	p.Close()
+	if s := p.Stats(); s.Judged+s.Unjudged != s.Forwarded {
+		b.Fatalf("stats do not add up: %+v", s)
+	}
+}
