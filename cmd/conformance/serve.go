@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,7 +79,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	fmt.Fprintf(e.stderr, "conformance serve: mock of the Webex webhooks API at http://%s%s\n", ln.Addr(), mock.BasePath)
+	fmt.Fprintf(e.stderr, "conformance serve: mock of the Webex webhooks API at http://%s%s\n", serveDialAddr(ln.Addr()), mock.BasePath)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -101,4 +102,13 @@ func serveFlagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// serveDialAddr is an address clients can dial: a wildcard listen address
+// (":8080", "0.0.0.0:8080") is reached through localhost.
+func serveDialAddr(a net.Addr) string {
+	if t, ok := a.(*net.TCPAddr); ok && t.IP.IsUnspecified() {
+		return net.JoinHostPort("localhost", strconv.Itoa(t.Port))
+	}
+	return a.String()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -152,5 +153,20 @@ func TestServeBadFlags(t *testing.T) {
 			assert.Contains(t, stderr.String(), tt.want)
 			assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line: %q", stderr.String())
 		})
+	}
+}
+
+func TestServeDialAddr(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"0.0.0.0:8080":   "localhost:8080",
+		"[::]:80":        "localhost:80",
+		"127.0.0.1:9":    "127.0.0.1:9",
+		"[::1]:8443":     "[::1]:8443",
+		"10.1.2.3:65535": "10.1.2.3:65535",
+	} {
+		a, err := net.ResolveTCPAddr("tcp", in)
+		require.NoError(t, err)
+		assert.Equal(t, want, serveDialAddr(a), in)
 	}
 }
