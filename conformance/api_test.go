@@ -168,3 +168,31 @@ func TestPetstoreConforming(t *testing.T) {
 	require.Len(t, fs, 1)
 	assert.Equal(t, RuleBodyFormat, fs[0].Rule)
 }
+
+// One engine serves many goroutines; run with -race.
+func TestValidateConcurrently(t *testing.T) {
+	t.Parallel()
+	e := testEngine(t)
+	pet := testPetEngine(t)
+	bodies := []string{seedWebhook, webhook(t, map[string]any{"id": 1, "color": "x"}), `{"id":`, ""}
+	want := make([][]Finding, len(bodies))
+	for i, b := range bodies {
+		want[i] = e.Validate(getDetails(200, b, jsonCT, tracking))
+	}
+	petBody := `{"id":1,"name":"rex","tag":"Dog","toy":{"radius":1,"length":2}}`
+	petWant := pet.Validate(pets("/api/v3/pets/1", 200, petBody, jsonCT))
+	done := make(chan struct{})
+	for g := 0; g < 4; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := 0; i < 200; i++ {
+				k := (g + i) % len(bodies)
+				assert.Equal(t, want[k], e.Validate(getDetails(200, bodies[k], jsonCT, tracking)))
+				assert.Equal(t, petWant, pet.Validate(pets("/api/v3/pets/1", 200, petBody, jsonCT)))
+			}
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
