@@ -2,6 +2,8 @@ package proxy
 
 import (
 	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
@@ -86,6 +88,7 @@ type Proxy struct {
 	tooLarge   atomic.Int64
 	incomplete atomic.Int64
 	failed     atomic.Int64 // upstream unreachable
+	encoded    atomic.Int64 // a content encoding that cannot be decoded
 }
 
 // New returns a Proxy for cfg. It starts the workers; Close stops them.
@@ -115,6 +118,9 @@ func New(cfg Config) (*Proxy, error) {
 		// One upstream, many concurrent clients: keep their connections.
 		t.MaxIdleConns = 1024
 		t.MaxIdleConnsPerHost = 1024
+		// Forward bodies as encoded: the transport must not ask for gzip
+		// on the client's behalf and hand back something else.
+		t.DisableCompression = true
 		tr = t
 	}
 	p := &Proxy{
@@ -319,6 +325,20 @@ func (p *Proxy) judge(x *exchange) {
 	if x.body != nil {
 		body = x.body.Bytes()
 	}
+	header := x.header
+	if enc := header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+		decoded, err := decode(enc, body, p.cfg.MaxBodyBytes)
+		p.put(x.body)
+		if err != nil {
+			p.encoded.Add(1)
+			return
+		}
+		body, x.body = decoded, nil
+		// Judge the body as the client's library will see it, decoded.
+		header = header.Clone()
+		header.Del("Content-Encoding")
+		header.Del("Content-Length")
+	}
 	reqHeader := http.Header{}
 	if x.reqAuth != "" {
 		reqHeader["Authorization"] = []string{x.reqAuth}
@@ -328,7 +348,7 @@ func (p *Proxy) judge(x *exchange) {
 	}
 	fs := p.v.Validate(&conformance.Exchange{
 		Request:  conformance.Request{Method: x.method, URL: x.url, Header: reqHeader},
-		Response: conformance.Response{Status: x.status, Header: x.header, Body: body},
+		Response: conformance.Response{Status: x.status, Header: header, Body: body},
 	})
 	p.put(x.body)
 	op, ok := p.v.FindOperation(x.method, x.url.EscapedPath())
@@ -406,6 +426,7 @@ type Stats struct {
 	TooLarge   int64 // not judged: body above the cap
 	Incomplete int64 // not judged: the body was not read to its end
 	Failed     int64 // the upstream could not be reached
+	Encoded    int64 // not judged: a content encoding the proxy cannot decode
 }
 
 // Stats returns the counts so far.
@@ -418,7 +439,7 @@ func (p *Proxy) Stats() Stats {
 	p.mu.Unlock()
 	return Stats{
 		Forwarded: p.forwarded.Load(), Judged: judged, Unjudged: p.unjudged.Load(),
-		TooLarge: p.tooLarge.Load(), Incomplete: p.incomplete.Load(), Failed: p.failed.Load(),
+		TooLarge: p.tooLarge.Load(), Incomplete: p.incomplete.Load(), Failed: p.failed.Load(), Encoded: p.encoded.Load(),
 	}
 }
 
@@ -477,6 +498,7 @@ func (p *Proxy) Report() *conformance.Report {
 		{s.TooLarge, fmt.Sprintf("the body was larger than %d bytes", p.cfg.MaxBodyBytes)},
 		{s.Incomplete, "the client did not read the body to its end"},
 		{s.Failed, "the upstream could not be reached"},
+		{s.Encoded, "the body's content encoding could not be decoded"},
 	} {
 		if n.v > 0 {
 			notes = append(notes, fmt.Sprintf("%d because %s", n.v, n.what))
@@ -493,6 +515,32 @@ func plural(n int, s string) string {
 		return s
 	}
 	return s + "s"
+}
+
+// decode undoes a gzip or deflate content encoding, up to max bytes.
+func decode(enc string, body []byte, max int64) ([]byte, error) {
+	var r io.ReadCloser
+	var err error
+	switch strings.ToLower(strings.TrimSpace(enc)) {
+	case "gzip", "x-gzip":
+		r, err = gzip.NewReader(bytes.NewReader(body))
+	case "deflate":
+		r, err = zlib.NewReader(bytes.NewReader(body))
+	default:
+		return nil, fmt.Errorf("content encoding %q", enc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	out, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(out)) > max {
+		return nil, errors.New("decoded body above the cap")
+	}
+	return out, nil
 }
 
 // copyBuffers lends ReverseProxy its 32 KiB copy buffers.

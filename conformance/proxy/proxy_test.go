@@ -3,6 +3,7 @@ package proxy
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"net"
@@ -263,4 +264,46 @@ func TestNewErrors(t *testing.T) {
 		_, err := New(Config{Upstream: u, Validator: newEngine(t)})
 		assert.Error(t, err, u)
 	}
+}
+
+func TestJudgesEncodedBodies(t *testing.T) {
+	t.Parallel()
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		enc := r.URL.Query().Get("enc")
+		w.Header().Set("Content-Encoding", enc)
+		var buf bytes.Buffer
+		switch enc {
+		case "gzip":
+			zw := gzip.NewWriter(&buf)
+			_, _ = zw.Write([]byte(`{"items":[{"id":1}]}`))
+			_ = zw.Close()
+		default:
+			buf.WriteString("\x00\x01")
+		}
+		_, _ = w.Write(buf.Bytes())
+	}))
+	t.Cleanup(upstream.Close)
+	p, url, _ := start(t, upstream.URL, Config{})
+	for _, enc := range []string{"gzip", "br"} {
+		req, err := http.NewRequest(http.MethodGet, url+"/v1/webhooks?enc="+enc, nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept-Encoding", enc)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, enc, resp.Header.Get("Content-Encoding"), "forwarded as encoded")
+	}
+	p.Close()
+	rep := p.Report()
+	var rules []string
+	for _, c := range rep.Cases {
+		for _, f := range c.Findings {
+			rules = append(rules, f.Rule)
+		}
+	}
+	assert.Contains(t, rules, "body.type", "the gzip body was decoded and judged: id is no string")
+	assert.Equal(t, int64(1), p.Stats().Encoded)
 }
