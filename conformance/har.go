@@ -48,6 +48,12 @@ type HARReader struct {
 	// cut at MaxBodyBytes+1 bytes so that the engine still sees it is too
 	// large, while memory stays bounded. Zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+
+	// replay is set by Engine.ReplayHAR, which judges each entry inside the
+	// callback and keeps nothing of it: the body may then alias the
+	// reader's buffer, and of the request headers only Authorization, the
+	// one the engine reads (to redact it), is kept.
+	replay bool
 }
 
 // Limits on the parts of an entry other than the body: a recording that
@@ -81,6 +87,7 @@ func (h HARReader) Read(r io.Reader, fn func(*HAREntry) error) error {
 	p := &harParser{
 		s:       harScanner{r: r, buf: make([]byte, harBufSize)},
 		maxBody: maxBody,
+		replay:  h.replay,
 		fn:      fn,
 		entry:   -1,
 		names:   make(map[string]string),
@@ -106,6 +113,7 @@ func (e *harUserError) Error() string { return e.err.Error() }
 type harParser struct {
 	s       harScanner
 	maxBody int64
+	replay  bool
 	fn      func(*HAREntry) error
 	entry   int
 	// names interns canonical header names: recordings repeat the same few.
@@ -351,7 +359,10 @@ func (p *harParser) finish(e *HAREntry, raw *harRaw) {
 		}
 		x.Response.Body = capBody(body, p.maxBody)
 	case c.encoding == "":
-		x.Response.Body = bytes.Clone(capBody(c.text, p.maxBody))
+		x.Response.Body = capBody(c.text, p.maxBody)
+		if !p.replay {
+			x.Response.Body = bytes.Clone(x.Response.Body)
+		}
 	default:
 		if e.Skip == "" {
 			e.Skip = fmt.Sprintf("content.encoding %q is not supported (only base64)", c.encoding)
@@ -460,6 +471,12 @@ func (p *harParser) headers(resp bool) error {
 			if len(p.names) < 512 {
 				p.names[string(name)] = canon
 			}
+		}
+		if !resp && p.replay && canon != "Authorization" {
+			if start >= 0 {
+				p.arena = p.arena[:start]
+			}
+			return nil
 		}
 		if start < 0 {
 			start, end = 0, 0

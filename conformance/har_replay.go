@@ -15,7 +15,7 @@ import (
 // A recording that is not well-formed is a *HARError naming the entry; the
 // cases of the entries before it are already in rep.
 func (e *Engine) ReplayHAR(r io.Reader, source string, rep *Report) error {
-	return HARReader{MaxBodyBytes: e.maxBody}.Read(r, func(h *HAREntry) error {
+	return HARReader{MaxBodyBytes: e.maxBody, replay: true}.Read(r, func(h *HAREntry) error {
 		rep.Add(e.harCase(h, source))
 		return nil
 	})

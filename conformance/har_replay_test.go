@@ -87,3 +87,30 @@ func TestReplayHARRedactsNames(t *testing.T) {
 	assert.NotContains(t, rep.Cases[0].Path, token)
 	assert.NotContains(t, rep.Cases[0].Reason, token)
 }
+
+// TestReplayHARMatchesReadHAR checks that the replay's shortcuts (a body
+// that aliases the reader's buffer, request headers cut to Authorization)
+// judge every entry exactly as the plain reader's full copies do.
+func TestReplayHARMatchesReadHAR(t *testing.T) {
+	t.Parallel()
+	eng, err := New()
+	require.NoError(t, err)
+	data := readHARFile(t, "sample.har")
+	var want []Case
+	require.NoError(t, ReadHAR(bytes.NewReader(data), func(h *HAREntry) error {
+		want = append(want, eng.harCase(h, "s.har"))
+		return nil
+	}))
+	rep := &Report{}
+	require.NoError(t, eng.ReplayHAR(bytes.NewReader(data), "s.har", rep))
+	require.Len(t, rep.Cases, len(want))
+	for i := range want {
+		if want[i].Findings == nil {
+			want[i].Findings = []Finding{}
+		}
+		if want[i].Verdict == "" {
+			want[i].Verdict = rep.Cases[i].Verdict
+		}
+		assert.Equal(t, want[i], rep.Cases[i], "entry %d", i)
+	}
+}
