@@ -19,13 +19,12 @@ type Fault struct {
 	Status int
 	// Rate is the share of requests hit, in (0, 1].
 	Rate float64
-	// RetryAfter is the Retry-After of a 429 or 423 answer, in whole seconds
-	// (default 1 s; 0 means "retry now").
+	// RetryAfter is the Retry-After of a 429 or 423 answer, rounded up to
+	// whole seconds; zero sends "Retry-After: 0" (retry at once). ParseFault
+	// makes it 1 s unless the spec says otherwise.
 	RetryAfter time.Duration
 	// Latency is the delay of a latency fault.
 	Latency time.Duration
-
-	retryAfterSet bool
 }
 
 // faultStatuses are the error statuses every operation documents, so a
@@ -65,7 +64,7 @@ func ParseFault(spec string) (Fault, error) {
 	if err != nil {
 		return Fault{}, fmt.Errorf("fault %q: %q is neither an HTTP status nor latency", spec, parts[0])
 	}
-	f := Fault{Status: status}
+	f := Fault{Status: status, RetryAfter: defaultRetryAfter}
 	if f.Rate, err = parseRate(parts[1]); err != nil {
 		return Fault{}, fmt.Errorf("fault %q: %w", spec, err)
 	}
@@ -74,7 +73,7 @@ func ParseFault(spec string) (Fault, error) {
 		if err != nil || secs < 0 || secs > 86400 {
 			return Fault{}, fmt.Errorf("fault %q: Retry-After %q is not a whole number of seconds from 0 to 86400", spec, parts[2])
 		}
-		f.RetryAfter, f.retryAfterSet = time.Duration(secs)*time.Second, true
+		f.RetryAfter = time.Duration(secs) * time.Second
 	}
 	if err := f.validate(); err != nil {
 		return Fault{}, fmt.Errorf("fault %q: %w", spec, err)
@@ -122,11 +121,10 @@ func (f Fault) validate() error {
 	return nil
 }
 
+const defaultRetryAfter = time.Second
+
 // retryAfterSeconds is the Retry-After header value of a status fault.
 func (f Fault) retryAfterSeconds() string {
-	if !f.retryAfterSet && f.RetryAfter == 0 {
-		return "1"
-	}
 	return strconv.FormatInt(int64(math.Ceil(f.RetryAfter.Seconds())), 10)
 }
 
@@ -139,7 +137,7 @@ func (f Fault) String() string {
 		return "latency:" + f.Latency.String() + ":" + strconv.FormatFloat(f.Rate, 'g', -1, 64)
 	}
 	s := strconv.Itoa(f.Status) + ":" + strconv.FormatFloat(f.Rate, 'g', -1, 64)
-	if f.retryAfterSet || f.RetryAfter != 0 {
+	if f.RetryAfter != defaultRetryAfter {
 		s += ":" + f.retryAfterSeconds()
 	}
 	return s

@@ -19,9 +19,11 @@ func TestParseFault(t *testing.T) {
 		want mock.Fault
 		err  string
 	}{
-		{spec: "429:0.2", want: mock.Fault{Status: 429, Rate: 0.2}},
-		{spec: "503:1", want: mock.Fault{Status: 503, Rate: 1}},
-		{spec: "500:0.05", want: mock.Fault{Status: 500, Rate: 0.05}},
+		{spec: "429:0.2", want: mock.Fault{Status: 429, Rate: 0.2, RetryAfter: time.Second}},
+		{spec: "429:0.2:0", want: mock.Fault{Status: 429, Rate: 0.2}},
+		{spec: "423:0.2:90", want: mock.Fault{Status: 423, Rate: 0.2, RetryAfter: 90 * time.Second}},
+		{spec: "503:1", want: mock.Fault{Status: 503, Rate: 1, RetryAfter: time.Second}},
+		{spec: "500:0.05", want: mock.Fault{Status: 500, Rate: 0.05, RetryAfter: time.Second}},
 		{spec: "latency:50ms", want: mock.Fault{Latency: 50 * time.Millisecond, Rate: 1}},
 		{spec: "latency:1s:0.1", want: mock.Fault{Latency: time.Second, Rate: 0.1}},
 		{spec: "429:2", err: "rate"},
@@ -52,9 +54,7 @@ func TestParseFault(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, tt.want.Status, f.Status)
-			assert.Equal(t, tt.want.Rate, f.Rate)
-			assert.Equal(t, tt.want.Latency, f.Latency)
+			assert.Equal(t, tt.want, f)
 			again, err := mock.ParseFault(f.String())
 			require.NoError(t, err, "String gives a spec back: %s", f.String())
 			assert.Equal(t, f, again)
@@ -69,6 +69,11 @@ func TestRetryAfterOfFaults(t *testing.T) {
 		r := do(t, ts, call{method: "GET", path: "/webhooks", token: ts.Token})
 		assertWebexError(t, r, mustAtoi(t, spec[:3]))
 		assert.Equal(t, want, r.header.Get("Retry-After"), spec)
+	}
+	for d, want := range map[time.Duration]string{0: "0", 1500 * time.Millisecond: "2", time.Minute: "60"} {
+		ts := mock.NewTestServer(t, mock.WithFaults(mock.Fault{Status: 429, Rate: 1, RetryAfter: d}))
+		r := do(t, ts, call{method: "GET", path: "/webhooks", token: ts.Token})
+		assert.Equal(t, want, r.header.Get("Retry-After"), d)
 	}
 }
 
@@ -143,8 +148,7 @@ func FuzzParseFault(f *testing.F) {
 		}
 		again, err := mock.ParseFault(fault.String())
 		require.NoError(t, err, "%q -> %q", spec, fault.String())
-		assert.Equal(t, fault.Status, again.Status)
-		assert.Equal(t, fault.Latency, again.Latency)
+		assert.Equal(t, fault, again)
 		mock.New(mock.WithFaults(fault)) // accepted faults never panic
 	})
 }
