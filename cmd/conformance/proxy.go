@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"time"
 
@@ -62,18 +61,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
 	}
-	engOpts := []conformance.Option{conformance.WithMaxBodyBytes(*maxBody)}
-	if tok := e.getenv("WEBEX_TOKEN"); tok != "" {
-		engOpts = append(engOpts, conformance.WithRedactions(tok))
-	}
-	if *specPath != "" {
-		doc, err := os.ReadFile(*specPath)
-		if err != nil {
-			return usageErr(e, "proxy: %s", runOneLine(err.Error()))
-		}
-		engOpts = append(engOpts, conformance.WithSpec(doc))
-	}
-	eng, err := conformance.New(engOpts...)
+	eng, err := runEngine(*specPath, conformance.WithMaxBodyBytes(*maxBody), conformance.WithRedactions(e.getenv("WEBEX_TOKEN")))
 	if err != nil {
 		return usageErr(e, "proxy: %s", runOneLine(err.Error()))
 	}
@@ -95,13 +83,8 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	rep := p.Report()
 	s := p.Stats()
 	fmt.Fprintf(e.stderr, "conformance proxy: %d requests forwarded, %d judged\n", s.Forwarded, s.Judged)
-	opts := report.Options{Redact: eng.Redact, Verbose: true}
-	for _, o := range outs {
-		opts.Color = o.path == "" && e.isTerminal && o.format == report.Text
-		if err := report.WriteOutput(o.path, e.stdout, o.format, rep, opts); err != nil {
-			fmt.Fprintf(e.stderr, "conformance proxy: writing the report: %s\n", runOneLine(err.Error()))
-			return exitUsage
-		}
+	if err := runWriteReports(e, "proxy", outs, rep, report.Options{Redact: eng.Redact, Verbose: true}); err != nil {
+		return exitUsage
 	}
 	if rep.Fails(sev) {
 		return exitFindings

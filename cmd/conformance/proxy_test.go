@@ -20,31 +20,13 @@ import (
 	"github.com/webex-conformance/webhooks/mock"
 )
 
-// proxyBuffer is a writer safe for the proxy's workers and the test.
-type proxyBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *proxyBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *proxyBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 var proxyAddr = regexp.MustCompile(`conformance proxy: (http://\S+) →`)
 
 // proxyStart runs `conformance proxy args...` until the returned stop is
 // called; stop returns the exit code.
-func proxyStart(t *testing.T, vars map[string]string, args ...string) (base string, stdout, stderr *proxyBuffer, stop func() int) {
+func proxyStart(t *testing.T, vars map[string]string, args ...string) (base string, stdout, stderr *serveBuffer, stop func() int) {
 	t.Helper()
-	stdout, stderr = &proxyBuffer{}, &proxyBuffer{}
+	stdout, stderr = &serveBuffer{}, &serveBuffer{}
 	e := &env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: func(k string) string { return vars[k] }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)

@@ -116,15 +116,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 		}
 	}
 
-	engOpts := []conformance.Option{conformance.WithRedactions(cfg.Token)}
-	if *specPath != "" {
-		doc, err := os.ReadFile(*specPath)
-		if err != nil {
-			return usageErr(e, "run: %s", runOneLine(err.Error()))
-		}
-		engOpts = append(engOpts, conformance.WithSpec(doc))
-	}
-	eng, err := conformance.New(engOpts...)
+	eng, err := runEngine(*specPath, conformance.WithRedactions(cfg.Token))
 	if err != nil {
 		return usageErr(e, "run: %s", runOneLine(err.Error()))
 	}
@@ -154,12 +146,32 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	runReproduce(e.stderr, rep)
 
 	// Against the mock, the passing cases are the point: show them.
-	opts := report.Options{Redact: redact, Verbose: *target == ""}
+	if err := runWriteReports(e, "run", outs, rep, report.Options{Redact: redact, Verbose: *target == ""}); err != nil {
+		return exitUsage
+	}
+	return code
+}
+
+// runEngine compiles the spec at path, or the embedded one.
+func runEngine(path string, opts ...conformance.Option) (*conformance.Engine, error) {
+	if path != "" {
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, conformance.WithSpec(doc))
+	}
+	return conformance.New(opts...)
+}
+
+// runWriteReports writes rep once per output; an error has been reported
+// on stderr when it returns one.
+func runWriteReports(e *env, cmd string, outs []runOutput, rep *conformance.Report, opts report.Options) error {
 	for _, o := range outs {
 		opts.Color = o.path == "" && e.isTerminal && o.format == report.Text
 		if err := report.WriteOutput(o.path, e.stdout, o.format, rep, opts); err != nil {
-			fmt.Fprintf(e.stderr, "conformance: run: writing the report: %s\n", runOneLine(err.Error()))
-			return exitUsage
+			fmt.Fprintf(e.stderr, "conformance: %s: writing the report: %s\n", cmd, runOneLine(err.Error()))
+			return err
 		}
 		if o.path != "" {
 			s := rep.Summary
@@ -167,7 +179,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 				o.path, o.format, s.Cases, s.Passed, s.Failed, s.Skipped)
 		}
 	}
-	return code
+	return nil
 }
 
 // runOutputs pairs the n-th --format with the n-th --output.
