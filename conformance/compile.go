@@ -152,7 +152,11 @@ func compileResponse(r *openapi3.Response, sc *schemaCompiler) *response {
 		}
 		hs := headerSpec{name: name, key: http.CanonicalHeaderKey(name), required: ref.Value.Required}
 		if s := ref.Value.Schema; s != nil && s.Value != nil {
-			if n := sc.ref(s); n != nil && !n.slow && !(n.allows(tString) && n.enum == nil && n.format == fmtNone) {
+			switch n := sc.ref(s); {
+			case n == nil:
+			case n.slow:
+				hs.kin = s.Value
+			case !(n.allows(tString) && n.enum == nil && n.format == fmtNone):
 				hs.node = n // something to check beyond "it is text"
 			}
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/webex-conformance/webhooks/internal/httpheader"
 )
 
@@ -16,7 +18,8 @@ type headerSpec struct {
 	name     string // as the spec writes it
 	key      string // canonical form
 	required bool
-	node     *schemaNode // nil: no schema or a free string
+	node     *schemaNode      // nil: no schema or a free string
+	kin      *openapi3.Schema // a schema the fast path leaves to kin-openapi
 }
 
 // checkHeaders applies header.required and the schema half of header.format
@@ -34,11 +37,13 @@ func checkHeaders(out []Finding, h http.Header, specs []headerSpec, op string, s
 			}
 			continue
 		}
-		if hs.node == nil {
-			continue
-		}
 		for _, v := range vals {
-			out = checkHeaderSchema(out, hs, v, op, status)
+			switch {
+			case hs.node != nil:
+				out = checkHeaderSchema(out, hs, v, op, status)
+			case hs.kin != nil:
+				out = checkHeaderKin(out, hs, v, op, status)
+			}
 		}
 	}
 	return out
@@ -77,6 +82,36 @@ func checkHeaderSchema(out []Finding, hs headerSpec, v string, op string, status
 		Rule: rule, Severity: ruleSeverity[rule], Operation: op, Status: status,
 		Pointer: "header:" + hs.name, Message: msg, Expected: expected, Actual: shortenString(v),
 	})
+}
+
+// checkHeaderKin judges a header whose schema uses what the fast path
+// leaves to kin-openapi (a pattern, oneOf, ...): the value is read as the
+// schema's type and given to Schema.VisitJSON.
+func checkHeaderKin(out []Finding, hs headerSpec, v string, op string, status int) []Finding {
+	var value any = v
+	trimmed := strings.TrimSpace(v)
+	switch t := hs.kin.Type; {
+	case t.Permits(openapi3.TypeString):
+	case t.Permits(openapi3.TypeInteger) || t.Permits(openapi3.TypeNumber):
+		if f, err := strconv.ParseFloat(trimmed, 64); err == nil {
+			value = f
+		}
+	case t.Permits(openapi3.TypeBoolean):
+		if b, err := strconv.ParseBool(trimmed); err == nil {
+			value = b
+		}
+	}
+	err := hs.kin.VisitJSON(value, openapi3.MultiErrors())
+	if err == nil {
+		return out
+	}
+	f := schemaErrorFinding(flattenSchemaErrors(err, nil)[0], "", op, status)
+	f.Rule, f.Severity = RuleHeaderFormat, SeverityError
+	if strings.HasPrefix(f.Expected, "one of [") {
+		f.Rule, f.Severity = RuleHeaderEnum, SeverityDrift
+	}
+	f.Pointer, f.Message, f.Actual = "header:"+hs.name, hs.name+": "+f.Message, shortenString(v)
+	return append(out, f)
 }
 
 func inEnum(n *schemaNode, v string) bool {

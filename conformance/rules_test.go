@@ -108,6 +108,8 @@ func TestRulesFireAndStayQuiet(t *testing.T) {
 		{RuleHeaderFormat, "header:Retry-After", side{wh, getDetails(503, errBody, jsonCT, tracking, "Retry-After: -1")}, side{wh, getDetails(503, errBody, jsonCT, tracking, "Retry-After: 0")}},
 		{RuleHeaderFormat, "header:Link", side{wh, exchange("GET", "/v1/webhooks", 200, `{"items":[]}`, jsonCT, tracking, `Link: https://webexapis.com/v1/webhooks?max=1; rel="next"`)}, side{wh, exchange("GET", "/v1/webhooks", 200, `{"items":[]}`, jsonCT, tracking, `Link: <https://webexapis.com/v1/webhooks?max=1&cursor=abc>; rel="next"`)}},
 		{RuleHeaderFormat, "header:X-Rate-Limit", side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: many")}, side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 12")}},
+		{RuleHeaderFormat, "header:X-Request-Id", side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 1", "X-Request-Id: nothex!!")}, side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 1", "X-Request-Id: 0a1b2c3d")}},
+		{RuleHeaderFormat, "header:X-Shard", side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 1", "X-Shard: 5")}, side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 1", "X-Shard: 12")}},
 		{RuleHeaderEnum, "header:X-Mode", side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 1", "X-Mode: turbo")}, side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 1", "X-Mode: slow")}},
 	}
 	covered := map[string]bool{}
