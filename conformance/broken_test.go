@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -113,4 +114,23 @@ func TestLimitOptionsKeepDefaultsForNonsense(t *testing.T) {
 	assert.Equal(t, []string{RuleBodyType}, rulesOf(fs), "exactly the cap is still read")
 	fs = e.Validate(getDetails(200, strings.Repeat("[", DefaultMaxDepth+1)+strings.Repeat("]", DefaultMaxDepth+1), jsonCT, tracking))
 	assert.Equal(t, []string{RuleBodyDepth}, rulesOf(fs))
+}
+
+// The engine's own failure becomes a finding, not a crash: here a compiled
+// schema is broken on purpose.
+func TestEngineFailureIsAFinding(t *testing.T) {
+	t.Parallel()
+	broken := &response{media: []mediaSpec{{name: "application/json", typ: "application", sub: "json", json: true, body: &schemaNode{slow: true}}}}
+	broken.jsonMedia = &broken.media[0]
+	e := &Engine{
+		maxBody: DefaultMaxBodyBytes, maxDepth: DefaultMaxDepth,
+		ops: map[string]*operation{"op": {Operation: Operation{ID: "op"}, byStatus: map[int]*response{200: broken}}},
+	}
+	x := &Exchange{Operation: "op", Response: Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"secret":"x"}`)}}
+	var fs []Finding
+	require.NotPanics(t, func() { fs = e.Validate(x) })
+	require.Len(t, fs, 1)
+	assert.Equal(t, RuleEngineInternal, fs[0].Rule)
+	assert.Equal(t, SeverityError, fs[0].Severity)
+	assert.Empty(t, withRule(testEngine(t).Validate(getDetails(200, `{"secret":"x"}`, jsonCT)), RuleEngineInternal))
 }
