@@ -70,13 +70,14 @@ func (s *harScanner) eofErr() error {
 // it; io.EOF at a clean end of input.
 func (s *harScanner) nonSpace() (byte, error) {
 	for {
-		for s.pos < s.end {
-			c := s.buf[s.pos]
-			if c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+		for i, c := range s.buf[s.pos:s.end] {
+			// Most bytes seen here are not whitespace: test that first.
+			if c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+				s.pos += i
 				return c, nil
 			}
-			s.pos++
 		}
+		s.pos = s.end
 		if !s.fill() {
 			if s.rerr != nil && s.rerr != io.EOF {
 				return 0, s.rerr

@@ -382,3 +382,50 @@ func TestPlainRun(t *testing.T) {
 		require.Equal(t, naive(b), plainRun(b), "byte %#x", i)
 	}
 }
+
+// benchHAR is a recording of n entries cycled from the sample.
+func benchHAR(b *testing.B, n int) []byte {
+	var doc struct {
+		Log struct {
+			Entries []json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	raw, err := os.ReadFile(filepath.Join("testdata", "har", "sample.har"))
+	require.NoError(b, err)
+	require.NoError(b, json.Unmarshal(raw, &doc))
+	var buf bytes.Buffer
+	buf.WriteString(`{"log":{"version":"1.2","entries":[`)
+	for i := range n {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(doc.Log.Entries[i%5]) // the five judged entries
+	}
+	buf.WriteString("]}}")
+	return buf.Bytes()
+}
+
+// BenchmarkReadHAR reads a 1,000-entry recording; the baseline decodes the
+// same bytes with encoding/json into just the fields a replay needs.
+func BenchmarkReadHAR(b *testing.B) {
+	data := benchHAR(b, 1000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ReadHAR(bytes.NewReader(data), func(*HAREntry) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReadHARBaseline(b *testing.B) {
+	data := benchHAR(b, 1000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var doc stdHAR
+		if err := json.Unmarshal(data, &doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -76,20 +76,22 @@ func main() {
 	rng := rand.New(rand.NewPCG(*seed, *seed))
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
 	defer w.Flush()
-	fmt.Fprint(w, `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"pages":[],"entries":[`)
+	fmt.Fprint(w, "{\n  \"log\": {\n    \"version\": \"1.2\",\n    \"creator\": {\"name\": \"WebInspector\", \"version\": \"537.36\"},\n    \"pages\": [],\n    \"entries\": [\n    ")
 	start := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	for i := 0; i < *n; i++ {
 		if i > 0 {
-			w.WriteByte(',')
+			w.WriteString(",\n    ")
 		}
-		b, err := json.Marshal(makeEntry(rng, i, start.Add(time.Duration(i)*150*time.Millisecond)))
+		// Indented as browsers export: whitespace is a good part of a real
+		// recording.
+		b, err := json.MarshalIndent(makeEntry(rng, i, start.Add(time.Duration(i)*150*time.Millisecond)), "    ", "  ")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "hargen:", err)
 			os.Exit(1)
 		}
 		w.Write(b)
 	}
-	fmt.Fprint(w, "]}}\n")
+	fmt.Fprint(w, "\n    ]\n  }\n}\n")
 }
 
 func webhookID(rng *rand.Rand) string {
