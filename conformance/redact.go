@@ -104,22 +104,36 @@ func redactJSONSecrets(s string) string {
 			i = end
 			continue
 		}
-		// ...followed by a colon and a string value.
+		// ...followed by a colon and a value: a string keeps its quotes,
+		// anything else but null is replaced whole.
 		j++
 		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') {
 			j++
 		}
-		if j >= len(s) || s[j] != '"' {
+		if j >= len(s) || strings.HasPrefix(s[j:], "null") {
 			i = end
 			continue
 		}
-		vend := min(closingQuote(s, j), len(s))
-		if s[j+1:vend] != redacted {
-			b.WriteString(s[last : j+1])
-			b.WriteString(redacted)
-			last = vend
+		from, to := j, j
+		switch s[j] {
+		case '"':
+			from, to = j+1, min(closingQuote(s, j), len(s))
+		case '{', '[':
+			to = balancedEnd(s, j)
+		default:
+			for to < len(s) && strings.IndexByte(",}] \t\r\n", s[to]) < 0 {
+				to++
+			}
 		}
-		i = vend
+		if s[from:to] != redacted {
+			b.WriteString(s[last:from])
+			b.WriteString(redacted)
+			last = to
+		}
+		i = max(to-1, end) // the loop's i++ lands after the value
+		if s[j] == '"' {
+			i = to // past the closing quote too
+		}
 	}
 	if last == 0 {
 		return s
@@ -139,4 +153,24 @@ func closingQuote(s string, open int) int {
 		end++
 	}
 	return end
+}
+
+// balancedEnd returns the index just after the object or array that opens
+// at s[open], or len(s) when it is cut off.
+func balancedEnd(s string, open int) int {
+	depth := 0
+	for i := open; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			i = closingQuote(s, i)
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return len(s)
 }

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -60,4 +61,28 @@ func TestRedact(t *testing.T) {
 	}
 	assert.Equal(t, "", e.Redact(""))
 	assert.False(t, strings.Contains(e.Redact("Bearer "+strings.Repeat("a", 5000)), "aaaa"))
+}
+
+// FuzzRedact: on any text Redact never panics, never lets a registered
+// token through, and hides a secret-like property's value in any JSON.
+func FuzzRedact(f *testing.F) {
+	f.Add(`{"name":"n"}`, "86dacc007724d8ea")
+	f.Add("Authorization: Bearer x", `with "quotes" and \ slashes`)
+	f.Add(`{"secret":`, "}]\"[{")
+	const token = "tok-9f8e7d6c5b4a"
+	e, err := New(WithRedactions(token))
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, text, secret string) {
+		out := e.Redact(text + token + text)
+		require.NotContains(t, out, token)
+		enc, err := json.Marshal(map[string]any{"a": text, "list": []any{map[string]string{"clientSecret": secret}}, "z": text})
+		require.NoError(t, err)
+		quoted, _ := json.Marshal(secret)
+		inner := string(quoted[1 : len(quoted)-1])
+		rest := strings.Replace(string(enc), inner, "", 1)
+		if len(inner) < 6 || strings.Contains(rest, inner) || strings.Contains(redacted, inner) {
+			return
+		}
+		require.NotContains(t, e.Redact(string(enc)), inner)
+	})
 }
