@@ -31,7 +31,7 @@ func (s *scanner) finding(rule, extra, msg, expected, actual string) {
 // body.type: schema.type and schema.nullable.
 func (s *scanner) typeFinding(n *schemaNode, start int) {
 	got := jsonTypeOf(s.data[start])
-	if got == "number" && n.integerOnly() && (n.allows(tInteger)) {
+	if got == "number" && n.integerOnly() {
 		got = "number with a fraction"
 	}
 	msg := "expected " + n.typeName + ", got " + got
