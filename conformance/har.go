@@ -75,10 +75,11 @@ func ReadHAR(r io.Reader, fn func(*HAREntry) error) error {
 // Read streams the entries of the HAR document read from r to fn, in order,
 // as it reads them: memory is bounded by one entry, not by the recording.
 // Request and response headers become http.Header, a base64 content.text is
-// decoded, HTTP/2 pseudo-headers are dropped. A document that is not
-// well-formed JSON, or not a HAR (no log.entries), is a *HARError; entries
-// already passed to fn stay passed. An error from fn stops the reading and
-// is returned as it is.
+// decoded, HTTP/2 pseudo-headers are dropped; each entry is fn's to keep.
+// An entry that cannot be judged (no response, body not saved) still comes,
+// with Skip saying why. A document that is not well-formed JSON, or not a
+// HAR (no log.entries), is a *HARError; entries already passed to fn stay
+// passed. An error from fn stops the reading and is returned as it is.
 func (h HARReader) Read(r io.Reader, fn func(*HAREntry) error) error {
 	maxBody := h.MaxBodyBytes
 	if maxBody <= 0 {
@@ -194,11 +195,9 @@ func (p *harParser) logMember(key []byte) error {
 // harContent is response.content as recorded.
 type harContent struct {
 	size     int64
-	sizeSet  bool
 	mimeType string
 	text     []byte
-	textSet  bool
-	cut      bool
+	cut      bool // text was longer than kept
 	encoding string
 }
 
@@ -281,11 +280,11 @@ func (p *harParser) contentMember(c *harContent, key []byte) error {
 	case "size":
 		f, ok, err := p.number()
 		if ok {
-			c.size, c.sizeSet = int64(f), true
+			c.size = int64(f)
 		}
 		return err
 	case "text":
-		c.text, c.textSet, c.cut = nil, false, false
+		c.text, c.cut = nil, false
 		ch, err := p.s.nonSpace()
 		if err != nil {
 			return err
@@ -302,8 +301,7 @@ func (p *harParser) contentMember(c *harContent, key []byte) error {
 		limit := p.maxBody + 1
 		limit = limit/3*4 + 8
 		c.text, c.cut, err = p.s.str(p.textBuf[:0], limit)
-		p.textBuf = c.text // reused: finish copies the body out
-		c.textSet = true
+		p.textBuf = c.text // reused; finish copies the body out unless replaying
 		return err
 	}
 	return p.s.skipValue()

@@ -257,9 +257,10 @@ func TestNewTransportBadSpec(t *testing.T) {
 }
 
 // A client test puts the Transport under its http.Client; every response
-// is checked against the spec as the client runs, and the test fails at
-// its end, findings listed, if any did not conform.
-func ExampleNewTestTransport() {
+// is checked against the spec as the client runs. In a test, prefer
+// conformance.NewTestTransport(t, nil): it fails the test at its end,
+// findings listed, if any response did not conform.
+func ExampleTransport() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("TrackingID", "ROUTER_1")
@@ -268,7 +269,7 @@ func ExampleNewTestTransport() {
 	}))
 	defer srv.Close()
 
-	tr := &conformance.Transport{} // or conformance.NewTestTransport(t, nil)
+	tr := &conformance.Transport{}
 	client := &http.Client{Transport: tr}
 	resp, err := client.Get(srv.URL + "/v1/webhooks/Y2lz")
 	if err != nil {
