@@ -134,3 +134,23 @@ func TestEngineFailureIsAFinding(t *testing.T) {
 	assert.Equal(t, SeverityError, fs[0].Severity)
 	assert.Empty(t, withRule(testEngine(t).Validate(getDetails(200, `{"secret":"x"}`, jsonCT)), RuleEngineInternal))
 }
+
+// A number no float64 holds breaks generic decoders: it is a body.type
+// error wherever it appears, once.
+func TestNumbersBeyondFloat64(t *testing.T) {
+	t.Parallel()
+	e := testEngine(t)
+	for _, num := range []string{"1e400", "-1e309", strings.Repeat("9", 400)} {
+		for _, body := range []string{
+			`{"message":"m","trackingId":"t","errorCode":` + num + `}`,
+			`{"message":"m","trackingId":"t","errors":[{"description":"d","errorCode":` + num + `}]}`,
+		} {
+			fs := e.Validate(getDetails(400, body, jsonCT, tracking))
+			require.Len(t, fs, 1, body)
+			assert.Equal(t, RuleBodyType, fs[0].Rule)
+		}
+	}
+	for _, num := range []string{"1e308", "-1e-400", strings.Repeat("9", 300), "1.0e2"} {
+		assert.Empty(t, e.Validate(getDetails(400, `{"message":"m","trackingId":"t","errorCode":`+num+`}`, jsonCT, tracking)), num)
+	}
+}

@@ -580,7 +580,25 @@ func (s *scanner) digits() bool {
 func (s *scanner) number(n *schemaNode) {
 	start := s.pos
 	plain := s.scanNumber()
-	if s.fail || n == nil {
+	if s.fail {
+		return
+	}
+	raw := s.data[start:s.pos]
+	// Only an exponent or some 300 digits can leave the float64 range; such
+	// a number breaks every generic JSON decoder, so it is reported even
+	// where no schema applies.
+	var v float64
+	parsed := false
+	if !plain || len(raw) > 300 {
+		var err error
+		v, err = strconv.ParseFloat(string(raw), 64)
+		if err != nil || math.IsInf(v, 0) {
+			s.rangeFinding(start)
+			return
+		}
+		parsed = true
+	}
+	if n == nil {
 		return
 	}
 	if !n.allows(tNumber) && !n.allows(tInteger) {
@@ -590,11 +608,8 @@ func (s *scanner) number(n *schemaNode) {
 	if !n.needsNumber() || plain && !n.hasMin && !n.hasMax && n.format == fmtNone {
 		return
 	}
-	raw := s.data[start:s.pos]
-	v, err := strconv.ParseFloat(string(raw), 64)
-	if err != nil || math.IsInf(v, 0) {
-		s.rangeFinding(start)
-		return
+	if !parsed {
+		v, _ = strconv.ParseFloat(string(raw), 64)
 	}
 	if n.integerOnly() && !plain && v != math.Trunc(v) {
 		s.typeFinding(n, start)
