@@ -32,7 +32,7 @@ Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or input er
 func cmdValidate(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "validate")
 	var hars, headers stringsFlag
-	fs.Var(&hars, "har", "validate the HAR 1.2 recording in `FILE` (repeatable; more files may follow)")
+	fs.Var(&hars, "har", "validate the HAR 1.2 recording in `FILE`, or stdin for - (repeatable; more files may follow)")
 	opID := fs.String("operation", "", "validate one response of the operation `OPID` (e.g. getWebhookDetails)")
 	status := fs.String("status", "", "the response's status `CODE` (with --operation)")
 	fs.Var(&headers, "header", "a response header `'Name: value'` (with --operation; repeatable)")
@@ -90,7 +90,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 			if err := ctx.Err(); err != nil {
 				return usageErr(e, "validate: interrupted")
 			}
-			if err := validateHAR(eng, path, rep); err != nil {
+			if err := validateHAR(e, eng, path, rep); err != nil {
 				return usageErr(e, "validate: %s", validateOneLine(err.Error()))
 			}
 		}
@@ -161,8 +161,14 @@ func validateEngine(e *env, path string) (*conformance.Engine, error) {
 	return eng, err
 }
 
-// validateHAR replays one recording into rep.
-func validateHAR(eng *conformance.Engine, path string, rep *conformance.Report) error {
+// validateHAR replays one recording into rep; "-" reads it from stdin.
+func validateHAR(e *env, eng *conformance.Engine, path string, rep *conformance.Report) error {
+	if path == "-" {
+		if err := eng.ReplayHAR(e.stdin, "stdin", rep); err != nil {
+			return fmt.Errorf("stdin: %w", err)
+		}
+		return nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err

@@ -108,6 +108,20 @@ func TestValidateSeveralHARs(t *testing.T) {
 	}
 }
 
+func TestValidateHARFromStdin(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(validateSampleHAR)
+	require.NoError(t, err)
+	code, out, errOut := validateRun(t, string(data), nil, "--har", "-")
+	assert.Equal(t, exitFindings, code, errOut)
+	assert.Contains(t, out, "(stdin #3)")
+	assert.Contains(t, out, "8 cases")
+
+	code, _, errOut = validateRun(t, `{"log":{"entries":[{"request":`, nil, "--har", "-")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "stdin: entry 0")
+}
+
 func TestValidateFormats(t *testing.T) {
 	t.Parallel()
 	code, out, _ := validateRun(t, "", nil, "--har", validateSampleHAR, "--format", "json")
