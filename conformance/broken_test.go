@@ -150,6 +150,9 @@ func TestNumbersBeyondFloat64(t *testing.T) {
 			assert.Equal(t, RuleBodyType, fs[0].Rule)
 		}
 	}
+	fs := testPetEngine(t).Validate(pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","toy":{"radius":1e999}}`, jsonCT))
+	require.Len(t, fs, 1, "under a schema left to kin-openapi too")
+	assert.Equal(t, "/toy/radius", fs[0].Pointer)
 	for _, num := range []string{"1e308", "-1e-400", strings.Repeat("9", 300), "1.0e2"} {
 		assert.Empty(t, e.Validate(getDetails(400, `{"message":"m","trackingId":"t","errorCode":`+num+`}`, jsonCT, tracking)), num)
 	}

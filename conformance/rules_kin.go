@@ -12,14 +12,16 @@ import (
 // well-formedness, are decoded and given to Schema.VisitJSON, and its
 // errors become findings at their pointers below the current one.
 func (s *scanner) kinValue(n *schemaNode) {
-	start := s.pos
+	start, found := s.pos, len(s.out)
 	s.value(nil)
 	if s.fail {
 		return
 	}
 	var v any
 	if err := json.Unmarshal(s.data[start:s.pos], &v); err != nil {
-		s.rangeFinding(start)
+		if len(s.out) == found { // the skip above reports numbers out of range
+			s.rangeFinding(start)
+		}
 		return
 	}
 	err := n.src.VisitJSON(v, openapi3.MultiErrors(), openapi3.VisitAsResponse())
