@@ -9,7 +9,9 @@
 #
 # hey is the reference tool. It spends more CPU per request than the server
 # it loads, so on a small machine it measures itself as much as the server;
-# wrk, lighter, shows more of what the server can do.
+# wrk, lighter, shows more of what the server can do. The CPU time each
+# server spent per request (all processes of its session) is printed too:
+# unlike req/s, it hardly moves when other work shares the machine.
 #
 # Both servers listen on loopback only. The script holds /tmp/bench.lock
 # while it runs so that measurements on a shared machine do not overlap.
@@ -94,25 +96,39 @@ for u in "$ours_url" "$prism_url"; do
   [ "$code" = 200 ] || { echo "bench-mock: GET $u answered $code" >&2; exit 1; }
 done
 
-load() { # name url -> "rps p99_ms non_200"
+# session_ticks sums the CPU time (clock ticks) of every process in a
+# session: the server's own cost, whatever else the machine runs meanwhile.
+session_ticks() {
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } |
+    awk -v sid="$1" '{ sub(/^.*\) /, ""); if ($4 == sid) t += $12 + $13 } END { print t + 0 }'
+}
+
+warm_up() { # url
   if [ "$TOOL" = wrk ]; then
-    wrk -t2 -c"$CONCURRENCY" -d2s -H "Authorization: Bearer $TOKEN" "$2" >/dev/null # warm-up
+    wrk -t2 -c"$CONCURRENCY" -d2s -H "Authorization: Bearer $TOKEN" "$1" >/dev/null
+  else
+    "$HEY" -n 2000 -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$1" >/dev/null
+  fi
+}
+
+load() { # name url -> "rps p99_ms non_200 requests"
+  if [ "$TOOL" = wrk ]; then
     wrk -t2 -c"$CONCURRENCY" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"
     awk '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
       /Requests\/sec:/          { rps = $2 }
       /^ +99%/                  { p99 = ms($2) }
       /Non-2xx or 3xx/          { bad = $NF }
-      END { printf "%.0f %.2f %d\n", rps, p99, bad }' "$tmp/$1.txt"
+      / requests in /           { n = $1 }
+      END { printf "%.0f %.2f %d %d\n", rps, p99, bad, n }' "$tmp/$1.txt"
     return
   fi
-  "$HEY" -n 2000 -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >/dev/null # warm-up
   "$HEY" -z "$DURATION" -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"
   awk '
     /Requests\/sec:/ { rps = $2 }
     /99%+ in/        { p99 = $3 * 1000 }
-    /^  \[[0-9]+\]/  { gsub(/[\[\]]/, "", $1); if ($1 != 200) bad += $2 }
-    END { printf "%.0f %.2f %d\n", rps, p99, bad }' "$tmp/$1.txt"
+    /^  \[[0-9]+\]/  { gsub(/[\[\]]/, "", $1); n += $2; if ($1 != 200) bad += $2 }
+    END { printf "%.0f %.2f %d %d\n", rps, p99, bad, n }' "$tmp/$1.txt"
 }
 
 if [ "$TOOL" = wrk ]; then
@@ -120,9 +136,24 @@ if [ "$TOOL" = wrk ]; then
 else
   echo "GET webhook details, hey -z $DURATION -c $CONCURRENCY, loopback, $(nproc) CPUs"
 fi
-read -r ours_rps ours_p99 ours_bad < <(load ours "$ours_url")
-read -r prism_rps prism_p99 prism_bad < <(load prism "$prism_url")
-printf '%-28s %10s %10s %8s\n' server 'req/s' 'p99 ms' 'non-200'
-printf '%-28s %10s %10s %8s\n' 'mock (conformance serve)' "$ours_rps" "$ours_p99" "$ours_bad"
-printf '%-28s %10s %10s %8s\n' 'prism-cli 5.16.0 mock' "$prism_rps" "$prism_p99" "$prism_bad"
-awk -v a="$ours_rps" -v b="$prism_rps" 'BEGIN { if (b > 0) printf "ratio: %.1fx Prism'"'"'s throughput\n", a / b }'
+measure() { # name url sid -> "rps p99_ms non_200 cpu_us_per_request"
+  local before after rps p99 bad n
+  warm_up "$2"
+  before=$(session_ticks "$3")
+  read -r rps p99 bad n < <(load "$1" "$2")
+  after=$(session_ticks "$3")
+  awk -v r="$rps" -v p="$p99" -v b="$bad" -v n="$n" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%s %s %s %.1f\n", r, p, b, (n > 0 ? t / hz * 1e6 / n : 0) }'
+}
+
+read -r ours_rps ours_p99 ours_bad ours_cpu < <(measure ours "$ours_url" "${pids[0]}")
+read -r prism_rps prism_p99 prism_bad prism_cpu < <(measure prism "$prism_url" "${pids[1]}")
+row() { printf '%-26s %9s %9s %8s %13s\n' "$@"; }
+row server 'req/s' 'p99 ms' 'non-200' 'CPU us/req'
+row 'mock (conformance serve)' "$ours_rps" "$ours_p99" "$ours_bad" "$ours_cpu"
+row 'prism-cli 5.16.0 mock' "$prism_rps" "$prism_p99" "$prism_bad" "$prism_cpu"
+awk -v a="$ours_rps" -v b="$prism_rps" -v c="$ours_cpu" -v d="$prism_cpu" 'BEGIN {
+  if (b > 0) printf "ratio: %.1fx Prism'"'"'s throughput", a / b
+  if (c > 0) printf "; %.1fx less server CPU per request", d / c
+  print ""
+}'
