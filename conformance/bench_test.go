@@ -120,3 +120,14 @@ func BenchmarkJSONUnmarshal(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNew is the one-time cost of loading, validating and compiling
+// the embedded spec.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
