@@ -211,3 +211,14 @@ func TestWebhooksIsASnapshot(t *testing.T) {
 	assert.Equal(t, "s3cr3t", *again.Secret)
 	assert.Equal(t, w.Name, again.Name)
 }
+
+func TestReset(t *testing.T) {
+	t.Parallel()
+	ts := mock.NewTestServer(t, mock.WithMaxWebhooks(1))
+	old := mustCreate(t, ts, ts.Token, "a")
+	ts.Reset()
+	assert.Empty(t, ts.Webhooks())
+	assert.Equal(t, 404, do(t, ts, call{method: "GET", path: "/webhooks/" + old.ID, token: ts.Token}).status)
+	fresh := mustCreate(t, ts, ts.Token, "b") // the cap counts from zero again
+	assert.NotEqual(t, old.ID, fresh.ID)
+}

@@ -503,6 +503,10 @@ func cloneWebhook(h gen.Webhook) gen.Webhook {
 	return h
 }
 
+// Reset forgets every stored webhook, for a server shared by several tests.
+// Cursors handed out before stay valid: they point past the old webhooks.
+func (s *Server) Reset() { s.store.reset() }
+
 // Deactivate sets a webhook's status to inactive, as Webex does after
 // repeated delivery failures, so that a test can exercise reactivation (an
 // update with status active). It reports whether the webhook exists.

@@ -134,3 +134,10 @@ func (s *store) all() []*entry {
 	defer s.mu.RUnlock()
 	return append([]*entry(nil), s.order...)
 }
+
+func (s *store) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.byID)
+	s.order = nil
+}
