@@ -157,3 +157,20 @@ func TestNumbersBeyondFloat64(t *testing.T) {
 		assert.Empty(t, e.Validate(getDetails(400, `{"message":"m","trackingId":"t","errorCode":`+num+`}`, jsonCT, tracking)), num)
 	}
 }
+
+// Under a raised cap a 64 MiB body is read to a verdict in one pass.
+func TestHugeBodyUnderARaisedCap(t *testing.T) {
+	t.Parallel()
+	e, err := New(WithMaxBodyBytes(128 << 20))
+	require.NoError(t, err)
+	body := bytes.Repeat([]byte("a"), 64<<20)
+	copy(body, `{"message":"`)
+	copy(body[len(body)-len(`","trackingId":"t"}`):], `","trackingId":"t"}`)
+	x := getDetails(400, "", jsonCT, tracking)
+	x.Response.Body = body
+	assert.Empty(t, e.Validate(x))
+	body[len(body)/2] = 0
+	fs := e.Validate(x)
+	require.Len(t, fs, 1)
+	assert.Equal(t, RuleBodyJSON, fs[0].Rule)
+}
