@@ -16,6 +16,7 @@ import (
 type bodyField struct {
 	name     string
 	required bool
+	str      bool // a JSON string (incl. the string enums)
 }
 
 // fieldsOf reads the properties of a generated request type from its json
@@ -30,9 +31,14 @@ func fieldsOf(v any) []bodyField {
 		if name == "" || name == "-" {
 			continue
 		}
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
 		out = append(out, bodyField{
 			name:     name,
 			required: f.Type.Kind() != reflect.Pointer && !strings.Contains(opts, "omitempty"),
+			str:      ft.Kind() == reflect.String,
 		})
 	}
 	return out
@@ -59,9 +65,9 @@ func isJSONMediaType(ct string) bool {
 }
 
 // decodeBody checks a JSON request body against the properties of a
-// generated request type and fills dst (a pointer to that type). Every
-// property of the webhook requests is a string, so each present property
-// must be a JSON string; null counts as absent.
+// generated request type and fills dst (a pointer to that type): required
+// properties present (null counts as absent), string properties strings and
+// required strings not empty. It names the property in each problem.
 func decodeBody(raw []byte, fields []bodyField, dst any) problems {
 	var p problems
 	var obj map[string]json.RawMessage
@@ -87,7 +93,7 @@ func decodeBody(raw []byte, fields []bodyField, dst any) problems {
 			}
 			continue
 		}
-		if len(v) == 0 || v[0] != '"' {
+		if f.str && v[0] != '"' {
 			p.addf("%s must be a string", f.name)
 			continue
 		}
@@ -100,11 +106,14 @@ func decodeBody(raw []byte, fields []bodyField, dst any) problems {
 	if len(p) > 0 {
 		return p
 	}
-	// Only known string properties are left: this cannot fail, but an error
-	// here must still reach the caller rather than leave dst half-filled.
 	b, _ := json.Marshal(clean)
 	if err := json.Unmarshal(b, dst); err != nil {
-		p.addf("the request body could not be read: %v", err)
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			p.addf("%s must be of type %s", te.Field, te.Type)
+		} else {
+			p.addf("the request body could not be read: %v", err)
+		}
 	}
 	return p
 }
