@@ -67,6 +67,7 @@ type Proxy struct {
 	v        Validator
 	upstream *url.URL
 	rp       *httputil.ReverseProxy
+	h1       *h1Transport // nil with Config.Transport
 	queue    chan *exchange
 	wg       sync.WaitGroup
 	closing  sync.Once
@@ -113,6 +114,7 @@ func New(cfg Config) (*Proxy, error) {
 		cfg.Log = io.Discard
 	}
 	tr := cfg.Transport
+	var h1 *h1Transport
 	if tr == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		// One upstream, many concurrent clients: keep their connections.
@@ -121,12 +123,14 @@ func New(cfg Config) (*Proxy, error) {
 		// Forward bodies as encoded: the transport must not ask for gzip
 		// on the client's behalf and hand back something else.
 		t.DisableCompression = true
-		tr = t
+		h1 = newH1Transport(up.Scheme, up.Host, t)
+		tr = h1
 	}
 	p := &Proxy{
 		cfg:      cfg,
 		v:        cfg.Validator,
 		upstream: up,
+		h1:       h1,
 		queue:    make(chan *exchange, cfg.Queue),
 		cases:    map[caseKey]*aggregate{},
 	}
@@ -415,6 +419,9 @@ func (p *Proxy) Close() {
 		close(p.queue)
 		p.sendMu.Unlock()
 		p.wg.Wait()
+		if p.h1 != nil {
+			p.h1.closeIdle()
+		}
 	})
 }
 
