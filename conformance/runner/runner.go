@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -429,4 +430,15 @@ func finding(rule string, sev conformance.Severity, pointer, msg, expected, actu
 
 func behavior(rule, msg, expected, actual string) conformance.Finding {
 	return finding("behavior."+rule, conformance.SeverityError, "", msg, expected, actual)
+}
+
+// unexpected reports a status other than the one a behavior calls for. A
+// server error or a rate limit that outlasted the retries says nothing
+// about the behavior: it is noted, and the engine judges the response.
+func unexpected(rule, msg string, want, got int) conformance.Finding {
+	if got >= 500 || got == http.StatusTooManyRequests {
+		return finding("behavior.not-judged", conformance.SeverityInfo, "",
+			fmt.Sprintf("the server answered %d, so this could not be checked: %s", got, msg), strconv.Itoa(want), strconv.Itoa(got))
+	}
+	return behavior(rule, msg, strconv.Itoa(want), strconv.Itoa(got))
 }

@@ -307,3 +307,34 @@ func TestConfigErrors(t *testing.T) {
 	var ue *UntestableError
 	assert.False(t, errors.As(err, &ue))
 }
+
+func TestServerErrorsAreNotBehaviorFindings(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	var deleted atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete {
+			deleted.Store(true)
+		}
+		if deleted.Load() && r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/webhooks/") {
+			f.errorJSON(w, r, http.StatusServiceUnavailable, "try later")
+			return
+		}
+		f.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2})
+	require.NoError(t, err)
+	assert.Empty(t, rules(rep), "a 503 says nothing about the behavior")
+	var notJudged int
+	for _, c := range rep.Cases {
+		for _, fd := range c.Findings {
+			if fd.Rule == "behavior.not-judged" {
+				notJudged++
+				assert.Equal(t, conformance.SeverityInfo, fd.Severity)
+			}
+		}
+	}
+	assert.Positive(t, notJudged)
+	assert.Zero(t, f.count())
+}

@@ -95,7 +95,7 @@ func (r *runner) getListed(ctx context.Context, listed []webhook) error {
 					"get returned another webhook than the one asked for", strconv.Quote(id), strconv.Quote(w.ID)))
 			}
 		case fromList:
-			extra = append(extra, behavior("listed-not-found", "a webhook the list returned cannot be fetched", "200", strconv.Itoa(res.status)))
+			extra = append(extra, unexpected("listed-not-found", "a webhook the list returned cannot be fetched", 200, res.status))
 		}
 		r.record(c, res, extra...)
 	}
@@ -122,7 +122,7 @@ func (r *runner) unknownID(ctx context.Context) error {
 		}
 		var extra []conformance.Finding
 		if res.status != http.StatusNotFound {
-			extra = append(extra, behavior("unknown-id", "an unknown webhook id did not give 404", "404", strconv.Itoa(res.status)))
+			extra = append(extra, unexpected("unknown-id", "an unknown webhook id did not give 404", 404, res.status))
 		}
 		if c.op == opUpdate && res.status == http.StatusOK {
 			// An update that "succeeds" on an unknown id may have created
@@ -160,7 +160,7 @@ func (r *runner) authProbes(ctx context.Context) error {
 		}
 		var extra []conformance.Finding
 		if res.status != http.StatusUnauthorized {
-			extra = append(extra, behavior(p.rule, p.msg, "401", strconv.Itoa(res.status)))
+			extra = append(extra, unexpected(p.rule, p.msg, 401, res.status))
 		}
 		r.record(p.c, res, extra...)
 	}
@@ -177,7 +177,7 @@ func (r *runner) methodNotAllowed(ctx context.Context) error {
 	}
 	var extra []conformance.Finding
 	if res.status != http.StatusMethodNotAllowed {
-		extra = append(extra, behavior("method-not-allowed", "a method the path does not accept did not give 405", "405", strconv.Itoa(res.status)))
+		extra = append(extra, unexpected("method-not-allowed", "a method the path does not accept did not give 405", 405, res.status))
 	}
 	r.record(c, res, extra...)
 	return nil

@@ -45,7 +45,7 @@ func (r *runner) sweep(ctx context.Context, listed []webhook) error {
 		}
 		var extra []conformance.Finding
 		if res.status != http.StatusNoContent {
-			extra = append(extra, behavior("delete-failed", "deleting a webhook did not give 204", "204", strconv.Itoa(res.status)))
+			extra = append(extra, unexpected("delete-failed", "deleting a webhook did not give 204", 204, res.status))
 		}
 		r.record(c, res, extra...)
 	}
@@ -78,7 +78,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	}
 	created, ok := r.trackIf(res)
 	if !ok {
-		r.record(c, res, behavior("create-failed", "a valid create was not answered 200 with a webhook", "200", strconv.Itoa(res.status)))
+		r.record(c, res, unexpected("create-failed", "a valid create was not answered 200 with a webhook", 200, res.status))
 		for _, s := range []string{"get the created webhook", "list webhooks until the created one", "update the webhook",
 			"get the updated webhook", "delete the webhook", "get the deleted webhook"} {
 			r.skip(s, "", "", "the webhook could not be created")
@@ -100,7 +100,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 		}
 		var extra []conformance.Finding
 		if _, ok := r.trackIf(fr); !ok {
-			extra = append(extra, behavior("create-failed", "a valid create was not answered 200 with a webhook", "200", strconv.Itoa(fr.status)))
+			extra = append(extra, unexpected("create-failed", "a valid create was not answered 200 with a webhook", 200, fr.status))
 		}
 		r.record(fc, fr, extra...)
 	}
@@ -147,7 +147,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	if dr.status == http.StatusNoContent {
 		r.forget(created.ID)
 	} else {
-		extra = append(extra, behavior("delete-failed", "deleting a webhook did not give 204", "204", strconv.Itoa(dr.status)))
+		extra = append(extra, unexpected("delete-failed", "deleting a webhook did not give 204", 204, dr.status))
 	}
 	r.record(dc, dr, extra...)
 
@@ -158,7 +158,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	}
 	extra = nil
 	if gr.status != http.StatusNotFound {
-		extra = append(extra, behavior("deleted-still-found", "a deleted webhook can still be fetched", "404", strconv.Itoa(gr.status)))
+		extra = append(extra, unexpected("deleted-still-found", "a deleted webhook can still be fetched", 404, gr.status))
 		// It is still there: cleanup must try again.
 		r.created[created.ID] = created.Name
 	}
@@ -295,7 +295,7 @@ func (r *runner) badCreates(ctx context.Context) error {
 		}
 		var extra []conformance.Finding
 		if res.status != http.StatusBadRequest {
-			extra = append(extra, behavior("bad-create-accepted", "an invalid create was not refused with 400", "400", strconv.Itoa(res.status)))
+			extra = append(extra, unexpected("bad-create-accepted", "an invalid create was not refused with 400", 400, res.status))
 		}
 		r.trackIf(res)
 		r.record(c, res, extra...)
@@ -326,7 +326,7 @@ func (r *runner) cleanup() {
 		case http.StatusNoContent, http.StatusNotFound:
 			r.forget(id)
 		default:
-			extra = append(extra, behavior("delete-failed", "deleting a webhook did not give 204", "204", strconv.Itoa(res.status)))
+			extra = append(extra, unexpected("delete-failed", "deleting a webhook did not give 204", 204, res.status))
 		}
 		r.record(c, res, extra...)
 	}
