@@ -181,6 +181,7 @@ func (p *harParser) logMember(key []byte) error {
 		}
 		p.finish(e, &raw)
 		n++
+		p.entry = n // a break from here on is before the next entry
 		if err := p.fn(e); err != nil {
 			return &harUserError{err}
 		}
@@ -244,6 +245,8 @@ func (p *harParser) entryMember(e *HAREntry, raw *harRaw, key []byte) error {
 				if err != nil {
 					return err
 				}
+				// A later member wins, null included, as in encoding/json.
+				raw.status, raw.statusSet = 0, false
 				if ok {
 					if f != float64(int(f)) || f < 0 || f > 999 {
 						return fmt.Errorf("response.status %v is not an HTTP status code", f)
@@ -260,6 +263,7 @@ func (p *harParser) entryMember(e *HAREntry, raw *harRaw, key []byte) error {
 		})
 	case "time":
 		f, ok, err := p.number()
+		e.TimeMS = -1
 		if ok {
 			e.TimeMS = f
 		}
@@ -278,24 +282,15 @@ func (p *harParser) contentMember(c *harContent, key []byte) error {
 	case "encoding":
 		return p.stringInto(&c.encoding)
 	case "size":
-		f, ok, err := p.number()
-		if ok {
-			c.size = int64(f)
-		}
+		f, _, err := p.number()
+		c.size = int64(f)
 		return err
 	case "text":
 		c.text, c.cut = nil, false
-		ch, err := p.s.nonSpace()
-		if err != nil {
+		if ok, err := p.open('"', "content.text to be a string"); !ok {
 			return err
 		}
-		if ch == 'n' {
-			return p.s.literal("null")
-		}
-		if ch != '"' {
-			return fmt.Errorf("content.text must be a string, found %s", quoteByte(ch))
-		}
-		p.s.pos++
+		var err error
 		// base64 takes 4 bytes for 3; keep enough of it to decode one byte
 		// past the cap.
 		limit := p.maxBody + 1
@@ -555,7 +550,7 @@ func (p *harParser) object(fn func(key []byte) error) error {
 		return err
 	}
 	p.s.pos++ // '{'
-	c, err := p.s.nonSpace()
+	c, err := p.s.next()
 	if err != nil {
 		return err
 	}
@@ -577,26 +572,26 @@ func (p *harParser) object(fn func(key []byte) error) error {
 		if cut {
 			p.key = p.key[:0] // a name this long is none of ours
 		}
-		if c, err = p.s.nonSpace(); err != nil {
+		if c, err = p.s.next(); err != nil {
 			return err
 		}
 		if c != ':' {
 			return fmt.Errorf("expected ':' after a member name, found %s", quoteByte(c))
 		}
 		p.s.pos++
-		if _, err := p.s.nonSpace(); err != nil {
+		if _, err := p.s.next(); err != nil {
 			return err
 		}
 		if err := fn(p.key); err != nil {
 			return err
 		}
-		if c, err = p.s.nonSpace(); err != nil {
+		if c, err = p.s.next(); err != nil {
 			return err
 		}
 		p.s.pos++
 		switch c {
 		case ',':
-			if c, err = p.s.nonSpace(); err != nil {
+			if c, err = p.s.next(); err != nil {
 				return err
 			}
 		case '}':
@@ -611,7 +606,7 @@ func (p *harParser) object(fn func(key []byte) error) error {
 // expectObject is object for a value that must be an object (or null,
 // which HAR writers use for "absent").
 func (p *harParser) expectObject(fn func(key []byte) error) error {
-	c, err := p.s.nonSpace()
+	c, err := p.s.next()
 	if err != nil {
 		return err
 	}
@@ -626,21 +621,14 @@ func (p *harParser) expectObject(fn func(key []byte) error) error {
 
 // array reads the elements of an array (or null); fn reads each element.
 func (p *harParser) array(fn func() error) error {
-	c, err := p.s.nonSpace()
-	if err != nil {
+	if ok, err := p.open('[', "an array"); !ok {
 		return err
-	}
-	if c == 'n' {
-		return p.s.literal("null")
-	}
-	if c != '[' {
-		return fmt.Errorf("expected an array, found %s", quoteByte(c))
 	}
 	if err := p.s.enter(); err != nil {
 		return err
 	}
-	p.s.pos++
-	if c, err = p.s.nonSpace(); err != nil {
+	c, err := p.s.next()
+	if err != nil {
 		return err
 	}
 	if c == ']' {
@@ -652,7 +640,7 @@ func (p *harParser) array(fn func() error) error {
 		if err := fn(); err != nil {
 			return err
 		}
-		if c, err = p.s.nonSpace(); err != nil {
+		if c, err = p.s.next(); err != nil {
 			return err
 		}
 		p.s.pos++
@@ -669,22 +657,30 @@ func (p *harParser) array(fn func() error) error {
 
 // stringBytes reads a string (or null, as empty) into dst.
 func (p *harParser) stringBytes(dst []byte) ([]byte, error) {
-	c, err := p.s.nonSpace()
-	if err != nil {
+	if ok, err := p.open('"', "a string"); !ok {
 		return dst, err
 	}
-	if c == 'n' {
-		return dst, p.s.literal("null")
-	}
-	if c != '"' {
-		return dst, fmt.Errorf("expected a string, found %s", quoteByte(c))
-	}
-	p.s.pos++
 	dst, cut, err := p.s.str(dst, int64(len(dst))+harMaxString)
 	if err == nil && cut {
 		err = fmt.Errorf("a string longer than %d bytes", harMaxString)
 	}
 	return dst, err
+}
+
+// open consumes the opening byte of a value that must start with it, or a
+// null (ok=false, nil error): HAR writers use null for "absent".
+func (p *harParser) open(want byte, what string) (ok bool, err error) {
+	c, err := p.s.next()
+	switch {
+	case err != nil:
+		return false, err
+	case c == want:
+		p.s.pos++
+		return true, nil
+	case c == 'n':
+		return false, p.s.literal("null")
+	}
+	return false, fmt.Errorf("expected %s, found %s", what, quoteByte(c))
 }
 
 func (p *harParser) stringInto(dst *string) error {
@@ -695,7 +691,7 @@ func (p *harParser) stringInto(dst *string) error {
 
 // number reads a number (or null: ok=false).
 func (p *harParser) number() (f float64, ok bool, err error) {
-	c, err := p.s.nonSpace()
+	c, err := p.s.next()
 	if err != nil {
 		return 0, false, err
 	}
