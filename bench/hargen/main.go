@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"time"
@@ -73,25 +74,32 @@ func main() {
 	n := flag.Int("n", 40000, "number of entries")
 	seed := flag.Uint64("seed", 1, "random seed")
 	flag.Parse()
-	rng := rand.New(rand.NewPCG(*seed, *seed))
-	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	defer w.Flush()
-	fmt.Fprint(w, "{\n  \"log\": {\n    \"version\": \"1.2\",\n    \"creator\": {\"name\": \"WebInspector\", \"version\": \"537.36\"},\n    \"pages\": [],\n    \"entries\": [\n    ")
+	if err := write(os.Stdout, *n, *seed); err != nil {
+		fmt.Fprintln(os.Stderr, "hargen:", err)
+		os.Exit(1)
+	}
+}
+
+// write writes a recording of n entries, the same for the same seed.
+func write(w io.Writer, n int, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	bw := bufio.NewWriterSize(w, 1<<20)
+	fmt.Fprint(bw, "{\n  \"log\": {\n    \"version\": \"1.2\",\n    \"creator\": {\"name\": \"WebInspector\", \"version\": \"537.36\"},\n    \"pages\": [],\n    \"entries\": [\n    ")
 	start := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-	for i := 0; i < *n; i++ {
+	for i := 0; i < n; i++ {
 		if i > 0 {
-			w.WriteString(",\n    ")
+			bw.WriteString(",\n    ")
 		}
 		// Indented as browsers export: whitespace is a good part of a real
 		// recording.
 		b, err := json.MarshalIndent(makeEntry(rng, i, start.Add(time.Duration(i)*150*time.Millisecond)), "    ", "  ")
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "hargen:", err)
-			os.Exit(1)
+			return err
 		}
-		w.Write(b)
+		bw.Write(b)
 	}
-	fmt.Fprint(w, "\n    ]\n  }\n}\n")
+	fmt.Fprint(bw, "\n    ]\n  }\n}\n")
+	return bw.Flush()
 }
 
 func webhookID(rng *rand.Rand) string {
