@@ -155,10 +155,8 @@ func New(cfg Config) (*Proxy, error) {
 // ServeHTTP forwards r.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.forwarded.Add(1)
-	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), startKey{}, time.Now())))
+	p.rp.ServeHTTP(w, r)
 }
-
-type startKey struct{}
 
 // rewrite keeps the client's path and query and only swaps scheme and
 // host; it adds no X-Forwarded headers, so the upstream sees the client's
@@ -202,9 +200,11 @@ func (p *Proxy) tap(resp *http.Response) error {
 		status:  resp.StatusCode,
 		header:  resp.Header,
 	}
-	start, ok := req.Context().Value(startKey{}).(time.Time)
-	if !ok {
-		start = time.Now()
+	// The upstream client knows when the round trip began; another
+	// transport leaves the time from the response head on.
+	start := time.Now()
+	if b, ok := resp.Body.(*h1Body); ok {
+		start = b.start
 	}
 	t := &tee{p: p, x: x, rc: resp.Body, start: start}
 	if resp.Body == nil || resp.Body == http.NoBody {

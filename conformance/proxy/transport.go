@@ -67,6 +67,7 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host != t.host || req.URL.Scheme != t.scheme || req.Header.Get("Upgrade") != "" {
 		return t.fallback.RoundTrip(req)
 	}
+	start := time.Now()
 	replayable := (req.Body == nil || req.Body == http.NoBody) &&
 		(req.Method == http.MethodGet || req.Method == http.MethodHead || req.Method == http.MethodOptions || req.Method == http.MethodDelete)
 	for {
@@ -76,6 +77,7 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp, err := t.exchange(pc, req)
 		if err == nil {
+			resp.Body.(*h1Body).start = start
 			return resp, nil
 		}
 		pc.c.Close()
@@ -145,13 +147,14 @@ func (t *h1Transport) exchange(pc *h1Conn, req *http.Request) (*http.Response, e
 // h1Body gives the connection back to the pool once the body was read to
 // its end, and closes it otherwise.
 type h1Body struct {
-	rc   io.ReadCloser
-	t    *h1Transport
-	pc   *h1Conn
-	stop func() bool
-	keep bool
-	eof  bool
-	once sync.Once
+	rc    io.ReadCloser
+	t     *h1Transport
+	pc    *h1Conn
+	stop  func() bool
+	keep  bool
+	eof   bool
+	once  sync.Once
+	start time.Time // when the round trip began
 }
 
 func (b *h1Body) Read(p []byte) (int, error) {
