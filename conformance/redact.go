@@ -33,49 +33,55 @@ func redactText(s string, values []string, extra string) string {
 
 // redactSchemes hides the credential after "Bearer " or "Basic " (any case).
 func redactSchemes(s string) string {
-	for _, scheme := range [...]string{"bearer ", "basic "} {
-		from := 0
-		for {
-			i := indexFold(s[from:], scheme)
-			if i < 0 {
-				break
-			}
-			i += from + len(scheme)
-			for i < len(s) && s[i] == ' ' {
-				i++
-			}
-			end := i
-			for end < len(s) && isToken68(s[end]) {
-				end++
-			}
-			if end > i && s[i:end] != redacted[1:len(redacted)-1] {
-				s = s[:i] + redacted + s[end:]
-				end = i + len(redacted)
-			}
-			from = end
-			if from >= len(s) {
-				break
-			}
+	for from := 0; from < len(s); {
+		i := indexB(s, from)
+		if i < 0 {
+			break
 		}
+		rest := s[i:]
+		n := 0
+		switch {
+		case len(rest) >= 7 && strings.EqualFold(rest[:7], "bearer "):
+			n = 7
+		case len(rest) >= 6 && strings.EqualFold(rest[:6], "basic "):
+			n = 6
+		default:
+			from = i + 1
+			continue
+		}
+		start := i + n
+		for start < len(s) && s[start] == ' ' {
+			start++
+		}
+		end := start
+		for end < len(s) && isToken68(s[end]) {
+			end++
+		}
+		if end > start {
+			s = s[:start] + redacted + s[end:]
+			end = start + len(redacted)
+		}
+		from = end
 	}
 	return s
+}
+
+// indexB finds the next 'b' or 'B' at or after from.
+func indexB(s string, from int) int {
+	lower := strings.IndexByte(s[from:], 'b')
+	upper := strings.IndexByte(s[from:], 'B')
+	switch {
+	case lower < 0 && upper < 0:
+		return -1
+	case lower < 0 || upper >= 0 && upper < lower:
+		return from + upper
+	}
+	return from + lower
 }
 
 func isToken68(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
 		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '='
-}
-
-// indexFold finds lowerSub (lower-case ASCII) in s, ignoring case.
-func indexFold(s, lowerSub string) int {
-	n := len(lowerSub)
-	first := lowerSub[0]
-	for i := 0; i+n <= len(s); i++ {
-		if s[i]|0x20 == first && strings.EqualFold(s[i:i+n], lowerSub) {
-			return i
-		}
-	}
-	return -1
 }
 
 // redactJSONSecrets replaces the string value of any secret-like JSON

@@ -97,8 +97,11 @@ func (r *router) add(template, method string, op *operation) {
 // matched a template at all (so a caller can tell an unknown path from an
 // undocumented method).
 func (r *router) find(method, path string) (op *operation, pathKnown bool) {
-	if i := strings.IndexAny(path, "?#"); i >= 0 {
-		path = path[:i]
+	for i := 0; i < len(path); i++ {
+		if path[i] == '?' || path[i] == '#' {
+			path = path[:i]
+			break
+		}
 	}
 	if !strings.HasPrefix(path, "/") {
 		// An absolute URL: keep only its path.

@@ -143,6 +143,7 @@ func (s *scanner) pointer(extra string) string {
 		return ""
 	}
 	var b strings.Builder
+	b.Grow(16*len(s.path) + len(extra) + 1)
 	for _, seg := range s.path {
 		b.WriteByte('/')
 		if !seg.isKey {
@@ -163,7 +164,7 @@ func (s *scanner) pointer(extra string) string {
 }
 
 func writePointerToken(b *strings.Builder, tok string) {
-	if !strings.ContainsAny(tok, "~/") {
+	if strings.IndexByte(tok, '~') < 0 && strings.IndexByte(tok, '/') < 0 {
 		b.WriteString(tok)
 		return
 	}
