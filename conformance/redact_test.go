@@ -69,12 +69,16 @@ func FuzzRedact(f *testing.F) {
 	f.Add(`{"name":"n"}`, "86dacc007724d8ea")
 	f.Add("Authorization: Bearer x", `with "quotes" and \ slashes`)
 	f.Add(`{"secret":`, "}]\"[{")
+	f.Add("curl -H", "eyJhbGciOiJIUzI1NiJ9.e30.abc")
 	const token = "tok-9f8e7d6c5b4a"
 	e, err := New(WithRedactions(token))
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, text, secret string) {
 		out := e.Redact(text + token + text)
 		require.NotContains(t, out, token)
+		if len(secret) >= 6 && strings.Trim(secret, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=") == "" && !strings.Contains(text, secret) {
+			require.NotContains(t, e.Redact(text+" Authorization: bEaReR "+secret+"\n"), secret)
+		}
 		enc, err := json.Marshal(map[string]any{"a": text, "list": []any{map[string]string{"clientSecret": secret}}, "z": text})
 		require.NoError(t, err)
 		quoted, _ := json.Marshal(secret)
