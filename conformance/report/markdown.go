@@ -34,6 +34,13 @@ func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string
 	bw.WriteString("|---:|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(bw, "| %d | %d | %d | %d | %d | %d |\n", s.Cases, s.Passed, s.Failed, s.Skipped, s.Errors, s.Drift)
 
+	if counts := countRules(r); len(counts) > 0 {
+		bw.WriteString("\n| Rule | Severity | Findings |\n|---|---|---:|\n")
+		for _, rc := range counts {
+			fmt.Fprintf(bw, "| %s | %s | %d |\n", mdCell(rc.Rule), mdCell(string(rc.Severity)), rc.Count)
+		}
+	}
+
 	listed, failing := 0, 0
 	for _, c := range r.Cases {
 		if c.Verdict != conformance.VerdictFail {

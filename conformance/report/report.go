@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/webex-conformance/webhooks/conformance"
@@ -144,4 +145,32 @@ func mentionsBearer(s string) bool {
 		}
 	}
 	return false
+}
+
+// ruleCount is how often a rule fired across a report.
+type ruleCount struct {
+	Rule     string
+	Severity conformance.Severity
+	Count    int
+}
+
+// countRules tallies findings by rule, most frequent first: on a long
+// recording the same departure repeats, and the tally says what to fix.
+func countRules(r *conformance.Report) []ruleCount {
+	index := map[string]int{}
+	var out []ruleCount
+	for _, c := range r.Cases {
+		for _, f := range c.Findings {
+			key := f.Rule + "\x00" + string(f.Severity)
+			i, ok := index[key]
+			if !ok {
+				i = len(out)
+				index[key] = i
+				out = append(out, ruleCount{Rule: f.Rule, Severity: f.Severity})
+			}
+			out[i].Count++
+		}
+	}
+	slices.SortStableFunc(out, func(a, b ruleCount) int { return b.Count - a.Count })
+	return out
 }

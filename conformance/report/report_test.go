@@ -269,3 +269,27 @@ func TestWriteOutput(t *testing.T) {
 
 	require.Error(t, WriteOutput(filepath.Join(t.TempDir(), "missing", "dir", "r.txt"), &stdout, Text, sampleReport(), Options{}))
 }
+
+func TestFindingsByRule(t *testing.T) {
+	t.Parallel()
+	r := sampleReport()
+	r.Add(conformance.Case{Name: "again", Findings: []conformance.Finding{
+		{Rule: "body.enum", Severity: conformance.SeverityDrift},
+		{Rule: "body.enum", Severity: conformance.SeverityDrift},
+	}})
+	assert.Equal(t, []ruleCount{
+		{"body.enum", conformance.SeverityDrift, 3},
+		{"body.type", conformance.SeverityError, 1},
+		{"body.empty", conformance.SeverityError, 1},
+		{"header.format", conformance.SeverityError, 1},
+	}, countRules(r))
+	var text, md bytes.Buffer
+	require.NoError(t, Write(&text, Text, r, Options{}))
+	require.NoError(t, Write(&md, Markdown, r, Options{}))
+	assert.Contains(t, text.String(), "by rule: body.enum 3, body.type 1, body.empty 1, header.format 1\n")
+	assert.Contains(t, md.String(), "| body.enum | drift | 3 |")
+
+	var clean bytes.Buffer
+	require.NoError(t, Write(&clean, Text, &conformance.Report{Tool: "conformance"}, Options{}))
+	assert.NotContains(t, clean.String(), "by rule")
+}

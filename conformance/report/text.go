@@ -73,6 +73,13 @@ func writeText(w io.Writer, r *conformance.Report, opts Options, scrub func(stri
 		writeFindings(bw, c.Findings, p)
 	}
 	bw.WriteString("\n")
+	if counts := countRules(r); len(counts) > 0 {
+		parts := make([]string, len(counts))
+		for i, rc := range counts {
+			parts[i] = fmt.Sprintf("%s %d", rc.Rule, rc.Count)
+		}
+		fmt.Fprintf(bw, "by rule: %s\n", strings.Join(parts, ", "))
+	}
 	bw.WriteString(summaryLine(r.Summary, p))
 	bw.WriteString("\n")
 	return bw.Flush()
