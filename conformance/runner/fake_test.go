@@ -33,6 +33,13 @@ type fakeAPI struct {
 	acceptBad      bool // invalid creates are accepted
 	tokenIgnored   bool // no token needed
 	reflectToken   bool // error messages quote the Authorization header
+	patchOK        bool // PATCH on the collection answers 200
+	hideCreated    bool // the list leaves out what the suite created
+	renameOnCreate bool // the stored name differs from the one sent
+	delete200      bool // delete answers 200 instead of 204
+	wrongID        bool // get answers with another webhook's id
+	getListed404   bool // listed webhooks cannot be fetched
+	pathChange     bool // next links point at another path
 	blockCreateAt  int  // when > 0, the n-th create blocks until the request is cancelled
 	onCreate       func(n int)
 	mu             sync.Mutex
@@ -112,6 +119,8 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.list(w, r)
 	case id == "" && r.Method == http.MethodPost:
 		f.create(w, r)
+	case id == "" && r.Method == http.MethodPatch && f.patchOK:
+		f.writeJSON(w, map[string]any{"items": []any{}})
 	case id == "":
 		f.errorJSON(w, r, http.StatusMethodNotAllowed, "method not allowed")
 	default:
@@ -146,6 +155,9 @@ func (f *fakeAPI) list(w http.ResponseWriter, r *http.Request) {
 		if q.Get("ownedBy") == "org" && f.hooks[ids[i]]["ownedBy"] != "org" {
 			continue
 		}
+		if name, _ := f.hooks[ids[i]]["name"].(string); f.hideCreated && strings.HasPrefix(name, "conformance-") {
+			continue
+		}
 		items = append(items, f.hooks[ids[i]])
 	}
 	more := start+max < len(ids)
@@ -172,7 +184,11 @@ func (f *fakeAPI) list(w http.ResponseWriter, r *http.Request) {
 		if f.otherHost != "" {
 			host = f.otherHost
 		}
-		w.Header().Set("Link", fmt.Sprintf(`<%s/v1/webhooks?%s>; rel="next"`, host, nq.Encode()))
+		path := "/v1/webhooks"
+		if f.pathChange {
+			path = "/v1/webhooks/"
+		}
+		w.Header().Set("Link", fmt.Sprintf(`<%s%s?%s>; rel="next"`, host, path, nq.Encode()))
 	}
 	f.writeJSON(w, map[string]any{"items": items})
 }
@@ -219,6 +235,9 @@ func (f *fakeAPI) create(w http.ResponseWriter, r *http.Request) {
 	for k, v := range in {
 		h[k] = v
 	}
+	if f.renameOnCreate {
+		h["name"] = h["name"].(string) + "-renamed"
+	}
 	if f.secretMangled && h["secret"] != nil {
 		h["secret"] = "mangled"
 	}
@@ -237,6 +256,13 @@ func (f *fakeAPI) item(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	switch r.Method {
 	case http.MethodGet:
+		if f.getListed404 && strings.HasSuffix(id, "-seed") {
+			f.errorJSON(w, r, http.StatusNotFound, "gone")
+			return
+		}
+		if f.wrongID {
+			h = map[string]any{"id": "other", "name": "n", "targetUrl": "https://example.com/", "resource": "rooms", "event": "created", "status": "active", "created": "2020-01-01T00:00:00Z"}
+		}
 		if !ok {
 			h = map[string]any{"id": id, "name": "ghost", "targetUrl": "https://example.com/", "resource": "rooms", "event": "created", "status": "active", "created": "2020-01-01T00:00:00Z"}
 		}
@@ -260,6 +286,10 @@ func (f *fakeAPI) item(w http.ResponseWriter, r *http.Request, id string) {
 			f.mu.Lock()
 			delete(f.hooks, id)
 			f.mu.Unlock()
+		}
+		if f.delete200 {
+			f.writeJSON(w, h)
+			return
 		}
 		w.Header().Set("TrackingID", "ROUTER_FAKE")
 		w.WriteHeader(http.StatusNoContent)

@@ -92,6 +92,13 @@ func TestBrokenExpectationsFire(t *testing.T) {
 		{"invalid creates accepted", func(f *fakeAPI) { f.acceptBad = true }, "behavior.bad-create-accepted", nil},
 		{"no token needed", func(f *fakeAPI) { f.tokenIgnored = true }, "behavior.no-token", nil},
 		{"bad token accepted", func(f *fakeAPI) { f.tokenIgnored = true }, "behavior.bad-token", nil},
+		{"PATCH accepted", func(f *fakeAPI) { f.patchOK = true }, "behavior.method-not-allowed", nil},
+		{"created webhooks not listed", func(f *fakeAPI) { f.hideCreated = true }, "behavior.created-not-listed", nil},
+		{"create stores another name", func(f *fakeAPI) { f.renameOnCreate = true }, "behavior.create-echo", nil},
+		{"delete answers 200", func(f *fakeAPI) { f.delete200 = true }, "behavior.delete-failed", nil},
+		{"get answers another webhook", func(f *fakeAPI) { f.wrongID = true }, "behavior.id-mismatch", func(c *Config) { c.AllowWrites = false }},
+		{"listed webhooks cannot be fetched", func(f *fakeAPI) { f.getListed404 = true }, "behavior.listed-not-found", nil},
+		{"next links change the path", func(f *fakeAPI) { f.pathChange = true }, "pagination.path-changed", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
