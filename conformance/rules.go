@@ -41,7 +41,7 @@ var rules = []Rule{
 	{RuleBodyEmpty, SeverityError, "response without content (e.g. 204)", "a body is present where the response documents none"},
 	{RuleBodyLimit, SeverityError, "engine limit WithMaxBodyBytes", "the body is larger than the size cap; it is not judged further"},
 	{RuleBodyDepth, SeverityError, "engine limit WithMaxDepth", "the JSON nests deeper than the nesting cap; it is not judged further"},
-	{RuleBodyType, SeverityError, "schema.type, schema.nullable", "a value has the wrong JSON type, or is null where not nullable"},
+	{RuleBodyType, SeverityError, "schema.type, schema.nullable", "a value has the wrong JSON type, is null where not nullable, or is a number no float64 holds"},
 	{RuleBodyRequired, SeverityError, "schema.required", "a required property is missing"},
 	{RuleBodyFormat, SeverityError, "schema.format", "a date-time (RFC 3339, time zone required), date, uri (absolute), byte or int32/int64 value is malformed"},
 	{RuleBodyEnum, SeverityDrift, "schema.enum", "a value is not one of the documented enum values"},
@@ -51,8 +51,8 @@ var rules = []Rule{
 	{RuleBodyDuplicate, SeverityError, "schema.properties (RFC 8259 section 4)", "a declared property appears twice in one object: parsers disagree on which value wins"},
 	{RuleHeaderRequired, SeverityError, "response.headers.{name}.required", "a required header is absent"},
 	{RuleHeaderFormat, SeverityError, "response.headers.{name}.schema; RFC 9110 10.2.3 (Retry-After), RFC 8288 (Link)", "a header value is ill-formed: a Retry-After or Link anywhere, or any header against its documented schema type"},
-	{RuleEngineInternal, SeverityError, "-", "the engine itself failed on a response (a bug: please report it with the response)"},
 	{RuleHeaderEnum, SeverityDrift, "response.headers.{name}.schema.enum", "a header value is not one of the documented enum values"},
+	{RuleEngineInternal, SeverityError, "-", "the engine itself failed on a response (a bug: please report it with the response)"},
 }
 
 // Rules lists every rule the engine applies, in a stable order.
