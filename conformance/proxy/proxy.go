@@ -68,7 +68,6 @@ type Proxy struct {
 	upstream *url.URL
 	rp       *httputil.ReverseProxy
 	h1       *h1Transport // nil with Config.Transport
-	queue    chan *exchange
 	wg       sync.WaitGroup
 	closing  sync.Once
 	bufs     sync.Pool
@@ -79,10 +78,13 @@ type Proxy struct {
 
 	logMu sync.Mutex
 
-	// sendMu orders sends to queue before its close: a handler that
-	// outlives the shutdown grace must not send on a closed channel.
-	sendMu sync.RWMutex
-	closed bool
+	// Finished exchanges wait in pending; wake tells an idle worker. A
+	// worker takes a batch at a time, so that under load a handoff is not
+	// a goroutine wakeup per request.
+	pendMu  sync.Mutex
+	pending []*exchange
+	wake    chan struct{}
+	closed  bool
 
 	forwarded  atomic.Int64
 	unjudged   atomic.Int64 // queue full
@@ -131,7 +133,7 @@ func New(cfg Config) (*Proxy, error) {
 		v:        cfg.Validator,
 		upstream: up,
 		h1:       h1,
-		queue:    make(chan *exchange, cfg.Queue),
+		wake:     make(chan struct{}, 1),
 		cases:    map[caseKey]*aggregate{},
 	}
 	p.bufs.New = func() any { return new(bytes.Buffer) }
@@ -272,18 +274,30 @@ func (t *tee) Close() error {
 }
 
 func (p *Proxy) enqueue(x *exchange) {
-	p.sendMu.RLock()
-	defer p.sendMu.RUnlock()
-	if !p.closed {
-		select {
-		case p.queue <- x:
-			return
-		default:
-		}
+	p.pendMu.Lock()
+	if p.closed || len(p.pending) >= p.cfg.Queue {
+		p.pendMu.Unlock()
+		p.unjudged.Add(1)
+		p.put(x.body)
+		return
 	}
-	p.unjudged.Add(1)
-	p.put(x.body)
+	p.pending = append(p.pending, x)
+	p.signal()
+	p.pendMu.Unlock()
 }
+
+// signal wakes a worker if none is about to look; pendMu is held, so wake
+// is still open.
+func (p *Proxy) signal() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// batchSize bounds what one worker takes, so that others can share a
+// backlog.
+const batchSize = 64
 
 func (t *tee) release() {
 	t.p.put(t.buf)
@@ -298,8 +312,30 @@ func (p *Proxy) put(b *bytes.Buffer) {
 
 func (p *Proxy) work() {
 	defer p.wg.Done()
-	for x := range p.queue {
-		p.judge(x)
+	batch := make([]*exchange, 0, batchSize)
+	for {
+		_, open := <-p.wake
+		for {
+			p.pendMu.Lock()
+			n := min(len(p.pending), batchSize)
+			batch = append(batch[:0], p.pending[:n]...)
+			rest := copy(p.pending, p.pending[n:])
+			clear(p.pending[rest:])
+			p.pending = p.pending[:rest]
+			if rest > 0 && !p.closed {
+				p.signal()
+			}
+			p.pendMu.Unlock()
+			if n == 0 {
+				break
+			}
+			for _, x := range batch {
+				p.judge(x)
+			}
+		}
+		if !open {
+			return
+		}
 	}
 }
 
@@ -414,10 +450,10 @@ func (p *Proxy) logf(format string, a ...any) {
 // one is judged. Call it after the server has stopped forwarding.
 func (p *Proxy) Close() {
 	p.closing.Do(func() {
-		p.sendMu.Lock()
+		p.pendMu.Lock()
 		p.closed = true
-		close(p.queue)
-		p.sendMu.Unlock()
+		close(p.wake)
+		p.pendMu.Unlock()
 		p.wg.Wait()
 		if p.h1 != nil {
 			p.h1.closeIdle()
