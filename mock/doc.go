@@ -33,6 +33,10 @@
 //   - Bounded: at most DefaultMaxWebhooks webhooks (409 beyond) and request
 //     bodies of at most DefaultMaxBodyBytes (400 beyond); see the options.
 //
+// Tests can look inside: Server.Webhooks (a snapshot of what is stored),
+// Server.Deactivate (as Webex does after failed deliveries, to exercise
+// reactivation) and Server.Reset.
+//
 // Every response the server sends is valid against the spec: its tests run
 // each exchange of a full scenario, faults included, through the
 // conformance engine.
