@@ -20,15 +20,56 @@ func redactText(s string, values []string, extra string) string {
 		return s
 	}
 	for _, v := range values {
-		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, redacted)
-		}
+		s = RedactValue(s, v)
 	}
-	if extra != "" && strings.Contains(s, extra) {
-		s = strings.ReplaceAll(s, extra, redacted)
-	}
+	s = RedactValue(s, extra)
 	s = redactSchemes(s)
 	return redactJSONSecrets(s)
+}
+
+// shortValue is the length below which a literal value is redacted only
+// where it stands alone. Real credentials are long and random, so they are
+// replaced wherever they appear; a short test token such as "x" must not
+// turn "?max=10" into "?ma[redacted]=10".
+const shortValue = 12
+
+// RedactValue replaces every occurrence of the literal value v in s with
+// [redacted]. A value shorter than 12 bytes is replaced only where no
+// letter or digit touches it on either side.
+func RedactValue(s, v string) string {
+	if v == "" || !strings.Contains(s, v) {
+		return s
+	}
+	if len(v) >= shortValue {
+		return strings.ReplaceAll(s, v, redacted)
+	}
+	var b strings.Builder
+	last := 0
+	for from := 0; from < len(s); {
+		i := strings.Index(s[from:], v)
+		if i < 0 {
+			break
+		}
+		i += from
+		end := i + len(v)
+		if (i == 0 || !isAlnum(s[i-1])) && (end == len(s) || !isAlnum(s[end])) {
+			b.WriteString(s[last:i])
+			b.WriteString(redacted)
+			last = end
+			from = end
+			continue
+		}
+		from = i + 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // redactSchemes hides the credential after "Bearer " or "Basic " (any case).

@@ -63,6 +63,29 @@ func TestRedact(t *testing.T) {
 	assert.False(t, strings.Contains(e.Redact("Bearer "+strings.Repeat("a", 5000)), "aaaa"))
 }
 
+func TestRedactValue(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ name, in, value, want string }{
+		{"long value anywhere", "abcTOKEN-0123456789xyz", "TOKEN-0123456789", "abc[redacted]xyz"},
+		{"short value standing alone", "token x failed", "x", "token [redacted] failed"},
+		{"short value inside a word stays", "GET /webhooks?max=10", "x", "GET /webhooks?max=10"},
+		{"short value in a query", "GET /webhooks?t=x&max=10", "x", "GET /webhooks?t=[redacted]&max=10"},
+		{"short value at both ends", "x and x", "x", "[redacted] and [redacted]"},
+		{"short value after a word char", "maxx x", "x", "maxx [redacted]"},
+		{"short value beside punctuation", `"abc-1".`, "abc-1", `"[redacted]".`},
+		{"empty value", "anything", "", "anything"},
+		{"absent value", "anything", "zzz", "anything"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, RedactValue(tc.in, tc.value))
+		})
+	}
+	e, err := New(WithRedactions("x"))
+	require.NoError(t, err)
+	assert.Equal(t, "GET http://h/webhooks?max=10 with [redacted]", e.Redact("GET http://h/webhooks?max=10 with x"))
+}
+
 // FuzzRedact: on any text Redact never panics, never lets a registered
 // token through, and hides a secret-like property's value in any JSON.
 func FuzzRedact(f *testing.F) {
