@@ -143,7 +143,9 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	case rep.Fails(sev):
 		code = exitFindings
 	}
-	runReproduce(e.stderr, rep)
+	if !runTextToStdout(outs) {
+		runReproduce(e.stderr, rep, redact)
+	}
 
 	// Against the mock, the passing cases are the point: show them.
 	if err := runWriteReports(e, "run", outs, rep, report.Options{Redact: redact, Verbose: *target == ""}); err != nil {
@@ -262,23 +264,35 @@ func runProgress(w io.Writer, redact func(string) string) func(conformance.Case)
 	}
 }
 
-// runReproduce lists on stderr a curl command for each failing case; the
-// token is $WEBEX_TOKEN, for the shell to fill in.
-func runReproduce(w io.Writer, rep *conformance.Report) {
-	const most = 20
+// runTextToStdout reports whether a text report goes to stdout: it shows
+// each failing case's curl command, so stderr need not repeat them.
+func runTextToStdout(outs []runOutput) bool {
+	for _, o := range outs {
+		if o.path == "" && o.format == report.Text {
+			return true
+		}
+	}
+	return false
+}
+
+// runReproduce lists on stderr the curl commands of the first failing
+// cases, for a person watching a run whose reports go to files or are
+// meant for machines; every report holds all of them.
+func runReproduce(w io.Writer, rep *conformance.Report, redact func(string) string) {
+	const most = 10
 	n := 0
 	for _, c := range rep.Cases {
-		if c.Curl == "" {
+		if c.Curl == "" || c.Verdict != conformance.VerdictFail {
 			continue
 		}
 		if n == 0 {
 			fmt.Fprintln(w, "conformance: reproduce a failing case with:")
 		}
 		if n++; n > most {
-			fmt.Fprintf(w, "  ... and more (see the report)\n")
+			fmt.Fprintf(w, "  ... and more: every failing case has its command in the report\n")
 			return
 		}
-		fmt.Fprintf(w, "  # %s\n  %s\n", c.Name, c.Curl)
+		fmt.Fprintf(w, "  # %s\n  %s\n", runOneLine(redact(c.Name)), runOneLine(redact(c.Curl)))
 	}
 }
 

@@ -217,7 +217,53 @@ func TestRunCanaryTokenNeverPrinted(t *testing.T) {
 				assert.NotContains(t, s, canary, "%s of %s", name, format)
 				assert.NotContains(t, s, canary[6:], "%s of %s (a part)", name, format)
 			}
-			assert.Contains(t, stderr, "$WEBEX_TOKEN", "failing cases come with a curl command")
+			for name, s := range map[string]string{"stdout": stdout, "file": string(file)} {
+				assert.Contains(t, s, "Bearer $WEBEX_TOKEN", "the %s report (%s) carries the failing cases' curl commands", name, format)
+			}
+		})
+	}
+}
+
+// TestRunCurlOnStderrOnlyWithoutTextOnStdout: a text report on stdout shows
+// the curl commands, so stderr does not repeat them; when the reports go to
+// files or are for machines, stderr lists the first few.
+func TestRunCurlOnStderrOnlyWithoutTextOnStdout(t *testing.T) {
+	t.Parallel()
+	const token = "curl0token0f00dbabe0123456789"
+	srv := runEvilTarget(t)
+	tests := []struct {
+		name       string
+		args       []string
+		stderrCurl bool
+	}{
+		{"text on stdout", nil, false},
+		{"json on stdout", []string{"--format", "json"}, true},
+		{"junit on stdout", []string{"--format", "junit"}, true},
+		{"text to a file", []string{"--output", "report.txt"}, true},
+		{"markdown to a file, text on stdout", []string{"--format", "markdown", "--output", "summary.md", "--format", "text"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			args := []string{"--target", srv.URL + "/v1", "--rate", "0"}
+			for i, a := range tc.args {
+				if i > 0 && tc.args[i-1] == "--output" {
+					a = filepath.Join(dir, a)
+				}
+				args = append(args, a)
+			}
+			code, stdout, stderr := runCLI(t, map[string]string{"WEBEX_TOKEN": token}, false, args...)
+			assert.Equal(t, exitFindings, code, stderr)
+			assert.NotContains(t, stdout+stderr, token)
+			if tc.stderrCurl {
+				assert.Contains(t, stderr, "conformance: reproduce a failing case with:")
+				assert.Contains(t, stderr, `-H "Authorization: Bearer $WEBEX_TOKEN"`)
+				assert.LessOrEqual(t, strings.Count(stderr, "  curl "), 10, "stderr lists the first few only")
+			} else {
+				assert.NotContains(t, stderr, "curl ")
+				assert.Contains(t, stdout, `     reproduce: curl -sS -i -H "Authorization: Bearer $WEBEX_TOKEN"`)
+			}
 		})
 	}
 }

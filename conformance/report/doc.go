@@ -4,9 +4,18 @@
 //
 //	f, err := report.ParseFormat("junit")
 //	if err != nil { ... }
-//	err = report.Write(os.Stdout, f, rep, report.Options{})
+//	err = report.Write(os.Stdout, f, rep, report.Options{Redact: eng.Redact})
 //
-// The writers print only what the report holds, minus Case.Curl, and pass
-// every string through Options.Redact and a Bearer-credential scrubber, so
-// a token that slipped into a finding still never reaches the output.
+// Each failing case carries its Case.Curl, the command that reproduces it
+// with $WEBEX_TOKEN in place of the token: the "curl" field in json, a
+// "reproduce:" line at the end of every failure's text in junit (the text
+// CI viewers show beside a failure), a fenced sh block under the case in
+// markdown and a "reproduce:" line under its findings in text. Passing and
+// skipped cases carry none.
+//
+// Every string written passes through Options.Redact and a Bearer-credential
+// scrubber, and a curl command's body also through a scrubber of secret-like
+// JSON properties, so a token or a webhook secret that slipped into a case
+// still never reaches the output. "Bearer $WEBEX_TOKEN" is no credential
+// and stays as it is, for the shell to fill in.
 package report

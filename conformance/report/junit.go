@@ -62,7 +62,8 @@ type junitSkipped struct {
 const unmatchedSuite = "(no operation)"
 
 // writeJUnit writes one testsuite per operation, in order of first
-// appearance, one testcase per case and one failure per finding.
+// appearance, one testcase per case and one failure per finding; the text
+// of each failure ends with the case's curl command.
 func writeJUnit(w io.Writer, r *conformance.Report, scrub func(string) string) error {
 	r = redacted(r, scrub)
 	doc := junitSuites{Name: r.Tool}
@@ -92,6 +93,9 @@ func writeJUnit(w io.Writer, r *conformance.Report, scrub func(string) string) e
 				Type:    f.Rule,
 				Text:    findingBody(c, f),
 			})
+		}
+		if c.Curl != "" && len(jc.Failures) == 0 {
+			jc.SystemOut += "reproduce: " + oneLine(c.Curl) + "\n"
 		}
 		s.Tests++
 		doc.Tests++
@@ -161,6 +165,9 @@ func findingBody(c conformance.Case, f conformance.Finding) string {
 	line("message", oneLine(f.Message))
 	line("expected", oneLine(f.Expected))
 	line("actual", oneLine(f.Actual))
+	// CI viewers show the failure's text next to it, and each failure may
+	// be read on its own: every one carries the command.
+	line("reproduce", oneLine(c.Curl))
 	return b.String()
 }
 

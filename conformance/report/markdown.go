@@ -15,7 +15,8 @@ import (
 const markdownMaxCases = 100
 
 // writeMarkdown writes a summary table and, per failing case, a table of
-// its findings; skipped cases are listed with their reasons.
+// its findings and a sh block with its curl command; skipped cases are
+// listed with their reasons.
 func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string) error {
 	bw := bufio.NewWriter(w)
 	s := r.Summary
@@ -65,6 +66,9 @@ func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string
 			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdCell(string(f.Severity)), mdCell(f.Rule),
 				mdCell(pointerText(f.Pointer)), mdCell(f.Message), mdCell(f.Expected), mdCell(f.Actual))
 		}
+		if c.Curl != "" {
+			writeFence(bw, "sh", oneLine(c.Curl))
+		}
 	}
 	if failing > listed {
 		fmt.Fprintf(bw, "\n…and %d more failing %s; see the full report.\n", failing-listed, plural(failing-listed, "case", "cases"))
@@ -89,6 +93,22 @@ func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string
 		fmt.Fprintf(bw, "\n…and %d more skipped %s.\n", skipped-markdownMaxCases, plural(skipped-markdownMaxCases, "case", "cases"))
 	}
 	return bw.Flush()
+}
+
+// writeFence writes code as a fenced block whose fence is longer than any
+// run of backticks in it, so nothing in the code can close it early.
+func writeFence(bw *bufio.Writer, lang, code string) {
+	longest, run := 0, 0
+	for i := 0; i < len(code); i++ {
+		if code[i] != '`' {
+			run = 0
+			continue
+		}
+		run++
+		longest = max(longest, run)
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	fmt.Fprintf(bw, "\n%s%s\n%s\n%s\n", fence, lang, code, fence)
 }
 
 // mdCell makes s safe inside a table cell and inert as markup: pipes end

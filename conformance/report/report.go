@@ -90,7 +90,23 @@ func WriteOutput(path string, stdout io.Writer, f Format, r *conformance.Report,
 // long, so a phrase like "Bearer token" in a message is left alone.
 var bearer = regexp.MustCompile(`(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{12,}`)
 
-// scrubber returns the function every written string passes through.
+// bodySecret matches the string value of a secret-like JSON property
+// ("secret", "clientSecret") in a request body a curl command carries.
+var bodySecret = regexp.MustCompile(`(?i)("[a-z0-9_-]*secret[a-z0-9_-]*"\s*:\s*")(?:[^"\\]|\\.)*"`)
+
+// scrubBodySecrets hides secret values in a curl command's --data-raw body
+// even when the report comes without a Redact hook: the runner sends a
+// secret with every create, and a reproduction needs none.
+func scrubBodySecrets(s string) string {
+	if !strings.Contains(strings.ToLower(s), "secret") {
+		return s
+	}
+	return bodySecret.ReplaceAllString(s, `${1}[redacted]"`)
+}
+
+// scrubber returns the function every written string passes through. A
+// Bearer credential is replaced, but "Bearer $WEBEX_TOKEN" in a curl
+// command is not a credential and stays readable: the shell fills it in.
 func scrubber(redact func(string) string) func(string) string {
 	return func(s string) string {
 		if s == "" {
@@ -106,8 +122,8 @@ func scrubber(redact func(string) string) func(string) string {
 	}
 }
 
-// redacted returns a copy of r that holds no Curl and whose strings went
-// through scrub; r itself is left alone.
+// redacted returns a copy of r whose strings went through scrub and in
+// which only failing cases keep their Curl; r itself is left alone.
 func redacted(r *conformance.Report, scrub func(string) string) *conformance.Report {
 	out := *r
 	out.Target = scrub(r.Target)
@@ -121,7 +137,11 @@ func redacted(r *conformance.Report, scrub func(string) string) *conformance.Rep
 // redactedCase is redacted for one case; the text and markdown writers call
 // it only for the cases they print, which on a long recording is few.
 func redactedCase(c conformance.Case, scrub func(string) string) conformance.Case {
-	c.Curl = ""
+	if c.Verdict == conformance.VerdictFail {
+		c.Curl = scrubBodySecrets(scrub(c.Curl))
+	} else {
+		c.Curl = ""
+	}
 	c.Name = scrub(c.Name)
 	c.Path = scrub(c.Path)
 	c.Reason = scrub(c.Reason)

@@ -34,7 +34,7 @@ func sampleReport() *conformance.Report {
 	r.Add(conformance.Case{
 		Name: "get webhook details", Operation: "getWebhookDetails", Method: "GET", Path: "/webhooks/{webhookId}",
 		Status: 200, DurationMS: 3.1,
-		Curl: "curl -H 'Authorization: Bearer $WEBEX_TOKEN' https://webexapis.com/v1/webhooks/abc",
+		Curl: `curl -sS -i -H "Authorization: Bearer $WEBEX_TOKEN" 'https://webexapis.com/v1/webhooks/abc'`,
 		Findings: []conformance.Finding{
 			{Rule: "body.type", Severity: conformance.SeverityError, Operation: "getWebhookDetails", Status: 200,
 				Pointer: "/created", Message: "created is a number, the spec says string", Expected: "string (date-time)", Actual: "1445178376"},
@@ -127,7 +127,7 @@ func TestNoSecretsInAnyFormat(t *testing.T) {
 			var buf bytes.Buffer
 			require.NoError(t, Write(&buf, f, r, opts))
 			assert.NotContains(t, buf.String(), canary, "format %s", f)
-			assert.NotContains(t, buf.String(), "curl -H", "format %s prints Case.Curl", f)
+			assert.Contains(t, buf.String(), "https://webexapis.com/v1/webhooks/x", "format %s prints the leaky case's curl, redacted", f)
 		}
 	}
 	// Without a Redact hook the Bearer scrubber still catches the credential.
@@ -143,6 +143,9 @@ func TestNoSecretsInAnyFormat(t *testing.T) {
 func TestScrubberLeavesPlainWordsAlone(t *testing.T) {
 	t.Parallel()
 	s := scrubber(nil)
+	assert.Equal(t, `-H "Authorization: Bearer $WEBEX_TOKEN"`, s(`-H "Authorization: Bearer $WEBEX_TOKEN"`))
+	assert.Equal(t, `-H "Authorization: Bearer ${WEBEX_TOKEN}"`, s(`-H "Authorization: Bearer ${WEBEX_TOKEN}"`))
+	assert.Equal(t, `-H 'Authorization: Bearer [redacted]'`, s(`-H 'Authorization: Bearer ZjQ1ZTQ2YzQtYjY0Ny00YWJj'`))
 	assert.Equal(t, "missing Bearer token", s("missing Bearer token"))
 	assert.Equal(t, "Authorization: Bearer [redacted]", s("Authorization: Bearer NjQ1ZTQ2YzQtYjY0Ny00"))
 	assert.Equal(t, "bearer [redacted]", s("bearer NjQ1ZTQ2YzQtYjY0Ny00"))
@@ -190,7 +193,8 @@ func TestJSONIsTheReportSchema(t *testing.T) {
 	first := cases[0].(map[string]any)
 	assert.Equal(t, "pass", first["verdict"])
 	assert.Equal(t, []any{}, first["findings"], "findings is an empty list, not null")
-	assert.NotContains(t, cases[1].(map[string]any), "curl")
+	assert.NotContains(t, first, "curl", "a passing case carries no curl")
+	assert.Equal(t, sampleReport().Cases[1].Curl, cases[1].(map[string]any)["curl"])
 
 	var back conformance.Report
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &back))

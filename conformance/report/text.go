@@ -52,7 +52,8 @@ func (p painter) severity(s conformance.Severity, width int) string {
 }
 
 // writeText writes one block per failing or skipped case (every case when
-// verbose), one line per finding, and a summary line.
+// verbose), one line per finding, a reproduce: line with the failing
+// case's curl command, and a summary line.
 func writeText(w io.Writer, r *conformance.Report, opts Options, scrub func(string) string) error {
 	p := painter(opts.Color)
 	bw := bufio.NewWriter(w)
@@ -71,6 +72,9 @@ func writeText(w io.Writer, r *conformance.Report, opts Options, scrub func(stri
 			fmt.Fprintf(bw, "     %s\n", oneLine(c.Reason))
 		}
 		writeFindings(bw, c.Findings, p)
+		if c.Curl != "" {
+			fmt.Fprintf(bw, "     %s %s\n", p.paint(ansiDim, "reproduce:"), oneLine(c.Curl))
+		}
 	}
 	bw.WriteString("\n")
 	if counts := countRules(r); len(counts) > 0 {

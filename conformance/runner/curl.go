@@ -6,7 +6,11 @@ import (
 )
 
 // curl renders a command that repeats c. The token is written as
-// $WEBEX_TOKEN for the shell to fill in; generated secrets are redacted.
+// $WEBEX_TOKEN for the shell to fill in; generated secrets and any
+// secret-like property of the body are redacted. A probe with an invalid
+// token sends curlBadToken: any real-looking credential after "Bearer"
+// would be redacted on its way into a report, and an invalid one is all
+// the probe needs.
 func (r *runner) curl(c call, u *url.URL) string {
 	var b strings.Builder
 	b.WriteString("curl -sS -i")
@@ -17,7 +21,7 @@ func (r *runner) curl(c call, u *url.URL) string {
 	case authToken:
 		b.WriteString(` -H "Authorization: Bearer $WEBEX_TOKEN"`)
 	case authBad:
-		b.WriteString(" -H " + shellQuote("Authorization: Bearer "+badToken))
+		b.WriteString(" -H " + shellQuote("Authorization: Bearer "+curlBadToken))
 	}
 	if c.body != nil {
 		ct := c.contentType
@@ -30,6 +34,10 @@ func (r *runner) curl(c call, u *url.URL) string {
 	b.WriteString(" " + shellQuote(r.redact(u.String())))
 	return b.String()
 }
+
+// curlBadToken stands for the invalid token in a curl command. Its
+// brackets keep every redactor from taking it for a credential.
+const curlBadToken = "[invalid]"
 
 // shellQuote wraps s in single quotes for a POSIX shell.
 func shellQuote(s string) string {
