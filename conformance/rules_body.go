@@ -191,6 +191,15 @@ func (s *scanner) lastKey() string {
 // actual renders the value from start to the scanner's position, redacted
 // when it sits under a secret-like property and shortened.
 func (s *scanner) actual(start int) string {
+	if s.underSecret() {
+		return redacted
+	}
+	return shorten(s.data[start:s.pos])
+}
+
+// underSecret says whether the current value sits under a secret-like
+// property, at any depth.
+func (s *scanner) underSecret() bool {
 	for _, seg := range s.path {
 		if !seg.isKey {
 			continue
@@ -200,10 +209,10 @@ func (s *scanner) actual(start int) string {
 			key = s.unquote(key)
 		}
 		if isSecretKey(key) {
-			return redacted
+			return true
 		}
 	}
-	return shorten(s.data[start:s.pos])
+	return false
 }
 
 // isSecretKey says whether a property's values are credentials: secret,
