@@ -28,6 +28,22 @@ func (s *scanner) finding(rule, extra, msg, expected, actual string) {
 	})
 }
 
+// body.limit: the engine's WithMaxBodyBytes. Readers (Transport, HAR,
+// proxy) stop at the cap plus one byte, so a body of exactly that size
+// tells only that the cap was passed, not by how much.
+func limitFinding(op string, status, size int, max int64) Finding {
+	actual := "more than " + strconv.FormatInt(max, 10) + " bytes"
+	if int64(size) > max+1 {
+		actual = strconv.Itoa(size) + " bytes"
+	}
+	return Finding{
+		Rule: RuleBodyLimit, Severity: SeverityError, Operation: op, Status: status,
+		Message:  "the body is larger than the size cap of " + strconv.FormatInt(max, 10) + " bytes and was not judged",
+		Expected: "at most " + strconv.FormatInt(max, 10) + " bytes",
+		Actual:   actual,
+	}
+}
+
 // body.type: schema.type and schema.nullable.
 func (s *scanner) typeFinding(n *schemaNode, start int) {
 	got := jsonTypeOf(s.data[start])

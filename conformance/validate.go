@@ -64,12 +64,7 @@ var scanners = sync.Pool{New: func() any {
 // since a body that cannot be read to its end cannot be judged.
 func (e *Engine) checkBody(out []Finding, n *schemaNode, body []byte, op string, status int) []Finding {
 	if int64(len(body)) > e.maxBody {
-		return append(out, Finding{
-			Rule: RuleBodyLimit, Severity: SeverityError, Operation: op, Status: status,
-			Message:  "the body is larger than the size cap and was not judged",
-			Expected: "at most " + strconv.FormatInt(e.maxBody, 10) + " bytes",
-			Actual:   strconv.Itoa(len(body)) + " bytes",
-		})
+		return append(out, limitFinding(op, status, len(body), e.maxBody))
 	}
 	s := scanners.Get().(*scanner)
 	mark := len(out)
