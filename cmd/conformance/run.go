@@ -33,7 +33,9 @@ also when the run fails or is interrupted.
 --format and --output may be repeated: the n-th --format goes to the n-th
 --output (an --output without its --format takes the format from its
 extension: .json, .xml, .md, else text); a format without an output goes to
-stdout.
+stdout. Every report gives each failing case a curl command that repeats
+it, with $WEBEX_TOKEN in place of the token and secrets redacted; when no
+text report goes to stdout, stderr lists the first few too.
 
 Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or
 input error, 3 the target could not be tested (unreachable, TLS failure,

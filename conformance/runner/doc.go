@@ -5,6 +5,11 @@
 // express (an unknown id answers 404, a deleted webhook is gone, next links
 // keep max).
 //
+// Each failing case carries Case.Curl, a command that repeats its request
+// with $WEBEX_TOKEN in place of the token, the invalid-token probe's token
+// as [invalid], and every secret of a create or update body redacted; the
+// report writers print it under the case.
+//
 // Read-only by default; with AllowWrites it creates webhooks under a
 // run-scoped name prefix and always deletes them again, also when the run
 // fails or its context is cancelled.
