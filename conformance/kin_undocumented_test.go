@@ -1,8 +1,11 @@
 package conformance
 
 import (
+	"encoding/json"
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -237,4 +240,65 @@ func TestEmbeddedSpecNeverNeedsKin(t *testing.T) {
 		}
 	}
 	assert.NotEmpty(t, seen)
+}
+
+// FuzzKinUndocumented: on any body, every body.undocumented finding inside
+// a kin-judged schema names a property the body really has, and the engine
+// never fails internally.
+func FuzzKinUndocumented(f *testing.F) {
+	for _, seed := range []string{
+		`{"id":"a","extra":1,"size":3,"meta":{"a":1,"b":2}}`, `{"kind":"dog","bark":true,"meow":false}`,
+		`{"type":"circle","radius":1,"side":2}`, `{"id":"x","a":"1","c":"3"}`, `[{"a":"1"},{"a":"2","b~/":3}]`,
+		`{"nested":{"y":"1","deeper":{"z":"2","w":3}},"clientSecret":{"leak":"x"}}`, `{"k1":{"z":"1","q":[{}]}}`, `{}`, `[]`, `null`,
+	} {
+		f.Add(seed)
+	}
+	paths := []string{"/all", "/one", "/disc", "/any", "/plain", "/list", "/open", "/closed", "/map", "/free"}
+	e := testKinEngine(f)
+	f.Fuzz(func(t *testing.T, body string) {
+		var doc any
+		valid := json.Unmarshal([]byte(body), &doc) == nil
+		for _, p := range paths {
+			for _, fd := range e.Validate(exchange(http.MethodGet, p, 200, body, jsonCT)) {
+				require.NotEqual(t, RuleEngineInternal, fd.Rule, fd.Message)
+				if fd.Rule != RuleBodyUndocumented {
+					continue
+				}
+				require.True(t, valid, "an undocumented property in a body that is not JSON")
+				_, ok := resolvePointer(doc, fd.Pointer)
+				require.True(t, ok, "%s: pointer %q names nothing in %s", p, fd.Pointer, body)
+			}
+		}
+	})
+}
+
+// resolvePointer follows an RFC 6901 pointer into a decoded JSON value.
+func resolvePointer(doc any, ptr string) (any, bool) {
+	if ptr == "" {
+		return doc, true
+	}
+	if !strings.HasPrefix(ptr, "/") {
+		return nil, false
+	}
+	cur := doc
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch v := cur.(type) {
+		case map[string]any:
+			next, ok := v[tok]
+			if !ok {
+				return nil, false
+			}
+			cur = next
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil, false
+			}
+			cur = v[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
 }
