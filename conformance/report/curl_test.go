@@ -151,6 +151,7 @@ func TestScrubBodySecrets(t *testing.T) {
 		`--data-raw '{"clientSecret" : "a\"b'\''c","n":1}'`: `--data-raw '{"clientSecret" : "[redacted]","n":1}'`,
 		`--data-raw '{"Secret":""}'`:                        `--data-raw '{"Secret":"[redacted]"}'`,
 		`--data-raw '{"name":"secret"}'`:                    `--data-raw '{"name":"secret"}'`,
+		`--data-raw '{"password":"p","accessToken":"t"}'`:   `--data-raw '{"password":"[redacted]","accessToken":"[redacted]"}'`,
 		`curl 'https://example.com/secrets'`:                `curl 'https://example.com/secrets'`,
 	} {
 		assert.Equal(t, want, scrubBodySecrets(in), in)

@@ -91,16 +91,14 @@ func WriteOutput(path string, stdout io.Writer, f Format, r *conformance.Report,
 var bearer = regexp.MustCompile(`(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{12,}`)
 
 // bodySecret matches the string value of a secret-like JSON property
-// ("secret", "clientSecret") in a request body a curl command carries.
-var bodySecret = regexp.MustCompile(`(?i)("[a-z0-9_-]*secret[a-z0-9_-]*"\s*:\s*")(?:[^"\\]|\\.)*"`)
+// ("secret", "clientSecret", "password", "accessToken"; the names the
+// engine redacts) in a request body a curl command carries.
+var bodySecret = regexp.MustCompile(`(?i)("[a-z0-9_-]*(?:secret|password|token|authorization)[a-z0-9_-]*"\s*:\s*")(?:[^"\\]|\\.)*"`)
 
-// scrubBodySecrets hides secret values in a curl command's --data-raw body
-// even when the report comes without a Redact hook: the runner sends a
-// secret with every create, and a reproduction needs none.
+// scrubBodySecrets hides secret values in a curl command (its body) even when
+// the report comes without a Redact hook: the runner sends a secret with
+// its create and update, and a reproduction needs none.
 func scrubBodySecrets(s string) string {
-	if !strings.Contains(strings.ToLower(s), "secret") {
-		return s
-	}
 	return bodySecret.ReplaceAllString(s, `${1}[redacted]"`)
 }
 
