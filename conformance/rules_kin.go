@@ -2,7 +2,7 @@ package conformance
 
 import (
 	"encoding/json"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,9 +33,15 @@ func (s *scanner) kinValue(n *schemaNode) {
 			s.out = append(s.out, schemaErrorFinding(se, base, s.op, s.status))
 		}
 	}
-	u := undocumentedWalk{op: s.op, status: s.status, out: s.out}
-	u.walk([]*openapi3.Schema{n.src}, v, base, s.underSecret())
-	s.out = u.out
+	if isContainer(v) {
+		u := undocumentedWalk{op: s.op, status: s.status, out: s.out, stack: make([]*openapi3.Schema, 1, 16)}
+		u.stack[0] = n.src
+		u.walk(u.stack[:1], v, base, s.underSecret())
+		// Maps come in random order: the findings are sorted instead of
+		// every object's keys.
+		slices.SortFunc(u.out[len(s.out):], func(a, b Finding) int { return strings.Compare(a.Pointer, b.Pointer) })
+		s.out = u.out
+	}
 }
 
 // undocumentedWalk finds body.undocumented inside a kin-judged value, which
@@ -54,10 +60,16 @@ type undocumentedWalk struct {
 	op     string
 	status int
 	out    []Finding
+	// stack holds the schema lists of the values being walked, from the
+	// root down, so that a walk allocates no list of its own: a list is
+	// appended, handed down, and dropped when its value is done.
+	stack []*openapi3.Schema
 }
 
 func (u *undocumentedWalk) walk(schemas []*openapi3.Schema, v any, ptr string, secret bool) {
-	all, ok := applicableSchemas(schemas, v, nil, map[*openapi3.Schema]bool{})
+	mark := len(u.stack)
+	defer func() { u.stack = u.stack[:mark] }()
+	all, ok := u.applicable(schemas, v)
 	if !ok {
 		return
 	}
@@ -65,119 +77,152 @@ func (u *undocumentedWalk) walk(schemas []*openapi3.Schema, v any, ptr string, s
 	case map[string]any:
 		u.object(all, v, ptr, secret)
 	case []any:
-		var items []*openapi3.Schema
+		from := len(u.stack)
 		for _, s := range all {
 			if s.Items != nil && s.Items.Value != nil {
-				items = append(items, s.Items.Value)
+				u.stack = append(u.stack, s.Items.Value)
 			}
 		}
+		items := u.stack[from:]
 		if len(items) == 0 {
 			return
 		}
 		for i, elem := range v {
-			u.walk(items, elem, ptr+"/"+strconv.Itoa(i), secret)
+			if isContainer(elem) {
+				u.walk(items, elem, ptr+"/"+strconv.Itoa(i), secret)
+			}
 		}
 	}
 }
 
 func (u *undocumentedWalk) object(all []*openapi3.Schema, v map[string]any, ptr string, secret bool) {
-	declared := map[string][]*openapi3.Schema{}
-	var addl []*openapi3.Schema
-	judged, mentioned := false, false
+	judged, mentioned, addlFrom := false, false, len(u.stack)
 	for _, s := range all {
-		for name, p := range s.Properties {
-			judged = true
-			if p != nil && p.Value != nil {
-				declared[name] = append(declared[name], p.Value)
-			} else if declared[name] == nil {
-				declared[name] = []*openapi3.Schema{}
-			}
-		}
-		for _, name := range s.Required {
-			if declared[name] == nil {
-				declared[name] = []*openapi3.Schema{}
-			}
-		}
+		judged = judged || len(s.Properties) > 0
 		ap := s.AdditionalProperties
 		if ap.Has != nil || ap.Schema != nil {
 			mentioned = true
 		}
 		if ap.Schema != nil && ap.Schema.Value != nil {
-			addl = append(addl, ap.Schema.Value)
+			u.stack = append(u.stack, ap.Schema.Value)
 		}
 	}
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
+	addl := u.stack[addlFrom:]
+	if !judged && len(addl) == 0 {
+		return // nothing declared to look into, nothing to report
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		var b strings.Builder
-		b.WriteString(ptr)
-		b.WriteByte('/')
-		writePointerToken(&b, k)
-		at := b.String()
-		under := secret || isSecretKey([]byte(k))
-		if schemas, ok := declared[k]; ok {
-			if len(schemas) > 0 {
-				u.walk(schemas, v[k], at, under)
-			}
-			continue
-		}
-		if len(addl) > 0 {
-			u.walk(addl, v[k], at, under)
-			continue
-		}
-		if !judged || mentioned {
-			continue
-		}
-		f := Finding{Rule: RuleBodyUndocumented, Severity: ruleSeverity[RuleBodyUndocumented], Operation: u.op, Status: u.status,
-			Pointer: at, Message: "property " + strconv.Quote(k) + " is not documented", Actual: redacted}
-		if !under {
-			if raw, err := json.Marshal(v[k]); err == nil {
-				f.Actual = shorten(raw)
+	for k, val := range v {
+		propFrom := len(u.stack)
+		declared := false
+		for _, s := range all {
+			if p, ok := s.Properties[k]; ok {
+				declared = true
+				if p != nil && p.Value != nil {
+					u.stack = append(u.stack, p.Value)
+				}
+			} else if slices.Contains(s.Required, k) {
+				declared = true // required is documented enough, as on the fast path
 			}
 		}
-		u.out = append(u.out, f)
+		props := u.stack[propFrom:]
+		switch {
+		case len(props) > 0:
+		case declared || len(addl) > 0:
+			// A name only required, or not declared at all, is judged
+			// by additionalProperties, as on the fast path.
+			props = addl
+		case judged && !mentioned:
+			u.report(val, pointerTo(ptr, k), k, secret || isSecretKey([]byte(k)))
+			continue
+		}
+		if len(props) > 0 && isContainer(val) {
+			u.walk(props, val, pointerTo(ptr, k), secret || isSecretKey([]byte(k)))
+		}
+		u.stack = u.stack[:propFrom]
 	}
 }
 
-// applicableSchemas expands schemas by their allOf branches and by the
-// oneOf and anyOf branches v matches; ok is false when a oneOf or anyOf
+func (u *undocumentedWalk) report(val any, at, name string, secret bool) {
+	f := Finding{Rule: RuleBodyUndocumented, Severity: ruleSeverity[RuleBodyUndocumented], Operation: u.op, Status: u.status,
+		Pointer: at, Message: "property " + strconv.Quote(name) + " is not documented", Actual: redacted}
+	if !secret {
+		if raw, err := json.Marshal(val); err == nil {
+			f.Actual = shorten(raw)
+		}
+	}
+	u.out = append(u.out, f)
+}
+
+func isContainer(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
+}
+
+func pointerTo(ptr, key string) string {
+	var b strings.Builder
+	b.Grow(len(ptr) + len(key) + 1)
+	b.WriteString(ptr)
+	b.WriteByte('/')
+	writePointerToken(&b, key)
+	return b.String()
+}
+
+// applicable expands schemas by their allOf branches and by the oneOf and
+// anyOf branches v matches, on the stack; ok is false when a oneOf or anyOf
 // leaves it unknown which branches apply (see undocumentedWalk).
-func applicableSchemas(schemas []*openapi3.Schema, v any, out []*openapi3.Schema, seen map[*openapi3.Schema]bool) ([]*openapi3.Schema, bool) {
+func (u *undocumentedWalk) applicable(schemas []*openapi3.Schema, v any) ([]*openapi3.Schema, bool) {
+	plain := true
 	for _, s := range schemas {
-		if s == nil || seen[s] {
+		if s == nil || len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return schemas, true
+	}
+	from := len(u.stack)
+	for _, s := range schemas {
+		if !u.expand(s, v, from) {
+			return nil, false
+		}
+	}
+	return u.stack[from:], true
+}
+
+// expand pushes s and the branches that apply with it, once each: a schema
+// met twice (a shared $ref, a cycle) adds nothing.
+func (u *undocumentedWalk) expand(s *openapi3.Schema, v any, from int) bool {
+	if s == nil || slices.Contains(u.stack[from:], s) {
+		return true
+	}
+	u.stack = append(u.stack, s)
+	for _, br := range s.AllOf {
+		if br == nil || br.Value == nil || !u.expand(br.Value, v, from) {
+			return false
+		}
+	}
+	for _, xof := range [2]struct {
+		branches openapi3.SchemaRefs
+		one      bool
+	}{{s.OneOf, true}, {s.AnyOf, false}} {
+		if len(xof.branches) == 0 {
 			continue
 		}
-		seen[s] = true
-		out = append(out, s)
-		var ok bool
-		for _, br := range s.AllOf {
-			if br == nil || br.Value == nil {
-				return nil, false
-			}
-			if out, ok = applicableSchemas([]*openapi3.Schema{br.Value}, v, out, seen); !ok {
-				return nil, false
-			}
+		matched := matchedBranches(s, xof.branches, v)
+		if len(matched) == 0 || xof.one && len(matched) > 1 {
+			return false
 		}
-		for _, xof := range []struct {
-			branches openapi3.SchemaRefs
-			one      bool
-		}{{s.OneOf, true}, {s.AnyOf, false}} {
-			if len(xof.branches) == 0 {
-				continue
-			}
-			matched := matchedBranches(s, xof.branches, v)
-			if len(matched) == 0 || xof.one && len(matched) > 1 {
-				return nil, false
-			}
-			if out, ok = applicableSchemas(matched, v, out, seen); !ok {
-				return nil, false
+		for _, m := range matched {
+			if !u.expand(m, v, from) {
+				return false
 			}
 		}
 	}
-	return out, true
+	return true
 }
 
 // matchedBranches lists the branches v is valid against; nil when a branch
