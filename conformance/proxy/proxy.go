@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/proxy/h1"
 )
 
 // Validator is what the proxy needs of the conformance engine;
@@ -598,7 +599,7 @@ func (copyBuffers) Put(b []byte) { copyBufPool.Put(&b) }
 // accepting, lets in-flight requests finish (bounded by grace), and
 // finishes judging. The report is then ready.
 func (p *Proxy) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
-	srv := &http.Server{Handler: p, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	srv := &h1.Server{Handler: p, IdleTimeout: 2 * time.Minute, ErrorLog: log.New(io.Discard, "", 0)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	var err error

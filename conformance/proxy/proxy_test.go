@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/proxy/h1"
 	"github.com/webex-conformance/webhooks/mock"
 )
 
@@ -57,9 +58,13 @@ func start(t *testing.T, upstream string, cfg Config) (*Proxy, string, *syncBuff
 	}
 	p, err := New(cfg)
 	require.NoError(t, err)
-	srv := httptest.NewServer(p)
-	t.Cleanup(func() { srv.Close(); p.Close() })
-	return p, srv.URL, log
+	// The front end `conformance proxy` serves with (Proxy.Serve).
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := &h1.Server{Handler: p}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()); p.Close() })
+	return p, "http://" + ln.Addr().String(), log
 }
 
 func do(t *testing.T, method, url, token, body string) (*http.Response, string) {

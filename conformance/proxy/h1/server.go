@@ -168,6 +168,7 @@ func (s *Server) newConn(c net.Conn) *h1Conn {
 	}
 	hc := &h1Conn{srv: s, rwc: c, idle: idle, slack: min(deadlineSlack, idle/10), maxHeader: int64(maxHeader), remote: c.RemoteAddr().String()}
 	hc.lr = limitedConn{c: c}
+	hc.wcond.L = &hc.wmu
 	hc.br = bufio.NewReaderSize(&hc.lr, 4096)
 	hc.bw = bufio.NewWriterSize(c, 4096)
 	s.mu.Lock()
@@ -175,7 +176,9 @@ func (s *Server) newConn(c net.Conn) *h1Conn {
 	if s.closing.Load() {
 		return nil
 	}
-	hc.ctx = s.baseCtx
+	// A context per connection, as net/http has: what a request derives
+	// from it contends with that connection's requests only.
+	hc.ctx, hc.cancel = context.WithCancel(s.baseCtx)
 	s.conns[hc] = struct{}{}
 	return hc
 }
@@ -212,6 +215,7 @@ type h1Conn struct {
 	srv       *Server
 	rwc       net.Conn
 	ctx       context.Context
+	cancel    context.CancelFunc
 	remote    string
 	idle      time.Duration
 	slack     time.Duration
@@ -222,18 +226,104 @@ type h1Conn struct {
 	state     atomic.Int32
 	deadline  time.Time
 	resp      response
+	body      bodyReader
+
+	// A request that runs longer than watchDelay has its connection
+	// watched, so that the request's context ends when the client goes
+	// away; fast requests never pay for the watch.
+	watchTimer *time.Timer
+	wmu        sync.Mutex
+	wcond      sync.Cond
+	armed      bool // the request's body is read; the connection may be watched
+	watching   bool // a read is waiting on the connection
+	aborting   bool
+}
+
+// watchDelay is how long a request may run before its connection is
+// watched for the client going away.
+const watchDelay = 100 * time.Millisecond
+
+// aLongTimeAgo is a deadline that ends a pending read at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// arm lets the connection be watched from watchDelay on.
+func (c *h1Conn) arm() {
+	c.wmu.Lock()
+	c.armed = true
+	c.wmu.Unlock()
+	if c.watchTimer == nil {
+		c.watchTimer = time.AfterFunc(watchDelay, c.watch)
+	} else {
+		c.watchTimer.Reset(watchDelay)
+	}
+}
+
+// watch reads from the connection while the handler runs: an error means
+// the client went away, and ends the connection's context; a byte is the
+// start of the next request, kept for it.
+func (c *h1Conn) watch() {
+	c.wmu.Lock()
+	if !c.armed || c.watching {
+		c.wmu.Unlock()
+		return
+	}
+	c.watching = true
+	// The idle deadline is for waiting between requests, not for a long
+	// response.
+	_ = c.rwc.SetReadDeadline(time.Time{})
+	c.wmu.Unlock()
+	var b [1]byte
+	n, err := c.rwc.Read(b[:])
+	c.wmu.Lock()
+	if n == 1 {
+		c.lr.pending, c.lr.hasPending = b[0], true
+	}
+	if err != nil && !c.aborting {
+		c.cancel()
+	}
+	c.watching = false
+	c.wcond.Broadcast()
+	c.wmu.Unlock()
+}
+
+// disarm stops the watch once the handler returned.
+func (c *h1Conn) disarm() {
+	if c.watchTimer != nil {
+		c.watchTimer.Stop()
+	}
+	c.wmu.Lock()
+	c.armed = false
+	if c.watching {
+		c.aborting = true
+		_ = c.rwc.SetReadDeadline(aLongTimeAgo)
+		for c.watching {
+			c.wcond.Wait()
+		}
+		c.aborting = false
+		c.deadline = time.Time{} // set again before the next read
+	}
+	c.wmu.Unlock()
 }
 
 // limitedConn lets the request head be read only up to a cap; the body is
 // framed by http.ReadRequest's reader.
 type limitedConn struct {
-	c      net.Conn
-	remain int64 // < 0: no cap
+	c          net.Conn
+	remain     int64 // < 0: no cap
+	pending    byte  // read by the watch, not yet delivered
+	hasPending bool
 }
 
 func (l *limitedConn) Read(p []byte) (int, error) {
 	if l.remain == 0 {
 		return 0, errHeadTooLarge
+	}
+	if l.hasPending && len(p) > 0 {
+		p[0], l.hasPending = l.pending, false
+		if l.remain > 0 {
+			l.remain--
+		}
+		return 1, nil
 	}
 	if l.remain > 0 && int64(len(p)) > l.remain {
 		p = p[:l.remain]
@@ -259,6 +349,7 @@ func (c *h1Conn) serve() {
 			c.srv.logf("h1: panic serving %s: %v", c.remote, v)
 		}
 		c.rwc.Close()
+		c.cancel()
 		c.srv.forget(c)
 	}()
 	for {
@@ -340,22 +431,26 @@ func (c *h1Conn) serveRequest(req *http.Request) bool {
 		return false
 	}
 	keep := !req.Close
+	expect := false
 	if ex, ok := req.Header["Expect"]; ok {
 		if len(ex) != 1 || !strings.EqualFold(ex[0], "100-continue") || !req.ProtoAtLeast(1, 1) {
 			c.writePlain(http.StatusExpectationFailed, "417 Expectation Failed")
 			return false
 		}
-		if req.ContentLength != 0 {
-			req.Body = &continueReader{rc: req.Body, c: c}
-		}
+		expect = true
+	}
+	if req.Body == http.NoBody {
+		c.arm()
+	} else {
+		c.body = bodyReader{c: c, rc: req.Body, expect: expect}
+		req.Body = &c.body
 	}
 	req.RemoteAddr = c.remote
-	if c.ctx != nil {
-		req = req.WithContext(c.ctx)
-	}
+	req = req.WithContext(c.ctx)
 	w := &c.resp
 	w.reset(c, req)
 	c.srv.Handler.ServeHTTP(w, req)
+	c.disarm()
 	// What is left of the body is read before the head goes out, so that
 	// the head can say when the connection will not be kept.
 	if keep && !w.closeAfter && !c.drain(req.Body) {
@@ -378,33 +473,44 @@ func (c *h1Conn) serveRequest(req *http.Request) bool {
 // request starts where it should; a body that the client was told to hold
 // back (100-continue not sent) or that is too long ends the connection.
 func (c *h1Conn) drain(body io.ReadCloser) bool {
-	if cr, ok := body.(*continueReader); ok && !cr.sent {
+	if body != &c.body {
+		return true
+	}
+	if c.body.expect {
 		return false
 	}
-	n, err := io.CopyN(io.Discard, body, maxDrainBytes+1)
+	// Past the wrapper: the handler is done, the watch is not wanted.
+	n, err := io.CopyN(io.Discard, c.body.rc, maxDrainBytes+1)
 	return n <= maxDrainBytes && (err == nil || err == io.EOF)
 }
 
-// continueReader sends "100 Continue" when the handler first reads a body
-// whose client waits for it.
-type continueReader struct {
-	rc   io.ReadCloser
-	c    *h1Conn
-	sent bool
+// bodyReader is a request's body as the handler reads it: it sends "100
+// Continue" first when the client waits for it, and arms the watch at the
+// body's end. A connection reuses its own.
+type bodyReader struct {
+	c      *h1Conn
+	rc     io.ReadCloser
+	expect bool // 100 Continue still to send
+	eof    bool
 }
 
-func (r *continueReader) Read(p []byte) (int, error) {
-	if !r.sent {
-		r.sent = true
-		_, _ = r.c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
-		if err := r.c.bw.Flush(); err != nil {
+func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.expect {
+		b.expect = false
+		_, _ = b.c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
+		if err := b.c.bw.Flush(); err != nil {
 			return 0, err
 		}
 	}
-	return r.rc.Read(p)
+	n, err := b.rc.Read(p)
+	if err == io.EOF && !b.eof {
+		b.eof = true
+		b.c.arm()
+	}
+	return n, err
 }
 
-func (r *continueReader) Close() error { return r.rc.Close() }
+func (b *bodyReader) Close() error { return b.rc.Close() }
 
 // response is the http.ResponseWriter of one request; a connection reuses
 // its own.

@@ -325,3 +325,53 @@ func TestServerShutdownDeadline(t *testing.T) {
 	_, err = c.Read(make([]byte, 1))
 	assert.Error(t, err, "the connection is closed and the request's context done")
 }
+
+func TestServerWatchesSlowRequests(t *testing.T) {
+	t.Parallel()
+	cancelled := make(chan error, 1)
+	addr := start(t, &Server{IdleTimeout: 150 * time.Millisecond, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/wait":
+			select {
+			case <-r.Context().Done():
+				cancelled <- r.Context().Err()
+			case <-time.After(5 * time.Second):
+				cancelled <- nil
+			}
+		case "/slow":
+			_, _ = io.ReadAll(r.Body)
+			time.Sleep(400 * time.Millisecond) // past the watch and the idle timeout
+			assert.NoError(t, r.Context().Err())
+		}
+		hello(w, r)
+	})})
+
+	t.Run("client gone", func(t *testing.T) {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		_, err = io.WriteString(c, "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
+		require.NoError(t, err)
+		time.Sleep(10 * time.Millisecond)
+		c.Close()
+		assert.ErrorIs(t, <-cancelled, context.Canceled, "the request's context ends when the client goes away")
+	})
+	t.Run("pipelined during a slow request", func(t *testing.T) {
+		got := exchange(t, addr, "POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhiGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+		assert.Contains(t, got, "hello /slow")
+		assert.Contains(t, got, "hello /after", "the byte the watch read starts the next request")
+	})
+	t.Run("slow request outlives the idle timeout", func(t *testing.T) {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		defer c.Close()
+		rd := bufio.NewReader(c)
+		for _, path := range []string{"/slow", "/again"} {
+			_, err = io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
+			require.NoError(t, err)
+			resp, err := http.ReadResponse(rd, nil)
+			require.NoError(t, err)
+			b, _ := io.ReadAll(resp.Body)
+			assert.Equal(t, "hello "+path, string(b))
+		}
+	})
+}
