@@ -103,10 +103,14 @@ func TestRunUnreachableTargetExits3(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	code, _, errOut := runCLI(t, map[string]string{"WEBEX_TOKEN": "canary-unreachable-123456"}, false, "--target", "http://"+addr+"/v1", "--rate", "0")
-	assert.Equal(t, exitUntestable, code)
-	assert.Contains(t, errOut, "cannot test")
-	assert.NotContains(t, errOut, "canary-unreachable-123456")
+	for _, token := range []string{"canary-unreachable-123456", "x"} {
+		code, _, errOut := runCLI(t, map[string]string{"WEBEX_TOKEN": token}, false, "--target", "http://"+addr+"/v1", "--rate", "0")
+		assert.Equal(t, exitUntestable, code)
+		assert.Contains(t, errOut, "cannot test")
+		// A short token is hidden where it stands alone, not inside words.
+		assert.Contains(t, errOut, "/webhooks?max=10", token)
+		assert.NotContains(t, errOut, "canary-unreachable-123456")
+	}
 }
 
 func TestRunRejectedTokenExits3(t *testing.T) {

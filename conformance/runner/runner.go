@@ -396,11 +396,9 @@ func (r *runner) redact(s string) string {
 		return s
 	}
 	s = r.v.Redact(s)
-	if r.cfg.Token != "" {
-		s = strings.ReplaceAll(s, r.cfg.Token, "[redacted]")
-	}
+	s = conformance.RedactValue(s, r.cfg.Token)
 	for _, sec := range r.secrets {
-		s = strings.ReplaceAll(s, sec, "[redacted]")
+		s = conformance.RedactValue(s, sec)
 	}
 	return s
 }
