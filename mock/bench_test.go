@@ -1,11 +1,16 @@
 package mock_test
 
 import (
+	"bufio"
+	"context"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/conformance/proxy/h1"
 	"github.com/webex-conformance/webhooks/mock"
 )
 
@@ -66,4 +71,63 @@ func createDirect(b *testing.B, s http.Handler) string {
 		b.Fatalf("create: %d %s", rec.Code, rec.Body)
 	}
 	return decode[struct{ ID string }](b, rec.Body.Bytes()).ID
+}
+
+// BenchmarkServeGetDetails serves Get Webhook Details over loopback TCP,
+// kept-alive connections from parallel clients, with the server of
+// `conformance serve` (h1) and with net/http's as the baseline: the
+// difference is the server's own work around the handler.
+func BenchmarkServeGetDetails(b *testing.B) {
+	s := mock.New(mock.WithTokens("bench"))
+	id := createDirect(b, s)
+	raw := "GET /v1/webhooks/" + id + " HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\nAuthorization: Bearer bench\r\n\r\n"
+	b.Run("server=net-http", func(b *testing.B) {
+		srv := &http.Server{Handler: s}
+		benchServe(b, raw, func(ln net.Listener) { _ = srv.Serve(ln) }, func() { _ = srv.Close() })
+	})
+	b.Run("server=h1", func(b *testing.B) {
+		srv := &h1.Server{Handler: s}
+		benchServe(b, raw, func(ln net.Listener) { _ = srv.Serve(ln) }, func() { _ = srv.Shutdown(context.Background()) })
+	})
+}
+
+func benchServe(b *testing.B, raw string, serve func(net.Listener), stop func()) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go serve(ln)
+	defer stop()
+	b.ReportAllocs()
+	b.SetParallelism(8)
+	// Wall time per request mostly shows how the scheduler interleaves
+	// clients and server; the process's CPU time per request (clients
+	// included, the same for both servers) is what a server saves.
+	cpu0 := cpuTime()
+	b.RunParallel(func(pb *testing.PB) {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		defer c.Close()
+		rd := bufio.NewReader(c)
+		for pb.Next() {
+			if _, err := io.WriteString(c, raw); err != nil {
+				b.Error(err)
+				return
+			}
+			resp, err := http.ReadResponse(rd, nil)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			if resp.StatusCode != http.StatusOK {
+				b.Errorf("status %d", resp.StatusCode)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 }

@@ -1,10 +1,14 @@
 package proxy
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/webex-conformance/webhooks/conformance/proxy/h1"
 )
 
 const benchWebhook = `{"id":"Y2lzY29zcGFyazovL3VzL1dFQkhPT0svYmVuY2g","name":"bench","targetUrl":"https://example.com/hook","resource":"messages","event":"created","status":"active","created":"2024-01-01T00:00:00Z","ownedBy":"creator"}`
@@ -43,23 +47,47 @@ func benchLoad(b *testing.B, url string) {
 // BenchmarkDirect is the baseline: the same requests without the proxy.
 func BenchmarkDirect(b *testing.B) {
 	up := benchUpstream(b)
+	cpu0 := cpuTime()
 	benchLoad(b, up.URL+"/v1/webhooks/abc")
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 }
 
-// BenchmarkProxy forwards through the proxy and judges every exchange.
+// BenchmarkProxy forwards through the proxy and judges every exchange,
+// with the front end `conformance proxy` serves with (h1) and with
+// net/http's as the baseline.
 func BenchmarkProxy(b *testing.B) {
-	up := benchUpstream(b)
-	p, err := New(Config{Upstream: up.URL + "/v1", Validator: newEngine(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(p)
-	b.Cleanup(func() { srv.Close(); p.Close() })
-	benchLoad(b, srv.URL+"/v1/webhooks/abc")
-	b.StopTimer()
-	srv.Close()
-	p.Close()
-	if s := p.Stats(); s.Judged+s.Unjudged != s.Forwarded {
-		b.Fatalf("stats do not add up: %+v", s)
+	for _, front := range []string{"net-http", "h1"} {
+		b.Run("front="+front, func(b *testing.B) {
+			up := benchUpstream(b)
+			p, err := New(Config{Upstream: up.URL + "/v1", Validator: newEngine(b)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			stop := func() {}
+			if front == "h1" {
+				srv := &h1.Server{Handler: p}
+				go func() { _ = srv.Serve(ln) }()
+				stop = func() { _ = srv.Shutdown(context.Background()) }
+			} else {
+				srv := &http.Server{Handler: p}
+				go func() { _ = srv.Serve(ln) }()
+				stop = func() { _ = srv.Close() }
+			}
+			b.Cleanup(func() { stop(); p.Close() })
+			cpu0 := cpuTime()
+			benchLoad(b, "http://"+ln.Addr().String()+"/v1/webhooks/abc")
+			b.StopTimer()
+			stop()
+			p.Close()
+			// Judging is done by now: its CPU time counts too.
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+			if s := p.Stats(); s.Judged+s.Unjudged != s.Forwarded {
+				b.Fatalf("stats do not add up: %+v", s)
+			}
+		})
 	}
 }
