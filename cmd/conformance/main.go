@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"golang.org/x/term"
 )
 
 // Exit codes, as the CLI contract fixes them.
@@ -29,8 +31,16 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
-	// isTerminal reports whether stderr is a terminal (live progress, colour).
+	// isTerminal reports whether stderr is a terminal (live progress).
 	isTerminal bool
+	// stdoutTerminal reports whether stdout is a terminal (a coloured report).
+	stdoutTerminal bool
+}
+
+// colorStdout reports whether a text report on stdout may be coloured: only
+// for a terminal, and never when NO_COLOR is set (https://no-color.org).
+func (e *env) colorStdout() bool {
+	return e.stdoutTerminal && (e.getenv == nil || e.getenv("NO_COLOR") == "")
 }
 
 type command struct {
@@ -52,11 +62,12 @@ func commands() []command {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	e := &env{
-		stdin:      os.Stdin,
-		stdout:     os.Stdout,
-		stderr:     os.Stderr,
-		getenv:     os.Getenv,
-		isTerminal: isTerminal(os.Stderr),
+		stdin:          os.Stdin,
+		stdout:         os.Stdout,
+		stderr:         os.Stderr,
+		getenv:         os.Getenv,
+		isTerminal:     isTerminal(os.Stderr),
+		stdoutTerminal: isTerminal(os.Stdout),
 	}
 	code := dispatch(ctx, e, os.Args[1:])
 	stop()
@@ -121,6 +132,5 @@ func usageErr(e *env, format string, a ...any) int {
 }
 
 func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd()))
 }

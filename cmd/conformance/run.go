@@ -150,7 +150,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	}
 
 	// Against the mock, the passing cases are the point: show them.
-	if err := runWriteReports(e, "run", outs, rep, report.Options{Redact: redact, Verbose: *target == ""}); err != nil {
+	if err := runWriteReports(e, "run", outs, rep, report.Options{Redact: redact, Verbose: *target == "" && cfg.Progress == nil}); err != nil {
 		return exitUsage
 	}
 	return code
@@ -172,7 +172,7 @@ func runEngine(path string, opts ...conformance.Option) (*conformance.Engine, er
 // on stderr when it returns one.
 func runWriteReports(e *env, cmd string, outs []runOutput, rep *conformance.Report, opts report.Options) error {
 	for _, o := range outs {
-		opts.Color = o.path == "" && e.isTerminal && o.format == report.Text
+		opts.Color = o.path == "" && e.colorStdout() && o.format == report.Text
 		if err := report.WriteOutput(o.path, e.stdout, o.format, rep, opts); err != nil {
 			fmt.Fprintf(e.stderr, "conformance: %s: writing the report: %s\n", cmd, runOneLine(err.Error()))
 			return err

@@ -293,3 +293,45 @@ func TestRunFailOn(t *testing.T) {
 	code, _, errOut = runCLI(t, vars, false, "--target", srv.URL+"/v1", "--rate", "0", "--fail-on", "error", "--webhook-id", "nope")
 	assert.Equal(t, exitOK, code, errOut)
 }
+
+func TestReportColourFollowsStdout(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name             string
+		stdout, stderr   bool
+		noColor          string
+		wantColour       bool
+		wantPassesListed bool
+	}{
+		{"stdout a terminal", true, false, "", true, true},
+		{"NO_COLOR set", true, false, "1", false, true},
+		{"only stderr a terminal", false, true, "", false, false},
+		{"neither", false, false, "", false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out, errb bytes.Buffer
+			e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+				getenv:     func(k string) string { return map[string]string{"NO_COLOR": tc.noColor}[k] },
+				isTerminal: tc.stderr, stdoutTerminal: tc.stdout}
+			require.Equal(t, exitOK, cmdRun(context.Background(), e, nil))
+			assert.Equal(t, tc.wantColour, strings.Contains(out.String(), "\x1b["), out.String())
+			assert.NotContains(t, errb.String(), "\x1b[")
+			// With live progress on stderr, stdout need not list every pass again.
+			assert.Equal(t, tc.wantPassesListed, strings.Contains(out.String(), "create a webhook"), out.String())
+		})
+	}
+}
+
+func TestIsTerminal(t *testing.T) {
+	t.Parallel()
+	null, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	defer null.Close()
+	assert.False(t, isTerminal(null), "a character device that is no terminal")
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	require.NoError(t, err)
+	defer f.Close()
+	assert.False(t, isTerminal(f))
+}

@@ -96,7 +96,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		}
 	}
 
-	opts.Color = *output == "" && validateColor(e)
+	opts.Color = *output == "" && e.colorStdout()
 	if err := report.WriteOutput(*output, e.stdout, f, rep, opts); err != nil {
 		return usageErr(e, "validate: writing the report: %s", validateOneLine(err.Error()))
 	}
@@ -241,16 +241,6 @@ func validateBody(e *env, path string) ([]byte, error) {
 		return nil, fmt.Errorf("--body: %w", err)
 	}
 	return body, nil
-}
-
-// validateColor colours the report only for a terminal on stdout, and
-// never when NO_COLOR is set (https://no-color.org).
-func validateColor(e *env) bool {
-	if e.getenv != nil && e.getenv("NO_COLOR") != "" {
-		return false
-	}
-	f, ok := e.stdout.(*os.File)
-	return ok && isTerminal(f)
 }
 
 // validateOneLine keeps an error on one line: a spec loader's message can

@@ -61,12 +61,19 @@ func writeText(w io.Writer, r *conformance.Report, opts Options, scrub func(stri
 	if r.Target != "" {
 		fmt.Fprintf(bw, "target %s\n", oneLine(scrub(r.Target)))
 	}
+	// A case with lines under it stands in its own paragraph; a run of
+	// plain passes is listed line after line.
+	prevBlock := true
 	for _, c := range r.Cases {
 		if c.Verdict == conformance.VerdictPass && !opts.Verbose && !hasFindings(c) {
 			continue
 		}
 		c = redactedCase(c, scrub)
-		bw.WriteString("\n")
+		block := hasFindings(c) || c.Curl != "" || c.Verdict == conformance.VerdictSkip && c.Reason != ""
+		if block || prevBlock {
+			bw.WriteString("\n")
+		}
+		prevBlock = block
 		fmt.Fprintf(bw, "%s %s%s\n", p.verdict(c.Verdict), oneLine(c.Name), p.paint(ansiDim, caseDetail(c)))
 		if c.Verdict == conformance.VerdictSkip && c.Reason != "" {
 			fmt.Fprintf(bw, "     %s\n", oneLine(c.Reason))
