@@ -111,9 +111,11 @@ warm_up() { # url
   fi
 }
 
-load() { # name url -> "rps p99_ms non_200 requests"
+load() { # name url -> "rps p99_ms non_200 requests"; the load tool's CPU seconds in $tmp/name.cpu
+  local TIMEFORMAT='%3U %3S'
+  { time run_tool "$@"; } 2>"$tmp/$1.time"
+  awk '{ print $1 + $2 }' "$tmp/$1.time" >"$tmp/$1.cpu"
   if [ "$TOOL" = wrk ]; then
-    wrk -t2 -c"$CONCURRENCY" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"
     awk '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
       /Requests\/sec:/          { rps = $2 }
@@ -123,7 +125,6 @@ load() { # name url -> "rps p99_ms non_200 requests"
       END { printf "%.0f %.2f %d %d\n", rps, p99, bad, n }' "$tmp/$1.txt"
     return
   fi
-  "$HEY" -z "$DURATION" -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"
   awk '
     /Requests\/sec:/ { rps = $2 }
     /99%+ in/        { p99 = $3 * 1000 }
@@ -131,27 +132,37 @@ load() { # name url -> "rps p99_ms non_200 requests"
     END { printf "%.0f %.2f %d %d\n", rps, p99, bad, n }' "$tmp/$1.txt"
 }
 
+run_tool() { # name url
+  if [ "$TOOL" = wrk ]; then
+    wrk -t2 -c"$CONCURRENCY" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"
+  else
+    "$HEY" -z "$DURATION" -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"
+  fi
+}
+
 if [ "$TOOL" = wrk ]; then
   echo "GET webhook details, wrk -t2 -c$CONCURRENCY -d$DURATION, loopback, $(nproc) CPUs"
 else
   echo "GET webhook details, hey -z $DURATION -c $CONCURRENCY, loopback, $(nproc) CPUs"
 fi
-measure() { # name url sid -> "rps p99_ms non_200 cpu_us_per_request"
+measure() { # name url sid -> "rps p99_ms non_200 cpu_us_per_request tool_cpu_us_per_request"
   local before after rps p99 bad n
   warm_up "$2"
   before=$(session_ticks "$3")
   read -r rps p99 bad n < <(load "$1" "$2")
   after=$(session_ticks "$3")
-  awk -v r="$rps" -v p="$p99" -v b="$bad" -v n="$n" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "%s %s %s %.1f\n", r, p, b, (n > 0 ? t / hz * 1e6 / n : 0) }'
+  awk -v r="$rps" -v p="$p99" -v b="$bad" -v n="$n" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v tool="$(cat "$tmp/$1.cpu")" \
+    'BEGIN { printf "%s %s %s %.1f %.1f\n", r, p, b, (n > 0 ? t / hz * 1e6 / n : 0), (n > 0 ? tool * 1e6 / n : 0) }'
 }
 
-read -r ours_rps ours_p99 ours_bad ours_cpu < <(measure ours "$ours_url" "${pids[0]}")
-read -r prism_rps prism_p99 prism_bad prism_cpu < <(measure prism "$prism_url" "${pids[1]}")
-row() { printf '%-26s %9s %9s %8s %13s\n' "$@"; }
-row server 'req/s' 'p99 ms' 'non-200' 'CPU us/req'
-row 'mock (conformance serve)' "$ours_rps" "$ours_p99" "$ours_bad" "$ours_cpu"
-row 'prism-cli 5.16.0 mock' "$prism_rps" "$prism_p99" "$prism_bad" "$prism_cpu"
+read -r ours_rps ours_p99 ours_bad ours_cpu ours_tool < <(measure ours "$ours_url" "${pids[0]}")
+read -r prism_rps prism_p99 prism_bad prism_cpu prism_tool < <(measure prism "$prism_url" "${pids[1]}")
+# The load tool's CPU per request is the other half of the machine: with
+# it, req/s cannot exceed CPUs / (server + tool CPU per request).
+row() { printf '%-26s %9s %9s %8s %13s %15s\n' "$@"; }
+row server 'req/s' 'p99 ms' 'non-200' 'CPU us/req' "$TOOL CPU us/req"
+row 'mock (conformance serve)' "$ours_rps" "$ours_p99" "$ours_bad" "$ours_cpu" "$ours_tool"
+row 'prism-cli 5.16.0 mock' "$prism_rps" "$prism_p99" "$prism_bad" "$prism_cpu" "$prism_tool"
 awk -v a="$ours_rps" -v b="$prism_rps" -v c="$ours_cpu" -v d="$prism_cpu" 'BEGIN {
   if (b > 0) printf "ratio: %.1fx Prism'"'"'s throughput", a / b
   if (c > 0) printf "; %.1fx less server CPU per request", d / c

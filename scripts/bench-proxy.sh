@@ -129,20 +129,37 @@ for u in "$direct_url" "$ours_url" "$prism_url"; do
   [ "$code" = 200 ] || { echo "bench-proxy: GET $u answered $code" >&2; exit 1; }
 done
 
-load() { # name url -> "rps p99_ms non200"
+# session_ticks sums the CPU time (clock ticks) of every process in a
+# session: a server's own cost, whatever else the machine runs meanwhile.
+session_ticks() {
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } |
+    awk -v sid="$1" '{ sub(/^.*\) /, ""); if ($4 == sid) t += $12 + $13 } END { print t + 0 }'
+}
+
+# load name url proxy_sid -> "rps p99_ms non200 proxy_cpu upstream_cpu hey_cpu",
+# each CPU figure in microseconds per request (the proxy's is 0 without one).
+load() {
   "$HEY" -n 2000 -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >/dev/null # warm-up
-  "$HEY" -z "$DURATION" -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"
-  awk '
+  local TIMEFORMAT='%3U %3S' p0 p1 u0 u1
+  p0=$(session_ticks "$3")
+  u0=$(session_ticks "${pids[0]}")
+  { time "$HEY" -z "$DURATION" -c "$CONCURRENCY" -H "Authorization: Bearer $TOKEN" "$2" >"$tmp/$1.txt"; } 2>"$tmp/$1.time"
+  p1=$(session_ticks "$3")
+  u1=$(session_ticks "${pids[0]}")
+  awk -v p=$((p1 - p0)) -v u=$((u1 - u0)) -v hz="$(getconf CLK_TCK)" -v tool="$(awk '{ print $1 + $2 }' "$tmp/$1.time")" '
     /Requests\/sec:/ { rps = $2 }
     /99%+ in/        { p99 = $3 * 1000 }
-    /^  \[[0-9]+\]/  { gsub(/[\[\]]/, "", $1); if ($1 != 200) bad += $2 }
-    END { printf "%.0f %.2f %d\n", rps, p99, bad }' "$tmp/$1.txt"
+    /^  \[[0-9]+\]/  { gsub(/[\[\]]/, "", $1); n += $2; if ($1 != 200) bad += $2 }
+    END {
+      if (n == 0) n = 1
+      printf "%.0f %.2f %d %.1f %.1f %.1f\n", rps, p99, bad, p / hz * 1e6 / n, u / hz * 1e6 / n, tool * 1e6 / n
+    }' "$tmp/$1.txt"
 }
 
 echo "GET webhook details through a validating proxy, ${UPSTREAM:-static} upstream, hey -z $DURATION -c $CONCURRENCY, loopback, $(nproc) CPUs"
-read -r direct_rps direct_p99 direct_bad < <(load direct "$direct_url")
-read -r ours_rps ours_p99 ours_bad < <(load ours "$ours_url")
-read -r prism_rps prism_p99 prism_bad < <(load prism "$prism_url")
+read -r direct_rps direct_p99 direct_bad _ direct_up direct_hey < <(load direct "$direct_url" 0)
+read -r ours_rps ours_p99 ours_bad ours_cpu ours_up ours_hey < <(load ours "$ours_url" "$proxy_pid")
+read -r prism_rps prism_p99 prism_bad prism_cpu prism_up prism_hey < <(load prism "$prism_url" "${pids[2]}")
 
 # The proxy writes its report on SIGTERM: it must hold every exchange.
 kill -TERM -- "-$proxy_pid" 2>/dev/null || kill -TERM "$proxy_pid"
@@ -150,9 +167,13 @@ wait "$proxy_pid" || true
 judged=$(sed -n 's/.*requests forwarded, \([0-9]*\) judged.*/\1/p' "$tmp/proxy.log")
 forwarded=$(sed -n 's/.*conformance proxy: \([0-9]*\) requests forwarded.*/\1/p' "$tmp/proxy.log")
 
-printf '%-34s %10s %10s %8s\n' path 'req/s' 'p99 ms' 'non-200'
-printf '%-34s %10s %10s %8s\n' "upstream alone (${UPSTREAM:-static})" "$direct_rps" "$direct_p99" "$direct_bad"
-printf '%-34s %10s %10s %8s\n' 'conformance proxy' "$ours_rps" "$ours_p99" "$ours_bad"
-printf '%-34s %10s %10s %8s\n' 'prism-cli 5.16.0 proxy' "$prism_rps" "$prism_p99" "$prism_bad"
+# CPU us/req: what each process spent per request. With hey and the
+# upstream on the same CPUs, req/s cannot exceed CPUs / (their sum).
+row() { printf '%-34s %9s %8s %8s %10s %10s %10s\n' "$@"; }
+row path 'req/s' 'p99 ms' 'non-200' 'proxy CPU' 'upstr CPU' 'hey CPU'
+row "upstream alone (${UPSTREAM:-static})" "$direct_rps" "$direct_p99" "$direct_bad" - "$direct_up" "$direct_hey"
+row 'conformance proxy' "$ours_rps" "$ours_p99" "$ours_bad" "$ours_cpu" "$ours_up" "$ours_hey"
+row 'prism-cli 5.16.0 proxy' "$prism_rps" "$prism_p99" "$prism_bad" "$prism_cpu" "$prism_up" "$prism_hey"
+echo "(CPU columns in us per request)"
 echo "conformance proxy judged ${judged:-?} of ${forwarded:-?} exchanges"
 awk -v a="$ours_rps" -v b="$prism_rps" 'BEGIN { if (b > 0) printf "ratio: %.1fx Prism'"'"'s throughput\n", a / b }'
