@@ -59,6 +59,8 @@ const (
 	// A response up to this size is sent with a Content-Length in one
 	// write; a larger one is streamed.
 	writeBufferSize = 16 << 10
+	// The largest write buffer a connection keeps between requests.
+	keptBufferSize = 4 << 10
 	// What is left of a request body the handler did not read is drained
 	// up to this many bytes to keep the connection; beyond, it is closed.
 	maxDrainBytes = 256 << 10
@@ -93,8 +95,8 @@ func (s *Server) Serve(ln net.Listener) error {
 			if s.closing.Load() {
 				return http.ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && !errors.Is(err, net.ErrClosed) {
+			var ne interface{ Temporary() bool }
+			if errors.As(err, &ne) && ne.Temporary() {
 				// Out of file descriptors and the like: wait, as net/http does.
 				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
 				time.Sleep(backoff)
@@ -539,8 +541,8 @@ func (w *response) reset(c *h1Conn, req *http.Request) {
 		clear(h)
 	}
 	body := w.body[:0]
-	if cap(body) > writeBufferSize {
-		body = nil
+	if cap(body) > keptBufferSize {
+		body = nil // many idle connections should not each hold a large one
 	}
 	*w = response{c: c, req: req, header: h, clen: -1, head: w.head[:0], body: body}
 }
