@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 
 	"github.com/webex-conformance/webhooks/conformance/proxy/h1"
@@ -28,6 +29,8 @@ func benchLoad(b *testing.B, url string) {
 	b.Cleanup(tr.CloseIdleConnections)
 	client := &http.Client{Transport: tr}
 	b.ReportAllocs()
+	// 16 clients on 2 CPUs, as the bench-proxy script's hey -c 16.
+	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
