@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"bufio"
+	"bytes"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -78,4 +80,75 @@ func TestClientGoingAwayClosesUpstreamConnection(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close() // mid-stream
 	require.Eventually(t, func() bool { return p.Stats().Incomplete == 1 }, 5e9, 1e6, "the unfinished exchange is counted, not judged")
+}
+
+// The direct writer of GET and HEAD requests sends the bytes req.Write does.
+func TestWriteRequestMatchesRequestWrite(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		method string
+		url    string
+		host   string
+		header http.Header
+	}{
+		{"plain", http.MethodGet, "http://up:8080/v1/webhooks/abc", "", http.Header{
+			"Authorization": {"Bearer tok"}, "Accept": {"application/json"}, "User-Agent": {"client/1"}}},
+		{"query and escapes", http.MethodGet, "http://up/v1/webhooks?max=2&cursor=a%2Fb", "", http.Header{"X-A": {"1", "2"}}},
+		{"no user agent", http.MethodHead, "http://up/v1/webhooks", "", http.Header{}},
+		{"empty user agent", http.MethodGet, "http://up/v1/webhooks", "", http.Header{"User-Agent": {""}}},
+		{"odd values", http.MethodGet, "http://up/x", "", http.Header{"X-B": {"  padded\t", "line\r\nbreak"}, "Bad Name": {"v"}, "Content-Length": {"0"}}},
+		{"host override", http.MethodGet, "http://up/x", "other.example:9", http.Header{"Host": {"ignored"}}},
+		{"unicode host", http.MethodGet, "http://up/x", "bücher.example", nil},
+		{"ipv6 host", http.MethodGet, "http://[::1]:8080/x", "", nil},
+		{"delete", http.MethodDelete, "http://up/v1/webhooks/abc", "", nil},
+		{"control character", http.MethodGet, "http://up/x", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req, err := http.NewRequest(tt.method, tt.url, nil)
+			require.NoError(t, err)
+			if tt.name == "control character" {
+				req.URL.Path = "/a\x01b"
+			}
+			req.Host = tt.host
+			if tt.header != nil {
+				req.Header = tt.header
+			}
+			var want, got bytes.Buffer
+			wantErr := req.Write(&want)
+			bw := bufio.NewWriter(&got)
+			gotErr := writeRequest(bw, req)
+			require.NoError(t, bw.Flush())
+			assert.Equal(t, wantErr, gotErr)
+			assert.Equal(t, want.String(), got.String())
+		})
+	}
+}
+
+// FuzzWriteRequest compares the direct writer with req.Write on arbitrary
+// paths, queries, hosts and header fields.
+func FuzzWriteRequest(f *testing.F) {
+	f.Add("/v1/webhooks/abc", "max=2", "up:8080", "Authorization", "Bearer tok", "hey/0.0.1")
+	f.Add("/a b", "", "", "X-Odd", " \tv\r\n", "")
+	f.Add("/x", "q=%ZZ", "bücher:1", "bad key", "v", "ua\nx")
+	f.Fuzz(func(t *testing.T, path, query, host, key, value, ua string) {
+		req, err := http.NewRequest(http.MethodGet, "http://up/", nil)
+		require.NoError(t, err)
+		req.URL.Path, req.URL.RawQuery, req.Host = path, query, host
+		req.Header[key] = []string{value}
+		req.Header["User-Agent"] = []string{ua}
+		var want, got bytes.Buffer
+		wantErr := req.Write(&want)
+		bw := bufio.NewWriter(&got)
+		gotErr := writeRequest(bw, req)
+		require.NoError(t, bw.Flush())
+		if wantErr != nil {
+			require.Error(t, gotErr)
+			return
+		}
+		require.NoError(t, gotErr)
+		require.Equal(t, want.String(), got.String())
+	})
 }
