@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
@@ -90,6 +91,35 @@ func BenchmarkProxy(b *testing.B) {
 			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 			if s := p.Stats(); s.Judged+s.Unjudged != s.Forwarded {
 				b.Fatalf("stats do not add up: %+v", s)
+			}
+		})
+	}
+}
+
+// BenchmarkWriteRequest writes the forwarded request of bench-proxy's GET
+// upstream, with req.Write as the baseline.
+func BenchmarkWriteRequest(b *testing.B) {
+	req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1:18491/v1/webhooks/Y2lzY29zcGFyazovL3VzL1dFQkhPT0svYmVuY2g", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header = http.Header{"Authorization": {"Bearer bench-token"}, "User-Agent": {"hey/0.0.1"},
+		"Content-Type": {"text/html"}, "Accept-Encoding": {"gzip"}}
+	for _, tc := range []struct {
+		name  string
+		write func(*bufio.Writer, *http.Request) error
+	}{
+		{"writer=net-http", func(w *bufio.Writer, r *http.Request) error { return r.Write(w) }},
+		{"writer=direct", writeRequest},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			w := bufio.NewWriter(io.Discard)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := tc.write(w, req); err != nil {
+					b.Fatal(err)
+				}
+				_ = w.Flush()
 			}
 		})
 	}
