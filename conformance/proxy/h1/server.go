@@ -18,11 +18,13 @@ import (
 
 // Server serves a handler over HTTP/1.1. It does less per request than
 // net/http's Server, which matters when a load test shares a small machine
-// with the server: no goroutine watching each connection during a request,
-// no context per request, read deadlines moved at most once a second, a
-// Date header formatted once a second. The price is what the mock and the
-// proxy do not need: no HTTP/2, no TLS, no Hijack, no trailers, and a client
-// that goes away is noticed only when its connection is next used.
+// with the server: a connection is watched for the client going away only
+// once a request has run for 100 ms (net/http starts a goroutine for that
+// on every request), requests share their connection's context, read
+// deadlines move at most once a second, and the Date header is formatted
+// once a second. The price is what the mock and the proxy do not need: no
+// HTTP/2, no TLS, no Hijack, no trailers, and no watch while a handler has
+// not read the request body to its end.
 //
 // Requests are parsed by net/http (http.ReadRequest); the response is
 // framed by Content-Length when the handler finishes within the write
