@@ -173,6 +173,8 @@ func (s *Server) newConn(c net.Conn) *h1Conn {
 	hc := &h1Conn{srv: s, rwc: c, idle: idle, slack: min(deadlineSlack, idle/10), maxHeader: int64(maxHeader), remote: c.RemoteAddr().String()}
 	hc.lr = limitedConn{c: c}
 	hc.wcond.L = &hc.wmu
+	hc.watchTimer = time.AfterFunc(time.Hour, hc.watch)
+	hc.watchTimer.Stop()
 	hc.br = bufio.NewReaderSize(&hc.lr, 4096)
 	hc.bw = bufio.NewWriterSize(c, 4096)
 	s.mu.Lock()
@@ -230,7 +232,6 @@ type h1Conn struct {
 	state     atomic.Int32
 	deadline  time.Time
 	resp      response
-	body      bodyReader
 
 	// A request that runs longer than watchDelay has its connection
 	// watched, so that the request's context ends when the client goes
@@ -238,8 +239,9 @@ type h1Conn struct {
 	watchTimer *time.Timer
 	wmu        sync.Mutex
 	wcond      sync.Cond
-	armed      bool // the request's body is read; the connection may be watched
-	watching   bool // a read is waiting on the connection
+	gen        uint64 // counts handled requests
+	armed      bool   // the request's body is read; the connection may be watched
+	watching   bool   // a read is waiting on the connection
 	aborting   bool
 }
 
@@ -250,16 +252,18 @@ const watchDelay = 100 * time.Millisecond
 // aLongTimeAgo is a deadline that ends a pending read at once.
 var aLongTimeAgo = time.Unix(1, 0)
 
-// arm lets the connection be watched from watchDelay on.
-func (c *h1Conn) arm() {
+// arm lets the connection be watched from watchDelay on, if request gen
+// is still being handled: a transport may read a body to its end after
+// the handler returned.
+func (c *h1Conn) arm(gen uint64) {
 	c.wmu.Lock()
+	if gen != c.gen {
+		c.wmu.Unlock()
+		return
+	}
 	c.armed = true
 	c.wmu.Unlock()
-	if c.watchTimer == nil {
-		c.watchTimer = time.AfterFunc(watchDelay, c.watch)
-	} else {
-		c.watchTimer.Reset(watchDelay)
-	}
+	c.watchTimer.Reset(watchDelay)
 }
 
 // watch reads from the connection while the handler runs: an error means
@@ -292,11 +296,10 @@ func (c *h1Conn) watch() {
 
 // disarm stops the watch once the handler returned.
 func (c *h1Conn) disarm() {
-	if c.watchTimer != nil {
-		c.watchTimer.Stop()
-	}
+	c.watchTimer.Stop()
 	c.wmu.Lock()
 	c.armed = false
+	c.gen++
 	if c.watching {
 		c.aborting = true
 		_ = c.rwc.SetReadDeadline(aLongTimeAgo)
@@ -444,10 +447,11 @@ func (c *h1Conn) serveRequest(req *http.Request) bool {
 		expect = true
 	}
 	if req.Body == http.NoBody {
-		c.arm()
+		c.arm(c.gen)
 	} else {
-		c.body = bodyReader{c: c, rc: req.Body, expect: expect}
-		req.Body = &c.body
+		// One per request: a transport the handler gave the body to may
+		// still read it after the handler returned.
+		req.Body = &bodyReader{c: c, gen: c.gen, rc: req.Body, expect: expect}
 	}
 	req.RemoteAddr = c.remote
 	req = req.WithContext(c.ctx)
@@ -457,12 +461,27 @@ func (c *h1Conn) serveRequest(req *http.Request) bool {
 	c.disarm()
 	// What is left of the body is read before the head goes out, so that
 	// the head can say when the connection will not be kept.
-	if keep && !w.closeAfter && !c.drain(req.Body) {
-		keep = false
-		w.closeAfter = true
+	unread := false
+	if b, ok := req.Body.(*bodyReader); ok {
+		expecting := b.finish()
+		if keep && !w.closeAfter {
+			unread = !c.drain(b, expecting)
+		} else {
+			unread = !b.eof
+		}
+		if unread {
+			keep = false
+			w.closeAfter = true
+		}
 	}
 	if !w.finish() {
 		return false
+	}
+	if unread {
+		// Closing with request bytes unread would reset the connection and
+		// could lose the response on its way: let the client see the end
+		// first, as net/http does.
+		defer c.closeWriteAndWait()
 	}
 	// Pipelined requests are answered in one write.
 	if c.br.Buffered() == 0 || !keep {
@@ -474,31 +493,61 @@ func (c *h1Conn) serveRequest(req *http.Request) bool {
 }
 
 // drain reads what the handler left of the request body, so the next
-// request starts where it should; a body that the client was told to hold
-// back (100-continue not sent) or that is too long ends the connection.
-func (c *h1Conn) drain(body io.ReadCloser) bool {
-	if body != &c.body {
-		return true
-	}
-	if c.body.expect {
+// request starts where it should; it reports false for a body the client
+// was told to hold back (100 Continue not sent) or one too long to read.
+func (c *h1Conn) drain(b *bodyReader, expecting bool) bool {
+	if expecting {
 		return false
 	}
-	// Past the wrapper: the handler is done, the watch is not wanted.
-	n, err := io.CopyN(io.Discard, c.body.rc, maxDrainBytes+1)
-	return n <= maxDrainBytes && (err == nil || err == io.EOF)
+	n, err := io.CopyN(io.Discard, b.rc, maxDrainBytes+1)
+	if n > maxDrainBytes || (err != nil && err != io.EOF) {
+		return false
+	}
+	b.eof = true
+	return true
+}
+
+// rstAvoidanceDelay is how long a connection closed with request bytes
+// unread waits after its last response, as in net/http.
+const rstAvoidanceDelay = 500 * time.Millisecond
+
+func (c *h1Conn) closeWriteAndWait() {
+	_ = c.bw.Flush()
+	if cw, ok := c.rwc.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+	time.Sleep(rstAvoidanceDelay)
 }
 
 // bodyReader is a request's body as the handler reads it: it sends "100
 // Continue" first when the client waits for it, and arms the watch at the
-// body's end. A connection reuses its own.
+// body's end.
 type bodyReader struct {
 	c      *h1Conn
+	gen    uint64
 	rc     io.ReadCloser
+	mu     sync.Mutex
+	done   bool // the handler returned: the body is the server's again
 	expect bool // 100 Continue still to send
 	eof    bool
 }
 
+// finish takes the body back once the handler returned, waiting for a
+// read in progress; it reports whether the client still waits for 100
+// Continue, so has not sent the body.
+func (b *bodyReader) finish() (expecting bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done = true
+	return b.expect
+}
+
 func (b *bodyReader) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.done {
+		return 0, http.ErrBodyReadAfterClose
+	}
 	if b.expect {
 		b.expect = false
 		_, _ = b.c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
@@ -509,7 +558,7 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	if err == io.EOF && !b.eof {
 		b.eof = true
-		b.c.arm()
+		b.c.arm(b.gen)
 	}
 	return n, err
 }

@@ -364,14 +364,45 @@ func TestServerWatchesSlowRequests(t *testing.T) {
 		c, err := net.Dial("tcp", addr)
 		require.NoError(t, err)
 		defer c.Close()
-		rd := bufio.NewReader(c)
-		for _, path := range []string{"/slow", "/again"} {
-			_, err = io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
-			require.NoError(t, err)
-			resp, err := http.ReadResponse(rd, nil)
-			require.NoError(t, err)
-			b, _ := io.ReadAll(resp.Body)
-			assert.Equal(t, "hello "+path, string(b))
-		}
+		getEach(t, c, "/slow", "/again")
 	})
+}
+
+// A body read to its end after the handler returned, as a transport may
+// do, must not set off a watch on the next request's connection.
+func TestServerBodyReadAfterHandler(t *testing.T) {
+	t.Parallel()
+	late := make(chan io.ReadCloser, 1)
+	addr := start(t, &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/keep" {
+			late <- r.Body
+			w.Header().Set("Connection", "close")
+		}
+		hello(w, r)
+	})})
+	got := exchange(t, addr, "POST /keep HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+	assert.Contains(t, got, "hello /keep")
+	body := <-late
+
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = io.ReadAll(body) // after its handler returned
+	assert.ErrorIs(t, err, http.ErrBodyReadAfterClose)
+	time.Sleep(2 * watchDelay)
+	getEach(t, c, "/a", "/b")
+}
+
+// getEach sends a GET for each path in turn on c and checks hello's answer.
+func getEach(t *testing.T, c net.Conn, paths ...string) {
+	t.Helper()
+	rd := bufio.NewReader(c)
+	for _, path := range paths {
+		_, err := io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: x\r\n\r\n")
+		require.NoError(t, err)
+		resp, err := http.ReadResponse(rd, nil)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(resp.Body)
+		assert.Equal(t, "hello "+path, string(b))
+	}
 }
