@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/webex-conformance/webhooks/conformance/proxy/h1"
+	"github.com/webex-conformance/webhooks/internal/h1"
 	"github.com/webex-conformance/webhooks/mock"
 )
 

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/webex-conformance/webhooks/conformance/proxy/h1"
+	"github.com/webex-conformance/webhooks/internal/h1"
 	"github.com/webex-conformance/webhooks/mock"
 )
 

@@ -10,7 +10,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/webex-conformance/webhooks/conformance/proxy/h1"
+	"github.com/webex-conformance/webhooks/internal/h1"
 )
 
 const benchWebhook = `{"id":"Y2lzY29zcGFyazovL3VzL1dFQkhPT0svYmVuY2g","name":"bench","targetUrl":"https://example.com/hook","resource":"messages","event":"created","status":"active","created":"2024-01-01T00:00:00Z","ownedBy":"creator"}`

@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
-	"github.com/webex-conformance/webhooks/conformance/proxy/h1"
+	"github.com/webex-conformance/webhooks/internal/h1"
 )
 
 // Validator is what the proxy needs of the conformance engine;
