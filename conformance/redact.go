@@ -24,7 +24,7 @@ func redactText(s string, values []string, extra string) string {
 	}
 	s = RedactValue(s, extra)
 	s = redactSchemes(s)
-	return redactJSONSecrets(s)
+	return RedactSecrets(s)
 }
 
 // shortValue is the length below which a literal value is redacted only
@@ -125,9 +125,12 @@ func isToken68(c byte) bool {
 		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '='
 }
 
-// redactJSONSecrets replaces the string value of any secret-like JSON
-// property ("secret": "...") in text that carries JSON.
-func redactJSONSecrets(s string) string {
+// RedactSecrets replaces the value of every secret-like JSON property
+// ("secret", "clientSecret", "password", "accessToken", ...: the names
+// whose values the engine never prints) in text that carries JSON, such as
+// a request body in a curl command. A string keeps its quotes; null is left
+// alone.
+func RedactSecrets(s string) string {
 	if strings.IndexByte(s, ':') < 0 || strings.IndexByte(s, '"') < 0 {
 		return s
 	}

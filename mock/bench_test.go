@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/internal/cputime"
 	"github.com/webex-conformance/webhooks/internal/h1"
 	"github.com/webex-conformance/webhooks/mock"
 )
@@ -103,7 +104,7 @@ func benchServe(b *testing.B, raw string, serve func(net.Listener), stop func())
 	// Wall time per request mostly shows how the scheduler interleaves
 	// clients and server; the process's CPU time per request (clients
 	// included, the same for both servers) is what a server saves.
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	b.RunParallel(func(pb *testing.PB) {
 		c, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
@@ -129,5 +130,5 @@ func benchServe(b *testing.B, raw string, serve func(net.Listener), stop func())
 			}
 		}
 	})
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	cputime.ReportPerOp(b, cpu0)
 }

@@ -96,12 +96,7 @@ for u in "$ours_url" "$prism_url"; do
   [ "$code" = 200 ] || { echo "bench-mock: GET $u answered $code" >&2; exit 1; }
 done
 
-# session_ticks sums the CPU time (clock ticks) of every process in a
-# session: the server's own cost, whatever else the machine runs meanwhile.
-session_ticks() {
-  { cat /proc/[0-9]*/stat 2>/dev/null || true; } |
-    awk -v sid="$1" '{ sub(/^.*\) /, ""); if ($4 == sid) t += $12 + $13 } END { print t + 0 }'
-}
+. scripts/session-ticks.sh
 
 warm_up() { # url
   if [ "$TOOL" = wrk ]; then

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Loads Get Webhook Details through the validating proxy (`conformance
 # proxy`) and through Prism's validating proxy of the same spec, side by
-# side, both in front of the same Go upstream (`conformance serve`) with the
-# same load tool and settings; prints requests/s, p99 latency and the ratio.
+# side, both in front of the same Go upstream (a static net/http server by
+# default, `conformance serve` with UPSTREAM=mock) with the same load tool
+# and settings; prints requests/s, p99 latency, each process's CPU per
+# request and the ratio.
 # The upstream alone is measured too, as the ceiling.
 #
 #   make bench-proxy                     # or: bash scripts/bench-proxy.sh
@@ -129,12 +131,7 @@ for u in "$direct_url" "$ours_url" "$prism_url"; do
   [ "$code" = 200 ] || { echo "bench-proxy: GET $u answered $code" >&2; exit 1; }
 done
 
-# session_ticks sums the CPU time (clock ticks) of every process in a
-# session: a server's own cost, whatever else the machine runs meanwhile.
-session_ticks() {
-  { cat /proc/[0-9]*/stat 2>/dev/null || true; } |
-    awk -v sid="$1" '{ sub(/^.*\) /, ""); if ($4 == sid) t += $12 + $13 } END { print t + 0 }'
-}
+. scripts/session-ticks.sh
 
 # load name url proxy_sid -> "rps p99_ms non200 proxy_cpu upstream_cpu hey_cpu",
 # each CPU figure in microseconds per request (the proxy's is 0 without one).

@@ -122,7 +122,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "run: %s", runOneLine(err.Error()))
 	}
-	redact := func(s string) string { return conformance.RedactValue(eng.Redact(s), cfg.Token) }
+	redact := eng.Redact // the engine knows the token: WithRedactions above
 
 	if e.isTerminal {
 		cfg.Progress = runProgress(e.stderr, redact)

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/internal/cputime"
 	"github.com/webex-conformance/webhooks/internal/h1"
 )
 
@@ -51,9 +52,9 @@ func benchLoad(b *testing.B, url string) {
 // BenchmarkDirect is the baseline: the same requests without the proxy.
 func BenchmarkDirect(b *testing.B) {
 	up := benchUpstream(b)
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	benchLoad(b, up.URL+"/v1/webhooks/abc")
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	cputime.ReportPerOp(b, cpu0)
 }
 
 // BenchmarkProxy forwards through the proxy and judges every exchange,
@@ -82,13 +83,13 @@ func BenchmarkProxy(b *testing.B) {
 				stop = func() { _ = srv.Close() }
 			}
 			b.Cleanup(func() { stop(); p.Close() })
-			cpu0 := cpuTime()
+			cpu0 := cputime.Process()
 			benchLoad(b, "http://"+ln.Addr().String()+"/v1/webhooks/abc")
 			b.StopTimer()
 			stop()
 			p.Close()
 			// Judging is done by now: its CPU time counts too.
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+			cputime.ReportPerOp(b, cpu0)
 			if s := p.Stats(); s.Judged+s.Unjudged != s.Forwarded {
 				b.Fatalf("stats do not add up: %+v", s)
 			}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/webex-conformance/webhooks/internal/httpheader"
 )
 
 // h1Transport is an HTTP/1.1 client for the one upstream that does each
@@ -243,7 +245,7 @@ func writeRequest(w *bufio.Writer, req *http.Request) error {
 		case "Host", "User-Agent", "Content-Length", "Transfer-Encoding", "Trailer":
 			continue
 		}
-		if k == "" || strings.ContainsFunc(k, notTokenChar) {
+		if !httpheader.IsToken(k) {
 			continue // dropped, as req.Write does
 		}
 		keys = append(keys, k)
@@ -273,14 +275,6 @@ func writeField(w *bufio.Writer, k, v string) {
 }
 
 func isCTL(r rune) bool { return r < ' ' || r == 0x7f }
-
-// notTokenChar reports a rune that a header field name cannot hold.
-func notTokenChar(r rune) bool {
-	if r <= ' ' || r >= 0x7f {
-		return true
-	}
-	return strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
-}
 
 // plainHost reports whether host (host or host:port) is ASCII letters,
 // digits, dots, dashes and a port: what req.Write sends unchanged.

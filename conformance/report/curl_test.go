@@ -144,7 +144,7 @@ func TestMarkdownFenceOutlastsBackticks(t *testing.T) {
 	assert.Contains(t, buf.String(), "\n`````sh\ncurl --data-raw '{\"name\":\"````\"}' 'https://example.com/x'\n`````\n")
 }
 
-func TestScrubBodySecrets(t *testing.T) {
+func TestCurlBodySecretsRedacted(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
 		`--data-raw '{"secret":"abc"}'`:                     `--data-raw '{"secret":"[redacted]"}'`,
@@ -154,6 +154,6 @@ func TestScrubBodySecrets(t *testing.T) {
 		`--data-raw '{"password":"p","accessToken":"t"}'`:   `--data-raw '{"password":"[redacted]","accessToken":"[redacted]"}'`,
 		`curl 'https://example.com/secrets'`:                `curl 'https://example.com/secrets'`,
 	} {
-		assert.Equal(t, want, scrubBodySecrets(in), in)
+		assert.Equal(t, want, conformance.RedactSecrets(in), in)
 	}
 }

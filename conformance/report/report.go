@@ -90,18 +90,6 @@ func WriteOutput(path string, stdout io.Writer, f Format, r *conformance.Report,
 // long, so a phrase like "Bearer token" in a message is left alone.
 var bearer = regexp.MustCompile(`(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{12,}`)
 
-// bodySecret matches the string value of a secret-like JSON property
-// ("secret", "clientSecret", "password", "accessToken"; the names the
-// engine redacts) in a request body a curl command carries.
-var bodySecret = regexp.MustCompile(`(?i)("[a-z0-9_-]*(?:secret|password|token|authorization)[a-z0-9_-]*"\s*:\s*")(?:[^"\\]|\\.)*"`)
-
-// scrubBodySecrets hides secret values in a curl command (its body) even when
-// the report comes without a Redact hook: the runner sends a secret with
-// its create and update, and a reproduction needs none.
-func scrubBodySecrets(s string) string {
-	return bodySecret.ReplaceAllString(s, `${1}[redacted]"`)
-}
-
 // scrubber returns the function every written string passes through. A
 // Bearer credential is replaced, but "Bearer $WEBEX_TOKEN" in a curl
 // command is not a credential and stays readable: the shell fills it in.
@@ -136,7 +124,9 @@ func redacted(r *conformance.Report, scrub func(string) string) *conformance.Rep
 // it only for the cases they print, which on a long recording is few.
 func redactedCase(c conformance.Case, scrub func(string) string) conformance.Case {
 	if c.Verdict == conformance.VerdictFail {
-		c.Curl = scrubBodySecrets(scrub(c.Curl))
+		// The runner sends a secret with its create and update; a
+		// reproduction needs none, also when no Redact hook was given.
+		c.Curl = conformance.RedactSecrets(scrub(c.Curl))
 	} else {
 		c.Curl = ""
 	}

@@ -9,6 +9,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -775,11 +776,7 @@ func appendHead(b []byte, http11 bool, code int, h http.Header) []byte {
 	for k := range h {
 		keys = append(keys, k)
 	}
-	for i := 1; i < len(keys); i++ { // insertion sort: a handful of keys
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
+	slices.Sort(keys)
 	for _, k := range keys {
 		if !validFieldName(k) {
 			continue

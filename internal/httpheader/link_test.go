@@ -247,3 +247,13 @@ func FuzzParseLink(f *testing.F) {
 		}
 	})
 }
+
+func TestIsToken(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"Authorization": true, "X-Custom_1.2": true, "!#$%&'*+-.^_`|~": true,
+		"": false, "Bad Name": false, "Name:": false, "a\"b": false, "(x)": false, "ü": false, "tab\t": false,
+	} {
+		assert.Equal(t, want, IsToken(s), "%q", s)
+	}
+}

@@ -1,0 +1,19 @@
+// Package cputime measures the CPU time of the whole process, for
+// benchmarks whose wall time mostly shows how the scheduler interleaved
+// clients and servers on a small machine:
+//
+//	start := cputime.Process()
+//	// ... b.RunParallel(...) ...
+//	cputime.ReportPerOp(b, start)
+package cputime
+
+import (
+	"testing"
+	"time"
+)
+
+// ReportPerOp reports the process's CPU time since start, divided by
+// b.N, as the cpu-ns/op metric.
+func ReportPerOp(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(Process()-start)/float64(b.N), "cpu-ns/op")
+}
