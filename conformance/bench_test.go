@@ -25,7 +25,7 @@ var (
   "id": 12345,
   "name": "My Awesome Webhook",
   "targetUrl": "/mywebhook",
-  "resource": "videoMeshAlerts",
+  "resource": "someNewResource",
   "event": "created",
   "filter": "roomId=Y2lzY29zcGFyazovL3VzL1JPT00vYmJjZWIxYWQtNDNmMS0zYjU4LTkxNDctZjE0YmIwYzRkMTU0",
   "secret": "86dacc007724d8ea666f88fc77d918dad9537a15",

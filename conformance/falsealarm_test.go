@@ -40,7 +40,7 @@ func TestConformingResponsesGiveNoFinding(t *testing.T) {
 		"whitespace everywhere":           getDetails(200, " \n\t"+strings.ReplaceAll(seedWebhook, `": `, "\"\t :\n ")+"\r\n ", jsonCT, tracking),
 		"upper-case host and header case": getDetails(200, seedWebhook, "content-type: application/json", "trackingid: x"),
 	}
-	resources := []string{"attachmentActions", "dataSources", "memberships", "messages", "rooms", "meetings", "recordings", "convergedRecordings", "meetingParticipants", "meetingTranscripts", "telephony_calls", "telephony_conference", "telephony_mwi", "uc_counters", "serviceApp", "adminBatchJobs", "all"}
+	resources := []string{"attachmentActions", "dataSources", "memberships", "messages", "rooms", "meetings", "recordings", "convergedRecordings", "meetingParticipants", "meetingTranscripts", "telephony_calls", "telephony_conference", "telephony_mwi", "uc_counters", "uc_counter", "serviceApp", "adminBatchJobs", "controlHubAlerts", "videoMeshAlerts", "messaging", "all"}
 	events := []string{"created", "updated", "deleted", "started", "ended", "joined", "left", "migrated", "authorized", "deauthorized", "statusChanged", "all"}
 	for _, r := range resources {
 		cases["resource "+r] = getDetails(200, webhook(t, map[string]any{"resource": r}), jsonCT, tracking)

@@ -61,7 +61,7 @@ func TestReadHARSample(t *testing.T) {
 	assert.Contains(t, entries[1].Exchange.Response.Header.Get("Link"), `rel="next"`)
 
 	b64 := entries[2]
-	assert.Contains(t, string(b64.Exchange.Response.Body), `"resource": "videoMeshAlerts"`, "base64 text is decoded")
+	assert.Contains(t, string(b64.Exchange.Response.Body), `"resource": "someNewResource"`, "base64 text is decoded")
 
 	assert.Equal(t, "localhost:8080", entries[3].Exchange.Request.URL.Host)
 

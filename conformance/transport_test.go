@@ -85,7 +85,7 @@ func TestTransportConformingServer(t *testing.T) {
 
 func TestTransportDeviatingServer(t *testing.T) {
 	t.Parallel()
-	body := strings.Replace(transportWebhook, `"messages"`, `"videoMeshAlerts"`, 1)
+	body := strings.Replace(transportWebhook, `"messages"`, `"someNewResource"`, 1)
 	body = strings.Replace(body, `"2015-10-18T14:26:16+00:00"`, `1445178376`, 1)
 	srv := transportServer(t, body)
 	tr := &conformance.Transport{}

@@ -100,6 +100,7 @@ const (
 	WebhookResourceAdminBatchJobs      WebhookResource = "adminBatchJobs"
 	WebhookResourceAll                 WebhookResource = "all"
 	WebhookResourceAttachmentActions   WebhookResource = "attachmentActions"
+	WebhookResourceControlHubAlerts    WebhookResource = "controlHubAlerts"
 	WebhookResourceConvergedRecordings WebhookResource = "convergedRecordings"
 	WebhookResourceDataSources         WebhookResource = "dataSources"
 	WebhookResourceMeetingParticipants WebhookResource = "meetingParticipants"
@@ -107,13 +108,16 @@ const (
 	WebhookResourceMeetings            WebhookResource = "meetings"
 	WebhookResourceMemberships         WebhookResource = "memberships"
 	WebhookResourceMessages            WebhookResource = "messages"
+	WebhookResourceMessaging           WebhookResource = "messaging"
 	WebhookResourceRecordings          WebhookResource = "recordings"
 	WebhookResourceRooms               WebhookResource = "rooms"
 	WebhookResourceServiceApp          WebhookResource = "serviceApp"
 	WebhookResourceTelephonyCalls      WebhookResource = "telephony_calls"
 	WebhookResourceTelephonyConference WebhookResource = "telephony_conference"
 	WebhookResourceTelephonyMwi        WebhookResource = "telephony_mwi"
+	WebhookResourceUcCounter           WebhookResource = "uc_counter"
 	WebhookResourceUcCounters          WebhookResource = "uc_counters"
+	WebhookResourceVideoMeshAlerts     WebhookResource = "videoMeshAlerts"
 )
 
 // Valid indicates whether the value is a known member of the WebhookResource enum.
@@ -124,6 +128,8 @@ func (e WebhookResource) Valid() bool {
 	case WebhookResourceAll:
 		return true
 	case WebhookResourceAttachmentActions:
+		return true
+	case WebhookResourceControlHubAlerts:
 		return true
 	case WebhookResourceConvergedRecordings:
 		return true
@@ -139,6 +145,8 @@ func (e WebhookResource) Valid() bool {
 		return true
 	case WebhookResourceMessages:
 		return true
+	case WebhookResourceMessaging:
+		return true
 	case WebhookResourceRecordings:
 		return true
 	case WebhookResourceRooms:
@@ -151,7 +159,11 @@ func (e WebhookResource) Valid() bool {
 		return true
 	case WebhookResourceTelephonyMwi:
 		return true
+	case WebhookResourceUcCounter:
+		return true
 	case WebhookResourceUcCounters:
+		return true
+	case WebhookResourceVideoMeshAlerts:
 		return true
 	default:
 		return false
@@ -195,6 +207,14 @@ type CreateWebhookRequest struct {
 	// Resource The kind of object a webhook watches. `all` (with event `all`) makes a
 	// "firehose" webhook for every resource the token can read. The list
 	// grows over time.
+	//
+	// Beyond the vendor's published enumeration: `controlHubAlerts` appears
+	// in Cisco's Control Hub device-alert examples (help.webex.com), and
+	// `videoMeshAlerts`, `controlHubAlerts` and `messaging` are named as
+	// resources in the vendor spec's description of `ownedBy`.
+	// `uc_counter` is how the vendor's webhooks guide writes the resource
+	// that the vendor's enumeration calls `uc_counters`; which spelling the
+	// service sends is not confirmed, so both are accepted.
 	Resource WebhookResource `json:"resource"`
 
 	// Secret The key used to sign notifications.
@@ -289,6 +309,14 @@ type Webhook struct {
 	// Resource The kind of object a webhook watches. `all` (with event `all`) makes a
 	// "firehose" webhook for every resource the token can read. The list
 	// grows over time.
+	//
+	// Beyond the vendor's published enumeration: `controlHubAlerts` appears
+	// in Cisco's Control Hub device-alert examples (help.webex.com), and
+	// `videoMeshAlerts`, `controlHubAlerts` and `messaging` are named as
+	// resources in the vendor spec's description of `ownedBy`.
+	// `uc_counter` is how the vendor's webhooks guide writes the resource
+	// that the vendor's enumeration calls `uc_counters`; which spelling the
+	// service sends is not confirmed, so both are accepted.
 	Resource WebhookResource `json:"resource"`
 
 	// Secret The key used to sign notifications (`X-Spark-Signature`, an
@@ -317,6 +345,14 @@ type WebhookEvent string
 // WebhookResource The kind of object a webhook watches. `all` (with event `all`) makes a
 // "firehose" webhook for every resource the token can read. The list
 // grows over time.
+//
+// Beyond the vendor's published enumeration: `controlHubAlerts` appears
+// in Cisco's Control Hub device-alert examples (help.webex.com), and
+// `videoMeshAlerts`, `controlHubAlerts` and `messaging` are named as
+// resources in the vendor spec's description of `ownedBy`.
+// `uc_counter` is how the vendor's webhooks guide writes the resource
+// that the vendor's enumeration calls `uc_counters`; which spelling the
+// service sends is not confirmed, so both are accepted.
 type WebhookResource string
 
 // WebhookStatus `active` while notifications are delivered; `inactive` once the

@@ -124,7 +124,7 @@ func webhook(rng *rand.Rand, id string, deviate int) map[string]any {
 	}
 	switch deviate {
 	case 1:
-		h["resource"] = "videoMeshAlerts"
+		h["resource"] = "someNewResource"
 	case 2:
 		h["lastFiredAt"] = "2026-11-20T08:59:00Z"
 	case 3:

@@ -92,7 +92,7 @@ func TestProxyDeviatingUpstream(t *testing.T) {
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("TrackingID", "ROUTER_1")
-		_, _ = w.Write([]byte(`{"items":[{"id":"a","name":"` + r.Header.Get("Authorization") + `","targetUrl":"https://example.com/","resource":"videoMeshAlerts","event":"created","status":"active","created":"2024-01-01T00:00:00Z","secret":"` + canary + `"}]}`))
+		_, _ = w.Write([]byte(`{"items":[{"id":"a","name":"` + r.Header.Get("Authorization") + `","targetUrl":"https://example.com/","resource":"someNewResource","event":"created","status":"active","created":"2024-01-01T00:00:00Z","secret":"` + canary + `"}]}`))
 	}))
 	t.Cleanup(upstream.Close)
 	for _, tc := range []struct {

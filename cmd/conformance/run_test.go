@@ -281,7 +281,7 @@ func TestRunFailOn(t *testing.T) {
 		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/webhooks") && r.Header.Get("Authorization") == "Bearer "+token {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("TrackingID", "ROUTER_X")
-			_, _ = w.Write([]byte(`{"items":[{"id":"a","name":"n","targetUrl":"https://example.com/","resource":"videoMeshAlerts","event":"created","status":"active","created":"2024-01-01T00:00:00Z"}]}`))
+			_, _ = w.Write([]byte(`{"items":[{"id":"a","name":"n","targetUrl":"https://example.com/","resource":"someNewResource","event":"created","status":"active","created":"2024-01-01T00:00:00Z"}]}`))
 			return
 		}
 		inner.ServeHTTP(w, r)

@@ -67,7 +67,7 @@ func TestValidateHARText(t *testing.T) {
 
 func TestValidateFailOn(t *testing.T) {
 	t.Parallel()
-	drift := strings.Replace(validateWebhook, `"messages"`, `"videoMeshAlerts"`, 1)
+	drift := strings.Replace(validateWebhook, `"messages"`, `"someNewResource"`, 1)
 	broken := strings.Replace(validateWebhook, `"2015-10-18T14:26:16+00:00"`, `12`, 1)
 	for _, tc := range []struct {
 		name, body, failOn string

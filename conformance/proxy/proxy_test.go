@@ -176,7 +176,7 @@ func TestDeviatingUpstreamIsReported(t *testing.T) {
 		// A 201 where the spec says 200, and a webhook missing fields that
 		// echoes the caller's credential.
 		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write([]byte(`{"id":"x","name":"` + r.Header.Get("Authorization") + `","resource":"videoMeshAlerts","event":"created","status":"active","created":"yesterday","secret":"topsecret"}`))
+		_, _ = w.Write([]byte(`{"id":"x","name":"` + r.Header.Get("Authorization") + `","resource":"someNewResource","event":"created","status":"active","created":"yesterday","secret":"topsecret"}`))
 	}))
 	t.Cleanup(upstream.Close)
 	p, url, log := start(t, upstream.URL, Config{Validator: newEngine(t, token)})
