@@ -10,7 +10,10 @@
 //   - AllWebhooks iterates over every page, following Link rel="next";
 //   - AsError turns a non-2xx response into an *APIError with the Webex
 //     message and tracking id; Check does it for a whole XxxWithResponse
-//     call, folding transport and API errors into one.
+//     call, folding transport and API errors into one;
+//   - Sign, VerifySignature and NotificationHandler serve a webhook's
+//     targetUrl: X-Spark-Signature checked in constant time, the envelope
+//     decoded into a WebhookNotification.
 //
 // The shortest use:
 //
