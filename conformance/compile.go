@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -35,12 +34,17 @@ type mediaSpec struct {
 	body     *schemaNode // nil: the body is not judged against a schema
 }
 
-func (e *Engine) compile() error {
+// compile builds the router and the operations. It never fails: what it
+// cannot use (a server URL without a path it can read, a response key that
+// is no status, an operationId used twice) becomes a spec note and is
+// worked around.
+func (e *Engine) compile() {
 	var bases []string
 	for _, srv := range e.doc.Servers {
-		bp, err := srv.BasePath()
-		if err != nil {
-			return fmt.Errorf("spec: server %q: %w", srv.URL, err)
+		bp, ok := serverBasePath(srv)
+		if !ok {
+			e.notes = append(e.notes, specNote(RuleSpecServer, "servers", "cannot read a base path from URL "+strconv.Quote(srv.URL)+"; it is matched as /"))
+			bp = "/"
 		}
 		bases = append(bases, bp)
 	}
@@ -54,14 +58,22 @@ func (e *Engine) compile() error {
 	sort.Strings(paths)
 	for _, tmpl := range paths {
 		item := e.doc.Paths.Value(tmpl)
-		for method, op := range item.Operations() {
+		methods := make([]string, 0, 8)
+		for method := range item.Operations() {
+			methods = append(methods, method)
+		}
+		sort.Strings(methods)
+		for _, method := range methods {
+			op := item.Operations()[method]
 			method = strings.ToUpper(method)
 			id := op.OperationID
 			if id == "" {
 				id = method + " " + tmpl
 			}
 			if _, dup := e.ops[id]; dup {
-				return fmt.Errorf("spec: operationId %q is used twice", id)
+				// kin-openapi's validation has noted the duplicate; the
+				// operation stays reachable by its method and path.
+				id = method + " " + tmpl
 			}
 			o := &operation{Operation: Operation{ID: id, Method: method, PathTemplate: tmpl}, byStatus: map[int]*response{}}
 			var statuses []string
@@ -70,7 +82,6 @@ func (e *Engine) compile() error {
 					if ref == nil || ref.Value == nil {
 						continue
 					}
-					statuses = append(statuses, code)
 					r := compileResponse(ref.Value, sc)
 					switch {
 					case code == "default":
@@ -79,11 +90,13 @@ func (e *Engine) compile() error {
 						o.byRange[code[0]-'0'] = r
 					default:
 						n, err := strconv.Atoi(code)
-						if err != nil {
-							return fmt.Errorf("spec: %s %s: response key %q is not a status", method, tmpl, code)
+						if err != nil || n < 100 || n > 599 {
+							e.notes = append(e.notes, specNote(RuleSpecResponse, method+" "+tmpl, "response key "+strconv.Quote(code)+" is not a status; it is ignored"))
+							continue
 						}
 						o.byStatus[n] = r
 					}
+					statuses = append(statuses, code)
 				}
 			}
 			sort.Strings(statuses)
@@ -92,7 +105,6 @@ func (e *Engine) compile() error {
 			e.routes.add(tmpl, method, o)
 		}
 	}
-	return nil
 }
 
 func (o *operation) response(status int) *response {

@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -30,6 +28,7 @@ type Engine struct {
 	redactions []string
 	routes     *router
 	ops        map[string]*operation
+	notes      []Finding
 }
 
 // Operation names one documented operation.
@@ -83,8 +82,10 @@ func WithRedactions(values ...string) Option {
 	}
 }
 
-// New loads, validates and compiles the spec. A spec that does not load or
-// does not validate is an error.
+// New loads and compiles the spec. Only a document that cannot be judged by
+// is an error: one that does not parse, an unresolvable $ref, a version
+// other than OpenAPI 3.0 (ErrSpecVersion). Everything else wrong with the
+// document is tolerated and listed by SpecNotes.
 func New(opts ...Option) (*Engine, error) {
 	c := config{spec: api.Spec, maxBody: DefaultMaxBodyBytes, maxDepth: DefaultMaxDepth}
 	for _, o := range opts {
@@ -93,7 +94,7 @@ func New(opts ...Option) (*Engine, error) {
 	if len(c.spec) == 0 {
 		return nil, errors.New("spec: empty document")
 	}
-	doc, err := loadSpec(c.spec)
+	doc, notes, err := loadSpec(c.spec)
 	if err != nil {
 		return nil, err
 	}
@@ -103,38 +104,15 @@ func New(opts ...Option) (*Engine, error) {
 		maxBody:    c.maxBody,
 		maxDepth:   c.maxDepth,
 		redactions: c.redactions,
+		notes:      notes,
 		info:       SpecInfo{SHA256: hex.EncodeToString(sum[:])},
 	}
 	if doc.Info != nil {
 		e.info.Title, e.info.Version = doc.Info.Title, doc.Info.Version
 	}
-	if err := e.compile(); err != nil {
-		return nil, err
-	}
+	e.compile()
+	sortNotes(e.notes)
 	return e, nil
-}
-
-// loadSpec parses and validates an OpenAPI document, turning the loader's
-// panics on hostile input into errors.
-func loadSpec(data []byte) (doc *openapi3.T, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			doc, err = nil, fmt.Errorf("spec: cannot load: %v", r)
-		}
-	}()
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err = loader.LoadFromData(data)
-	if err != nil {
-		return nil, fmt.Errorf("spec: %w", err)
-	}
-	if !strings.HasPrefix(doc.OpenAPI, "3.0") {
-		return nil, fmt.Errorf("spec: openapi %q is not 3.0.x", doc.OpenAPI)
-	}
-	if err := doc.Validate(loader.Context); err != nil {
-		return nil, fmt.Errorf("spec: invalid: %w", err)
-	}
-	return doc, nil
 }
 
 // SpecInfo identifies the spec: its title, version and the SHA-256 of the

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // router finds an operation by method and path without regular
@@ -189,4 +191,38 @@ func (n *routeNode) match(rest string) *routeNode {
 		}
 	}
 	return nil
+}
+
+// serverBasePath reads the path a server URL puts in front of the path
+// templates: absolute ("https://host/v1"), network-path ("//host/v1"),
+// absolute-path ("/v1") or relative ("v1", read from the root, as the
+// document's own location is unknown), with variables at their defaults and
+// percent-encodings decoded (the router decodes request segments to match).
+func serverBasePath(srv *openapi3.Server) (string, bool) {
+	if srv == nil {
+		return "/", true
+	}
+	raw := srv.URL
+	names := make([]string, 0, len(srv.Variables))
+	for name := range srv.Variables {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if v := srv.Variables[name]; v != nil {
+			raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
+		}
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", false
+	}
+	p := u.Path
+	if u.Scheme == "" && u.Host == "" && !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if p == "" {
+		p = "/"
+	}
+	return p, true
 }

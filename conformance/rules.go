@@ -53,6 +53,16 @@ var rules = []Rule{
 	{RuleHeaderFormat, SeverityError, "response.headers.{name}.schema; RFC 9110 10.2.3 (Retry-After), RFC 8288 (Link)", "a header value is ill-formed: a Retry-After or Link anywhere, or any header against its documented schema type"},
 	{RuleHeaderEnum, SeverityDrift, "response.headers.{name}.schema.enum", "a header value is not one of the documented enum values"},
 	{RuleEngineInternal, SeverityError, "-", "the engine itself failed on a response (a bug: please report it with the response)"},
+
+	// Notes on the document itself (Engine.SpecNotes, conformance lint).
+	{RuleSpecExample, SeverityInfo, "example, examples (OpenAPI 3.0.3: SHOULD match the schema)", "an example does not match its schema"},
+	{RuleSpecDefault, SeverityInfo, "schema.default", "a default value does not match its schema"},
+	{RuleSpecName, SeverityInfo, "components.{type}.{name} (^[a-zA-Z0-9.\\-_]+$)", "a component name has characters OpenAPI does not allow (spaces, ...)"},
+	{RuleSpecOperationID, SeverityInfo, "operation.operationId (unique)", "two operations share an operationId; the later one is known by its method and path"},
+	{RuleSpecPattern, SeverityInfo, "schema.pattern (ECMA-262)", "a pattern is not a regular expression the engine can run (lookaround, backreferences); it is not checked"},
+	{RuleSpecResponse, SeverityInfo, "operation.responses", "a response key is not a status, a status range or default; it is ignored"},
+	{RuleSpecServer, SeverityInfo, "servers.url", "a server URL has no readable path; operations are matched from /"},
+	{RuleSpecInvalid, SeverityInfo, "OpenAPI 3.0.3", "anything else kin-openapi's document validation finds wrong"},
 }
 
 // Rules lists every rule the engine applies, in a stable order.

@@ -126,6 +126,11 @@ func TestRulesFireAndStayQuiet(t *testing.T) {
 	}
 	covered[RuleEngineInternal] = true // TestEngineFailureIsAFinding
 	for _, r := range Rules() {
+		if strings.HasPrefix(r.ID, "spec.") {
+			covered[r.ID] = true // TestNewToleratesDocumentDefects, TestNewEmbeddedSpecHasNoNotes
+		}
+	}
+	for _, r := range Rules() {
 		assert.True(t, covered[r.ID], "rule %s has no fire/quiet case", r.ID)
 	}
 }

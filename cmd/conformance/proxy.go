@@ -66,6 +66,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "proxy: %s", runOneLine(err.Error()))
 	}
+	noteSpecNotes(e, "proxy", *specPath, eng)
 	if e.getenv("GOGC") == "" {
 		// The live heap is a few megabytes of buffers; collecting it at
 		// every doubling costs more CPU per request than the memory saves.

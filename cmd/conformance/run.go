@@ -122,6 +122,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "run: %s", runOneLine(err.Error()))
 	}
+	noteSpecNotes(e, "run", *specPath, eng)
 	redact := eng.Redact // the engine knows the token: WithRedactions above
 
 	if e.isTerminal {

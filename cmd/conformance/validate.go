@@ -69,6 +69,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "validate: %s", validateOneLine(err.Error()))
 	}
+	noteSpecNotes(e, "validate", *specPath, eng)
 	rep := &conformance.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo()}
 	opts := report.Options{Redact: eng.Redact}
 	if single {

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+const lintUsage = `usage: conformance lint [--spec PATH]
+
+Lists what is wrong with an OpenAPI 3.0 document itself: examples and
+defaults that break their schemas, component names OpenAPI does not allow,
+operationIds used twice, patterns that are not ECMA-262 regular expressions,
+response keys that are not statuses. The engine judges traffic despite
+these; validate, run and proxy only count them.
+
+Exit status: 0 no defects, 1 defects listed, 2 usage error or a document
+that cannot be judged (unresolvable $ref, not OpenAPI 3.0).
+`
+
+// cmdLint implements `conformance lint`.
+func cmdLint(_ context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "lint")
+	specPath := fs.String("spec", "", "lint the OpenAPI 3.0 document at `PATH` (default: the embedded Webex webhooks spec)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), lintUsage)
+		fmt.Fprintln(fs.Output())
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	eng, err := runEngine(*specPath)
+	if err != nil {
+		return usageErr(e, "lint: %s", specErrLine(*specPath, err))
+	}
+	notes := eng.SpecNotes()
+	for _, n := range notes {
+		fmt.Fprintf(e.stdout, "%s\t%s\n", n.Rule, n.Message)
+	}
+	name := *specPath
+	if name == "" {
+		name = "the embedded spec"
+	}
+	if len(notes) == 0 {
+		fmt.Fprintf(e.stderr, "conformance: lint: %s: no defects\n", name)
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "conformance: lint: %s: %d %s\n", name, len(notes), plural(len(notes), "defect", "defects"))
+	return exitFindings
+}
+
+// specErrLine is the one line a spec that cannot be judged gets.
+func specErrLine(path string, err error) string {
+	if path == "" {
+		return runOneLine(err.Error())
+	}
+	return "--spec " + path + ": " + runOneLine(err.Error())
+}
+
+// noteSpecNotes says once, on stderr, how many defects the document has,
+// so that validate, run and proxy users know lint has something to say.
+func noteSpecNotes(e *env, cmd, path string, eng *conformance.Engine) {
+	n := len(eng.SpecNotes())
+	if n == 0 || path == "" {
+		return
+	}
+	fmt.Fprintf(e.stderr, "conformance: %s: the spec has %d %s (conformance lint --spec %s lists them)\n",
+		cmd, n, plural(n, "defect", "defects"), path)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

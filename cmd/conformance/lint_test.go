@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func lintRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	code := cmdLint(context.Background(), e, args)
+	return code, stdout.String(), stderr.String()
+}
+
+// lintDefective is a document with an example that breaks its schema and
+// a component name with spaces.
+const lintDefective = `openapi: 3.0.3
+info: {title: x, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing List'}
+              example: {items: 3}
+components:
+  schemas:
+    Thing List:
+      type: object
+      properties:
+        items: {type: array, items: {type: string}}
+`
+
+func writeSpec(t *testing.T, doc string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "spec.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(doc), 0o644))
+	return path
+}
+
+func TestLint(t *testing.T) {
+	t.Parallel()
+	path := writeSpec(t, lintDefective)
+	code, out, errOut := lintRun(t, "--spec", path)
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, out, "spec.example\t")
+	assert.Contains(t, out, "spec.name\t")
+	assert.Equal(t, 2, strings.Count(out, "\n"), out)
+	assert.Equal(t, "conformance: lint: "+path+": 2 defects\n", errOut)
+
+	code, out, errOut = lintRun(t)
+	assert.Equal(t, exitOK, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "no defects")
+}
+
+func TestLintRefusesWhatCannotBeJudged(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct{ doc, msg string }{
+		"3.1":          {"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "3.1 is not supported yet"},
+		"dangling ref": {"openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n", "#/components/responses/Nope"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, out, errOut := lintRun(t, "--spec", writeSpec(t, c.doc))
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			assert.Contains(t, errOut, c.msg)
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
+		})
+	}
+	code, _, errOut := lintRun(t, "--spec", filepath.Join(t.TempDir(), "missing.yaml"))
+	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
+}
+
+// validate judges by a defective document and says once how many defects
+// it has; the report itself is unchanged.
+func TestValidateCountsSpecNotes(t *testing.T) {
+	t.Parallel()
+	path := writeSpec(t, lintDefective)
+	body := filepath.Join(t.TempDir(), "body.json")
+	require.NoError(t, os.WriteFile(body, []byte(`{"items":["a"]}`), 0o644))
+	code, out, errOut := validateRun(t, "", nil, "--spec", path, "--operation", "listThings", "--status", "200",
+		"--header", "Content-Type: application/json", "--body", body)
+	assert.Equal(t, exitOK, code, out+errOut)
+	assert.Equal(t, 1, strings.Count(errOut, "2 defects"), errOut)
+	assert.Contains(t, errOut, "conformance lint --spec "+path)
+}

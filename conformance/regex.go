@@ -1,0 +1,162 @@
+package conformance
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// OpenAPI 3.0 patterns are ECMA-262 regular expressions; Go's RE2 syntax
+// differs in a few places that change verdicts: \s and . have other
+// character sets, and \cX, [^] and [] are ECMA only. translateECMA
+// rewrites those; what RE2 cannot express (lookaround, backreferences) is a
+// compile error, reported as a spec note.
+
+// ecmaSpace is ECMA-262's WhiteSpace and LineTerminator, the set \s matches.
+const ecmaSpace = `\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}`
+
+func translateECMA(p string) (string, error) {
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			i++
+			switch e := p[i]; e {
+			case 's':
+				if inClass {
+					b.WriteString(ecmaSpace)
+				} else {
+					b.WriteString("[" + ecmaSpace + "]")
+				}
+			case 'S':
+				if inClass {
+					return "", fmt.Errorf(`\S inside a character class is not supported`)
+				}
+				b.WriteString("[^" + ecmaSpace + "]")
+			case 'c':
+				if i+1 < len(p) && (p[i+1]|0x20) >= 'a' && (p[i+1]|0x20) <= 'z' {
+					i++
+					fmt.Fprintf(&b, `\x{%x}`, p[i]%32)
+				} else {
+					b.WriteString(`\\c`) // ECMA: a literal backslash and c
+				}
+			case 'u':
+				if i+4 < len(p) && isHexString(p[i+1:i+5]) {
+					b.WriteString(`\x{` + p[i+1:i+5] + `}`)
+					i += 4
+				} else {
+					b.WriteString("u")
+				}
+			case '0':
+				if i+1 < len(p) && digit(p[i+1]) {
+					return "", fmt.Errorf("octal escapes are not supported")
+				}
+				b.WriteString(`\x00`)
+			case 'd', 'D', 'w', 'W', 'b', 'B', 't', 'n', 'v', 'f', 'r', 'x':
+				b.WriteByte('\\')
+				b.WriteByte(e)
+			default:
+				if digit(e) {
+					return "", fmt.Errorf("backreference \\%c is not supported", e)
+				}
+				if e < 0x80 && !isAlnum(e) {
+					b.WriteByte('\\')
+					b.WriteByte(e)
+				} else {
+					// ECMA (without the u flag) reads an unknown
+					// escape as the character itself.
+					b.WriteString(regexp.QuoteMeta(string(e)))
+				}
+			}
+		case inClass:
+			if c == ']' {
+				inClass = false
+			}
+			b.WriteByte(c)
+		case c == '[':
+			switch {
+			case strings.HasPrefix(p[i:], "[^]"):
+				b.WriteString(`[\x{0}-\x{10FFFF}]`)
+				i += 2
+			case strings.HasPrefix(p[i:], "[]"):
+				b.WriteString(`[^\x{0}-\x{10FFFF}]`)
+				i++
+			default:
+				inClass = true
+				b.WriteByte(c)
+				if strings.HasPrefix(p[i+1:], "^") {
+					b.WriteByte('^')
+					i++
+				}
+				if strings.HasPrefix(p[i+1:], "]") {
+					// A ] first in an ECMA class closes it; RE2 would
+					// read it as a literal. [] and [^] were handled.
+					inClass = false
+				}
+			}
+		case c == '.':
+			b.WriteString(`[^\n\r\x{2028}\x{2029}]`)
+		case strings.HasPrefix(p[i:], "(?=") || strings.HasPrefix(p[i:], "(?!") ||
+			strings.HasPrefix(p[i:], "(?<=") || strings.HasPrefix(p[i:], "(?<!"):
+			return "", fmt.Errorf("lookaround is not supported")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), nil
+}
+
+func isHexString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+var ecmaCache sync.Map // pattern -> *regexp.Regexp or error
+
+// compileECMA compiles an ECMA-262 pattern (as OpenAPI 3.0 requires) for
+// Go, once per distinct pattern.
+func compileECMA(p string) (openapi3.RegexMatcher, error) {
+	re, err := ecmaRegexp(p)
+	if err != nil {
+		return nil, err
+	}
+	return re, nil
+}
+
+func ecmaRegexp(p string) (*regexp.Regexp, error) {
+	if v, ok := ecmaCache.Load(p); ok {
+		if err, bad := v.(error); bad {
+			return nil, err
+		}
+		return v.(*regexp.Regexp), nil
+	}
+	re, err := compileECMAUncached(p)
+	if err != nil {
+		ecmaCache.Store(p, err)
+		return nil, err
+	}
+	ecmaCache.Store(p, re)
+	return re, nil
+}
+
+func compileECMAUncached(p string) (*regexp.Regexp, error) {
+	t, err := translateECMA(p)
+	if err != nil {
+		return nil, fmt.Errorf("pattern %s: %w", strconv.Quote(p), err)
+	}
+	re, err := regexp.Compile(t)
+	if err != nil {
+		return nil, fmt.Errorf("pattern %s: %w", strconv.Quote(p), err)
+	}
+	return re, nil
+}

@@ -1,0 +1,165 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Spec-note rule ids: what is wrong with the document itself. A note never
+// stops the engine from judging traffic; Engine.SpecNotes lists them.
+const (
+	RuleSpecExample     = "spec.example"
+	RuleSpecDefault     = "spec.default"
+	RuleSpecName        = "spec.name"
+	RuleSpecOperationID = "spec.operation-id"
+	RuleSpecPattern     = "spec.pattern"
+	RuleSpecResponse    = "spec.response"
+	RuleSpecServer      = "spec.server"
+	RuleSpecInvalid     = "spec.invalid"
+)
+
+// ErrSpecVersion is returned by New for a document that is not OpenAPI
+// 3.0 (an OpenAPI 3.1 or Swagger 2.0 document).
+var ErrSpecVersion = errors.New("spec: not an OpenAPI 3.0 document")
+
+// loadSpec parses an OpenAPI document and resolves its references, turning
+// the loader's panics on hostile input into errors. Only what makes judging
+// impossible fails: a document that does not parse, an unresolvable $ref, a
+// version other than 3.0. What kin-openapi's validation finds wrong with the
+// document is returned as notes.
+func loadSpec(data []byte) (doc *openapi3.T, notes []Finding, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc, notes, err = nil, nil, fmt.Errorf("spec: cannot load: %v", r)
+		}
+	}()
+	if v := peekVersion(data); v != "" && !strings.HasPrefix(v, "3.0") {
+		return nil, nil, versionError(v)
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err = loader.LoadFromData(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("spec: %s", firstLine(err.Error()))
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.0") {
+		return nil, nil, versionError(doc.OpenAPI)
+	}
+	ctx := openapi3.WithValidationOptions(context.Background(),
+		openapi3.EnableMultiError(), openapi3.SetRegexCompiler(compileECMA))
+	notes = specNotes(doc.Validate(ctx), nil)
+	return doc, notes, nil
+}
+
+func versionError(v string) error {
+	switch {
+	case strings.HasPrefix(v, "3.1"):
+		return fmt.Errorf("%w: OpenAPI %s: 3.1 is not supported yet", ErrSpecVersion, v)
+	case v == "":
+		return fmt.Errorf("%w: no openapi version field (Swagger 2.0 is not supported)", ErrSpecVersion)
+	}
+	return fmt.Errorf("%w: openapi %q", ErrSpecVersion, v)
+}
+
+// peekVersion finds the openapi field of a JSON or YAML document without
+// loading it, so that a 3.1 document is refused by its version and not by
+// whatever 3.1 feature the 3.0 loader trips on first.
+func peekVersion(data []byte) string {
+	for _, line := range strings.SplitN(string(data[:min(len(data), 64<<10)]), "\n", 400) {
+		i := strings.Index(line, "openapi")
+		if i < 0 {
+			continue
+		}
+		rest := strings.TrimLeft(line[i+len("openapi"):], `"' `)
+		if !strings.HasPrefix(rest, ":") {
+			continue
+		}
+		v := strings.Trim(strings.TrimSpace(rest[1:]), `"', `)
+		if strings.HasPrefix(v, "3.") || strings.HasPrefix(v, "2.") || strings.HasPrefix(v, "4.") {
+			return v
+		}
+	}
+	return ""
+}
+
+// specNotes flattens kin-openapi's validation errors into notes, each named
+// by what kind of defect it is.
+func specNotes(err error, out []Finding) []Finding {
+	if err == nil {
+		return out
+	}
+	if me, ok := err.(openapi3.MultiError); ok {
+		for _, e := range me {
+			out = specNotes(e, out)
+		}
+		return out
+	}
+	rule := RuleSpecInvalid
+	var (
+		sve *openapi3.SchemaValueError
+		dup *openapi3.DuplicateOperationIDError
+		pat *openapi3.SchemaPatternRegexError
+	)
+	msg := err.Error()
+	switch {
+	case errors.As(err, &dup):
+		rule = RuleSpecOperationID
+	case errors.As(err, &pat):
+		rule = RuleSpecPattern
+	case errors.As(err, &sve) && sve.ValueKind == "default":
+		rule = RuleSpecDefault
+	case errors.As(err, &sve):
+		rule = RuleSpecExample
+	case strings.Contains(msg, "is not supported by OpenAPIv3 standard"):
+		rule = RuleSpecName
+	}
+	return append(out, specNote(rule, "", firstLine(msg)))
+}
+
+// kinNoteNoise is the wrapping kin-openapi puts around a located error;
+// the path and method it names are kept.
+var kinNoteNoise = strings.NewReplacer("invalid paths: invalid path ", "paths ", "invalid operation ", "", "invalid components: ", "components ")
+
+func specNote(rule, where, msg string) Finding {
+	msg = kinNoteNoise.Replace(msg)
+	if where != "" {
+		msg = where + ": " + msg
+	}
+	return Finding{Rule: rule, Severity: SeverityInfo, Message: shortenNote(msg)}
+}
+
+// firstLine cuts kin-openapi's multi-line messages (which dump the schema
+// and the value) to their first line.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+func shortenNote(s string) string {
+	if len(s) <= 300 {
+		return s
+	}
+	return strings.ToValidUTF8(s[:300], "") + "…"
+}
+
+// SpecNotes lists what is wrong with the document itself (examples or
+// defaults that break their schemas, invalid component names, duplicate
+// operationIds, ...), in a stable order. The engine judges traffic despite
+// them, as well as the document allows.
+func (e *Engine) SpecNotes() []Finding { return append([]Finding(nil), e.notes...) }
+
+func sortNotes(notes []Finding) {
+	sort.SliceStable(notes, func(i, j int) bool {
+		if notes[i].Rule != notes[j].Rule {
+			return notes[i].Rule < notes[j].Rule
+		}
+		return notes[i].Message < notes[j].Message
+	})
+}
