@@ -103,12 +103,12 @@ func TestRunUnreachableTargetExits3(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	for _, token := range []string{"canary-unreachable-123456", "x"} {
+	for _, token := range []string{"canary-unreachable-123456", "hooks"} {
 		code, _, errOut := runCLI(t, map[string]string{"WEBEX_TOKEN": token}, false, "--target", "http://"+addr+"/v1", "--rate", "0")
 		assert.Equal(t, exitUntestable, code)
 		assert.Contains(t, errOut, "cannot test")
 		// A short token is hidden where it stands alone, not inside words.
-		assert.Contains(t, errOut, "/webhooks?max=10", token)
+		assert.Contains(t, errOut, "/v1/webhooks failed", token)
 		assert.NotContains(t, errOut, "canary-unreachable-123456")
 	}
 }
@@ -277,20 +277,30 @@ func TestRunFailOn(t *testing.T) {
 	const token = "fail-on-token-0123456789"
 	inner := mock.New(mock.WithTokens(token))
 	// A webhook with a resource the spec does not know: drift, not error.
+	const hook = `{"id":"a","name":"n","targetUrl":"https://example.com/","resource":"someNewResource","event":"created","status":"active","created":"2024-01-01T00:00:00Z"}`
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/webhooks") && r.Header.Get("Authorization") == "Bearer "+token {
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("TrackingID", "ROUTER_X")
-			_, _ = w.Write([]byte(`{"items":[{"id":"a","name":"n","targetUrl":"https://example.com/","resource":"someNewResource","event":"created","status":"active","created":"2024-01-01T00:00:00Z"}]}`))
-			return
+		if r.Method == http.MethodGet && r.Header.Get("Authorization") == "Bearer "+token {
+			body := ""
+			switch {
+			case strings.HasSuffix(r.URL.Path, "/webhooks"):
+				body = `{"items":[` + hook + `]}`
+			case strings.HasSuffix(r.URL.Path, "/webhooks/a"):
+				body = hook
+			}
+			if body != "" {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("TrackingID", "ROUTER_X")
+				_, _ = w.Write([]byte(body))
+				return
+			}
 		}
 		inner.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	vars := map[string]string{"WEBEX_TOKEN": token}
-	code, _, errOut := runCLI(t, vars, false, "--target", srv.URL+"/v1", "--rate", "0", "--webhook-id", "nope")
+	code, _, errOut := runCLI(t, vars, false, "--target", srv.URL+"/v1", "--rate", "0")
 	assert.Equal(t, exitFindings, code, errOut)
-	code, _, errOut = runCLI(t, vars, false, "--target", srv.URL+"/v1", "--rate", "0", "--fail-on", "error", "--webhook-id", "nope")
+	code, _, errOut = runCLI(t, vars, false, "--target", srv.URL+"/v1", "--rate", "0", "--fail-on", "error")
 	assert.Equal(t, exitOK, code, errOut)
 }
 

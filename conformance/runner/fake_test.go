@@ -40,6 +40,11 @@ type fakeAPI struct {
 	wrongID        bool // get answers with another webhook's id
 	getListed404   bool // listed webhooks cannot be fetched
 	pathChange     bool // next links point at another path
+	create201      bool // create answers 201 (undocumented) with the webhook
+	noLink         bool // full pages carry no next link
+	storeRefused   bool // invalid creates are refused with 400 but stored anyway
+	create500      bool // creates are stored, then answered 500
+	deleteFails    bool // delete answers 500 and keeps the webhook
 	blockCreateAt  int  // when > 0, the n-th create blocks until the request is cancelled
 	onCreate       func(n int)
 	mu             sync.Mutex
@@ -71,7 +76,8 @@ func (f *fakeAPI) names() []string {
 	defer f.mu.Unlock()
 	var out []string
 	for _, h := range f.hooks {
-		out = append(out, h["name"].(string))
+		name, _ := h["name"].(string)
+		out = append(out, name)
 	}
 	sort.Strings(out)
 	return out
@@ -165,7 +171,7 @@ func (f *fakeAPI) list(w http.ResponseWriter, r *http.Request) {
 	if items == nil {
 		items = []map[string]any{}
 	}
-	if more || (f.loop && start > 0) {
+	if (more || (f.loop && start > 0)) && !f.noLink {
 		nq := url.Values{}
 		for k, v := range q {
 			nq[k] = v
@@ -213,22 +219,48 @@ func (f *fakeAPI) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !f.acceptBad {
-		for _, k := range []string{"name", "targetUrl", "resource", "event"} {
-			if s, _ := in[k].(string); s == "" {
-				f.errorJSON(w, r, http.StatusBadRequest, k+" is required")
-				return
+		if msg := invalidCreate(in); msg != "" {
+			if f.storeRefused {
+				f.store(in)
 			}
-		}
-		if u, err := url.Parse(in["targetUrl"].(string)); err != nil || u.Scheme == "" || u.Host == "" {
-			f.errorJSON(w, r, http.StatusBadRequest, "targetUrl is not a URL")
-			return
-		}
-		if strings.HasPrefix(in["resource"].(string), "conformance") || strings.HasPrefix(in["event"].(string), "conformance") {
-			f.errorJSON(w, r, http.StatusBadRequest, "unknown resource or event")
+			f.errorJSON(w, r, http.StatusBadRequest, msg)
 			return
 		}
 	}
+	h := f.store(in)
+	if f.create500 {
+		f.errorJSON(w, r, http.StatusInternalServerError, "something went wrong")
+		return
+	}
+	if f.create201 {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_FAKE")
+		w.WriteHeader(http.StatusCreated)
+		_ = json.NewEncoder(w).Encode(h)
+		return
+	}
+	f.writeJSON(w, h)
+}
+
+// invalidCreate says why a create body is refused, or "".
+func invalidCreate(in map[string]any) string {
+	for _, k := range []string{"name", "targetUrl", "resource", "event"} {
+		if s, _ := in[k].(string); s == "" {
+			return k + " is required"
+		}
+	}
+	if u, err := url.Parse(in["targetUrl"].(string)); err != nil || u.Scheme == "" || u.Host == "" {
+		return "targetUrl is not a URL"
+	}
+	if strings.HasPrefix(in["resource"].(string), "conformance") || strings.HasPrefix(in["event"].(string), "conformance") {
+		return "unknown resource or event"
+	}
+	return ""
+}
+
+func (f *fakeAPI) store(in map[string]any) map[string]any {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.seq++
 	id := fmt.Sprintf("WH%04d", f.seq)
 	h := map[string]any{"id": id, "status": "active", "created": time.Now().UTC().Format(time.RFC3339), "ownedBy": "creator"}
@@ -242,8 +274,7 @@ func (f *fakeAPI) create(w http.ResponseWriter, r *http.Request) {
 		h["secret"] = "mangled"
 	}
 	f.hooks[id] = h
-	f.mu.Unlock()
-	f.writeJSON(w, h)
+	return h
 }
 
 func (f *fakeAPI) item(w http.ResponseWriter, r *http.Request, id string) {
@@ -282,6 +313,10 @@ func (f *fakeAPI) item(w http.ResponseWriter, r *http.Request, id string) {
 		f.mu.Unlock()
 		f.writeJSON(w, h)
 	case http.MethodDelete:
+		if f.deleteFails {
+			f.errorJSON(w, r, http.StatusInternalServerError, "something went wrong")
+			return
+		}
 		if !f.deleteNoop {
 			f.mu.Lock()
 			delete(f.hooks, id)

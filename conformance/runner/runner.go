@@ -39,7 +39,9 @@ type Config struct {
 	Rate float64
 	// Timeout bounds each request; 0 means 30s.
 	Timeout time.Duration
-	// PageSize is the max sent to list; 0 means 10.
+	// PageSize is the max of the small-page list walks, which follow next
+	// links even on an account with few webhooks; 0 means 1. The main list
+	// asks for the target's default page size.
 	PageSize int
 	// MaxGets caps how many listed webhooks are fetched one by one; 0 means 10.
 	MaxGets int
@@ -47,7 +49,8 @@ type Config struct {
 	MaxPages int
 	// MaxRetryWait bounds the wait a 429 Retry-After may impose; 0 means 60s.
 	MaxRetryWait time.Duration
-	// Retries is how often a 429 is retried; 0 means 3, negative means never.
+	// Retries is how often a 429, or a 5xx to an idempotent request, is
+	// retried; 0 means 3, negative means never.
 	Retries int
 	// NotifyURL is the targetUrl of the webhooks the suite creates. The
 	// default host is under .invalid (RFC 2606) so that no notification of
@@ -73,11 +76,18 @@ const (
 	maxBodyBytes     = 10 << 20
 	cleanupTimeout   = 30 * time.Second
 	badToken         = "conformance-invalid-token"
+	// smallWalkPages bounds a small-page walk: a few pages show that next
+	// links work, all of them would cost a request per webhook.
+	smallWalkPages = 3
+	// serverErrorBackoff is the first wait before retrying a 5xx that
+	// carries no Retry-After; it doubles with each attempt.
+	serverErrorBackoff = 500 * time.Millisecond
 )
 
-// UntestableError says the target could not be tested at all: it is
-// unreachable, its TLS failed, or it rejected the token on a call that
-// needed a valid one.
+// UntestableError says the target could not be tested well enough to
+// judge: it is unreachable, its TLS failed, it rejected the token on a call
+// that needed a valid one, it does not look like the Webex webhooks API, or
+// it gave no 2xx answer where the suite needed one (see coverage).
 type UntestableError struct {
 	Reason string
 	Err    error
@@ -103,6 +113,11 @@ func Run(ctx context.Context, v Validator, cfg Config) (*conformance.Report, err
 	}
 	err = r.suite(ctx)
 	r.cleanup()
+	if err == nil {
+		if gaps := r.cov.gaps(); gaps != "" {
+			err = &UntestableError{Reason: gaps}
+		}
+	}
 	return r.report, err
 }
 
@@ -118,6 +133,17 @@ type runner struct {
 	// seen deleted to its name.
 	created map[string]string
 	order   []string
+	// deleted holds the ids of webhooks the run made and saw deleted with
+	// a 2xx; a sweep that still lists one tries again at the end.
+	deleted map[string]bool
+	// writes maps the name sent by each create or update to the status it
+	// got (0: no answer), so a sweep can say why it found a webhook the
+	// run was never told about.
+	writes map[string]int
+	// leftBehind lists, in order, the ids of webhooks the run made and
+	// could not delete.
+	leftBehind []string
+	cov        *coverage
 	// lastURL is the URL of the last recorded response.
 	lastURL *url.URL
 }
@@ -134,7 +160,7 @@ func newRunner(v Validator, cfg Config) (*runner, error) {
 		cfg.Timeout = 30 * time.Second
 	}
 	if cfg.PageSize <= 0 {
-		cfg.PageSize = 10
+		cfg.PageSize = 1
 	}
 	if cfg.MaxGets <= 0 {
 		cfg.MaxGets = 10
@@ -175,6 +201,9 @@ func newRunner(v Validator, cfg Config) (*runner, error) {
 			Cases:   []conformance.Case{},
 		},
 		created: map[string]string{},
+		deleted: map[string]bool{},
+		writes:  map[string]int{},
+		cov:     newCoverage(),
 	}, nil
 }
 
@@ -217,6 +246,9 @@ type call struct {
 	body        []byte
 	contentType string
 	auth        authMode
+	// need2xx says the suite needs a 2xx answer to judge the API (see
+	// coverage): a 5xx or 429 instead leaves the case not judged.
+	need2xx bool
 }
 
 // result is what came back, after any 429 retries.
@@ -270,10 +302,16 @@ func (r *runner) do(ctx context.Context, c call) (*result, error) {
 			Response:  conformance.Response{Status: resp.status, Header: resp.header, Body: resp.body},
 			Operation: c.op,
 		})...)
-		if resp.status != http.StatusTooManyRequests || attempt >= r.cfg.Retries || r.cfg.Retries < 0 {
+		if !retryable(c.method, resp.status) || attempt >= r.cfg.Retries || r.cfg.Retries < 0 {
 			break
 		}
-		wait := retryAfter(resp.header.Get("Retry-After"), time.Now())
+		var wait time.Duration
+		switch ra := resp.header.Get("Retry-After"); {
+		case resp.status == http.StatusTooManyRequests || ra != "":
+			wait = retryAfter(ra, time.Now())
+		default:
+			wait = serverErrorBackoff << attempt
+		}
 		if wait > r.cfg.MaxRetryWait {
 			wait = r.cfg.MaxRetryWait
 		}
@@ -287,6 +325,23 @@ func (r *runner) do(ctx context.Context, c call) (*result, error) {
 	}
 	res.dur = time.Since(start)
 	return res, nil
+}
+
+// retryable says whether an answer may be asked again: a 429 always (the
+// request was not processed), a 5xx only for a method RFC 9110 (9.2.2)
+// calls idempotent, so a create is never sent twice.
+func retryable(method string, status int) bool {
+	if status == http.StatusTooManyRequests {
+		return true
+	}
+	if status < 500 {
+		return false
+	}
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
 }
 
 type rawResponse struct {
@@ -352,6 +407,12 @@ func (r *runner) record(c call, res *result, extra ...conformance.Finding) confo
 		all = append(all, res.findings...)
 	}
 	all = append(all, extra...)
+	if c.need2xx && res != nil {
+		r.cov.observe(c.op, res.status)
+		if !is2xx(res.status) && (res.status >= 500 || res.status == http.StatusTooManyRequests) && !hasRule(all, ruleNotJudged) {
+			all = append(all, notJudged(fmt.Sprintf("%s needs a 2xx answer", c.name), 200, res.status))
+		}
+	}
 	cs.Findings = make([]conformance.Finding, 0, len(all))
 	failing := false
 	for _, f := range all {
@@ -372,6 +433,16 @@ func (r *runner) record(c call, res *result, extra ...conformance.Finding) confo
 	}
 	if failing && res != nil {
 		cs.Curl = r.curl(c, res.url)
+	}
+	if !failing {
+		// A case whose check could not be made has not passed.
+		for _, f := range cs.Findings {
+			if f.Rule == ruleNotJudged {
+				cs.Verdict = conformance.VerdictSkip
+				cs.Reason = "not judged: " + f.Message
+				break
+			}
+		}
 	}
 	r.report.Add(cs)
 	last := r.report.Cases[len(r.report.Cases)-1]
@@ -430,13 +501,29 @@ func behavior(rule, msg, expected, actual string) conformance.Finding {
 	return finding("behavior."+rule, conformance.SeverityError, "", msg, expected, actual)
 }
 
+const ruleNotJudged = "behavior.not-judged"
+
 // unexpected reports a status other than the one a behavior calls for. A
 // server error or a rate limit that outlasted the retries says nothing
-// about the behavior: it is noted, and the engine judges the response.
+// about the behavior: the case is not judged (a skip, not a pass), and the
+// engine judges the response.
 func unexpected(rule, msg string, want, got int) conformance.Finding {
 	if got >= 500 || got == http.StatusTooManyRequests {
-		return finding("behavior.not-judged", conformance.SeverityInfo, "",
-			fmt.Sprintf("the server answered %d, so this could not be checked: %s", got, msg), strconv.Itoa(want), strconv.Itoa(got))
+		return notJudged(msg, want, got)
 	}
 	return behavior(rule, msg, strconv.Itoa(want), strconv.Itoa(got))
+}
+
+func notJudged(msg string, want, got int) conformance.Finding {
+	return finding(ruleNotJudged, conformance.SeverityInfo, "",
+		fmt.Sprintf("the server answered %d, so this could not be checked: %s", got, msg), strconv.Itoa(want), strconv.Itoa(got))
+}
+
+func hasRule(fs []conformance.Finding, rule string) bool {
+	for _, f := range fs {
+		if f.Rule == rule {
+			return true
+		}
+	}
+	return false
 }

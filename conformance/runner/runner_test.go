@@ -330,7 +330,7 @@ func TestServerErrorsAreNotBehaviorFindings(t *testing.T) {
 		f.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2})
+	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond})
 	require.NoError(t, err)
 	assert.Empty(t, rules(rep), "a 503 says nothing about the behavior")
 	var notJudged int

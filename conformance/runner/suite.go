@@ -24,21 +24,54 @@ var (
 func (r *runner) prefix() string { return NamePrefix + r.cfg.RunID + "-" }
 
 // suite runs the scenarios in order; it stops at the first error that
-// makes going on pointless (unreachable, token rejected, interrupted).
+// makes going on pointless (unreachable, token rejected, not the API,
+// interrupted), and when the list gave nothing to go on.
 func (r *runner) suite(ctx context.Context) error {
-	q := url.Values{"max": {strconv.Itoa(r.cfg.PageSize)}}
-	listed, _, err := r.walk(ctx, "list webhooks", q, true)
+	r.cov.require(opList)
+	if r.cfg.AllowWrites {
+		r.cov.require(opCreate)
+		r.cov.require(opUpdate)
+		r.cov.require(opDelete)
+	}
+	if len(r.cfg.WebhookIDs) > 0 {
+		r.cov.require(opGet)
+	}
+	// The target's own page size first: the walk that sees every webhook.
+	main, err := r.walk(ctx, walkSpec{name: "list webhooks", needToken: true, need2xx: true})
 	if err != nil {
 		return err
 	}
-	orgQ := url.Values{"max": {strconv.Itoa(r.cfg.PageSize)}, "ownedBy": {"org"}}
+	if main.notList != "" {
+		return &UntestableError{Reason: r.redact(notWebexReason(r.base, main.notList))}
+	}
+	if !r.cov.ok[opList] {
+		// A list that failed leaves nothing to fetch, sweep or compare
+		// with; coverage says what it answered.
+		return nil
+	}
+	listed := main.items
+	if len(listed) > 0 {
+		r.cov.require(opGet)
+	}
+	known := 0
+	if main.complete {
+		known = len(listed)
+	}
+	// Then a small page, so that even an account with two webhooks
+	// follows a next link.
+	small := url.Values{"max": {strconv.Itoa(r.cfg.PageSize)}}
+	if _, err := r.walk(ctx, walkSpec{name: fmt.Sprintf("list webhooks, %d per page", r.cfg.PageSize), q: small,
+		needToken: true, pages: smallWalkPages, atLeast: known}); err != nil {
+		return err
+	}
 	// Listing the organization's webhooks may need an admin token; a
 	// refusal there is an answer, not a reason to stop.
-	if _, _, err := r.walk(ctx, "list organization webhooks", orgQ, false); err != nil {
+	orgQ := url.Values{"max": {strconv.Itoa(r.cfg.PageSize)}, "ownedBy": {"org"}}
+	if _, err := r.walk(ctx, walkSpec{name: "list organization webhooks", q: orgQ, pages: smallWalkPages}); err != nil {
 		return err
 	}
 	if r.cfg.AllowWrites {
-		if err := r.sweep(ctx, listed); err != nil {
+		if err := r.sweepEarlier(ctx, listed); err != nil {
 			return err
 		}
 		if err := r.lifecycle(ctx); err != nil {
@@ -79,7 +112,7 @@ func (r *runner) getListed(ctx context.Context, listed []webhook) error {
 	}
 	for i, id := range ids {
 		c := call{name: fmt.Sprintf("get webhook details (%s #%d)", map[bool]string{true: "listed", false: "--webhook-id"}[fromList], i+1),
-			op: opGet, method: http.MethodGet, path: "/webhooks/" + url.PathEscape(id)}
+			op: opGet, method: http.MethodGet, path: "/webhooks/" + url.PathEscape(id), need2xx: true}
 		res, err := r.do(ctx, c)
 		if err != nil {
 			return err
@@ -89,7 +122,7 @@ func (r *runner) getListed(ctx context.Context, listed []webhook) error {
 		case res.status == http.StatusUnauthorized:
 			r.record(c, res)
 			return &UntestableError{Reason: "the target rejected the token (401 on get webhook details)"}
-		case res.status == http.StatusOK:
+		case is2xx(res.status):
 			if w, ok := decodeWebhook(res.body); ok && w.ID != id {
 				extra = append(extra, finding("behavior.id-mismatch", conformance.SeverityError, "/id",
 					"get returned another webhook than the one asked for", strconv.Quote(id), strconv.Quote(w.ID)))
@@ -110,13 +143,13 @@ func (r *runner) unknownID(ctx context.Context) error {
 	path := "/webhooks/" + url.PathEscape(id)
 	calls := []call{{name: "get an unknown webhook id", op: opGet, method: http.MethodGet, path: path}}
 	if r.cfg.AllowWrites {
-		body, _ := json.Marshal(gen.UpdateWebhookRequest{Name: r.prefix() + "unknown", TargetURL: r.cfg.NotifyURL})
+		body, _ := json.Marshal(gen.UpdateWebhookRequest{Name: r.prefix() + "unknown", TargetURL: r.runTargetURL()})
 		calls = append(calls,
 			call{name: "update an unknown webhook id", op: opUpdate, method: http.MethodPut, path: path, body: body},
 			call{name: "delete an unknown webhook id", op: opDelete, method: http.MethodDelete, path: path})
 	}
 	for _, c := range calls {
-		res, err := r.do(ctx, c)
+		res, err := r.doWrite(ctx, c)
 		if err != nil {
 			return err
 		}
@@ -124,12 +157,16 @@ func (r *runner) unknownID(ctx context.Context) error {
 		if res.status != http.StatusNotFound {
 			extra = append(extra, unexpected("unknown-id", "an unknown webhook id did not give 404", 404, res.status))
 		}
-		if c.op == opUpdate && res.status == http.StatusOK {
-			// An update that "succeeds" on an unknown id may have created
-			// something; make sure it goes.
-			r.track(res.body)
+		// An update that "succeeds" on an unknown id may have created
+		// something; make sure it goes.
+		tracked := false
+		if c.method == http.MethodPut {
+			_, tracked = r.trackIf(res)
 		}
 		r.record(c, res, extra...)
+		if err := r.afterWrite(ctx, c, tracked); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -171,7 +208,7 @@ func (r *runner) authProbes(ctx context.Context) error {
 // accepts. The 405 is judged as the list operation's documented 405.
 func (r *runner) methodNotAllowed(ctx context.Context) error {
 	c := call{name: "PATCH the webhook collection", op: opList, method: http.MethodPatch, path: "/webhooks", body: []byte("{}")}
-	res, err := r.do(ctx, c)
+	res, err := r.doWrite(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -180,7 +217,7 @@ func (r *runner) methodNotAllowed(ctx context.Context) error {
 		extra = append(extra, unexpected("method-not-allowed", "a method the path does not accept did not give 405", 405, res.status))
 	}
 	r.record(c, res, extra...)
-	return nil
+	return r.afterWrite(ctx, c, false)
 }
 
 func secretHash(s string) [32]byte { return sha256.Sum256([]byte(s)) }

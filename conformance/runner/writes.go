@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/gen"
@@ -22,20 +24,29 @@ func (r *runner) track(body []byte) (webhook, bool) {
 	if !ok || w.ID == "" {
 		return w, false
 	}
-	if _, dup := r.created[w.ID]; !dup {
+	r.adopt(w)
+	return w, true
+}
+
+// adopt makes w one of the webhooks cleanup must delete.
+func (r *runner) adopt(w webhook) {
+	if !slices.Contains(r.order, w.ID) {
 		r.order = append(r.order, w.ID)
 	}
 	r.created[w.ID] = w.Name
-	return w, true
 }
 
 func (r *runner) forget(id string) { delete(r.created, id) }
 
-// sweep deletes leftovers of earlier interrupted runs: only webhooks whose
-// name carries the suite's prefix and a run id.
-func (r *runner) sweep(ctx context.Context, listed []webhook) error {
+// runTargetURL is the targetUrl of every webhook the run creates: unique
+// to the run, so a sweep knows its own even without a name.
+func (r *runner) runTargetURL() string { return r.cfg.NotifyURL + "/" + r.cfg.RunID }
+
+// sweepEarlier deletes leftovers of earlier interrupted runs: only
+// webhooks whose name carries the suite's prefix and a run id.
+func (r *runner) sweepEarlier(ctx context.Context, listed []webhook) error {
 	for _, w := range listed {
-		if !leftoverPattern.MatchString(w.Name) || w.ID == "" {
+		if !leftoverPattern.MatchString(w.Name) || w.ID == "" || strings.HasPrefix(w.Name, r.prefix()) {
 			continue
 		}
 		c := call{name: "sweep a leftover of an earlier run", op: opDelete, method: http.MethodDelete, path: "/webhooks/" + url.PathEscape(w.ID)}
@@ -59,7 +70,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	filter := "type=group"
 	want := gen.CreateWebhookRequest{
 		Name:      r.prefix() + "lifecycle",
-		TargetURL: r.cfg.NotifyURL + "/" + r.cfg.RunID,
+		TargetURL: r.runTargetURL(),
 		Resource:  "rooms",
 		Event:     "created",
 		Filter:    &filter,
@@ -67,8 +78,8 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	}
 	r.secrets = append(r.secrets, secret)
 	body, _ := json.Marshal(want)
-	c := call{name: "create a webhook", op: opCreate, method: http.MethodPost, path: "/webhooks", body: body}
-	res, err := r.do(ctx, c)
+	c := call{name: "create a webhook", op: opCreate, method: http.MethodPost, path: "/webhooks", body: body, need2xx: true}
+	res, err := r.doWrite(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -79,34 +90,42 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	created, ok := r.trackIf(res)
 	if !ok {
 		r.record(c, res, unexpected("create-failed", "a valid create was not answered 200 with a webhook", 200, res.status))
+		if err := r.afterWrite(ctx, c, false); err != nil {
+			return err
+		}
 		for _, s := range []string{"get the created webhook", "list webhooks until the created one", "update the webhook",
 			"get the updated webhook", "delete the webhook", "get the deleted webhook"} {
-			r.skip(s, "", "", "the webhook could not be created")
+			r.skip(s, "", "", fmt.Sprintf("the webhook could not be created (the create answered %d)", res.status))
 		}
 		return nil
 	}
+	r.cov.require(opGet)
 	r.record(c, res, matchCreate(want, created)...)
 
 	// More webhooks so that a small max spans several pages.
 	for i := 1; i <= 2; i++ {
 		b, _ := json.Marshal(gen.CreateWebhookRequest{
-			Name: fmt.Sprintf("%spage-%d", r.prefix(), i), TargetURL: r.cfg.NotifyURL + "/" + r.cfg.RunID,
+			Name: fmt.Sprintf("%spage-%d", r.prefix(), i), TargetURL: r.runTargetURL(),
 			Resource: "rooms", Event: "created", Filter: &filter,
 		})
-		fc := call{name: fmt.Sprintf("create a webhook (pagination fixture %d)", i), op: opCreate, method: http.MethodPost, path: "/webhooks", body: b}
-		fr, err := r.do(ctx, fc)
+		fc := call{name: fmt.Sprintf("create a webhook (pagination fixture %d)", i), op: opCreate, method: http.MethodPost, path: "/webhooks", body: b, need2xx: true}
+		fr, err := r.doWrite(ctx, fc)
 		if err != nil {
 			return err
 		}
 		var extra []conformance.Finding
-		if _, ok := r.trackIf(fr); !ok {
+		_, tracked := r.trackIf(fr)
+		if !tracked {
 			extra = append(extra, unexpected("create-failed", "a valid create was not answered 200 with a webhook", 200, fr.status))
 		}
 		r.record(fc, fr, extra...)
+		if err := r.afterWrite(ctx, fc, tracked); err != nil {
+			return err
+		}
 	}
 
 	path := "/webhooks/" + url.PathEscape(created.ID)
-	if err := r.expectWebhook(ctx, call{name: "get the created webhook", op: opGet, method: http.MethodGet, path: path},
+	if err := r.expectWebhook(ctx, call{name: "get the created webhook", op: opGet, method: http.MethodGet, path: path, need2xx: true},
 		"created-not-found", func(w webhook) []conformance.Finding { return matchCreate(want, w) }); err != nil {
 		return err
 	}
@@ -129,21 +148,24 @@ func (r *runner) lifecycle(ctx context.Context) error {
 		}
 		return append(fs, compareSecret(newSecret, w.Secret, "/secret")...)
 	}
-	if err := r.expectWebhook(ctx, call{name: "update the webhook", op: opUpdate, method: http.MethodPut, path: path, body: ub},
+	if err := r.expectWebhook(ctx, call{name: "update the webhook", op: opUpdate, method: http.MethodPut, path: path, body: ub, need2xx: true},
 		"update-failed", stuck); err != nil {
 		return err
 	}
-	if err := r.expectWebhook(ctx, call{name: "get the updated webhook", op: opGet, method: http.MethodGet, path: path},
+	if err := r.expectWebhook(ctx, call{name: "get the updated webhook", op: opGet, method: http.MethodGet, path: path, need2xx: true},
 		"created-not-found", stuck); err != nil {
 		return err
 	}
 
-	dc := call{name: "delete the webhook", op: opDelete, method: http.MethodDelete, path: path}
+	dc := call{name: "delete the webhook", op: opDelete, method: http.MethodDelete, path: path, need2xx: true}
 	dr, err := r.do(ctx, dc)
 	if err != nil {
 		return err
 	}
 	var extra []conformance.Finding
+	if is2xx(dr.status) {
+		r.deleted[created.ID] = true
+	}
 	if dr.status == http.StatusNoContent {
 		r.forget(created.ID)
 	} else {
@@ -166,37 +188,48 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	return r.expectListed(ctx, "list webhooks after the delete", created.ID, false)
 }
 
-// trackIf tracks the webhook of a 200 answer.
+// trackIf tracks the webhook of a 2xx answer that carries an id: whether
+// its status is documented or not, the target made something, and it must
+// go again.
 func (r *runner) trackIf(res *result) (webhook, bool) {
-	if res.status != http.StatusOK {
+	if !is2xx(res.status) {
 		return webhook{}, false
 	}
 	return r.track(res.body)
 }
 
-// expectWebhook sends c, expects 200 with a webhook, and applies check.
+// expectWebhook sends c, expects 2xx with a webhook, and applies check. The
+// engine judges whether the 2xx is the documented one.
 func (r *runner) expectWebhook(ctx context.Context, c call, notOKRule string, check func(webhook) []conformance.Finding) error {
-	res, err := r.do(ctx, c)
+	res, err := r.doWrite(ctx, c)
 	if err != nil {
 		return err
 	}
 	var extra []conformance.Finding
-	if res.status != http.StatusOK {
-		extra = append(extra, behavior(notOKRule, fmt.Sprintf("%s did not give 200", c.name), "200", strconv.Itoa(res.status)))
+	tracked := false
+	if !is2xx(res.status) {
+		extra = append(extra, unexpected(notOKRule, fmt.Sprintf("%s did not give 200", c.name), 200, res.status))
 	} else if w, ok := decodeWebhook(res.body); ok {
 		extra = append(extra, check(w)...)
+		tracked = w.ID != ""
 	}
 	r.record(c, res, extra...)
-	return nil
+	return r.afterWrite(ctx, c, tracked)
 }
 
 // expectListed walks the list (max=2, so it spans pages) and checks that id
 // is there, or is not.
 func (r *runner) expectListed(ctx context.Context, name, id string, present bool) error {
-	items, complete, err := r.walk(ctx, name, url.Values{"max": {"2"}}, true)
+	ws := walkSpec{name: name, q: url.Values{"max": {"2"}}, needToken: true, need2xx: true}
+	if present {
+		// Before the delete, what the run made is known to exist.
+		ws.atLeast = len(r.created)
+	}
+	got, err := r.walk(ctx, ws)
 	if err != nil {
 		return err
 	}
+	items, complete := got.items, got.complete
 	found := false
 	for _, w := range items {
 		if w.ID == id {
@@ -275,7 +308,7 @@ func matchCreate(want gen.CreateWebhookRequest, got webhook) []conformance.Findi
 // badCreates sends the creates the API documents as 400s: each must be
 // refused. One that is accepted anyway is deleted at cleanup.
 func (r *runner) badCreates(ctx context.Context) error {
-	target := r.cfg.NotifyURL + "/" + r.cfg.RunID
+	target := r.runTargetURL()
 	cases := []struct {
 		name string
 		body map[string]any
@@ -289,7 +322,7 @@ func (r *runner) badCreates(ctx context.Context) error {
 	for _, bc := range cases {
 		b, _ := json.Marshal(bc.body)
 		c := call{name: bc.name, op: opCreate, method: http.MethodPost, path: "/webhooks", body: b}
-		res, err := r.do(ctx, c)
+		res, err := r.doWrite(ctx, c)
 		if err != nil {
 			return err
 		}
@@ -297,37 +330,11 @@ func (r *runner) badCreates(ctx context.Context) error {
 		if res.status != http.StatusBadRequest {
 			extra = append(extra, unexpected("bad-create-accepted", "an invalid create was not refused with 400", 400, res.status))
 		}
-		r.trackIf(res)
+		_, tracked := r.trackIf(res)
 		r.record(c, res, extra...)
+		if err := r.afterWrite(ctx, c, tracked); err != nil {
+			return err
+		}
 	}
 	return nil
-}
-
-// cleanup deletes whatever the run created and has not seen deleted. It
-// runs on a fresh, bounded context: an interrupted run must still clean up.
-func (r *runner) cleanup() {
-	if len(r.created) == 0 {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
-	defer cancel()
-	for _, id := range r.order {
-		if _, ok := r.created[id]; !ok {
-			continue
-		}
-		c := call{name: "clean up a created webhook", op: opDelete, method: http.MethodDelete, path: "/webhooks/" + url.PathEscape(id)}
-		res, err := r.do(ctx, c)
-		if err != nil {
-			r.skip(c.name, opDelete, http.MethodDelete, "cleanup failed: "+r.redact(err.Error()))
-			continue
-		}
-		var extra []conformance.Finding
-		switch res.status {
-		case http.StatusNoContent, http.StatusNotFound:
-			r.forget(id)
-		default:
-			extra = append(extra, unexpected("delete-failed", "deleting a webhook did not give 204", 204, res.status))
-		}
-		r.record(c, res, extra...)
-	}
 }

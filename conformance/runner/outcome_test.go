@@ -1,0 +1,231 @@
+package runner
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+// caseNamed returns the first case whose name starts with prefix.
+func caseNamed(rep *conformance.Report, prefix string) (conformance.Case, bool) {
+	for _, c := range rep.Cases {
+		if strings.HasPrefix(c.Name, prefix) {
+			return c, true
+		}
+	}
+	return conformance.Case{}, false
+}
+
+func TestServerErrorEverywhereIsUntested(t *testing.T) {
+	t.Parallel()
+	for _, writes := range []bool{false, true} {
+		f := newFake(testToken)
+		var requests int
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			requests++
+			f.errorJSON(w, r, http.StatusInternalServerError, "something went wrong")
+		}))
+		t.Cleanup(srv.Close)
+		rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: writes, MaxRetryWait: time.Millisecond})
+		var ue *UntestableError
+		require.ErrorAs(t, err, &ue, "writes=%v", writes)
+		assert.Contains(t, ue.Reason, "listWebhooks answered 500")
+		if writes {
+			assert.Contains(t, ue.Reason, "createWebhook was not reached")
+		}
+		assert.Zero(t, rep.Summary.Passed, "a 500 passes nothing")
+		first := rep.Cases[0]
+		assert.Equal(t, conformance.VerdictSkip, first.Verdict)
+		assert.Contains(t, first.Reason, "not judged")
+		assert.Equal(t, 4, requests, "the list is asked once and retried three times, then the run stops")
+	}
+}
+
+func TestBaseURLWithoutV1IsNotTheAPI(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	seed(f, 3)
+	srv := f.start(t)
+	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL, Token: testToken, AllowWrites: true})
+	var ue *UntestableError
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, "does not look like the Webex webhooks API at "+srv.URL+" (did you mean "+srv.URL+"/v1?): GET "+srv.URL+"/webhooks answered 404 application/json", ue.Reason)
+	assert.Len(t, rep.Cases, 1, "nothing after the list is tried")
+	for _, m := range f.seen() {
+		assert.Equal(t, http.MethodGet, m, "no write reaches a target that is not the API")
+	}
+	assert.Equal(t, 3, f.count())
+}
+
+func TestListThatIsNoWebexList(t *testing.T) {
+	t.Parallel()
+	for name, h := range map[string]http.HandlerFunc{
+		"html": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html>welcome</html>"))
+		},
+		"no items": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"webhooks":[]}`))
+		},
+		"items not an array": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"items":null}`))
+		},
+	} {
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		_, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken})
+		var ue *UntestableError
+		require.ErrorAs(t, err, &ue, name)
+		assert.Contains(t, ue.Reason, "does not look like the Webex webhooks API at "+srv.URL+"/v1: GET", name)
+		assert.NotContains(t, ue.Reason, "did you mean", "%s: the target already ends in /v1", name)
+	}
+}
+
+func TestCreateAnswering201IsJudgedAndCleanedUp(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	f.create201 = true
+	seed(f, 1)
+	srv := f.start(t)
+	rep, err := Run(context.Background(), engine(t, testToken), Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, MaxRetryWait: time.Millisecond})
+	require.NoError(t, err, "a 2xx create covers the operation; the engine judges its status")
+	c, ok := caseNamed(rep, "create a webhook")
+	require.True(t, ok)
+	assert.Equal(t, conformance.VerdictFail, c.Verdict)
+	assert.True(t, hasRule(c.Findings, conformance.RuleStatusUndocumented), "%+v", c.Findings)
+	for _, name := range []string{"get the created webhook", "update the webhook", "delete the webhook", "get the deleted webhook"} {
+		c, ok := caseNamed(rep, name)
+		require.True(t, ok, name)
+		assert.NotEqual(t, conformance.VerdictSkip, c.Verdict, "%s runs: the create made a webhook", name)
+	}
+	assert.Equal(t, []string{"customer hook"}, f.names(), "everything the run made is gone")
+}
+
+func TestCreateServerErrorLeavesCaseNotJudgedAndNothingBehind(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	f.create500 = true // stored, then answered 500
+	rep, err := runFake(t, f, nil)
+	var ue *UntestableError
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, ue.Reason, "createWebhook answered 500")
+	c, _ := caseNamed(rep, "create a webhook")
+	assert.Equal(t, conformance.VerdictSkip, c.Verdict)
+	assert.Contains(t, c.Reason, "not judged")
+	sw, ok := caseNamed(rep, "sweep a webhook this run was not told it made")
+	require.True(t, ok, "the sweep after the failed create finds what it made")
+	require.NotEmpty(t, sw.Findings)
+	assert.Equal(t, "behavior.phantom-create", sw.Findings[0].Rule)
+	assert.Equal(t, conformance.SeverityInfo, sw.Findings[0].Severity, "a 500 may have done the work first")
+	assert.Zero(t, f.count(), "left %v", f.names())
+}
+
+func TestRefusedCreateThatStoresIsPhantom(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	f.storeRefused = true
+	rep, err := runFake(t, f, nil)
+	require.NoError(t, err)
+	assert.Positive(t, rules(rep)["behavior.phantom-create"])
+	assert.Zero(t, f.count(), "left %v", f.names())
+
+	quiet := newFake(testToken)
+	rep, err = runFake(t, quiet, nil)
+	require.NoError(t, err)
+	_, swept := caseNamed(rep, "sweep a webhook")
+	assert.False(t, swept, "a conforming API leaves nothing to sweep")
+}
+
+func TestWebhooksThatCannotBeDeletedAreListedAndFail(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	f.deleteFails = true
+	rep, err := runFake(t, f, nil)
+	var ue *UntestableError
+	require.ErrorAs(t, err, &ue, "no delete answered 2xx")
+	var left []string
+	for _, c := range rep.Cases {
+		for _, fd := range c.Findings {
+			if fd.Rule == "behavior.left-behind" {
+				left = append(left, fd.Actual)
+				assert.Equal(t, conformance.VerdictFail, c.Verdict)
+				assert.Contains(t, c.Curl, "-X DELETE")
+				assert.Contains(t, c.Curl, fd.Actual)
+			}
+		}
+	}
+	assert.Len(t, left, f.count(), "every webhook still there is listed")
+	assert.Equal(t, 3, f.count())
+}
+
+func TestDeleteThatKeepsTheWebhookIsLeftBehind(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	f.deleteNoop = true
+	rep, err := runFake(t, f, nil)
+	require.NoError(t, err)
+	assert.Equal(t, f.count(), rules(rep)["behavior.left-behind"], "204 is not gone: the final list says what is")
+}
+
+func TestReadOnlyFollowsNextLinkOnSmallAccount(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	seed(f, 3)
+	rep, err := runFake(t, f, func(c *Config) { c.AllowWrites = false; c.PageSize = 0 })
+	require.NoError(t, err)
+	assert.Empty(t, rules(rep))
+	for _, page := range []string{"list webhooks, page 1", "list webhooks, 1 per page, page 1", "list webhooks, 1 per page, page 2", "list webhooks, 1 per page, page 3"} {
+		c, ok := caseNamed(rep, page)
+		require.True(t, ok, page)
+		assert.Equal(t, 200, c.Status, page)
+	}
+	_, ok := caseNamed(rep, "list webhooks, 1 per page, page 4")
+	assert.False(t, ok, "the small walk is bounded")
+}
+
+func TestFullPageWithoutNextLink(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	seed(f, 3)
+	f.noLink = true
+	rep, err := runFake(t, f, func(c *Config) { c.AllowWrites = false; c.PageSize = 0 })
+	require.NoError(t, err)
+	assert.Equal(t, 1, rules(rep)["pagination.next-missing"], "%v", rules(rep))
+
+	// Writes: the run's own three webhooks need two pages of two.
+	f = newFake(testToken)
+	f.noLink = true
+	rep, err = runFake(t, f, nil)
+	require.NoError(t, err)
+	assert.Positive(t, rules(rep)["pagination.next-missing"])
+}
+
+func TestNotJudgedCaseIsNoPass(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	seed(f, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/webhooks/") {
+			f.errorJSON(w, r, http.StatusBadGateway, "upstream down")
+			return
+		}
+		f.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, MaxRetryWait: time.Millisecond})
+	var ue *UntestableError
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, "no 2xx answer where the suite needed one: getWebhookDetails answered 502", ue.Reason)
+	c, _ := caseNamed(rep, "get webhook details (listed #1)")
+	assert.Equal(t, conformance.VerdictSkip, c.Verdict)
+}
