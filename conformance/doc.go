@@ -8,27 +8,11 @@
 //	if err != nil { ... }
 //	findings := eng.Validate(&conformance.Exchange{Request: req, Response: resp})
 //
-// A HAR recording (browser devtools, a proxy) is judged entry by entry:
-// ReplayHAR adds one case per entry to a Report, and ReadHAR streams the
-// entries as exchanges for callers that judge them themselves.
-//
-//	rep := &conformance.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo()}
-//	err = eng.ReplayHAR(f, "recording.har", rep)
-//
-//	err = conformance.ReadHAR(f, func(h *conformance.HAREntry) error { ... eng.Validate(&h.Exchange) ... })
-//
-// In a client's tests, a Transport judges every response the client
-// receives and passes it on unchanged. NewTestTransport fails the test at
-// its end if any response did not conform; a Transport of one's own (or
-// NewTransport, for options such as WithSpec) is checked with
-// AssertConformant when the test chooses.
-//
-//	client := &http.Client{Transport: conformance.NewTestTransport(t, nil)}
-//
-//	tr := &conformance.Transport{}
-//	client := &http.Client{Transport: tr}
-//	// ... exercise the client ...
-//	tr.AssertConformant(t)
+// Around the engine, each in its own package: conformance/har
+// streams a HAR recording's entries and replays them into a report,
+// conformance/report holds the report model and its writers, and
+// conformance/conformancetest puts the engine under a client's tests as an
+// http.RoundTripper.
 //
 // Rules() lists every rule the engine applies with its severity. Schemas
 // the compiled validators leave to kin-openapi (allOf, oneOf, anyOf,

@@ -115,6 +115,18 @@ func New(opts ...Option) (*Engine, error) {
 	return e, nil
 }
 
+// SpecInfo identifies the spec responses were judged by.
+type SpecInfo struct {
+	Title   string `json:"title"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+}
+
+// MaxBodyBytes is the largest response body the engine judges. A reader
+// that hands bodies to Validate reads at most one byte more, so that a
+// longer body is reported as body.limit rather than cut into broken JSON.
+func (e *Engine) MaxBodyBytes() int64 { return e.maxBody }
+
 // SpecInfo identifies the spec: its title, version and the SHA-256 of the
 // document bytes.
 func (e *Engine) SpecInfo() SpecInfo { return e.info }

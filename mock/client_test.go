@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -14,7 +16,7 @@ import (
 	"github.com/webex-conformance/webhooks/mock"
 )
 
-func newClient(t *testing.T, ts *mock.TestServer, token string, opts ...gen.ClientOption) *gen.ClientWithResponses {
+func newClient(t *testing.T, ts *mocktest.Server, token string, opts ...gen.ClientOption) *gen.ClientWithResponses {
 	t.Helper()
 	opts = append([]gen.ClientOption{gen.WithHTTPClient(ts.Client()), gen.WithBearerToken(token)}, opts...)
 	c, err := gen.NewClientWithResponses(ts.URL, opts...)
@@ -27,7 +29,7 @@ func newClient(t *testing.T, ts *mock.TestServer, token string, opts ...gen.Clie
 func TestGeneratedClientAgainstTheMock(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	c := newClient(t, ts, ts.Token)
 
 	secret := "hush"
@@ -98,7 +100,7 @@ func TestGeneratedClientPagesAndRetries(t *testing.T) {
 	ctx := context.Background()
 	// A third of the requests are throttled with Retry-After: 0; the client's
 	// retries see them through.
-	ts := mock.NewTestServer(t, mock.WithSeed(5), mock.WithPageLimit(10), mock.WithFaults(mock.MustParseFault("429:0.3:0")))
+	ts := mocktest.NewServer(t, mock.WithSeed(5), mock.WithPageLimit(10), mock.WithFaults(mock.MustParseFault("429:0.3:0")))
 	c := newClient(t, ts, ts.Token, gen.WithRetry(gen.RetryPolicy{MaxAttempts: 20, MaxWait: time.Millisecond}))
 	want := map[string]bool{}
 	for range 45 {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -49,7 +51,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // scenario drives every operation through its success and error paths and
 // returns the statuses it saw.
-func scenario(t *testing.T, ts *mock.TestServer, client *http.Client) map[int]int {
+func scenario(t *testing.T, ts *mocktest.Server, client *http.Client) map[int]int {
 	t.Helper()
 	seen := map[int]int{}
 	send := func(method, path, body, auth, contentType string) reply {
@@ -195,7 +197,7 @@ func TestEveryExchangePassesTheEngine(t *testing.T) {
 		opts := append(tt.opts, mock.WithMaxWebhooks(10), mock.WithMaxBodyBytes(4096))
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ts := mock.NewTestServer(t, opts...)
+			ts := mocktest.NewServer(t, opts...)
 			client := ts.Client()
 			rec := &recorder{next: client.Transport}
 			client.Transport = rec
@@ -220,14 +222,14 @@ func TestEveryExchangePassesTheEngine(t *testing.T) {
 }
 
 // serveH1 serves s with h1.Server on a loopback port until the test ends.
-func serveH1(t *testing.T, s *mock.Server, token string) *mock.TestServer {
+func serveH1(t *testing.T, s *mock.Server, token string) *mocktest.Server {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	srv := &h1.Server{Handler: s}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
-	return &mock.TestServer{Server: s, URL: "http://" + ln.Addr().String() + mock.BasePath, Token: token}
+	return &mocktest.Server{Server: s, URL: "http://" + ln.Addr().String() + mock.BasePath, Token: token}
 }
 
 // The methods a path does not have are outside the spec's operations, so
@@ -235,7 +237,7 @@ func serveH1(t *testing.T, s *mock.Server, token string) *mock.TestServer {
 // 405 with Allow and a Webex error body.
 func TestMethodNotAllowed(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	for _, c := range []struct{ method, path, allow string }{
 		{"PATCH", "/webhooks", "GET, POST"},
 		{"DELETE", "/webhooks", "GET, POST"},

@@ -1,9 +1,9 @@
 // Package mock is a stateful, in-memory fake of the Webex webhooks API, fast
 // and strict enough to sit in every unit test of a Webex client.
 //
-// In a test:
+// In a test, with package mock/mocktest:
 //
-//	ts := mock.NewTestServer(t) // ts.URL is the base URL (…/v1), ts.Token a valid token
+//	ts := mocktest.NewServer(t) // ts.URL is the base URL (…/v1), ts.Token a valid token
 //
 // As a process: conformance serve --listen 127.0.0.1:8080.
 //

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -34,7 +36,7 @@ func assertWebexError(t *testing.T, r reply, status int, mentions ...string) gen
 
 func TestErrors(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t, mock.WithMaxBodyBytes(512))
+	ts := mocktest.NewServer(t, mock.WithMaxBodyBytes(512))
 	w := mustCreate(t, ts, ts.Token, "existing")
 	item := "/webhooks/" + w.ID
 	valid := createBody("x")
@@ -117,7 +119,7 @@ func TestErrors(t *testing.T) {
 
 func TestErrorsListEveryProblem(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	r := do(t, ts, call{method: "POST", path: "/webhooks", token: ts.Token,
 		body: `{"name":"a","targetUrl":"mailto:x@y","resource":"bogus","event":"nope","ownedBy":"me"}`})
 	e := assertWebexError(t, r, 400)
@@ -126,7 +128,7 @@ func TestErrorsListEveryProblem(t *testing.T) {
 
 func TestCapOnStoredWebhooks(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t, mock.WithMaxWebhooks(2))
+	ts := mocktest.NewServer(t, mock.WithMaxWebhooks(2))
 	a := mustCreate(t, ts, ts.Token, "a")
 	mustCreate(t, ts, ts.Token, "b")
 	r := do(t, ts, call{method: "POST", path: "/webhooks", body: createBody("c"), token: ts.Token})
@@ -137,7 +139,7 @@ func TestCapOnStoredWebhooks(t *testing.T) {
 
 func TestCallersSeeTheirOwnAndOrgWebhooks(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t, mock.WithTokens("alice", "bob"))
+	ts := mocktest.NewServer(t, mock.WithTokens("alice", "bob"))
 	mine := mustCreate(t, ts, "alice", "alice's")
 	orgBody := `{"name":"org","targetUrl":"https://e.com","resource":"meetings","event":"started","filter":"hostEmail=a@b.c","ownedBy":"org"}`
 	r := do(t, ts, call{method: "POST", path: "/webhooks", body: orgBody, token: "alice"})
@@ -161,7 +163,7 @@ func TestCallersSeeTheirOwnAndOrgWebhooks(t *testing.T) {
 
 func TestReactivate(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	w := mustCreate(t, ts, ts.Token, "a")
 	require.True(t, ts.Deactivate(w.ID))
 	assert.False(t, ts.Deactivate("nope"))
@@ -178,7 +180,7 @@ func TestReactivate(t *testing.T) {
 
 func TestClientTrackingIDIsEchoed(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	for _, tc := range []struct{ sent, want string }{
 		{"my_app_123", "my_app_123"},
 		{"bad value\twith tab", ""},
@@ -201,7 +203,7 @@ func TestClientTrackingIDIsEchoed(t *testing.T) {
 
 func TestWebhooksIsASnapshot(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	w := mustCreate(t, ts, ts.Token, "a")
 	snap := ts.Webhooks()
 	require.Len(t, snap, 1)
@@ -214,7 +216,7 @@ func TestWebhooksIsASnapshot(t *testing.T) {
 
 func TestReset(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t, mock.WithMaxWebhooks(1))
+	ts := mocktest.NewServer(t, mock.WithMaxWebhooks(1))
 	old := mustCreate(t, ts, ts.Token, "a")
 	ts.Reset()
 	assert.Empty(t, ts.Webhooks())

@@ -9,7 +9,7 @@ import (
 	"github.com/webex-conformance/webhooks/mock"
 )
 
-// In a test, mock.NewTestServer(t) does all of this in one line and gives
+// In a test, mocktest.NewServer(t) does all of this in one line and gives
 // ts.URL and ts.Token; here the server is started by hand.
 func ExampleNew() {
 	srv := httptest.NewServer(mock.New(mock.WithTokens("my-token")))

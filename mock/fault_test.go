@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -65,13 +67,13 @@ func TestParseFault(t *testing.T) {
 func TestRetryAfterOfFaults(t *testing.T) {
 	t.Parallel()
 	for spec, want := range map[string]string{"429:1": "1", "429:1:0": "0", "429:1:30": "30", "423:1:5": "5"} {
-		ts := mock.NewTestServer(t, mock.WithFaults(mock.MustParseFault(spec)))
+		ts := mocktest.NewServer(t, mock.WithFaults(mock.MustParseFault(spec)))
 		r := do(t, ts, call{method: "GET", path: "/webhooks", token: ts.Token})
 		assertWebexError(t, r, mustAtoi(t, spec[:3]))
 		assert.Equal(t, want, r.header.Get("Retry-After"), spec)
 	}
 	for d, want := range map[time.Duration]string{0: "0", 1500 * time.Millisecond: "2", time.Minute: "60"} {
-		ts := mock.NewTestServer(t, mock.WithFaults(mock.Fault{Status: 429, Rate: 1, RetryAfter: d}))
+		ts := mocktest.NewServer(t, mock.WithFaults(mock.Fault{Status: 429, Rate: 1, RetryAfter: d}))
 		r := do(t, ts, call{method: "GET", path: "/webhooks", token: ts.Token})
 		assert.Equal(t, want, r.header.Get("Retry-After"), d)
 	}
@@ -86,7 +88,7 @@ func mustAtoi(t *testing.T, s string) int {
 func TestFaultsShareAndDeterminism(t *testing.T) {
 	t.Parallel()
 	run := func(seed int64) []int {
-		ts := mock.NewTestServer(t, mock.WithSeed(seed), mock.WithFaults(
+		ts := mocktest.NewServer(t, mock.WithSeed(seed), mock.WithFaults(
 			mock.MustParseFault("429:0.2"), mock.MustParseFault("503:0.1"), mock.MustParseFault("500:0.1")))
 		statuses := make([]int, 500)
 		for i := range statuses {
@@ -111,7 +113,7 @@ func TestFaultsShareAndDeterminism(t *testing.T) {
 
 func TestFaultedRequestsChangeNothing(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t, mock.WithFaults(mock.Fault{Status: 503, Rate: 1}))
+	ts := mocktest.NewServer(t, mock.WithFaults(mock.Fault{Status: 503, Rate: 1}))
 	r := do(t, ts, call{method: "POST", path: "/webhooks", body: createBody("x"), token: ts.Token})
 	assertWebexError(t, r, http.StatusServiceUnavailable)
 	assert.Empty(t, ts.Webhooks())
@@ -119,7 +121,7 @@ func TestFaultedRequestsChangeNothing(t *testing.T) {
 
 func TestLatencyAppliesAndHonoursClientCancel(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t, mock.WithLatency(time.Hour))
+	ts := mocktest.NewServer(t, mock.WithLatency(time.Hour))
 	client := ts.Client()
 	client.Timeout = 50 * time.Millisecond
 	req, err := http.NewRequest("GET", ts.URL+"/webhooks", nil)

@@ -7,10 +7,11 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/gen"
-	"github.com/webex-conformance/webhooks/mock"
 )
 
 // call is one request to a test server: method, path under the base URL,
@@ -27,7 +28,7 @@ type reply struct {
 	body   []byte
 }
 
-func do(t testing.TB, ts *mock.TestServer, c call) reply {
+func do(t testing.TB, ts *mocktest.Server, c call) reply {
 	t.Helper()
 	var body io.Reader
 	if c.body != "" {
@@ -69,7 +70,7 @@ func createBody(name string) string {
 	return `{"name":"` + name + `","targetUrl":"https://example.com/hook","resource":"messages","event":"created","secret":"s3cr3t"}`
 }
 
-func mustCreate(t testing.TB, ts *mock.TestServer, token, name string) gen.Webhook {
+func mustCreate(t testing.TB, ts *mocktest.Server, token, name string) gen.Webhook {
 	t.Helper()
 	r := do(t, ts, call{method: "POST", path: "/webhooks", body: createBody(name), token: token})
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)

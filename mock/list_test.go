@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -23,7 +25,7 @@ var nextLink = regexp.MustCompile(`^<([^>]+)>; rel="next"$`)
 
 // listAll follows next links from first and returns every item and every
 // next URL it met.
-func listAll(t *testing.T, ts *mock.TestServer, first string) ([]gen.Webhook, []*url.URL) {
+func listAll(t *testing.T, ts *mocktest.Server, first string) ([]gen.Webhook, []*url.URL) {
 	t.Helper()
 	var items []gen.Webhook
 	var links []*url.URL
@@ -49,7 +51,7 @@ func listAll(t *testing.T, ts *mock.TestServer, first string) ([]gen.Webhook, []
 
 func TestListPaging(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t, mock.WithPageLimit(4))
+	ts := mocktest.NewServer(t, mock.WithPageLimit(4))
 	var want []string
 	for i := range 10 {
 		want = append(want, mustCreate(t, ts, ts.Token, fmt.Sprint("w", i)).ID)
@@ -94,7 +96,7 @@ func TestListPaging(t *testing.T) {
 
 func TestListOwnedByOrgPagingKeepsFilter(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	orgBody := `{"name":"o","targetUrl":"https://e.com","resource":"messages","event":"created","ownedBy":"org"}`
 	var orgIDs []string
 	for i := range 5 {
@@ -118,7 +120,7 @@ func TestListOwnedByOrgPagingKeepsFilter(t *testing.T) {
 
 func TestListSurvivesDeletesBetweenPages(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	var all []gen.Webhook
 	for i := range 6 {
 		all = append(all, mustCreate(t, ts, ts.Token, strconv.Itoa(i)))
@@ -137,7 +139,7 @@ func TestListSurvivesDeletesBetweenPages(t *testing.T) {
 
 func TestConcurrentCreatesAllListed(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	const workers, each = 16, 25
 	var wg sync.WaitGroup
 	ids := make(chan string, workers*each)
@@ -174,7 +176,7 @@ func TestConcurrentCreatesAllListed(t *testing.T) {
 
 // createRaw creates a webhook without testify, for use off the test goroutine,
 // and reads it back.
-func createRaw(ts *mock.TestServer, name string) (string, error) {
+func createRaw(ts *mocktest.Server, name string) (string, error) {
 	req, err := http.NewRequest("POST", ts.URL+"/webhooks", strings.NewReader(createBody(name)))
 	if err != nil {
 		return "", err

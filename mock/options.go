@@ -42,7 +42,7 @@ func newConfig(opts []Option) config {
 }
 
 // WithTokens limits the bearer tokens the server accepts to the ones given.
-// Without it, New accepts any non-empty bearer token (and NewTestServer
+// Without it, New accepts any non-empty bearer token (and mocktest.NewServer
 // accepts only the token it makes up). Each token stands for a different
 // person: a caller lists and reads its own webhooks and the org-wide ones.
 // Repeated uses add up; empty strings are ignored.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +74,10 @@ func New(opts ...Option) *Server {
 	}
 	return s
 }
+
+// Tokens returns the bearer tokens the server accepts, in the order
+// WithTokens gave them; nil means it accepts any non-empty token.
+func (s *Server) Tokens() []string { return slices.Clone(s.cfg.tokens) }
 
 // Shared header values: assigned, never appended to.
 var (

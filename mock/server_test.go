@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,7 +18,7 @@ import (
 
 func TestLifecycle(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 
 	created := do(t, ts, call{method: "POST", path: "/webhooks", body: createBody("first"), token: ts.Token})
 	require.Equal(t, http.StatusOK, created.status, "%s", created.body)
@@ -70,7 +72,7 @@ func TestLifecycle(t *testing.T) {
 func TestCreatedUsesClock(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
-	ts := mock.NewTestServer(t, mock.WithClock(func() time.Time { return at }))
+	ts := mocktest.NewServer(t, mock.WithClock(func() time.Time { return at }))
 	r := do(t, ts, call{method: "POST", path: "/webhooks", body: createBody("a"), token: ts.Token})
 	assert.Contains(t, string(r.body), `"created":"2026-01-02T02:04:05.000Z"`)
 }

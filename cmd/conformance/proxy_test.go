@@ -13,11 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/webex-conformance/webhooks/conformance"
-	"github.com/webex-conformance/webhooks/mock"
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
 var proxyAddr = regexp.MustCompile(`conformance proxy: (http://\S+) →`)
@@ -72,17 +73,17 @@ func proxyGet(t *testing.T, url, token string) (int, string) {
 
 func TestProxyConformingUpstream(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	base, stdout, stderr, stop := proxyStart(t, nil, "--upstream", ts.URL, "--format", "json")
 	status, body := proxyGet(t, base+"/v1/webhooks?max=5", ts.Token)
 	assert.Equal(t, http.StatusOK, status, body)
 	status, _ = proxyGet(t, base+"/v1/webhooks/unknown", ts.Token)
 	assert.Equal(t, http.StatusNotFound, status)
 	require.Equal(t, exitOK, stop(), stderr.String())
-	var rep conformance.Report
+	var rep report.Report
 	require.NoError(t, json.Unmarshal([]byte(stdout.String()), &rep), stdout.String())
-	assert.Equal(t, 2, rep.Summary.Cases)
-	assert.Zero(t, rep.Summary.Failed)
+	assert.Equal(t, 2, rep.Summary().Cases)
+	assert.Zero(t, rep.Summary().Failed)
 	assert.Contains(t, stderr.String(), "2 requests forwarded, 2 judged")
 }
 

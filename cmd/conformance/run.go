@@ -171,7 +171,7 @@ func runEngine(path string, opts ...conformance.Option) (*conformance.Engine, er
 
 // runWriteReports writes rep once per output; an error has been reported
 // on stderr when it returns one.
-func runWriteReports(e *env, cmd string, outs []runOutput, rep *conformance.Report, opts report.Options) error {
+func runWriteReports(e *env, cmd string, outs []runOutput, rep *report.Report, opts report.Options) error {
 	for _, o := range outs {
 		opts.Color = o.path == "" && e.colorStdout() && o.format == report.Text
 		if err := report.WriteOutput(o.path, e.stdout, o.format, rep, opts); err != nil {
@@ -179,7 +179,7 @@ func runWriteReports(e *env, cmd string, outs []runOutput, rep *conformance.Repo
 			return err
 		}
 		if o.path != "" {
-			s := rep.Summary
+			s := rep.Summary()
 			fmt.Fprintf(e.stderr, "conformance: wrote %s (%s): %d cases, %d passed, %d failed, %d skipped\n",
 				o.path, o.format, s.Cases, s.Passed, s.Failed, s.Skipped)
 		}
@@ -256,9 +256,9 @@ func runStartMock() (token, baseURL string, stop func(), err error) {
 }
 
 // runProgress prints one line per case as the run goes.
-func runProgress(w io.Writer, redact func(string) string) func(conformance.Case) {
-	return func(c conformance.Case) {
-		mark := map[conformance.Verdict]string{conformance.VerdictPass: "ok  ", conformance.VerdictFail: "FAIL", conformance.VerdictSkip: "skip"}[c.Verdict]
+func runProgress(w io.Writer, redact func(string) string) func(report.Case) {
+	return func(c report.Case) {
+		mark := map[report.Verdict]string{report.VerdictPass: "ok  ", report.VerdictFail: "FAIL", report.VerdictSkip: "skip"}[c.Verdict]
 		status := "   "
 		if c.Status != 0 {
 			status = fmt.Sprint(c.Status)
@@ -281,11 +281,11 @@ func runTextToStdout(outs []runOutput) bool {
 // runReproduce lists on stderr the curl commands of the first failing
 // cases, for a person watching a run whose reports go to files or are
 // meant for machines; every report holds all of them.
-func runReproduce(w io.Writer, rep *conformance.Report, redact func(string) string) {
+func runReproduce(w io.Writer, rep *report.Report, redact func(string) string) {
 	const most = 10
 	n := 0
 	for _, c := range rep.Cases {
-		if c.Curl == "" || c.Verdict != conformance.VerdictFail {
+		if c.Curl == "" || c.Verdict != report.VerdictFail {
 			continue
 		}
 		if n == 0 {

@@ -13,10 +13,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/mock"
 )
 
@@ -29,9 +31,9 @@ func runCLI(t *testing.T, vars map[string]string, terminal bool, args ...string)
 	return code, out.String(), errb.String()
 }
 
-func runJSON(t *testing.T, s string) conformance.Report {
+func runJSON(t *testing.T, s string) report.Report {
 	t.Helper()
-	var rep conformance.Report
+	var rep report.Report
 	require.NoError(t, json.Unmarshal([]byte(s), &rep), s)
 	return rep
 }
@@ -42,8 +44,8 @@ func TestRunAgainstEmbeddedMock(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	assert.Empty(t, errOut, "no progress when stderr is no terminal")
 	rep := runJSON(t, out)
-	assert.GreaterOrEqual(t, rep.Summary.Cases, 15)
-	assert.Equal(t, rep.Summary.Cases, rep.Summary.Passed)
+	assert.GreaterOrEqual(t, rep.Summary().Cases, 15)
+	assert.Equal(t, rep.Summary().Cases, rep.Summary().Passed)
 	ops := map[string]bool{}
 	statuses := map[int]bool{}
 	for _, c := range rep.Cases {
@@ -115,7 +117,7 @@ func TestRunUnreachableTargetExits3(t *testing.T) {
 
 func TestRunRejectedTokenExits3(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	code, _, errOut := runCLI(t, map[string]string{"WEBEX_TOKEN": "not-the-mock-token-123456"}, false, "--target", ts.URL, "--rate", "0")
 	assert.Equal(t, exitUntestable, code)
 	assert.Contains(t, errOut, "rejected the token")
@@ -147,7 +149,7 @@ func TestRunTargetIsReadOnlyByDefault(t *testing.T) {
 	for _, m := range rec.methods {
 		assert.Equal(t, http.MethodGet, m)
 	}
-	assert.Positive(t, runJSON(t, out).Summary.Cases)
+	assert.Positive(t, runJSON(t, out).Summary().Cases)
 
 	rec.methods = nil
 	code, _, errOut = runCLI(t, map[string]string{"WEBEX_TOKEN": token}, false, "--target", srv.URL+"/v1", "--rate", "0", "--allow-writes")
@@ -171,7 +173,7 @@ func TestRunSeveralOutputs(t *testing.T) {
 	assert.Contains(t, string(b), "| Cases |")
 	b, err = os.ReadFile(js)
 	require.NoError(t, err)
-	assert.Positive(t, runJSON(t, string(b)).Summary.Cases, "format from the extension")
+	assert.Positive(t, runJSON(t, string(b)).Summary().Cases, "format from the extension")
 	assert.Equal(t, 3, strings.Count(errOut, "conformance: wrote "))
 }
 

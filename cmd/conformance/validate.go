@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/har"
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
@@ -70,14 +71,14 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "validate: %s", validateOneLine(err.Error()))
 	}
 	noteSpecNotes(e, "validate", *specPath, eng)
-	rep := &conformance.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo()}
+	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo()}
 	opts := report.Options{Redact: eng.Redact}
 	if single {
 		x, err := validateSingle(e, eng, *opID, *status, headers, *bodyPath)
 		if err != nil {
 			return usageErr(e, "validate: %s", validateOneLine(err.Error()))
 		}
-		rep.Add(conformance.Case{
+		rep.Add(report.Case{
 			Name:      fmt.Sprintf("%s %d", x.Operation, x.Response.Status),
 			Operation: x.Operation,
 			Method:    x.Request.Method,
@@ -102,7 +103,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "validate: writing the report: %s", validateOneLine(err.Error()))
 	}
 	if *output != "" && *output != "-" {
-		s := rep.Summary
+		s := rep.Summary()
 		fmt.Fprintf(e.stderr, "conformance: wrote %s: %d cases, %d passed, %d failed, %d skipped\n",
 			*output, s.Cases, s.Passed, s.Failed, s.Skipped)
 	}
@@ -163,9 +164,9 @@ func validateEngine(e *env, path string) (*conformance.Engine, error) {
 }
 
 // validateHAR replays one recording into rep; "-" reads it from stdin.
-func validateHAR(e *env, eng *conformance.Engine, path string, rep *conformance.Report) error {
+func validateHAR(e *env, eng *conformance.Engine, path string, rep *report.Report) error {
 	if path == "-" {
-		if err := eng.ReplayHAR(e.stdin, "stdin", rep); err != nil {
+		if err := har.Replay(eng, e.stdin, "stdin", rep); err != nil {
 			return fmt.Errorf("stdin: %w", err)
 		}
 		return nil
@@ -182,7 +183,7 @@ func validateHAR(e *env, eng *conformance.Engine, path string, rep *conformance.
 	if i := strings.LastIndexAny(source, `/\`); i >= 0 {
 		source = source[i+1:]
 	}
-	if err := eng.ReplayHAR(f, source, rep); err != nil {
+	if err := har.Replay(eng, f, source, rep); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil

@@ -14,9 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
-const validateSampleHAR = "../../conformance/testdata/har/sample.har"
+const validateSampleHAR = "../../conformance/har/testdata/sample.har"
 
 // validateRun runs `conformance validate args...` with stdin and the
 // environment given, and returns the exit code, stdout and stderr.
@@ -101,9 +102,9 @@ func TestValidateSeveralHARs(t *testing.T) {
 	} {
 		code, out, errOut := validateRun(t, "", nil, args...)
 		assert.Equal(t, exitFindings, code, "%v: %s", args, errOut)
-		var rep conformance.Report
+		var rep report.Report
 		require.NoError(t, json.Unmarshal([]byte(out), &rep), args)
-		assert.Equal(t, 10, rep.Summary.Cases, args)
+		assert.Equal(t, 10, rep.Summary().Cases, args)
 		assert.Contains(t, rep.Cases[9].Name, "(rec.har #1)")
 	}
 }
@@ -126,13 +127,13 @@ func TestValidateFormats(t *testing.T) {
 	t.Parallel()
 	code, out, _ := validateRun(t, "", nil, "--har", validateSampleHAR, "--format", "json")
 	require.Equal(t, exitFindings, code)
-	var rep conformance.Report
+	var rep report.Report
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Equal(t, "conformance", rep.Tool)
 	assert.Equal(t, conformance.Version, rep.Version)
 	assert.Equal(t, "Webex Webhooks API", rep.Spec.Title)
 	assert.Len(t, rep.Spec.SHA256, 64)
-	assert.Equal(t, conformance.Summary{Cases: 8, Passed: 3, Failed: 2, Skipped: 3, Errors: 1, Drift: 2}, rep.Summary)
+	assert.Equal(t, report.Summary{Cases: 8, Passed: 3, Failed: 2, Skipped: 3, Errors: 1, Drift: 2}, rep.Summary())
 
 	_, out, _ = validateRun(t, "", nil, "--har", validateSampleHAR, "--format", "junit")
 	var suites struct {
@@ -189,7 +190,7 @@ func TestValidateSingleResponse(t *testing.T) {
 			t.Parallel()
 			code, out, errOut := validateRun(t, tc.stdin, nil, append(tc.args, "--format", "json")...)
 			assert.Empty(t, errOut)
-			var rep conformance.Report
+			var rep report.Report
 			require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
 			require.Len(t, rep.Cases, 1)
 			var got []string
@@ -232,8 +233,8 @@ func TestValidateUsageErrors(t *testing.T) {
 		{"unreadable body", []string{"--operation", "listWebhooks", "--status", "200", "--body", filepath.Join(dir, "missing.json")}, "--body"},
 		{"unreadable HAR", []string{"--har", filepath.Join(dir, "missing.har")}, "missing.har"},
 		{"HAR is a directory", []string{"--har", dir}, "is a directory"},
-		{"truncated HAR", []string{"--har", "../../conformance/testdata/har/truncated.har"}, "truncated.har: entry 3"},
-		{"not a HAR", []string{"--har", "../../conformance/testdata/har/not-json.har"}, "not-json.har"},
+		{"truncated HAR", []string{"--har", "../../conformance/har/testdata/truncated.har"}, "truncated.har: entry 3"},
+		{"not a HAR", []string{"--har", "../../conformance/har/testdata/not-json.har"}, "not-json.har"},
 		{"broken spec", []string{"--spec", brokenSpec, "--har", validateSampleHAR}, "--spec " + brokenSpec},
 		{"missing spec", []string{"--spec", filepath.Join(dir, "none.yaml"), "--har", validateSampleHAR}, "--spec"},
 		{"bad format", []string{"--har", validateSampleHAR, "--format", "xml"}, "--format"},

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/internal/h1"
 )
 
@@ -352,7 +353,7 @@ type findingKey struct {
 }
 
 type aggregate struct {
-	c       conformance.Case
+	c       report.Case
 	count   int
 	total   time.Duration
 	seen    map[findingKey]int
@@ -402,7 +403,7 @@ func (p *Proxy) judge(x *exchange) {
 	a := p.cases[key]
 	if a == nil {
 		a = &aggregate{seen: map[findingKey]int{}, first: map[findingKey]conformance.Finding{}}
-		a.c = conformance.Case{Operation: op.ID, Method: x.method, Path: op.PathTemplate, Status: x.status}
+		a.c = report.Case{Operation: op.ID, Method: x.method, Path: op.PathTemplate, Status: x.status}
 		if !ok {
 			a.c.Path = ""
 		}
@@ -490,10 +491,10 @@ func (p *Proxy) Stats() Stats {
 // Report returns one case per operation, method and status seen, each
 // holding the distinct findings with how often they were seen, and a
 // skipped case for exchanges that could not be judged.
-func (p *Proxy) Report() *conformance.Report {
-	rep := &conformance.Report{
+func (p *Proxy) Report() *report.Report {
+	rep := &report.Report{
 		Tool: "conformance", Version: conformance.Version, Spec: p.v.SpecInfo(),
-		Target: p.upstream.Scheme + "://" + p.upstream.Host + p.upstream.Path, Cases: []conformance.Case{},
+		Target: p.upstream.Scheme + "://" + p.upstream.Host + p.upstream.Path, Cases: []report.Case{},
 	}
 	p.mu.Lock()
 	keys := append([]caseKey(nil), p.order...)
@@ -549,7 +550,7 @@ func (p *Proxy) Report() *conformance.Report {
 		}
 	}
 	if len(notes) > 0 {
-		rep.Add(conformance.Case{Name: "exchanges not judged", Verdict: conformance.VerdictSkip, Reason: strings.Join(notes, "; ")})
+		rep.Add(report.Case{Name: "exchanges not judged", Verdict: report.VerdictSkip, Reason: strings.Join(notes, "; ")})
 	}
 	return rep
 }

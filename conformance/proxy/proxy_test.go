@@ -14,12 +14,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/internal/h1"
-	"github.com/webex-conformance/webhooks/mock"
 )
 
 // syncBuffer is a log sink safe for the workers.
@@ -150,7 +152,7 @@ func TestStreams(t *testing.T) {
 
 func TestConformingUpstreamGivesNoFindings(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	p, url, log := start(t, ts.URL, Config{Validator: newEngine(t, ts.Token)})
 	resp, body := do(t, http.MethodPost, url+"/v1/webhooks", ts.Token, `{"name":"n","targetUrl":"https://example.com/x","resource":"rooms","event":"created","secret":"s3cr3t-value"}`)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
@@ -160,8 +162,8 @@ func TestConformingUpstreamGivesNoFindings(t *testing.T) {
 	p.Close()
 	rep := p.Report()
 	assert.Empty(t, log.String())
-	assert.Equal(t, 4, rep.Summary.Cases)
-	assert.Zero(t, rep.Summary.Failed)
+	assert.Equal(t, 4, rep.Summary().Cases)
+	assert.Zero(t, rep.Summary().Failed)
 	for _, c := range rep.Cases {
 		assert.NotEmpty(t, c.Operation, c.Name)
 	}
@@ -223,7 +225,7 @@ func TestNotJudged(t *testing.T) {
 	assert.Equal(t, int64(1), s.TooLarge)
 	rep := p.Report()
 	require.Len(t, rep.Cases, 1)
-	assert.Equal(t, conformance.VerdictSkip, rep.Cases[0].Verdict)
+	assert.Equal(t, report.VerdictSkip, rep.Cases[0].Verdict)
 	assert.Contains(t, rep.Cases[0].Reason, "larger than 100 bytes")
 }
 
@@ -244,7 +246,7 @@ func TestUpstreamDown(t *testing.T) {
 
 func TestServeUntilCancelled(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	p, err := New(Config{Upstream: ts.URL, Validator: newEngine(t)})
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -255,7 +257,7 @@ func TestServeUntilCancelled(t *testing.T) {
 	do(t, http.MethodGet, "http://"+ln.Addr().String()+"/v1/webhooks", ts.Token, "")
 	cancel()
 	require.NoError(t, <-done)
-	assert.Equal(t, 1, p.Report().Summary.Cases)
+	assert.Equal(t, 1, p.Report().Summary().Cases)
 	// Late exchanges after Close are counted, never sent on a closed queue.
 	p.enqueue(&exchange{})
 	assert.Equal(t, int64(1), p.Stats().Unjudged)

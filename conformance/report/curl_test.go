@@ -16,14 +16,14 @@ import (
 // curlReport holds a passing case and a failing one, both with a curl
 // command (a producer may set it on any case), the failing one with a
 // create body carrying a webhook secret.
-func curlReport(token string) *conformance.Report {
+func curlReport(token string) *Report {
 	const body = `{"name":"conformance-1a2b3c4d-lifecycle","targetUrl":"https://webhook-target.invalid/c","resource":"rooms","event":"created","secret":"s0cr3t-d4f8e2a1b9c7"}`
-	r := &conformance.Report{Tool: "conformance", Version: conformance.Version}
-	r.Add(conformance.Case{
+	r := &Report{Tool: "conformance", Version: conformance.Version}
+	r.Add(Case{
 		Name: "list webhooks", Operation: "listWebhooks", Method: "GET", Path: "/webhooks", Status: 200,
 		Curl: `curl -sS -i -H "Authorization: Bearer $WEBEX_TOKEN" 'https://webexapis.com/v1/webhooks?max=2&passing=1'`,
 	})
-	r.Add(conformance.Case{
+	r.Add(Case{
 		Name: "create a webhook", Operation: "createWebhook", Method: "POST", Path: "/webhooks", Status: 200,
 		Curl: `curl -sS -i -X POST -H "Authorization: Bearer $WEBEX_TOKEN" -H 'Content-Type: application/json' --data-raw '` +
 			body + `' 'https://webexapis.com/v1/webhooks'` + " -H 'X-Leak: Bearer " + token + "'",
@@ -60,7 +60,7 @@ func TestCurlInEveryFormat(t *testing.T) {
 			return got
 		}},
 		{JSON, func(t *testing.T, out string) []string {
-			var rep conformance.Report
+			var rep Report
 			require.NoError(t, json.Unmarshal([]byte(out), &rep))
 			var got []string
 			for _, c := range rep.Cases {
@@ -124,8 +124,8 @@ func TestCurlInEveryFormat(t *testing.T) {
 
 func TestJUnitCurlWithoutFailuresGoesToSystemOut(t *testing.T) {
 	t.Parallel()
-	r := &conformance.Report{Tool: "conformance"}
-	r.Add(conformance.Case{Name: "odd", Verdict: conformance.VerdictFail, Curl: "curl 'https://example.com/x'",
+	r := &Report{Tool: "conformance"}
+	r.Add(Case{Name: "odd", Verdict: VerdictFail, Curl: "curl 'https://example.com/x'",
 		Findings: []conformance.Finding{{Rule: "behavior.not-judged", Severity: conformance.SeverityInfo, Message: "m"}}})
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, JUnit, r, Options{}))
@@ -136,8 +136,8 @@ func TestJUnitCurlWithoutFailuresGoesToSystemOut(t *testing.T) {
 
 func TestMarkdownFenceOutlastsBackticks(t *testing.T) {
 	t.Parallel()
-	r := &conformance.Report{Tool: "conformance"}
-	r.Add(conformance.Case{Name: "x", Curl: "curl --data-raw '{\"name\":\"````\"}' 'https://example.com/x'",
+	r := &Report{Tool: "conformance"}
+	r.Add(Case{Name: "x", Curl: "curl --data-raw '{\"name\":\"````\"}' 'https://example.com/x'",
 		Findings: []conformance.Finding{{Rule: "body.json", Severity: conformance.SeverityError}}})
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, Markdown, r, Options{}))

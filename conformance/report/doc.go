@@ -1,6 +1,11 @@
-// Package report writes a conformance.Report for people and for machines:
-// text (a terminal), json (the project's report format), junit (CI test
-// reports) and markdown (a GitHub step summary).
+// Package report is the result of a run, a validation or a proxy session:
+// a Report of Cases, one per judged response, each with its verdict and
+// findings; Summary counts them. Write renders a report for people and for
+// machines: text (a terminal), json (the project's report format), junit
+// (CI test reports) and markdown (a GitHub step summary).
+//
+//	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo()}
+//	rep.Add(report.Case{Name: "GET /webhooks", Findings: eng.Validate(x)})
 //
 //	f, err := report.ParseFormat("junit")
 //	if err != nil { ... }

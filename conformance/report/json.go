@@ -8,10 +8,10 @@ import (
 )
 
 // writeJSON writes the report in the project's JSON report format.
-func writeJSON(w io.Writer, r *conformance.Report, scrub func(string) string) error {
+func writeJSON(w io.Writer, r *Report, scrub func(string) string) error {
 	out := redacted(r, scrub)
 	if out.Cases == nil {
-		out.Cases = []conformance.Case{}
+		out.Cases = []Case{}
 	}
 	for i := range out.Cases {
 		if out.Cases[i].Findings == nil {

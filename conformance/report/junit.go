@@ -64,7 +64,7 @@ const unmatchedSuite = "(no operation)"
 // writeJUnit writes one testsuite per operation, in order of first
 // appearance, one testcase per case and one failure per finding; the text
 // of each failure ends with the case's curl command.
-func writeJUnit(w io.Writer, r *conformance.Report, scrub func(string) string) error {
+func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 	r = redacted(r, scrub)
 	doc := junitSuites{Name: r.Tool}
 	index := map[string]int{}
@@ -100,11 +100,11 @@ func writeJUnit(w io.Writer, r *conformance.Report, scrub func(string) string) e
 		s.Tests++
 		doc.Tests++
 		switch {
-		case c.Verdict == conformance.VerdictSkip:
+		case c.Verdict == VerdictSkip:
 			jc.Skipped = &junitSkipped{Message: c.Reason}
 			s.Skipped++
 			doc.Skipped++
-		case len(jc.Failures) > 0 || c.Verdict == conformance.VerdictFail:
+		case len(jc.Failures) > 0 || c.Verdict == VerdictFail:
 			s.Failures++
 			doc.Failures++
 		}
@@ -128,7 +128,7 @@ func writeJUnit(w io.Writer, r *conformance.Report, scrub func(string) string) e
 	return err
 }
 
-func junitProps(r *conformance.Report) []junitProperty {
+func junitProps(r *Report) []junitProperty {
 	props := []junitProperty{
 		{"version", r.Version},
 		{"spec.title", r.Spec.Title},
@@ -146,7 +146,7 @@ func findingTitle(f conformance.Finding) string {
 	return fmt.Sprintf("%s %s at %s: %s", f.Severity, f.Rule, pointerText(f.Pointer), oneLine(f.Message))
 }
 
-func findingBody(c conformance.Case, f conformance.Finding) string {
+func findingBody(c Case, f conformance.Finding) string {
 	var b strings.Builder
 	line := func(k, v string) {
 		if v != "" {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/webex-conformance/webhooks/conformance"
 )
 
 // markdownMaxCases caps the failing cases listed: a GitHub step summary
@@ -17,9 +15,9 @@ const markdownMaxCases = 100
 // writeMarkdown writes a summary table and, per failing case, a table of
 // its findings and a sh block with its curl command; skipped cases are
 // listed with their reasons.
-func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string) error {
+func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 	bw := bufio.NewWriter(w)
-	s := r.Summary
+	s := r.Summary()
 	switch {
 	case s.Failed > 0:
 		fmt.Fprintf(bw, "## ❌ Conformance: %d of %d %s failed\n\n", s.Failed, s.Cases, plural(s.Cases, "case", "cases"))
@@ -44,7 +42,7 @@ func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string
 
 	listed, failing := 0, 0
 	for _, c := range r.Cases {
-		if c.Verdict != conformance.VerdictFail {
+		if c.Verdict != VerdictFail {
 			continue
 		}
 		failing++
@@ -76,7 +74,7 @@ func writeMarkdown(w io.Writer, r *conformance.Report, scrub func(string) string
 
 	skipped := 0
 	for _, c := range r.Cases {
-		if c.Verdict != conformance.VerdictSkip {
+		if c.Verdict != VerdictSkip {
 			continue
 		}
 		if skipped == 0 {

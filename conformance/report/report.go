@@ -49,7 +49,7 @@ type Options struct {
 }
 
 // Write writes r to w in format f.
-func Write(w io.Writer, f Format, r *conformance.Report, opts Options) error {
+func Write(w io.Writer, f Format, r *Report, opts Options) error {
 	if r == nil {
 		return errors.New("report: nil report")
 	}
@@ -70,7 +70,7 @@ func Write(w io.Writer, f Format, r *conformance.Report, opts Options) error {
 // WriteOutput writes r to the file at path, or to stdout when path is
 // empty or "-". Colour is dropped for files: an escape sequence in a saved
 // report is noise.
-func WriteOutput(path string, stdout io.Writer, f Format, r *conformance.Report, opts Options) error {
+func WriteOutput(path string, stdout io.Writer, f Format, r *Report, opts Options) error {
 	if path == "" || path == "-" {
 		return Write(stdout, f, r, opts)
 	}
@@ -110,10 +110,10 @@ func scrubber(redact func(string) string) func(string) string {
 
 // redacted returns a copy of r whose strings went through scrub and in
 // which only failing cases keep their Curl; r itself is left alone.
-func redacted(r *conformance.Report, scrub func(string) string) *conformance.Report {
+func redacted(r *Report, scrub func(string) string) *Report {
 	out := *r
 	out.Target = scrub(r.Target)
-	out.Cases = make([]conformance.Case, len(r.Cases))
+	out.Cases = make([]Case, len(r.Cases))
 	for i, c := range r.Cases {
 		out.Cases[i] = redactedCase(c, scrub)
 	}
@@ -122,8 +122,8 @@ func redacted(r *conformance.Report, scrub func(string) string) *conformance.Rep
 
 // redactedCase is redacted for one case; the text and markdown writers call
 // it only for the cases they print, which on a long recording is few.
-func redactedCase(c conformance.Case, scrub func(string) string) conformance.Case {
-	if c.Verdict == conformance.VerdictFail {
+func redactedCase(c Case, scrub func(string) string) Case {
+	if c.Verdict == VerdictFail {
 		// The runner sends a secret with its create and update; a
 		// reproduction needs none, also when no Redact hook was given.
 		c.Curl = conformance.RedactSecrets(scrub(c.Curl))
@@ -164,7 +164,7 @@ type ruleCount struct {
 
 // countRules tallies findings by rule, most frequent first: on a long
 // recording the same departure repeats, and the tally says what to fix.
-func countRules(r *conformance.Report) []ruleCount {
+func countRules(r *Report) []ruleCount {
 	index := map[string]int{}
 	var out []ruleCount
 	for _, c := range r.Cases {

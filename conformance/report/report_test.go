@@ -20,18 +20,18 @@ var update = flag.Bool("update", false, "rewrite the golden files in ../testdata
 
 // sampleReport holds a passing case, a failing case with an error and a
 // drift finding, a skipped case and a failing case with awkward characters.
-func sampleReport() *conformance.Report {
-	r := &conformance.Report{
+func sampleReport() *Report {
+	r := &Report{
 		Tool:    "conformance",
 		Version: conformance.Version,
 		Spec:    conformance.SpecInfo{Title: "Webex Webhooks API", Version: "1.0.0", SHA256: "3f2a9c0e5b7d41f68a1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778"},
 		Target:  "https://webexapis.com/v1",
 	}
-	r.Add(conformance.Case{
+	r.Add(Case{
 		Name: "list webhooks", Operation: "listWebhooks", Method: "GET", Path: "/webhooks",
 		Status: 200, DurationMS: 2.5,
 	})
-	r.Add(conformance.Case{
+	r.Add(Case{
 		Name: "get webhook details", Operation: "getWebhookDetails", Method: "GET", Path: "/webhooks/{webhookId}",
 		Status: 200, DurationMS: 3.1,
 		Curl: `curl -sS -i -H "Authorization: Bearer $WEBEX_TOKEN" 'https://webexapis.com/v1/webhooks/abc'`,
@@ -42,11 +42,11 @@ func sampleReport() *conformance.Report {
 				Pointer: "/resource", Message: "resource is not a documented value", Expected: "one of [messages, rooms, …]", Actual: `"videoMeshAlerts"`},
 		},
 	})
-	r.Add(conformance.Case{
+	r.Add(Case{
 		Name: "GET /v1/people/me (recording.har #2)", Method: "GET", Path: "/v1/people/me",
-		Status: 200, Verdict: conformance.VerdictSkip, Reason: "no operation of the spec matches GET /v1/people/me",
+		Status: 200, Verdict: VerdictSkip, Reason: "no operation of the spec matches GET /v1/people/me",
 	})
-	r.Add(conformance.Case{
+	r.Add(Case{
 		Name: "delete webhook", Operation: "deleteWebhook", Method: "DELETE", Path: "/webhooks/{webhookId}",
 		Status: 204, DurationMS: 1,
 		Findings: []conformance.Finding{
@@ -112,7 +112,7 @@ func TestNoSecretsInAnyFormat(t *testing.T) {
 	t.Parallel()
 	const canary = "CANARYTOKEN0123456789abcdefXYZ"
 	r := sampleReport()
-	r.Add(conformance.Case{
+	r.Add(Case{
 		Name: "leaky case " + canary, Operation: "getWebhookDetails", Method: "GET", Path: "/webhooks/{webhookId}", Status: 401,
 		Curl:   "curl -H 'Authorization: Bearer " + canary + "' https://webexapis.com/v1/webhooks/x",
 		Reason: "token " + canary,
@@ -196,12 +196,12 @@ func TestJSONIsTheReportSchema(t *testing.T) {
 	assert.NotContains(t, first, "curl", "a passing case carries no curl")
 	assert.Equal(t, sampleReport().Cases[1].Curl, cases[1].(map[string]any)["curl"])
 
-	var back conformance.Report
+	var back Report
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &back))
-	assert.Equal(t, sampleReport().Summary, back.Summary)
+	assert.Equal(t, sampleReport().Summary(), back.Summary())
 
 	var empty bytes.Buffer
-	require.NoError(t, Write(&empty, JSON, &conformance.Report{Tool: "conformance"}, Options{}))
+	require.NoError(t, Write(&empty, JSON, &Report{Tool: "conformance"}, Options{}))
 	assert.Contains(t, empty.String(), `"cases": []`)
 }
 
@@ -246,9 +246,9 @@ func TestMarkdownEscapesCells(t *testing.T) {
 
 func TestMarkdownCapsFailingCases(t *testing.T) {
 	t.Parallel()
-	r := &conformance.Report{Tool: "conformance"}
+	r := &Report{Tool: "conformance"}
 	for range markdownMaxCases + 5 {
-		r.Add(conformance.Case{Name: "x", Findings: []conformance.Finding{{Rule: "body.json", Severity: conformance.SeverityError}}})
+		r.Add(Case{Name: "x", Findings: []conformance.Finding{{Rule: "body.json", Severity: conformance.SeverityError}}})
 	}
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, Markdown, r, Options{}))
@@ -277,7 +277,7 @@ func TestWriteOutput(t *testing.T) {
 func TestFindingsByRule(t *testing.T) {
 	t.Parallel()
 	r := sampleReport()
-	r.Add(conformance.Case{Name: "again", Findings: []conformance.Finding{
+	r.Add(Case{Name: "again", Findings: []conformance.Finding{
 		{Rule: "body.enum", Severity: conformance.SeverityDrift},
 		{Rule: "body.enum", Severity: conformance.SeverityDrift},
 	}})
@@ -294,6 +294,6 @@ func TestFindingsByRule(t *testing.T) {
 	assert.Contains(t, md.String(), "| body.enum | drift | 3 |")
 
 	var clean bytes.Buffer
-	require.NoError(t, Write(&clean, Text, &conformance.Report{Tool: "conformance"}, Options{}))
+	require.NoError(t, Write(&clean, Text, &Report{Tool: "conformance"}, Options{}))
 	assert.NotContains(t, clean.String(), "by rule")
 }

@@ -28,13 +28,13 @@ func (p painter) paint(code, s string) string {
 	return code + s + ansiReset
 }
 
-func (p painter) verdict(v conformance.Verdict) string {
+func (p painter) verdict(v Verdict) string {
 	switch v {
-	case conformance.VerdictPass:
+	case VerdictPass:
 		return p.paint(ansiGreen, "PASS")
-	case conformance.VerdictFail:
+	case VerdictFail:
 		return p.paint(ansiBold+ansiRed, "FAIL")
-	case conformance.VerdictSkip:
+	case VerdictSkip:
 		return p.paint(ansiYellow, "SKIP")
 	}
 	return strings.ToUpper(string(v))
@@ -54,7 +54,7 @@ func (p painter) severity(s conformance.Severity, width int) string {
 // writeText writes one block per failing or skipped case (every case when
 // verbose), one line per finding, a reproduce: line with the failing
 // case's curl command, and a summary line.
-func writeText(w io.Writer, r *conformance.Report, opts Options, scrub func(string) string) error {
+func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) error {
 	p := painter(opts.Color)
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s %s · %s\n", r.Tool, r.Version, specLine(r))
@@ -65,17 +65,17 @@ func writeText(w io.Writer, r *conformance.Report, opts Options, scrub func(stri
 	// plain passes is listed line after line.
 	prevBlock := true
 	for _, c := range r.Cases {
-		if c.Verdict == conformance.VerdictPass && !opts.Verbose && !hasFindings(c) {
+		if c.Verdict == VerdictPass && !opts.Verbose && !hasFindings(c) {
 			continue
 		}
 		c = redactedCase(c, scrub)
-		block := hasFindings(c) || c.Curl != "" || c.Verdict == conformance.VerdictSkip && c.Reason != ""
+		block := hasFindings(c) || c.Curl != "" || c.Verdict == VerdictSkip && c.Reason != ""
 		if block || prevBlock {
 			bw.WriteString("\n")
 		}
 		prevBlock = block
 		fmt.Fprintf(bw, "%s %s%s\n", p.verdict(c.Verdict), oneLine(c.Name), p.paint(ansiDim, caseDetail(c)))
-		if c.Verdict == conformance.VerdictSkip && c.Reason != "" {
+		if c.Verdict == VerdictSkip && c.Reason != "" {
 			fmt.Fprintf(bw, "     %s\n", oneLine(c.Reason))
 		}
 		writeFindings(bw, c.Findings, p)
@@ -91,7 +91,7 @@ func writeText(w io.Writer, r *conformance.Report, opts Options, scrub func(stri
 		}
 		fmt.Fprintf(bw, "by rule: %s\n", strings.Join(parts, ", "))
 	}
-	bw.WriteString(summaryLine(r.Summary, p))
+	bw.WriteString(summaryLine(r.Summary(), p))
 	bw.WriteString("\n")
 	return bw.Flush()
 }
@@ -133,11 +133,11 @@ func expectedActual(f conformance.Finding) string {
 	return strings.Join(parts, ", ")
 }
 
-func hasFindings(c conformance.Case) bool { return len(c.Findings) > 0 }
+func hasFindings(c Case) bool { return len(c.Findings) > 0 }
 
 // caseDetail is what a case name does not already say: operation, route,
 // status and time.
-func caseDetail(c conformance.Case) string {
+func caseDetail(c Case) string {
 	var b strings.Builder
 	if c.Operation != "" {
 		b.WriteString("  " + c.Operation)
@@ -154,7 +154,7 @@ func caseDetail(c conformance.Case) string {
 	return b.String()
 }
 
-func specLine(r *conformance.Report) string {
+func specLine(r *Report) string {
 	s := strings.TrimSpace(r.Spec.Title + " " + r.Spec.Version)
 	if r.Spec.SHA256 != "" {
 		sum := r.Spec.SHA256
@@ -166,7 +166,7 @@ func specLine(r *conformance.Report) string {
 	return s
 }
 
-func summaryLine(s conformance.Summary, p painter) string {
+func summaryLine(s Summary, p painter) string {
 	counts := fmt.Sprintf("%d %s: %d passed, %d failed, %d skipped; %d %s, %d drift",
 		s.Cases, plural(s.Cases, "case", "cases"), s.Passed, s.Failed, s.Skipped,
 		s.Errors, plural(s.Errors, "error", "errors"), s.Drift)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/internal/httpheader"
 )
 
@@ -249,7 +250,7 @@ func (r *runner) leaveBehind(id string) {
 	c := call{name: "a webhook this run made is left on the target", op: opDelete, method: http.MethodDelete,
 		path: "/webhooks/" + url.PathEscape(id), auth: authToken}
 	u, _ := r.url(c)
-	cs := conformance.Case{
+	cs := report.Case{
 		Name: c.name, Operation: opDelete, Method: http.MethodDelete, Path: pathTemplate(opDelete),
 		Findings: []conformance.Finding{{
 			Rule: "behavior.left-behind", Severity: conformance.SeverityError, Operation: opDelete,

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
 // failValidator finds fault with every response and redacts nothing, so
@@ -70,7 +71,7 @@ func TestCurlRedactsEveryBody(t *testing.T) {
 
 	withBody := map[string]int{}
 	for _, c := range rep.Cases {
-		if c.Verdict == conformance.VerdictSkip {
+		if c.Verdict == report.VerdictSkip {
 			continue
 		}
 		require.NotEmpty(t, c.Curl, c.Name)

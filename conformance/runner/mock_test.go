@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webex-conformance/webhooks/mock/mocktest"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -21,24 +23,24 @@ func engine(t testing.TB, tokens ...string) *conformance.Engine {
 
 func TestSuitePassesAgainstMock(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t)
+	ts := mocktest.NewServer(t)
 	for _, writes := range []bool{true, false} {
 		rep, err := Run(context.Background(), engine(t, ts.Token), Config{Target: ts.URL, Token: ts.Token, AllowWrites: writes, PageSize: 2})
 		require.NoError(t, err)
 		for _, c := range rep.Cases {
 			assert.Empty(t, c.Findings, "%s: %+v", c.Name, c.Findings)
 		}
-		assert.Zero(t, rep.Summary.Failed)
+		assert.Zero(t, rep.Summary().Failed)
 		if writes {
-			assert.GreaterOrEqual(t, rep.Summary.Cases, 15)
+			assert.GreaterOrEqual(t, rep.Summary().Cases, 15)
 		}
 	}
 }
 
 func TestSuiteSurvivesMockFaults(t *testing.T) {
 	t.Parallel()
-	ts := mock.NewTestServer(t, mock.WithFaults(mock.MustParseFault("429:0.3")), mock.WithSeed(7))
+	ts := mocktest.NewServer(t, mock.WithFaults(mock.MustParseFault("429:0.3")), mock.WithSeed(7))
 	rep, err := Run(context.Background(), engine(t, ts.Token), Config{Target: ts.URL, Token: ts.Token, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond, Retries: 20})
 	require.NoError(t, err)
-	assert.Zero(t, rep.Summary.Failed, "429s are waited out")
+	assert.Zero(t, rep.Summary().Failed, "429s are waited out")
 }

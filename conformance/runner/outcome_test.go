@@ -12,16 +12,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
 // caseNamed returns the first case whose name starts with prefix.
-func caseNamed(rep *conformance.Report, prefix string) (conformance.Case, bool) {
+func caseNamed(rep *report.Report, prefix string) (report.Case, bool) {
 	for _, c := range rep.Cases {
 		if strings.HasPrefix(c.Name, prefix) {
 			return c, true
 		}
 	}
-	return conformance.Case{}, false
+	return report.Case{}, false
 }
 
 func TestServerErrorEverywhereIsUntested(t *testing.T) {
@@ -41,9 +42,9 @@ func TestServerErrorEverywhereIsUntested(t *testing.T) {
 		if writes {
 			assert.Contains(t, ue.Reason, "createWebhook was not reached")
 		}
-		assert.Zero(t, rep.Summary.Passed, "a 500 passes nothing")
+		assert.Zero(t, rep.Summary().Passed, "a 500 passes nothing")
 		first := rep.Cases[0]
-		assert.Equal(t, conformance.VerdictSkip, first.Verdict)
+		assert.Equal(t, report.VerdictSkip, first.Verdict)
 		assert.Contains(t, first.Reason, "not judged")
 		assert.Equal(t, 4, requests, "the list is asked once and retried three times, then the run stops")
 	}
@@ -101,12 +102,12 @@ func TestCreateAnswering201IsJudgedAndCleanedUp(t *testing.T) {
 	require.NoError(t, err, "a 2xx create covers the operation; the engine judges its status")
 	c, ok := caseNamed(rep, "create a webhook")
 	require.True(t, ok)
-	assert.Equal(t, conformance.VerdictFail, c.Verdict)
+	assert.Equal(t, report.VerdictFail, c.Verdict)
 	assert.True(t, hasRule(c.Findings, conformance.RuleStatusUndocumented), "%+v", c.Findings)
 	for _, name := range []string{"get the created webhook", "update the webhook", "delete the webhook", "get the deleted webhook"} {
 		c, ok := caseNamed(rep, name)
 		require.True(t, ok, name)
-		assert.NotEqual(t, conformance.VerdictSkip, c.Verdict, "%s runs: the create made a webhook", name)
+		assert.NotEqual(t, report.VerdictSkip, c.Verdict, "%s runs: the create made a webhook", name)
 	}
 	assert.Equal(t, []string{"customer hook"}, f.names(), "everything the run made is gone")
 }
@@ -120,7 +121,7 @@ func TestCreateServerErrorLeavesCaseNotJudgedAndNothingBehind(t *testing.T) {
 	require.ErrorAs(t, err, &ue)
 	assert.Contains(t, ue.Reason, "createWebhook answered 500")
 	c, _ := caseNamed(rep, "create a webhook")
-	assert.Equal(t, conformance.VerdictSkip, c.Verdict)
+	assert.Equal(t, report.VerdictSkip, c.Verdict)
 	assert.Contains(t, c.Reason, "not judged")
 	sw, ok := caseNamed(rep, "sweep a webhook this run was not told it made")
 	require.True(t, ok, "the sweep after the failed create finds what it made")
@@ -158,7 +159,7 @@ func TestWebhooksThatCannotBeDeletedAreListedAndFail(t *testing.T) {
 		for _, fd := range c.Findings {
 			if fd.Rule == "behavior.left-behind" {
 				left = append(left, fd.Actual)
-				assert.Equal(t, conformance.VerdictFail, c.Verdict)
+				assert.Equal(t, report.VerdictFail, c.Verdict)
 				assert.Contains(t, c.Curl, "-X DELETE")
 				assert.Contains(t, c.Curl, fd.Actual)
 			}
@@ -227,5 +228,5 @@ func TestNotJudgedCaseIsNoPass(t *testing.T) {
 	require.ErrorAs(t, err, &ue)
 	assert.Equal(t, "no 2xx answer where the suite needed one: getWebhookDetails answered 502", ue.Reason)
 	c, _ := caseNamed(rep, "get webhook details (listed #1)")
-	assert.Equal(t, conformance.VerdictSkip, c.Verdict)
+	assert.Equal(t, report.VerdictSkip, c.Verdict)
 }

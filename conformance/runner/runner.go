@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
 // Validator is what the runner needs of the conformance engine;
@@ -63,7 +64,7 @@ type Config struct {
 	// (TLS verification on).
 	Transport http.RoundTripper
 	// Progress, when set, is called after each case is recorded.
-	Progress func(conformance.Case)
+	Progress func(report.Case)
 }
 
 const (
@@ -106,7 +107,7 @@ func (e *UntestableError) Unwrap() error { return e.Err }
 // report is returned also with an error (partial): an *UntestableError, or
 // the context's error when the run was interrupted. Whatever the run
 // created is deleted before Run returns, whatever happened.
-func Run(ctx context.Context, v Validator, cfg Config) (*conformance.Report, error) {
+func Run(ctx context.Context, v Validator, cfg Config) (*report.Report, error) {
 	r, err := newRunner(v, cfg)
 	if err != nil {
 		return nil, err
@@ -127,7 +128,7 @@ type runner struct {
 	base    *url.URL
 	client  *http.Client
 	pace    *pacer
-	report  *conformance.Report
+	report  *report.Report
 	secrets []string
 	// created maps the id of every webhook the run made and has not yet
 	// seen deleted to its name.
@@ -193,12 +194,12 @@ func newRunner(v Validator, cfg Config) (*runner, error) {
 		base:   base,
 		client: &http.Client{Transport: tr, CheckRedirect: checkRedirect},
 		pace:   newPacer(cfg.Rate),
-		report: &conformance.Report{
+		report: &report.Report{
 			Tool:    "conformance",
 			Version: conformance.Version,
 			Spec:    v.SpecInfo(),
 			Target:  base.String(),
-			Cases:   []conformance.Case{},
+			Cases:   []report.Case{},
 		},
 		created: map[string]string{},
 		deleted: map[string]bool{},
@@ -392,8 +393,8 @@ func (r *runner) send(ctx context.Context, c call, u *url.URL) (*rawResponse, ht
 
 // record turns a call and its result into a case of the report, adding the
 // runner's own findings.
-func (r *runner) record(c call, res *result, extra ...conformance.Finding) conformance.Case {
-	cs := conformance.Case{
+func (r *runner) record(c call, res *result, extra ...conformance.Finding) report.Case {
+	cs := report.Case{
 		Name:      c.name,
 		Operation: c.op,
 		Method:    c.method,
@@ -438,7 +439,7 @@ func (r *runner) record(c call, res *result, extra ...conformance.Finding) confo
 		// A case whose check could not be made has not passed.
 		for _, f := range cs.Findings {
 			if f.Rule == ruleNotJudged {
-				cs.Verdict = conformance.VerdictSkip
+				cs.Verdict = report.VerdictSkip
 				cs.Reason = "not judged: " + f.Message
 				break
 			}
@@ -454,7 +455,7 @@ func (r *runner) record(c call, res *result, extra ...conformance.Finding) confo
 
 // skip records a case that could not run, with the reason.
 func (r *runner) skip(name, op, method, reason string) {
-	r.report.Add(conformance.Case{Name: name, Operation: op, Method: method, Path: pathTemplate(op), Verdict: conformance.VerdictSkip, Reason: reason})
+	r.report.Add(report.Case{Name: name, Operation: op, Method: method, Path: pathTemplate(op), Verdict: report.VerdictSkip, Reason: reason})
 	if r.cfg.Progress != nil {
 		r.cfg.Progress(r.report.Cases[len(r.report.Cases)-1])
 	}

@@ -15,11 +15,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
 const testToken = "tok-canary-8f3a1c"
 
-func rules(rep *conformance.Report) map[string]int {
+func rules(rep *report.Report) map[string]int {
 	out := map[string]int{}
 	for _, c := range rep.Cases {
 		for _, f := range c.Findings {
@@ -41,7 +42,7 @@ func seed(f *fakeAPI, n int) {
 	}
 }
 
-func runFake(t *testing.T, f *fakeAPI, mutate func(*Config)) (*conformance.Report, error) {
+func runFake(t *testing.T, f *fakeAPI, mutate func(*Config)) (*report.Report, error) {
 	t.Helper()
 	srv := f.start(t)
 	cfg := Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond}
@@ -58,8 +59,8 @@ func TestSuiteAgainstConformingFake(t *testing.T) {
 	rep, err := runFake(t, f, nil)
 	require.NoError(t, err)
 	assert.Empty(t, rules(rep), "a conforming API gives no findings")
-	assert.GreaterOrEqual(t, rep.Summary.Cases, 15)
-	assert.Zero(t, rep.Summary.Failed)
+	assert.GreaterOrEqual(t, rep.Summary().Cases, 15)
+	assert.Zero(t, rep.Summary().Failed)
 	ops := map[string]bool{}
 	for _, c := range rep.Cases {
 		ops[c.Operation] = true
@@ -111,7 +112,7 @@ func TestBrokenExpectationsFire(t *testing.T) {
 			got := rules(rep)
 			assert.Positive(t, got[tc.rule], "rule %s fires; got %v", tc.rule, got)
 			for _, c := range rep.Cases {
-				if c.Verdict == conformance.VerdictFail {
+				if c.Verdict == report.VerdictFail {
 					require.NotEmpty(t, c.Curl, c.Name)
 					if !strings.Contains(c.Name, "token") {
 						assert.Contains(t, c.Curl, `"Authorization: Bearer $WEBEX_TOKEN"`, c.Name)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/gen"
 )
 
@@ -253,8 +254,8 @@ func (r *runner) expectListed(ctx context.Context, name, id string, present bool
 }
 
 // amend adds a finding to a case already recorded (the last page of a
-// walk), keeping the summary right.
-func (r *runner) amend(c *conformance.Case, f conformance.Finding) {
+// walk); an error or a drift fails a case that passed.
+func (r *runner) amend(c *report.Case, f conformance.Finding) {
 	if f.Operation == "" {
 		f.Operation = c.Operation
 	}
@@ -262,18 +263,11 @@ func (r *runner) amend(c *conformance.Case, f conformance.Finding) {
 		f.Status = c.Status
 	}
 	c.Findings = append(c.Findings, f)
-	switch f.Severity {
-	case conformance.SeverityError:
-		r.report.Summary.Errors++
-	case conformance.SeverityDrift:
-		r.report.Summary.Drift++
-	default:
+	if f.Severity == conformance.SeverityInfo {
 		return
 	}
-	if c.Verdict == conformance.VerdictPass {
-		c.Verdict = conformance.VerdictFail
-		r.report.Summary.Passed--
-		r.report.Summary.Failed++
+	if c.Verdict == report.VerdictPass {
+		c.Verdict = report.VerdictFail
 		if c.Curl == "" {
 			c.Curl = r.curl(call{method: c.Method, auth: authToken}, r.lastURL)
 		}

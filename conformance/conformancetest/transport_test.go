@@ -1,4 +1,4 @@
-package conformance_test
+package conformancetest_test
 
 import (
 	"errors"
@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/conformancetest"
 )
 
 const transportWebhook = `{"id":"Y2lzY29zcGFyazovL3VzL1dFQkhPT0svOTZhYmMy","name":"My Awesome Webhook","targetUrl":"https://example.com/mywebhook","resource":"messages","event":"created","status":"active","created":"2015-10-18T14:26:16+00:00"}`
@@ -67,7 +68,7 @@ func transportGet(t *testing.T, c *http.Client, url string) []byte {
 func TestTransportConformingServer(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, transportWebhook)
-	tr := &conformance.Transport{}
+	tr := &conformancetest.Transport{}
 	got := transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, transportWebhook, string(got), "the caller gets the body")
 
@@ -88,7 +89,7 @@ func TestTransportDeviatingServer(t *testing.T) {
 	body := strings.Replace(transportWebhook, `"messages"`, `"someNewResource"`, 1)
 	body = strings.Replace(body, `"2015-10-18T14:26:16+00:00"`, `1445178376`, 1)
 	srv := transportServer(t, body)
-	tr := &conformance.Transport{}
+	tr := &conformancetest.Transport{}
 	got := transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, body, string(got))
 
@@ -121,7 +122,7 @@ func TestTransportDeviatingServer(t *testing.T) {
 func TestTransportUnmatchedPathIsLoggedNotFailed(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, `{"id":"me"}`)
-	tr := &conformance.Transport{}
+	tr := &conformancetest.Transport{}
 	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/people/me")
 	res := tr.Results()
 	require.Len(t, res, 1)
@@ -137,7 +138,7 @@ func TestTransportBodyOverTheCapIsDeliveredWhole(t *testing.T) {
 	t.Parallel()
 	body := `{"name":"` + strings.Repeat("x", 5000) + `"}`
 	srv := transportServer(t, body)
-	tr, err := conformance.NewTransport(nil, conformance.WithMaxBodyBytes(1024))
+	tr, err := conformancetest.NewTransport(nil, conformance.WithMaxBodyBytes(1024))
 	require.NoError(t, err)
 	got := transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, body, string(got))
@@ -164,7 +165,7 @@ func TestTransportBrokenBodyIsPassedOnAndSkipped(t *testing.T) {
 			c.Close()
 		}
 	}()
-	tr := &conformance.Transport{}
+	tr := &conformancetest.Transport{}
 	resp, err := (&http.Client{Transport: tr}).Get("http://" + ln.Addr().String() + "/v1/webhooks/abc")
 	require.NoError(t, err)
 	b, err := io.ReadAll(resp.Body)
@@ -184,7 +185,7 @@ func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) { ret
 func TestTransportBaseErrorIsReturned(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("connection refused")
-	tr := &conformance.Transport{Base: failingTransport{boom}}
+	tr := &conformancetest.Transport{Base: failingTransport{boom}}
 	_, err := (&http.Client{Transport: tr}).Get("http://127.0.0.1:1/v1/webhooks")
 	require.ErrorIs(t, err, boom)
 	assert.Empty(t, tr.Results())
@@ -193,7 +194,7 @@ func TestTransportBaseErrorIsReturned(t *testing.T) {
 func TestTransportConcurrentUse(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, transportWebhook)
-	tr := &conformance.Transport{}
+	tr := &conformancetest.Transport{}
 	client := &http.Client{Transport: tr}
 	var wg sync.WaitGroup
 	for i := range 40 {
@@ -214,7 +215,7 @@ func TestTransportConcurrentUse(t *testing.T) {
 	assert.Len(t, tr.Results(), 40)
 	assert.Empty(t, tr.Findings())
 	rep := tr.Report()
-	assert.Equal(t, 40, rep.Summary.Passed)
+	assert.Equal(t, 40, rep.Summary().Passed)
 	assert.Equal(t, "Webex Webhooks API", rep.Spec.Title)
 }
 
@@ -222,7 +223,7 @@ func TestTransportRedactsSecrets(t *testing.T) {
 	t.Parallel()
 	const token = "dHJhbnNwb3J0LXRva2VuLWNhbmFyeQ"
 	srv := transportServer(t, strings.Replace(transportWebhook, `"messages"`, `"`+token+`"`, 1))
-	tr, err := conformance.NewTransport(nil, conformance.WithRedactions(token))
+	tr, err := conformancetest.NewTransport(nil, conformance.WithRedactions(token))
 	require.NoError(t, err)
 	req, err := http.NewRequest("GET", srv.URL+"/v1/webhooks/abc?access="+token, nil)
 	require.NoError(t, err)
@@ -241,7 +242,7 @@ func TestNewTestTransportFailsAtCleanup(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, `{"id":12}`)
 	rec := &recordingTB{}
-	tr := conformance.NewTestTransport(rec, nil)
+	tr := conformancetest.NewTestTransport(rec, nil)
 	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
 	assert.Empty(t, rec.errors, "nothing fails before the test ends")
 	require.Len(t, rec.cleanups, 1)
@@ -252,13 +253,13 @@ func TestNewTestTransportFailsAtCleanup(t *testing.T) {
 
 func TestNewTransportBadSpec(t *testing.T) {
 	t.Parallel()
-	_, err := conformance.NewTransport(nil, conformance.WithSpec([]byte("not: [a spec")))
+	_, err := conformancetest.NewTransport(nil, conformance.WithSpec([]byte("not: [a spec")))
 	require.Error(t, err)
 }
 
 // A client test puts the Transport under its http.Client; every response
 // is checked against the spec as the client runs. In a test, prefer
-// conformance.NewTestTransport(t, nil): it fails the test at its end,
+// conformancetest.NewTestTransport(t, nil): it fails the test at its end,
 // findings listed, if any response did not conform.
 func ExampleTransport() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -269,7 +270,7 @@ func ExampleTransport() {
 	}))
 	defer srv.Close()
 
-	tr := &conformance.Transport{}
+	tr := &conformancetest.Transport{}
 	client := &http.Client{Transport: tr}
 	resp, err := client.Get(srv.URL + "/v1/webhooks/Y2lz")
 	if err != nil {
@@ -281,4 +282,19 @@ func ExampleTransport() {
 		fmt.Println(f.Severity, f.Rule, f.Pointer)
 	}
 	// Output: drift body.undocumented /deliveryStats
+}
+
+// TestTransportBodyLimit: the Transport reads no further than the engine's
+// cap plus one byte, so the finding says only that the cap was passed.
+func TestTransportBodyLimit(t *testing.T) {
+	t.Parallel()
+	const limit = 1024
+	srv := transportServer(t, `{"name":"`+strings.Repeat("x", 5000)+`"}`)
+	tr, err := conformancetest.NewTransport(nil, conformance.WithMaxBodyBytes(limit))
+	require.NoError(t, err)
+	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
+	fs := tr.Findings()
+	require.Len(t, fs, 1)
+	assert.Equal(t, "body.limit", fs[0].Rule)
+	assert.Equal(t, "more than 1024 bytes", fs[0].Actual)
 }

@@ -1,4 +1,4 @@
-package conformance
+package conformancetest
 
 import (
 	"bytes"
@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
 // Transport is an http.RoundTripper that checks every response passing
@@ -25,10 +28,10 @@ type Transport struct {
 	Base http.RoundTripper
 	// Engine judges the responses; nil means the embedded spec, compiled
 	// once per process.
-	Engine *Engine
+	Engine *conformance.Engine
 	// FailOn is the least severe finding AssertConformant fails on; empty
-	// means SeverityDrift, so any error or drift fails.
-	FailOn Severity
+	// means conformance.SeverityDrift, so any error or drift fails.
+	FailOn conformance.Severity
 
 	mu      sync.Mutex
 	results []Result
@@ -41,7 +44,7 @@ type Result struct {
 	URL       string
 	Operation string
 	Status    int
-	Findings  []Finding
+	Findings  []conformance.Finding
 	// Skip says why the response was not judged: no operation of the spec
 	// matches the request, or its body could not be read.
 	Skip     string
@@ -51,10 +54,10 @@ type Result struct {
 // NewTransport returns a Transport over base (nil: http.DefaultTransport)
 // with an engine built from opts; with no options it shares the default
 // engine.
-func NewTransport(base http.RoundTripper, opts ...Option) (*Transport, error) {
+func NewTransport(base http.RoundTripper, opts ...conformance.Option) (*Transport, error) {
 	t := &Transport{Base: base}
 	if len(opts) > 0 {
-		e, err := New(opts...)
+		e, err := conformance.New(opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -67,7 +70,7 @@ func NewTransport(base http.RoundTripper, opts ...Option) (*Transport, error) {
 // http.DefaultTransport) that fails tb, when the test ends, if any response
 // did not conform. It is the one line a client test needs:
 //
-//	client := &http.Client{Transport: conformance.NewTestTransport(t, nil)}
+//	client := &http.Client{Transport: conformancetest.NewTestTransport(t, nil)}
 func NewTestTransport(tb testing.TB, base http.RoundTripper) *Transport {
 	tb.Helper()
 	t := &Transport{Base: base}
@@ -75,9 +78,9 @@ func NewTestTransport(tb testing.TB, base http.RoundTripper) *Transport {
 	return t
 }
 
-var defaultEngine = sync.OnceValues(func() (*Engine, error) { return New() })
+var defaultEngine = sync.OnceValues(func() (*conformance.Engine, error) { return conformance.New() })
 
-func (t *Transport) engine() (*Engine, error) {
+func (t *Transport) engine() (*conformance.Engine, error) {
 	if t.Engine != nil {
 		return t.Engine, nil
 	}
@@ -103,7 +106,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	res := Result{Method: req.Method, URL: eng.Redact(req.URL.String()), Status: resp.StatusCode}
-	body, readErr := t.capture(resp, eng.maxBody)
+	body, readErr := t.capture(resp, eng.MaxBodyBytes())
 	res.Duration = time.Since(start)
 	op, ok := eng.FindOperation(req.Method, req.URL.EscapedPath())
 	switch {
@@ -114,10 +117,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		res.Skip = "the body could not be read: " + eng.Redact(readErr.Error())
 	default:
 		res.Operation = op.ID
-		res.Findings = eng.Validate(&Exchange{
+		res.Findings = eng.Validate(&conformance.Exchange{
 			Operation: op.ID,
-			Request:   Request{Method: req.Method, URL: req.URL, Header: req.Header},
-			Response:  Response{Status: resp.StatusCode, Header: resp.Header, Body: body},
+			Request:   conformance.Request{Method: req.Method, URL: req.URL, Header: req.Header},
+			Response:  conformance.Response{Status: resp.StatusCode, Header: resp.Header, Body: body},
 		})
 	}
 	t.mu.Lock()
@@ -174,8 +177,8 @@ func (t *Transport) Results() []Result {
 }
 
 // Findings returns every finding seen so far.
-func (t *Transport) Findings() []Finding {
-	var out []Finding
+func (t *Transport) Findings() []conformance.Finding {
+	var out []conformance.Finding
 	for _, r := range t.Results() {
 		out = append(out, r.Findings...)
 	}
@@ -191,18 +194,18 @@ func (t *Transport) Reset() {
 
 // Report returns the exchanges seen so far as a report, one case per
 // exchange, for the writers of package report.
-func (t *Transport) Report() *Report {
-	rep := &Report{Tool: "conformance", Version: Version}
+func (t *Transport) Report() *report.Report {
+	rep := &report.Report{Tool: "conformance", Version: conformance.Version}
 	if eng, err := t.engine(); err == nil {
 		rep.Spec = eng.SpecInfo()
 	}
 	for _, r := range t.Results() {
-		c := Case{
+		c := report.Case{
 			Name: r.Method + " " + r.URL, Operation: r.Operation, Method: r.Method, Status: r.Status,
 			DurationMS: float64(r.Duration.Microseconds()) / 1000, Findings: r.Findings, Reason: r.Skip,
 		}
 		if r.Skip != "" {
-			c.Verdict = VerdictSkip
+			c.Verdict = report.VerdictSkip
 		}
 		rep.Add(c)
 	}
@@ -213,7 +216,7 @@ func (t *Transport) Report() *Report {
 // far has a finding at or above FailOn. Responses that match no operation
 // of the spec are logged, not failed.
 //
-//	tr := &conformance.Transport{}
+//	tr := &conformancetest.Transport{}
 //	client := &http.Client{Transport: tr}
 //	// ... exercise the client ...
 //	tr.AssertConformant(t)
@@ -221,7 +224,7 @@ func (t *Transport) AssertConformant(tb testing.TB) {
 	tb.Helper()
 	failOn := t.FailOn
 	if failOn == "" {
-		failOn = SeverityDrift
+		failOn = conformance.SeverityDrift
 	}
 	results := t.Results()
 	var b strings.Builder
@@ -231,7 +234,7 @@ func (t *Transport) AssertConformant(tb testing.TB) {
 			tb.Logf("conformance: not checked: %s %s: %s", r.Method, r.URL, r.Skip)
 			continue
 		}
-		var bad []Finding
+		var bad []conformance.Finding
 		for _, f := range r.Findings {
 			if f.Severity.AtLeast(failOn) {
 				bad = append(bad, f)

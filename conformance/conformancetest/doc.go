@@ -1,0 +1,17 @@
+// Package conformancetest judges the responses a client receives in its
+// tests, as net/http/httptest serves them: a Transport is an
+// http.RoundTripper that validates every response passing through it
+// against the spec and passes it on unchanged.
+//
+// NewTestTransport fails the test at its end if any response did not
+// conform; a Transport of one's own (or NewTransport, for engine options
+// such as conformance.WithSpec) is checked with AssertConformant when the
+// test chooses.
+//
+//	client := &http.Client{Transport: conformancetest.NewTestTransport(t, nil)}
+//
+//	tr := &conformancetest.Transport{}
+//	client := &http.Client{Transport: tr}
+//	// ... exercise the client ...
+//	tr.AssertConformant(t)
+package conformancetest

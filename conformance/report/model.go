@@ -1,0 +1,134 @@
+package report
+
+import (
+	"encoding/json"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+// Report is the result of a run, a validation or a proxy session; its JSON
+// form is the project's report format, in which "summary" is computed from
+// the cases on the way out and ignored on the way in.
+type Report struct {
+	Tool    string               `json:"tool"`
+	Version string               `json:"version"`
+	Spec    conformance.SpecInfo `json:"spec"`
+	Target  string               `json:"target,omitempty"`
+	Cases   []Case               `json:"cases"`
+}
+
+// Summary counts cases and findings.
+type Summary struct {
+	Cases   int `json:"cases"`
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+	Errors  int `json:"errors"`
+	Drift   int `json:"drift"`
+}
+
+// Verdict of a case.
+type Verdict string
+
+const (
+	VerdictPass Verdict = "pass"
+	VerdictFail Verdict = "fail"
+	VerdictSkip Verdict = "skip"
+)
+
+// Case is one checked response (one scenario step, one HAR entry).
+type Case struct {
+	Name       string                `json:"name"`
+	Operation  string                `json:"operation,omitempty"`
+	Method     string                `json:"method,omitempty"`
+	Path       string                `json:"path,omitempty"`
+	Status     int                   `json:"status,omitempty"`
+	Verdict    Verdict               `json:"verdict"`
+	DurationMS float64               `json:"duration_ms"`
+	Reason     string                `json:"reason,omitempty"` // why a case was skipped
+	Curl       string                `json:"curl,omitempty"`   // reproduces a failing case; token as $WEBEX_TOKEN
+	Findings   []conformance.Finding `json:"findings"`
+}
+
+// Add appends c to the report, setting its verdict from its findings when
+// it has none yet.
+func (r *Report) Add(c Case) {
+	if c.Findings == nil {
+		c.Findings = []conformance.Finding{}
+	}
+	if c.Verdict == "" {
+		c.Verdict = verdictOf(c.Findings)
+	}
+	r.Cases = append(r.Cases, c)
+}
+
+// verdictOf is pass unless a finding is more than a note.
+func verdictOf(fs []conformance.Finding) Verdict {
+	for _, f := range fs {
+		if f.Severity != conformance.SeverityInfo {
+			return VerdictFail
+		}
+	}
+	return VerdictPass
+}
+
+// Summary counts the cases by verdict and their findings by severity.
+func (r Report) Summary() Summary {
+	s := Summary{Cases: len(r.Cases)}
+	for _, c := range r.Cases {
+		switch c.Verdict {
+		case VerdictPass:
+			s.Passed++
+		case VerdictFail:
+			s.Failed++
+		case VerdictSkip:
+			s.Skipped++
+		}
+		for _, f := range c.Findings {
+			switch f.Severity {
+			case conformance.SeverityError:
+				s.Errors++
+			case conformance.SeverityDrift:
+				s.Drift++
+			}
+		}
+	}
+	return s
+}
+
+// reportJSON is the wire form: the fields of Report and its summary.
+type reportJSON struct {
+	Tool    string               `json:"tool"`
+	Version string               `json:"version"`
+	Spec    conformance.SpecInfo `json:"spec"`
+	Target  string               `json:"target,omitempty"`
+	Summary Summary              `json:"summary"`
+	Cases   []Case               `json:"cases"`
+}
+
+// MarshalJSON writes the report with its summary.
+func (r Report) MarshalJSON() ([]byte, error) {
+	return json.Marshal(reportJSON{Tool: r.Tool, Version: r.Version, Spec: r.Spec, Target: r.Target, Summary: r.Summary(), Cases: r.Cases})
+}
+
+// UnmarshalJSON reads a report; its summary is whatever its cases say.
+func (r *Report) UnmarshalJSON(b []byte) error {
+	var w reportJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = Report{Tool: w.Tool, Version: w.Version, Spec: w.Spec, Target: w.Target, Cases: w.Cases}
+	return nil
+}
+
+// Fails reports whether the report holds a finding at or above failOn.
+func (r *Report) Fails(failOn conformance.Severity) bool {
+	for _, c := range r.Cases {
+		for _, f := range c.Findings {
+			if f.Severity.AtLeast(failOn) {
+				return true
+			}
+		}
+	}
+	return false
+}
