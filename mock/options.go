@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"time"
 )
 
@@ -54,6 +56,14 @@ func WithTokens(tokens ...string) Option {
 			}
 		}
 	}
+}
+
+// NewToken makes up a bearer token for a mock to accept (with WithTokens):
+// random, so that no other token passes by chance.
+func NewToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return "mock-" + hex.EncodeToString(b[:])
 }
 
 // WithFaults makes the server misbehave on purpose: answer a share of the

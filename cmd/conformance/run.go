@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -238,9 +236,7 @@ func runFormatOf(path string) report.Format {
 // runStartMock serves the mock on a loopback port with a token made up for
 // the run.
 func runStartMock() (token, baseURL string, stop func(), err error) {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	token = "mock-" + hex.EncodeToString(b)
+	token = mock.NewToken()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", "", nil, err

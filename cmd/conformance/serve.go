@@ -27,7 +27,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "serve")
 	listen := fs.String("listen", "127.0.0.1:8080", "`address` to listen on (host:port; port 0 picks a free one)")
 	var tokens stringsFlag
-	fs.Var(&tokens, "token", "accept only this bearer `token` (repeatable; default: any non-empty token)")
+	fs.Var(&tokens, "token", "accept only this bearer `token` (repeatable; default: one made up and printed on start)")
 	var faultSpecs stringsFlag
 	fs.Var(&faultSpecs, "fault", "inject a fault `SPEC`: STATUS:RATE[:RETRY_AFTER_SECONDS] such as 429:0.2, or latency:DURATION[:RATE] such as latency:50ms (repeatable)")
 	seed := fs.Int64("seed", 0, "make ids and fault choices reproducible with this `seed` (default: random)")
@@ -60,6 +60,13 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	if share > 1+1e-9 {
 		return usageErr(e, "serve: the status faults' rates add up to %g, more than 1", share)
 	}
+	made := ""
+	if len(tokens) == 0 {
+		// A mock that takes any token would pass a client that sends a
+		// wrong one, and fail the suite's bad-token probe.
+		made = mock.NewToken()
+		tokens = append(tokens, made)
+	}
 	opts := []mock.Option{
 		mock.WithTokens(tokens...),
 		mock.WithFaults(faults...),
@@ -87,6 +94,9 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		ErrorLog:       log.New(e.stderr, "conformance serve: ", 0),
 	}
 	fmt.Fprintf(e.stderr, "conformance serve: mock of the Webex webhooks API at http://%s%s\n", serveDialAddr(ln.Addr()), mock.BasePath)
+	if made != "" {
+		fmt.Fprintf(e.stderr, "token: %s\n", made)
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

@@ -111,7 +111,7 @@ func TestServeRunsUntilCancelled(t *testing.T) {
 
 func TestServeFaults(t *testing.T) {
 	t.Parallel()
-	base, _, stop := serveStart(t, "--fault", "429:1:7")
+	base, _, stop := serveStart(t, "--fault", "429:1:7", "--token", "any")
 	r := serveDo(t, "GET", base+"/webhooks", "any", "")
 	assert.Equal(t, 429, r.StatusCode)
 	assert.Equal(t, "7", r.Header.Get("Retry-After"))
@@ -120,7 +120,7 @@ func TestServeFaults(t *testing.T) {
 
 func TestServeBounds(t *testing.T) {
 	t.Parallel()
-	base, _, stop := serveStart(t, "--max-webhooks", "1", "--page-limit", "1", "--max-body-bytes", "200")
+	base, _, stop := serveStart(t, "--max-webhooks", "1", "--page-limit", "1", "--max-body-bytes", "200", "--token", "x")
 	body := `{"name":"a","targetUrl":"https://example.com/h","resource":"messages","event":"created"}`
 	assert.Equal(t, 200, serveDo(t, "POST", base+"/webhooks", "x", body).StatusCode)
 	assert.Equal(t, 409, serveDo(t, "POST", base+"/webhooks", "x", body).StatusCode)
@@ -169,4 +169,25 @@ func TestServeDialAddr(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, serveDialAddr(a), in)
 	}
+}
+
+var serveTokenLine = regexp.MustCompile(`(?m)^token: (mock-[0-9a-f]{32})$`)
+
+func TestServeMakesOneTokenAndRunPassesWithIt(t *testing.T) {
+	t.Parallel()
+	base, stderr, stop := serveStart(t)
+	var m []string
+	require.Eventually(t, func() bool { m = serveTokenLine.FindStringSubmatch(stderr.String()); return m != nil },
+		5*time.Second, 5*time.Millisecond, "the token is printed on start: %s", stderr)
+	token := m[1]
+	assert.Equal(t, 401, serveDo(t, "GET", base+"/webhooks", "any-other-token", "").StatusCode, "only the made-up token is accepted")
+	assert.Equal(t, 200, serveDo(t, "GET", base+"/webhooks", token, "").StatusCode)
+
+	code, stdout, errOut := runCLI(t, map[string]string{"WEBEX_TOKEN": token}, false, "--target", base, "--rate", "0", "--allow-writes")
+	assert.Equal(t, exitOK, code, "%s\n%s", stdout, errOut)
+	assert.Equal(t, exitOK, stop())
+
+	_, stderr, stop = serveStart(t, "--token", "given")
+	assert.NotContains(t, stderr.String(), "token:", "a given token is not printed")
+	assert.Equal(t, exitOK, stop())
 }

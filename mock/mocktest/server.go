@@ -7,8 +7,6 @@
 package mocktest
 
 import (
-	crand "crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -41,7 +39,7 @@ func NewServer(t testing.TB, opts ...mock.Option) *Server {
 	if tokens := s.Tokens(); len(tokens) > 0 {
 		token = tokens[0]
 	} else {
-		token = newToken()
+		token = mock.NewToken()
 		s = mock.New(append(opts[:len(opts):len(opts)], mock.WithTokens(token))...)
 	}
 	hs := httptest.NewServer(s)
@@ -54,9 +52,3 @@ func (ts *Server) Client() *http.Client { return ts.http.Client() }
 
 // Close stops the server before the test ends; it is safe to call twice.
 func (ts *Server) Close() { ts.http.Close() }
-
-func newToken() string {
-	var b [16]byte
-	_, _ = crand.Read(b[:])
-	return "mock-" + hex.EncodeToString(b[:])
-}
