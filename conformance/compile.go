@@ -16,6 +16,7 @@ type operation struct {
 	byRange  [6]*response // "1XX" .. "5XX"
 	fallback *response    // "default"
 	statuses string       // the documented statuses, for messages
+	req      *requestContract
 }
 
 // response is what one documented status promises.
@@ -99,6 +100,11 @@ func (e *Engine) compile() {
 					statuses = append(statuses, code)
 				}
 			}
+			req, problems := compileRequest(e.doc, id, tmpl, item, op, sc, e.routes.bases)
+			for _, p := range problems {
+				e.notes = append(e.notes, specNote(RuleSpecInvalid, method+" "+tmpl, p))
+			}
+			o.req = req
 			sort.Strings(statuses)
 			o.statuses = strings.Join(statuses, ", ")
 			e.ops[id] = o

@@ -48,15 +48,20 @@ func exchange(method, path string, status int, body string, headers ...string) *
 	if err != nil {
 		panic(err)
 	}
+	return &Exchange{
+		Request:  Request{Method: method, URL: u, Header: http.Header{"Authorization": {"Bearer test-token-123456"}}},
+		Response: Response{Status: status, Header: headerLines(headers), Body: []byte(body)},
+	}
+}
+
+// headerLines builds a header from "Name: value" lines.
+func headerLines(lines []string) http.Header {
 	h := http.Header{}
-	for _, line := range headers {
+	for _, line := range lines {
 		k, v, _ := strings.Cut(line, ":")
 		h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
-	return &Exchange{
-		Request:  Request{Method: method, URL: u, Header: http.Header{"Authorization": {"Bearer test-token-123456"}}},
-		Response: Response{Status: status, Header: h, Body: []byte(body)},
-	}
+	return h
 }
 
 func getDetails(status int, body string, headers ...string) *Exchange {

@@ -35,11 +35,14 @@ type Finding struct {
 	Actual string `json:"actual,omitempty"`
 }
 
-// Request is the part of a request the engine needs to judge its response.
+// Request is what the client sent: what the engine needs to judge the
+// request (ValidateRequest) and to find the operation of its response.
 type Request struct {
 	Method string
 	URL    *url.URL
 	Header http.Header
+	// Body is the request body as sent; nil or empty: none.
+	Body []byte
 }
 
 // Response is what the server answered.

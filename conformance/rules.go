@@ -1,6 +1,7 @@
 package conformance
 
-// Rule ids the engine reports. The runner adds pagination.* and behavior.*.
+// Rule ids the engine reports of responses (request rules: rules_request.go).
+// The runner adds pagination.* and behavior.*.
 const (
 	RuleOperationUnknown   = "operation.unknown"
 	RuleStatusUndocumented = "status.undocumented"
@@ -33,7 +34,7 @@ type Rule struct {
 	FiresWhen string
 }
 
-var rules = []Rule{
+var rules = append([]Rule{
 	{RuleOperationUnknown, SeverityError, "paths.{path}.{method}", "no documented operation matches the request's method and path"},
 	{RuleStatusUndocumented, SeverityError, "operation.responses", "the status code is not documented for the operation (nor by a range or default)"},
 	{RuleContentType, SeverityError, "response.content.{media type}", "a body has no Content-Type, or one the response does not document, or a JSON charset other than UTF-8"},
@@ -63,7 +64,7 @@ var rules = []Rule{
 	{RuleSpecResponse, SeverityInfo, "operation.responses", "a response key is not a status, a status range or default; it is ignored"},
 	{RuleSpecServer, SeverityInfo, "servers.url", "a server URL has no readable path; operations are matched from /"},
 	{RuleSpecInvalid, SeverityInfo, "OpenAPI 3.0.3", "anything else kin-openapi's document validation finds wrong"},
-}
+}, requestRules...)
 
 // Rules lists every rule the engine applies, in a stable order.
 func Rules() []Rule { return append([]Rule(nil), rules...) }

@@ -26,7 +26,11 @@ func (s *scanner) kinValue(n *schemaNode) {
 		}
 		return
 	}
-	err := n.src.VisitJSON(v, openapi3.MultiErrors(), openapi3.VisitAsResponse())
+	direction := openapi3.VisitAsResponse()
+	if s.asRequest {
+		direction = openapi3.VisitAsRequest()
+	}
+	err := n.src.VisitJSON(v, openapi3.MultiErrors(), direction)
 	base := s.pointer("")
 	if err != nil {
 		for _, se := range flattenSchemaErrors(err, nil) {

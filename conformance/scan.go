@@ -30,6 +30,9 @@ type scanner struct {
 	op     string
 	status int
 	out    []Finding
+	// asRequest judges a request body: readOnly and writeOnly apply the
+	// other way round in the schemas left to kin-openapi.
+	asRequest bool
 }
 
 // pathSeg is one step of the pointer: an object key (raw bytes, still

@@ -63,12 +63,18 @@ var scanners = sync.Pool{New: func() any {
 // schema: body.json and body.depth replace whatever the partial read found,
 // since a body that cannot be read to its end cannot be judged.
 func (e *Engine) checkBody(out []Finding, n *schemaNode, body []byte, op string, status int) []Finding {
+	return e.scanJSON(out, n, body, op, status, false)
+}
+
+// scanJSON is checkBody for a response body or, asRequest, for a request
+// body or a parameter value.
+func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, status int, asRequest bool) []Finding {
 	if int64(len(body)) > e.maxBody {
 		return append(out, limitFinding(op, status, len(body), e.maxBody))
 	}
 	s := scanners.Get().(*scanner)
 	mark := len(out)
-	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out}
+	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out, asRequest: asRequest}
 	s.scanBody(n)
 	out = s.out
 	switch {
@@ -119,8 +125,14 @@ func (e *Engine) redactFindings(out []Finding, x *Exchange) {
 			cred = "" // too short to redact without mangling unrelated text
 		}
 	}
+	// A secret the client sent may come back under another name.
+	secrets := requestSecrets(x.Request.Body)
 	for i := range out {
 		out[i].Actual = redactText(out[i].Actual, e.redactions, cred)
 		out[i].Message = redactText(out[i].Message, e.redactions, cred)
+		for _, v := range secrets {
+			out[i].Actual = RedactValue(out[i].Actual, v)
+			out[i].Message = RedactValue(out[i].Message, v)
+		}
 	}
 }
