@@ -47,7 +47,10 @@ type Response struct {
 
 // Exchange is the entry as the engine judges it.
 func (e *Entry) Exchange() conformance.Exchange {
-	return conformance.Exchange{Request: conformance.Request(e.Request), Response: conformance.Response(e.Response)}
+	return conformance.Exchange{
+		Request:  conformance.Request{Method: e.Request.Method, URL: e.Request.URL, Header: e.Request.Header},
+		Response: conformance.Response(e.Response),
+	}
 }
 
 // SyntaxError is a recording that is not a well-formed HAR 1.2 document.
