@@ -2,7 +2,6 @@ package mock_test
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/webex-conformance/webhooks/internal/cputime"
-	"github.com/webex-conformance/webhooks/internal/h1"
 	"github.com/webex-conformance/webhooks/mock"
 )
 
@@ -74,22 +72,15 @@ func createDirect(b *testing.B, s http.Handler) string {
 	return decode[struct{ ID string }](b, rec.Body.Bytes()).ID
 }
 
-// BenchmarkServeGetDetails serves Get Webhook Details over loopback TCP,
-// kept-alive connections from parallel clients, with the server of
-// `conformance serve` (h1) and with net/http's as the baseline: the
-// difference is the server's own work around the handler.
+// BenchmarkServeGetDetails serves Get Webhook Details over loopback TCP
+// with net/http's server, kept-alive connections from parallel clients:
+// beside BenchmarkGetDetails (the handler alone), the server's own work.
 func BenchmarkServeGetDetails(b *testing.B) {
 	s := mock.New(mock.WithTokens("bench"))
 	id := createDirect(b, s)
 	raw := "GET /v1/webhooks/" + id + " HTTP/1.1\r\nHost: bench\r\nUser-Agent: bench\r\nAuthorization: Bearer bench\r\n\r\n"
-	b.Run("server=net-http", func(b *testing.B) {
-		srv := &http.Server{Handler: s}
-		benchServe(b, raw, func(ln net.Listener) { _ = srv.Serve(ln) }, func() { _ = srv.Close() })
-	})
-	b.Run("server=h1", func(b *testing.B) {
-		srv := &h1.Server{Handler: s}
-		benchServe(b, raw, func(ln net.Listener) { _ = srv.Serve(ln) }, func() { _ = srv.Shutdown(context.Background()) })
-	})
+	srv := &http.Server{Handler: s}
+	benchServe(b, raw, func(ln net.Listener) { _ = srv.Serve(ln) }, func() { _ = srv.Close() })
 }
 
 func benchServe(b *testing.B, raw string, serve func(net.Listener), stop func()) {

@@ -2,10 +2,8 @@ package mock_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -18,7 +16,6 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/gen"
-	"github.com/webex-conformance/webhooks/internal/h1"
 	"github.com/webex-conformance/webhooks/mock"
 )
 
@@ -207,29 +204,7 @@ func TestEveryExchangePassesTheEngine(t *testing.T) {
 			}
 			checkWithEngine(t, rec, ts.Token)
 		})
-		// `conformance serve` puts the same handler behind h1.Server.
-		t.Run(tt.name+" served by h1", func(t *testing.T) {
-			t.Parallel()
-			ts := serveH1(t, mock.New(append(opts, mock.WithTokens("h1-token"))...), "h1-token")
-			rec := &recorder{next: &http.Transport{}}
-			seen := scenario(t, ts, &http.Client{Transport: rec})
-			for _, s := range tt.want {
-				assert.Positive(t, seen[s], "the scenario produced no %d: %v", s, seen)
-			}
-			checkWithEngine(t, rec, ts.Token)
-		})
 	}
-}
-
-// serveH1 serves s with h1.Server on a loopback port until the test ends.
-func serveH1(t *testing.T, s *mock.Server, token string) *mocktest.Server {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	srv := &h1.Server{Handler: s}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
-	return &mocktest.Server{Server: s, URL: "http://" + ln.Addr().String() + mock.BasePath, Token: token}
 }
 
 // The methods a path does not have are outside the spec's operations, so

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log"
 	"net"
 	"runtime/debug"
 	"strings"
@@ -82,14 +83,21 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	}
 	base := strings.TrimRight(*upstream, "/")
 	fmt.Fprintf(e.stderr, "conformance proxy: http://%s → %s (Ctrl-C writes the report)\n", ln.Addr(), eng.Redact(base))
-	if err := p.Serve(ctx, ln, proxyGrace); err != nil {
+	// What net/http logs (a malformed request, bytes an upstream sent
+	// unasked) may quote traffic: it goes through the redactor.
+	errorLog := log.New(redactingWriter{w: e.stderr, redact: eng.Redact}, "conformance proxy: ", 0)
+	restore := redirectStdLog(errorLog)
+	_, err = serveUntil(ctx, newServer(p, proxyLimits, errorLog), ln, proxyGrace)
+	p.Close()
+	restore()
+	if err != nil {
 		fmt.Fprintf(e.stderr, "conformance proxy: %s\n", runOneLine(err.Error()))
 		return exitUntestable
 	}
 
 	rep := p.Report()
 	s := p.Stats()
-	fmt.Fprintf(e.stderr, "conformance proxy: %d requests forwarded, %d judged\n", s.Forwarded, s.Judged)
+	fmt.Fprintf(e.stderr, "conformance proxy: %d requests forwarded, %d judged, %d cut by the shutdown\n", s.Forwarded, s.Judged, s.Cut)
 	if err := runWriteReports(e, "proxy", outs, rep, report.Options{Redact: eng.Redact, Verbose: true}); err != nil {
 		return exitUsage
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/webex-conformance/webhooks/internal/h1"
 	"github.com/webex-conformance/webhooks/mock"
 )
 
@@ -21,6 +19,9 @@ type stringsFlag []string
 
 func (s *stringsFlag) String() string     { return strings.Join(*s, ",") }
 func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
+
+// serveGrace bounds how long in-flight requests may finish after a signal.
+const serveGrace = 5 * time.Second
 
 // cmdServe runs the mock of the Webex webhooks API until ctx is cancelled.
 func cmdServe(ctx context.Context, e *env, args []string) int {
@@ -87,30 +88,15 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "serve: cannot listen on %s: %v", *listen, err)
 	}
-	srv := &h1.Server{
-		Handler:        mock.New(opts...),
-		IdleTimeout:    2 * time.Minute,
-		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       log.New(e.stderr, "conformance serve: ", 0),
-	}
+	srv := newServer(mock.New(opts...), mockLimits, log.New(e.stderr, "conformance serve: ", 0))
 	fmt.Fprintf(e.stderr, "conformance serve: mock of the Webex webhooks API at http://%s%s\n", serveDialAddr(ln.Addr()), mock.BasePath)
 	if made != "" {
 		fmt.Fprintf(e.stderr, "token: %s\n", made)
 	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
+	if _, err := serveUntil(ctx, srv, ln, serveGrace); err != nil {
 		fmt.Fprintf(e.stderr, "conformance serve: %v\n", err)
 		return exitUntestable
-	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		fmt.Fprintf(e.stderr, "conformance serve: shutdown: %v\n", err)
-	}
-	<-done
 	return exitOK
 }
 

@@ -5,11 +5,11 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -22,7 +22,6 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
-	"github.com/webex-conformance/webhooks/internal/h1"
 )
 
 // Validator is what the proxy needs of the conformance engine;
@@ -52,24 +51,92 @@ type Config struct {
 	// new ones are counted as not judged rather than slow anything down;
 	// 0 means 8192.
 	Queue int
-	// Transport forwards the requests; nil means a clone of
-	// http.DefaultTransport (TLS verification on) tuned for many
-	// connections to one host.
-	Transport http.RoundTripper
+	// TLS configures connections to an https upstream; nil verifies its
+	// certificate against the system's roots. Its NextProtos are ignored:
+	// the proxy offers HTTP/2 and HTTP/1.1.
+	TLS *tls.Config
+	// ResponseHeaderTimeout bounds the wait for the upstream's response
+	// head once the request is written; 0 means one minute.
+	ResponseHeaderTimeout time.Duration
+	// Observers are handed every finished exchange, in the order workers
+	// finish judging them; see Observer.
+	Observers []Observer
 }
+
+// Observer is told of each exchange the proxy is done with. Observe runs
+// on a judging worker, concurrently with other workers' calls, and must
+// not keep x or its body after it returns: the body's buffer is reused.
+type Observer interface {
+	Observe(x *Finished)
+}
+
+// ObserverFunc is an Observer that is a function.
+type ObserverFunc func(x *Finished)
+
+// Observe calls f(x).
+func (f ObserverFunc) Observe(x *Finished) { f(x) }
+
+// Finished is one exchange the proxy is done with.
+type Finished struct {
+	// Request is the client's request: its method, its URL (path and
+	// query as the client sent them) and its header.
+	Request conformance.Request
+	// Response is what the client was given: the upstream's status and
+	// header, or 502 when the upstream failed; Body is the kept copy (nil
+	// when none was kept, see Outcome).
+	Response conformance.Response
+	// Findings are the engine's, or the one proxy.* finding that says why
+	// the exchange could not be judged.
+	Findings []conformance.Finding
+	Outcome  Outcome
+	Start    time.Time
+	// Duration runs from the request's arrival to the response's end.
+	Duration time.Duration
+}
+
+// Outcome says what became of an exchange.
+type Outcome int
+
+const (
+	Judged         Outcome = iota // judged by the engine
+	TooLarge                      // forwarded; body above MaxBodyBytes, not judged
+	Incomplete                    // the client stopped reading the body; not judged
+	Truncated                     // the upstream's body was cut short; the client's connection was aborted
+	Undecodable                   // a content encoding the proxy cannot decode; not judged
+	Upgraded                      // switched protocols (101) and tunnelled; not judged
+	UpstreamFailed                // the upstream failed; the client got 502
+	ClientGone                    // the client went away before the upstream answered
+)
+
+var outcomeNames = [...]string{"judged", "too-large", "incomplete", "truncated", "undecodable", "upgraded", "upstream-failed", "client-gone"}
+
+func (o Outcome) String() string {
+	if int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return fmt.Sprintf("Outcome(%d)", int(o))
+}
+
+// RuleUpstreamTruncated marks an exchange whose upstream body ended before
+// its framing said: the client's connection was aborted, so that it sees
+// the truncation too, and the partial body is not judged.
+const RuleUpstreamTruncated = "proxy.upstream-truncated"
+
+// RuleFindingsCapped marks a case that kept only its first findings.
+const RuleFindingsCapped = "proxy.findings-capped"
 
 // maxFindingsPerCase bounds a case of the report however long the proxy runs.
 const maxFindingsPerCase = 50
 
 // Proxy is an http.Handler that forwards every request to the upstream
-// unchanged and judges each exchange off the client's path. Close it to
-// finish judging, then read Report.
+// unchanged and judges each exchange off the client's path. Close it once
+// its server has stopped, then read Report.
 type Proxy struct {
 	cfg      Config
 	v        Validator
 	upstream *url.URL
 	rp       *httputil.ReverseProxy
-	h1       *h1Transport // nil with Config.Transport
+	tr       *http.Transport
 	wg       sync.WaitGroup
 	closing  sync.Once
 	bufs     sync.Pool
@@ -88,12 +155,11 @@ type Proxy struct {
 	wake    chan struct{}
 	closed  bool
 
-	forwarded  atomic.Int64
-	unjudged   atomic.Int64 // queue full
-	tooLarge   atomic.Int64
-	incomplete atomic.Int64
-	failed     atomic.Int64 // upstream unreachable
-	encoded    atomic.Int64 // a content encoding that cannot be decoded
+	forwarded atomic.Int64
+	inFlight  atomic.Int64
+	cut       atomic.Int64 // in flight when Close was called
+	unjudged  atomic.Int64 // queue full
+	outcomes  [len(outcomeNames)]atomic.Int64
 }
 
 // New returns a Proxy for cfg. It starts the workers; Close stops them.
@@ -117,31 +183,21 @@ func New(cfg Config) (*Proxy, error) {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	tr := cfg.Transport
-	var h1 *h1Transport
-	if tr == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		// One upstream, many concurrent clients: keep their connections.
-		t.MaxIdleConns = 1024
-		t.MaxIdleConnsPerHost = 1024
-		// Forward bodies as encoded: the transport must not ask for gzip
-		// on the client's behalf and hand back something else.
-		t.DisableCompression = true
-		h1 = newH1Transport(up.Scheme, up.Host, t)
-		tr = h1
+	if cfg.ResponseHeaderTimeout <= 0 {
+		cfg.ResponseHeaderTimeout = defaultResponseTimeout
 	}
 	p := &Proxy{
 		cfg:      cfg,
 		v:        cfg.Validator,
 		upstream: up,
-		h1:       h1,
+		tr:       newTransport(cfg.TLS, cfg.ResponseHeaderTimeout),
 		wake:     make(chan struct{}, 1),
 		cases:    map[caseKey]*aggregate{},
 	}
 	p.bufs.New = func() any { return new(bytes.Buffer) }
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:        p.rewrite,
-		Transport:      tr,
+		Transport:      guardedTransport{p.tr},
 		ModifyResponse: p.tap,
 		ErrorHandler:   p.upstreamError,
 		BufferPool:     copyBuffers{},
@@ -156,131 +212,169 @@ func New(cfg Config) (*Proxy, error) {
 	return p, nil
 }
 
+type exchangeKey struct{}
+
 // ServeHTTP forwards r.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.URL.Path, "/") {
+		// OPTIONS * asks about this server, not about a resource upstream.
+		http.Error(w, "conformance proxy: only requests for a path are forwarded", http.StatusBadRequest)
+		return
+	}
 	p.forwarded.Add(1)
-	p.rp.ServeHTTP(w, r)
+	p.inFlight.Add(1)
+	x := &exchange{p: p, req: r, start: time.Now()}
+	// Runs also when the handler is aborted (a cut-short upstream body).
+	defer func() {
+		x.finish()
+		p.inFlight.Add(-1)
+	}()
+	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
 }
 
 // rewrite keeps the client's path and query and only swaps scheme and
-// host; it adds no X-Forwarded headers, so the upstream sees the client's
-// request as sent.
+// host, whatever host or absolute URL the client named; it adds no
+// X-Forwarded headers, so the upstream sees the client's request as sent.
 func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.URL.Scheme = p.upstream.Scheme
 	pr.Out.URL.Host = p.upstream.Host
 	pr.Out.Host = ""
 }
 
+// upstreamError answers 502 with a short plain body, also when the client
+// has gone away (the server then drops the answer with the connection).
 func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, context.Canceled) {
-		return // the client went away
+	x, _ := r.Context().Value(exchangeKey{}).(*exchange)
+	if r.Context().Err() != nil {
+		if x != nil {
+			x.outcome = ClientGone
+		}
+	} else {
+		if x != nil {
+			x.outcome = UpstreamFailed
+		}
+		p.logf("proxy: %s %s: upstream failed: %s", r.Method, r.URL.Path, err)
 	}
-	p.failed.Add(1)
-	p.logf("proxy: %s %s: upstream failed: %s", r.Method, r.URL.Path, err)
-	w.WriteHeader(http.StatusBadGateway)
+	if x != nil {
+		x.status = http.StatusBadGateway
+	}
+	http.Error(w, "conformance proxy: the upstream did not answer", http.StatusBadGateway)
 }
 
-// exchange is a finished request/response, waiting to be judged.
+// exchange is one request on its way through the proxy, then a finished
+// exchange waiting to be judged.
 type exchange struct {
-	method   string
-	url      *url.URL
-	reqAuth  string
-	reqCT    string
+	p        *Proxy
+	req      *http.Request
+	start    time.Time
 	status   int
 	header   http.Header
 	body     *bytes.Buffer
+	outcome  Outcome
 	duration time.Duration
+	done     bool
 }
 
 // tap wraps the response body so that a bounded copy is kept as it
 // streams to the client.
 func (p *Proxy) tap(resp *http.Response) error {
-	req := resp.Request
-	x := &exchange{
-		method:  req.Method,
-		url:     req.URL,
-		reqAuth: req.Header.Get("Authorization"),
-		reqCT:   req.Header.Get("Content-Type"),
-		status:  resp.StatusCode,
-		header:  resp.Header,
+	x, ok := resp.Request.Context().Value(exchangeKey{}).(*exchange)
+	if !ok {
+		return nil
 	}
-	// The upstream client knows when the round trip began; another
-	// transport leaves the time from the response head on.
-	start := time.Now()
-	if b, ok := resp.Body.(*h1Body); ok {
-		start = b.start
+	x.status, x.header = resp.StatusCode, resp.Header
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// ReverseProxy tunnels it and closes both ends when either ends.
+		x.outcome = Upgraded
+		return nil
 	}
-	t := &tee{p: p, x: x, rc: resp.Body, start: start}
+	t := &tee{x: x, rc: resp.Body}
 	if resp.Body == nil || resp.Body == http.NoBody {
 		t.eof = true
-	}
-	if resp.Body == nil {
 		t.rc = http.NoBody
 	}
 	resp.Body = t
 	return nil
 }
 
-// tee copies what the client reads, up to the cap, and hands the exchange
-// to the workers when the body is closed.
+// finish hands x to the workers, once.
+func (x *exchange) finish() {
+	if x.done {
+		return
+	}
+	x.done = true
+	x.duration = time.Since(x.start)
+	x.p.enqueue(x)
+}
+
+// tee copies what the client reads, up to the cap, and finishes the
+// exchange when the body is closed.
 type tee struct {
-	p        *Proxy
 	x        *exchange
 	rc       io.ReadCloser
 	buf      *bytes.Buffer
-	start    time.Time
 	eof      bool
+	broken   bool // the upstream's body failed before its end
 	overflow bool
-	closed   bool
 }
 
 func (t *tee) Read(b []byte) (int, error) {
 	n, err := t.rc.Read(b)
 	if n > 0 && !t.overflow {
 		if t.buf == nil {
-			t.buf = t.p.bufs.Get().(*bytes.Buffer)
+			t.buf = t.x.p.bufs.Get().(*bytes.Buffer)
 			t.buf.Reset()
 		}
-		if int64(t.buf.Len()+n) > t.p.cfg.MaxBodyBytes {
+		if int64(t.buf.Len()+n) > t.x.p.cfg.MaxBodyBytes {
 			t.overflow = true
+			t.x.p.put(t.buf)
+			t.buf = nil
 		} else {
 			t.buf.Write(b[:n])
 		}
 	}
-	if err == io.EOF {
+	switch {
+	case err == io.EOF:
 		t.eof = true
+	case err != nil && t.x.req.Context().Err() == nil:
+		// Not the client going away: the upstream broke off.
+		t.broken = true
 	}
 	return n, err
 }
 
 func (t *tee) Close() error {
 	err := t.rc.Close()
-	if t.closed {
+	x := t.x
+	if x.done {
 		return err
 	}
-	t.closed = true
-	t.x.duration = time.Since(t.start)
 	switch {
+	case t.broken:
+		x.outcome = Truncated
 	case t.overflow:
-		t.p.tooLarge.Add(1)
-		t.release()
+		x.outcome = TooLarge
 	case !t.eof:
-		t.p.incomplete.Add(1)
-		t.release()
+		x.outcome = Incomplete
 	default:
-		t.x.body = t.buf
-		t.buf = nil
-		t.p.enqueue(t.x)
+		x.body, t.buf = t.buf, nil
 	}
+	x.p.put(t.buf)
+	t.buf = nil
+	x.finish()
 	return err
 }
 
 func (p *Proxy) enqueue(x *exchange) {
 	p.pendMu.Lock()
 	if p.closed || len(p.pending) >= p.cfg.Queue {
+		closed := p.closed
 		p.pendMu.Unlock()
-		p.unjudged.Add(1)
+		if !closed {
+			p.unjudged.Add(1)
+		}
 		p.put(x.body)
+		x.body = nil
 		return
 	}
 	p.pending = append(p.pending, x)
@@ -300,11 +394,6 @@ func (p *Proxy) signal() {
 // batchSize bounds what one worker takes, so that others can share a
 // backlog.
 const batchSize = 64
-
-func (t *tee) release() {
-	t.p.put(t.buf)
-	t.buf = nil
-}
 
 func (p *Proxy) put(b *bytes.Buffer) {
 	if b != nil && b.Cap() <= 64<<10 {
@@ -334,6 +423,7 @@ func (p *Proxy) work() {
 			for _, x := range batch {
 				p.judge(x)
 			}
+			clear(batch)
 		}
 		if !open {
 			return
@@ -363,38 +453,52 @@ type aggregate struct {
 }
 
 func (p *Proxy) judge(x *exchange) {
-	var body []byte
+	defer p.put(x.body)
+	f := Finished{
+		Request:  conformance.Request{Method: x.req.Method, URL: x.req.URL, Header: x.req.Header},
+		Response: conformance.Response{Status: x.status, Header: x.header},
+		Outcome:  x.outcome,
+		Start:    x.start,
+		Duration: x.duration,
+	}
 	if x.body != nil {
-		body = x.body.Bytes()
+		f.Response.Body = x.body.Bytes()
 	}
-	header := x.header
-	if enc := header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
-		decoded, err := decode(enc, body, p.cfg.MaxBodyBytes)
-		p.put(x.body)
-		if err != nil {
-			p.encoded.Add(1)
-			return
+	switch f.Outcome {
+	case Judged:
+		judged := f.Response
+		if enc := judged.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+			decoded, err := decode(enc, judged.Body, p.cfg.MaxBodyBytes)
+			if err != nil {
+				f.Outcome = Undecodable
+				break
+			}
+			// Judge the body as the client's library will see it, decoded.
+			judged.Body = decoded
+			judged.Header = judged.Header.Clone()
+			judged.Header.Del("Content-Encoding")
+			judged.Header.Del("Content-Length")
 		}
-		body, x.body = decoded, nil
-		// Judge the body as the client's library will see it, decoded.
-		header = header.Clone()
-		header.Del("Content-Encoding")
-		header.Del("Content-Length")
+		f.Findings = p.v.Validate(&conformance.Exchange{Request: f.Request, Response: judged})
+	case Truncated:
+		f.Findings = []conformance.Finding{{Rule: RuleUpstreamTruncated, Severity: conformance.SeverityError, Status: f.Response.Status,
+			Message: "the upstream's body ended before its framing said; the client's connection was aborted and the partial body was not judged"}}
 	}
-	reqHeader := http.Header{}
-	if x.reqAuth != "" {
-		reqHeader["Authorization"] = []string{x.reqAuth}
+	p.outcomes[f.Outcome].Add(1)
+	if f.Outcome == Judged || f.Outcome == Truncated {
+		p.record(&f)
 	}
-	if x.reqCT != "" {
-		reqHeader["Content-Type"] = []string{x.reqCT}
+	for _, o := range p.cfg.Observers {
+		o.Observe(&f)
 	}
-	fs := p.v.Validate(&conformance.Exchange{
-		Request:  conformance.Request{Method: x.method, URL: x.url, Header: reqHeader},
-		Response: conformance.Response{Status: x.status, Header: header, Body: body},
-	})
-	p.put(x.body)
-	op, ok := p.v.FindOperation(x.method, x.url.EscapedPath())
-	key := caseKey{method: x.method, status: x.status}
+}
+
+// record adds a judged exchange to its case and logs the kinds of finding
+// the case had not seen.
+func (p *Proxy) record(f *Finished) {
+	method, status := f.Request.Method, f.Response.Status
+	op, ok := p.v.FindOperation(method, f.Request.URL.EscapedPath())
+	key := caseKey{method: method, status: status}
 	if ok {
 		key.op = op.ID
 	}
@@ -403,7 +507,7 @@ func (p *Proxy) judge(x *exchange) {
 	a := p.cases[key]
 	if a == nil {
 		a = &aggregate{seen: map[findingKey]int{}, first: map[findingKey]conformance.Finding{}}
-		a.c = report.Case{Operation: op.ID, Method: x.method, Path: op.PathTemplate, Status: x.status}
+		a.c = report.Case{Operation: op.ID, Method: method, Path: op.PathTemplate, Status: status}
 		if !ok {
 			a.c.Path = ""
 		}
@@ -411,33 +515,36 @@ func (p *Proxy) judge(x *exchange) {
 		p.order = append(p.order, key)
 	}
 	a.count++
-	a.total += x.duration
+	a.total += f.Duration
 	var fresh []conformance.Finding
-	for _, f := range fs {
-		k := findingKey{rule: f.Rule, pointer: f.Pointer, expected: f.Expected, severity: f.Severity}
+	for _, fd := range f.Findings {
+		if fd.Operation == "" {
+			fd.Operation = key.op
+		}
+		k := findingKey{rule: fd.Rule, pointer: fd.Pointer, expected: fd.Expected, severity: fd.Severity}
 		if _, dup := a.seen[k]; !dup {
 			if len(a.order) >= maxFindingsPerCase {
 				a.dropped++
 				continue
 			}
 			a.order = append(a.order, k)
-			a.first[k] = f
-			fresh = append(fresh, f)
+			a.first[k] = fd
+			fresh = append(fresh, fd)
 		}
 		a.seen[k]++
 	}
 	p.mu.Unlock()
 
-	for _, f := range fresh {
-		where := f.Pointer
+	for _, fd := range fresh {
+		where := fd.Pointer
 		if where != "" {
 			where = " " + where
 		}
 		actual := ""
-		if f.Actual != "" {
-			actual = " (got " + f.Actual + ")"
+		if fd.Actual != "" {
+			actual = " (got " + fd.Actual + ")"
 		}
-		p.logf("proxy: %s %s → %d: %s %s%s: %s%s", x.method, x.url.EscapedPath(), x.status, f.Severity, f.Rule, where, f.Message, actual)
+		p.logf("proxy: %s %s → %d: %s %s%s: %s%s", method, f.Request.URL.EscapedPath(), status, fd.Severity, fd.Rule, where, fd.Message, actual)
 	}
 }
 
@@ -448,43 +555,44 @@ func (p *Proxy) logf(format string, a ...any) {
 	p.logMu.Unlock()
 }
 
-// Close stops accepting exchanges for judging and waits until every queued
-// one is judged. Call it after the server has stopped forwarding.
+// Close stops accepting exchanges for judging, waits until every queued
+// one is judged and closes the upstream connections. Call it once the
+// server has stopped forwarding; exchanges still in flight then (cut by a
+// shutdown that ran out of time) are counted, not judged.
 func (p *Proxy) Close() {
 	p.closing.Do(func() {
 		p.pendMu.Lock()
 		p.closed = true
+		p.cut.Store(p.inFlight.Load())
 		close(p.wake)
 		p.pendMu.Unlock()
 		p.wg.Wait()
-		if p.h1 != nil {
-			p.h1.closeIdle()
-		}
+		p.tr.CloseIdleConnections()
 	})
 }
 
 // Stats counts what went through the proxy.
 type Stats struct {
-	Forwarded  int64 // requests received
-	Judged     int64 // exchanges judged
-	Unjudged   int64 // not judged: the workers were behind
-	TooLarge   int64 // not judged: body above the cap
-	Incomplete int64 // not judged: the body was not read to its end
-	Failed     int64 // the upstream could not be reached
-	Encoded    int64 // not judged: a content encoding the proxy cannot decode
+	Forwarded      int64 // requests received
+	Judged         int64 // exchanges judged
+	Unjudged       int64 // not judged: the workers were behind
+	TooLarge       int64 // not judged: body above the cap
+	Incomplete     int64 // not judged: the client did not read the body to its end
+	Truncated      int64 // the upstream's body was cut short
+	Undecodable    int64 // not judged: a content encoding the proxy cannot decode
+	Upgraded       int64 // switched protocols and tunnelled, not judged
+	UpstreamFailed int64 // the upstream failed: answered 502
+	ClientGone     int64 // the client went away before the upstream answered
+	Cut            int64 // still in flight when the proxy closed
 }
 
 // Stats returns the counts so far.
 func (p *Proxy) Stats() Stats {
-	p.mu.Lock()
-	var judged int64
-	for _, a := range p.cases {
-		judged += int64(a.count)
-	}
-	p.mu.Unlock()
+	n := func(o Outcome) int64 { return p.outcomes[o].Load() }
 	return Stats{
-		Forwarded: p.forwarded.Load(), Judged: judged, Unjudged: p.unjudged.Load(),
-		TooLarge: p.tooLarge.Load(), Incomplete: p.incomplete.Load(), Failed: p.failed.Load(), Encoded: p.encoded.Load(),
+		Forwarded: p.forwarded.Load(), Judged: n(Judged), Unjudged: p.unjudged.Load(),
+		TooLarge: n(TooLarge), Incomplete: n(Incomplete), Truncated: n(Truncated), Undecodable: n(Undecodable),
+		Upgraded: n(Upgraded), UpstreamFailed: n(UpstreamFailed), ClientGone: n(ClientGone), Cut: p.cut.Load(),
 	}
 }
 
@@ -526,7 +634,7 @@ func (p *Proxy) Report() *report.Report {
 			c.Findings = append(c.Findings, f)
 		}
 		if a.dropped > 0 {
-			c.Findings = append(c.Findings, conformance.Finding{Rule: "proxy.findings-capped", Severity: conformance.SeverityInfo,
+			c.Findings = append(c.Findings, conformance.Finding{Rule: RuleFindingsCapped, Severity: conformance.SeverityInfo,
 				Operation: c.Operation, Status: c.Status,
 				Message: fmt.Sprintf("%d more findings of other kinds were not kept (at most %d per case)", a.dropped, maxFindingsPerCase)})
 		}
@@ -542,8 +650,11 @@ func (p *Proxy) Report() *report.Report {
 		{s.Unjudged, "the validation queue was full"},
 		{s.TooLarge, fmt.Sprintf("the body was larger than %d bytes", p.cfg.MaxBodyBytes)},
 		{s.Incomplete, "the client did not read the body to its end"},
-		{s.Failed, "the upstream could not be reached"},
-		{s.Encoded, "the body's content encoding could not be decoded"},
+		{s.Undecodable, "the body's content encoding could not be decoded"},
+		{s.Upgraded, "the connection switched protocols (tunnelled)"},
+		{s.UpstreamFailed, "the upstream did not answer (the client got 502)"},
+		{s.ClientGone, "the client went away before the upstream answered"},
+		{s.Cut, "the shutdown's grace period ended while they were in flight"},
 	} {
 		if n.v > 0 {
 			notes = append(notes, fmt.Sprintf("%d because %s", n.v, n.what))
@@ -595,26 +706,3 @@ var copyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return 
 
 func (copyBuffers) Get() []byte  { return *copyBufPool.Get().(*[]byte) }
 func (copyBuffers) Put(b []byte) { copyBufPool.Put(&b) }
-
-// Serve forwards connections from ln until ctx is done, then stops
-// accepting, lets in-flight requests finish (bounded by grace), and
-// finishes judging. The report is then ready.
-func (p *Proxy) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
-	srv := &h1.Server{Handler: p, IdleTimeout: 2 * time.Minute, ErrorLog: log.New(io.Discard, "", 0)}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	var err error
-	select {
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), grace)
-		_ = srv.Shutdown(sctx)
-		cancel()
-		<-errc
-	case err = <-errc:
-	}
-	p.Close()
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	return err
-}

@@ -5,23 +5,22 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
-	"time"
-
-	"github.com/webex-conformance/webhooks/mock/mocktest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
-	"github.com/webex-conformance/webhooks/internal/h1"
+	"github.com/webex-conformance/webhooks/mock/mocktest"
 )
 
 // syncBuffer is a log sink safe for the workers.
@@ -60,13 +59,9 @@ func start(t *testing.T, upstream string, cfg Config) (*Proxy, string, *syncBuff
 	}
 	p, err := New(cfg)
 	require.NoError(t, err)
-	// The front end `conformance proxy` serves with (Proxy.Serve).
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	srv := &h1.Server{Handler: p}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Shutdown(context.Background()); p.Close() })
-	return p, "http://" + ln.Addr().String(), log
+	srv := httptest.NewServer(p)
+	t.Cleanup(func() { srv.Close(); p.Close() })
+	return p, srv.URL, log
 }
 
 func do(t *testing.T, method, url, token, body string) (*http.Response, string) {
@@ -239,28 +234,84 @@ func TestUpstreamDown(t *testing.T) {
 	resp, _ := do(t, http.MethodGet, url+"/v1/webhooks", "CANARY-down-123456789", "")
 	assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
 	p.Close()
-	assert.Equal(t, int64(1), p.Stats().Failed)
+	assert.Equal(t, int64(1), p.Stats().UpstreamFailed)
 	assert.Contains(t, log.String(), "upstream failed")
 	assert.NotContains(t, log.String(), "CANARY-down")
 }
 
-func TestServeUntilCancelled(t *testing.T) {
+func TestLateExchangesAfterClose(t *testing.T) {
 	t.Parallel()
-	ts := mocktest.NewServer(t)
-	p, err := New(Config{Upstream: ts.URL, Validator: newEngine(t)})
+	p, err := New(Config{Upstream: "http://127.0.0.1:1", Validator: newEngine(t)})
 	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Serve(ctx, ln, time.Second) }()
-	do(t, http.MethodGet, "http://"+ln.Addr().String()+"/v1/webhooks", ts.Token, "")
-	cancel()
-	require.NoError(t, <-done)
-	assert.Equal(t, 1, p.Report().Summary().Cases)
-	// Late exchanges after Close are counted, never sent on a closed queue.
+	p.Close()
+	// Late exchanges after Close are dropped, never sent on a closed queue.
 	p.enqueue(&exchange{})
-	assert.Equal(t, int64(1), p.Stats().Unjudged)
+	assert.Zero(t, p.Stats().Unjudged)
+}
+
+func TestUpstreamConnectionsAreReused(t *testing.T) {
+	t.Parallel()
+	var conns atomic.Int32
+	upstream := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"items":[]}`))
+	}))
+	upstream.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	upstream.Start()
+	t.Cleanup(upstream.Close)
+	p, url, _ := start(t, upstream.URL, Config{})
+	for i := 0; i < 5; i++ {
+		resp, _ := do(t, http.MethodGet, url+"/v1/webhooks", "", "")
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+	}
+	assert.Equal(t, int32(1), conns.Load(), "one kept-alive connection serves sequential requests")
+	p.Close()
+	assert.Zero(t, p.Stats().UpstreamFailed)
+}
+
+func TestUpstreamTLSIsVerified(t *testing.T) {
+	t.Parallel()
+	upstream := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(upstream.Close)
+	p, url, log := start(t, upstream.URL, Config{})
+	resp, _ := do(t, http.MethodGet, url+"/v1/webhooks", "", "")
+	assert.Equal(t, http.StatusBadGateway, resp.StatusCode, "a self-signed certificate is refused")
+	p.Close()
+	assert.Contains(t, log.String(), "certificate")
+
+	// Trusting its certificate, the same upstream is reached.
+	p2, url2, _ := start(t, upstream.URL, Config{TLS: &tls.Config{RootCAs: upstream.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs}})
+	resp, _ = do(t, http.MethodGet, url2+"/v1/webhooks", "", "")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	p2.Close()
+}
+
+func TestHTTP2ToTLSUpstreams(t *testing.T) {
+	t.Parallel()
+	var proto atomic.Value
+	upstream := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proto.Store(r.Proto)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		_, _ = io.WriteString(w, `{"items":[]}`)
+	}))
+	upstream.EnableHTTP2 = true
+	upstream.StartTLS()
+	t.Cleanup(upstream.Close)
+	roots := upstream.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	p, url, _ := start(t, upstream.URL, Config{TLS: &tls.Config{RootCAs: roots}})
+	for i := 0; i < 3; i++ {
+		resp, body := do(t, http.MethodGet, url+"/v1/webhooks", "tok", "")
+		require.Equal(t, http.StatusOK, resp.StatusCode, body)
+		assert.Equal(t, "HTTP/1.1", resp.Proto, "the client side stays what the client spoke")
+	}
+	assert.Equal(t, "HTTP/2.0", proto.Load())
+	p.Close()
+	assert.Equal(t, int64(3), p.Stats().Judged)
 }
 
 func TestNewErrors(t *testing.T) {
@@ -312,5 +363,5 @@ func TestJudgesEncodedBodies(t *testing.T) {
 		}
 	}
 	assert.Contains(t, rules, "body.type", "the gzip body was decoded and judged: id is no string")
-	assert.Equal(t, int64(1), p.Stats().Encoded)
+	assert.Equal(t, int64(1), p.Stats().Undecodable)
 }
