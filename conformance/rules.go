@@ -18,6 +18,7 @@ const (
 	RuleBodyAdditional     = "body.additional"
 	RuleBodyConstraint     = "body.constraint"
 	RuleBodyDuplicate      = "body.duplicate"
+	RuleBodyBudget         = "body.budget"
 	RuleHeaderRequired     = "header.required"
 	RuleHeaderFormat       = "header.format"
 	RuleHeaderEnum         = "header.enum"
@@ -50,6 +51,7 @@ var rules = append([]Rule{
 	{RuleBodyAdditional, SeverityError, "schema.additionalProperties: false", "an object has a property its schema forbids"},
 	{RuleBodyConstraint, SeverityError, "schema minLength, maxLength, minimum, maximum, minItems, maxItems, pattern, allOf/oneOf/anyOf/not, ...", "a value breaks another schema constraint"},
 	{RuleBodyDuplicate, SeverityError, "schema.properties (RFC 8259 section 4)", "a declared property appears twice in one object: parsers disagree on which value wins"},
+	{RuleBodyBudget, SeverityError, "engine bound on work per body (proportional to its size)", "the schema (recursive allOf/oneOf/anyOf) is too expensive to judge the body completely; the part not reached is not judged"},
 	{RuleHeaderRequired, SeverityError, "response.headers.{name}.required", "a required header is absent"},
 	{RuleHeaderFormat, SeverityError, "response.headers.{name}.schema; RFC 9110 10.2.3 (Retry-After), RFC 8288 (Link)", "a header value is ill-formed: a Retry-After or Link anywhere, or any header against its documented schema type"},
 	{RuleHeaderEnum, SeverityDrift, "response.headers.{name}.schema.enum", "a header value is not one of the documented enum values"},

@@ -9,10 +9,10 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// kinValue judges a value whose schema the fast path leaves to kin-openapi
-// (allOf, oneOf, pattern, ...): the value's bytes, already checked for
-// well-formedness, are decoded and given to Schema.VisitJSON, and its
-// errors become findings at their pointers below the current one.
+// kinValue judges a value whose schema the fast path leaves aside (allOf,
+// oneOf, pattern, ...): the value's bytes, already checked for
+// well-formedness, are decoded and given to the judge, and its issues
+// become findings at their pointers below the current one.
 func (s *scanner) kinValue(n *schemaNode) {
 	start, found := s.pos, len(s.out)
 	s.value(nil)
@@ -26,25 +26,27 @@ func (s *scanner) kinValue(n *schemaNode) {
 		}
 		return
 	}
-	direction := openapi3.VisitAsResponse()
-	if s.asRequest {
-		direction = openapi3.VisitAsRequest()
+	if s.judge == nil {
+		s.judge = newJudge(len(s.data), s.asRequest)
 	}
-	err := n.src.VisitJSON(v, openapi3.MultiErrors(), direction)
+	j := s.judge
+	root := j.tree(v)
 	base := s.pointer("")
-	if err != nil {
-		for _, se := range flattenSchemaErrors(err, nil) {
-			s.out = append(s.out, schemaErrorFinding(se, base, s.op, s.status))
-		}
+	secret := s.underSecret()
+	for _, is := range j.visit(n.src, root) {
+		s.out = append(s.out, issueFinding(is, base, secret, s.op, s.status))
 	}
 	if isContainer(v) {
-		u := undocumentedWalk{op: s.op, status: s.status, out: s.out, stack: make([]*openapi3.Schema, 1, 16)}
+		u := undocumentedWalk{op: s.op, status: s.status, out: s.out, stack: make([]*openapi3.Schema, 1, 16), judge: j}
 		u.stack[0] = n.src
-		u.walk(u.stack[:1], v, base, s.underSecret())
-		// Maps come in random order: the findings are sorted instead of
-		// every object's keys.
+		u.walk(u.stack[:1], root, base, secret)
 		slices.SortFunc(u.out[len(s.out):], func(a, b Finding) int { return strings.Compare(a.Pointer, b.Pointer) })
 		s.out = u.out
+	}
+	if j.over && !s.budgetReported {
+		s.budgetReported = true
+		s.finding(RuleBodyBudget, "", "the schema is too expensive to judge this value completely; what the budget did not reach was not judged",
+			"at most "+strconv.Itoa(j.budget)+" schema visits", "more")
 	}
 }
 
@@ -68,19 +70,20 @@ type undocumentedWalk struct {
 	// root down, so that a walk allocates no list of its own: a list is
 	// appended, handed down, and dropped when its value is done.
 	stack []*openapi3.Schema
+	judge *judge // decides which oneOf and anyOf branches a value matches
 }
 
-func (u *undocumentedWalk) walk(schemas []*openapi3.Schema, v any, ptr string, secret bool) {
+func (u *undocumentedWalk) walk(schemas []*openapi3.Schema, v *jnode, ptr string, secret bool) {
 	mark := len(u.stack)
 	defer func() { u.stack = u.stack[:mark] }()
 	all, ok := u.applicable(schemas, v)
 	if !ok {
 		return
 	}
-	switch v := v.(type) {
-	case map[string]any:
+	switch v.kind {
+	case jObject:
 		u.object(all, v, ptr, secret)
-	case []any:
+	case jArray:
 		from := len(u.stack)
 		for _, s := range all {
 			if s.Items != nil && s.Items.Value != nil {
@@ -91,15 +94,15 @@ func (u *undocumentedWalk) walk(schemas []*openapi3.Schema, v any, ptr string, s
 		if len(items) == 0 {
 			return
 		}
-		for i, elem := range v {
-			if isContainer(elem) {
+		for i, elem := range v.items {
+			if elem.kind == jObject || elem.kind == jArray {
 				u.walk(items, elem, ptr+"/"+strconv.Itoa(i), secret)
 			}
 		}
 	}
 }
 
-func (u *undocumentedWalk) object(all []*openapi3.Schema, v map[string]any, ptr string, secret bool) {
+func (u *undocumentedWalk) object(all []*openapi3.Schema, v *jnode, ptr string, secret bool) {
 	judged, mentioned, addlFrom := false, false, len(u.stack)
 	for _, s := range all {
 		judged = judged || len(s.Properties) > 0
@@ -115,7 +118,8 @@ func (u *undocumentedWalk) object(all []*openapi3.Schema, v map[string]any, ptr 
 	if !judged && len(addl) == 0 {
 		return // nothing declared to look into, nothing to report
 	}
-	for k, val := range v {
+	for i, k := range v.keys {
+		val := v.vals[i]
 		propFrom := len(u.stack)
 		declared := false
 		for _, s := range all {
@@ -139,18 +143,18 @@ func (u *undocumentedWalk) object(all []*openapi3.Schema, v map[string]any, ptr 
 			u.report(val, pointerTo(ptr, k), k, secret || isSecretKey([]byte(k)))
 			continue
 		}
-		if len(props) > 0 && isContainer(val) {
+		if len(props) > 0 && (val.kind == jObject || val.kind == jArray) {
 			u.walk(props, val, pointerTo(ptr, k), secret || isSecretKey([]byte(k)))
 		}
 		u.stack = u.stack[:propFrom]
 	}
 }
 
-func (u *undocumentedWalk) report(val any, at, name string, secret bool) {
+func (u *undocumentedWalk) report(val *jnode, at, name string, secret bool) {
 	f := Finding{Rule: RuleBodyUndocumented, Severity: ruleSeverity[RuleBodyUndocumented], Operation: u.op, Status: u.status,
 		Pointer: at, Message: "property " + strconv.Quote(name) + " is not documented", Actual: redacted}
 	if !secret {
-		if raw, err := json.Marshal(val); err == nil {
+		if raw, err := json.Marshal(val.v); err == nil {
 			f.Actual = shorten(raw)
 		}
 	}
@@ -177,7 +181,7 @@ func pointerTo(ptr, key string) string {
 // applicable expands schemas by their allOf branches and by the oneOf and
 // anyOf branches v matches, on the stack; ok is false when a oneOf or anyOf
 // leaves it unknown which branches apply (see undocumentedWalk).
-func (u *undocumentedWalk) applicable(schemas []*openapi3.Schema, v any) ([]*openapi3.Schema, bool) {
+func (u *undocumentedWalk) applicable(schemas []*openapi3.Schema, v *jnode) ([]*openapi3.Schema, bool) {
 	plain := true
 	for _, s := range schemas {
 		if s == nil || len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0 {
@@ -199,7 +203,7 @@ func (u *undocumentedWalk) applicable(schemas []*openapi3.Schema, v any) ([]*ope
 
 // expand pushes s and the branches that apply with it, once each: a schema
 // met twice (a shared $ref, a cycle) adds nothing.
-func (u *undocumentedWalk) expand(s *openapi3.Schema, v any, from int) bool {
+func (u *undocumentedWalk) expand(s *openapi3.Schema, v *jnode, from int) bool {
 	if s == nil || slices.Contains(u.stack[from:], s) {
 		return true
 	}
@@ -216,7 +220,7 @@ func (u *undocumentedWalk) expand(s *openapi3.Schema, v any, from int) bool {
 		if len(xof.branches) == 0 {
 			continue
 		}
-		matched := matchedBranches(s, xof.branches, v)
+		matched := u.matchedBranches(s, xof.branches, v)
 		if len(matched) == 0 || xof.one && len(matched) > 1 {
 			return false
 		}
@@ -232,9 +236,9 @@ func (u *undocumentedWalk) expand(s *openapi3.Schema, v any, from int) bool {
 // matchedBranches lists the branches v is valid against; nil when a branch
 // is unresolved or a discriminator names no branch. A discriminator limits
 // them to the one it names, as in kin-openapi.
-func matchedBranches(s *openapi3.Schema, branches openapi3.SchemaRefs, v any) []*openapi3.Schema {
-	want, ok := discriminatorRef(s, v)
-	if !ok {
+func (u *undocumentedWalk) matchedBranches(s *openapi3.Schema, branches openapi3.SchemaRefs, v *jnode) []*openapi3.Schema {
+	want, bad := u.judge.discriminator(s, v)
+	if bad != nil {
 		return nil
 	}
 	var out []*openapi3.Schema
@@ -245,37 +249,11 @@ func matchedBranches(s *openapi3.Schema, branches openapi3.SchemaRefs, v any) []
 		if want != "" && br.Ref != want {
 			continue
 		}
-		if br.Value.VisitJSON(v, openapi3.VisitAsResponse()) == nil {
+		if u.judge.valid(br.Value, v) {
 			out = append(out, br.Value)
 		}
 	}
 	return out
-}
-
-// discriminatorRef is the $ref a discriminator picks for v: "" when there
-// is no discriminator or no mapping, ok false when the discriminator
-// property is missing or its value is not mapped (kin-openapi's error).
-func discriminatorRef(s *openapi3.Schema, v any) (ref string, ok bool) {
-	d := s.Discriminator
-	obj, isObj := v.(map[string]any)
-	if d == nil || !isObj {
-		return "", true
-	}
-	name, isStr := obj[d.PropertyName].(string)
-	if !isStr {
-		return "", false
-	}
-	if len(d.Mapping) == 0 {
-		return "", true
-	}
-	m, mapped := d.Mapping[name]
-	if !mapped {
-		return "", false
-	}
-	if m.Ref != "" && !strings.Contains(m.Ref, "/") {
-		return "#/components/schemas/" + m.Ref, true
-	}
-	return m.Ref, true
 }
 
 // flattenSchemaErrors unpacks kin-openapi's MultiError trees.

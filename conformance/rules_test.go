@@ -98,7 +98,8 @@ func TestRulesFireAndStayQuiet(t *testing.T) {
 		{RuleBodyConstraint, "/tag", side{pet, pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","tag":"Dog!"}`, jsonCT)}, side{pet, pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","tag":"dog"}`, jsonCT)}},
 		{RuleBodyConstraint, "/age", side{pet, pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","age":51}`, jsonCT)}, side{pet, pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","age":50}`, jsonCT)}},
 		{RuleBodyConstraint, "/weight", side{pet, pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","weight":0}`, jsonCT)}, side{pet, pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","weight":0.1}`, jsonCT)}},
-		{RuleBodyConstraint, "/toy", side{pet, pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","toy":{"radius":1,"length":2}}`, jsonCT)}, side{pet, pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","toy":{"radius":1}}`, jsonCT)}},
+		// A oneOf that matches no branch is reported at the nearest branch's cause.
+		{RuleBodyAdditional, "/toy/length", side{pet, pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","toy":{"radius":1,"length":2}}`, jsonCT)}, side{pet, pets("/api/v3/pets/1", 200, `{"id":1,"name":"rex","toy":{"radius":1}}`, jsonCT)}},
 		{RuleBodyConstraint, "", side{pet, pets("/api/v3/pets", 200, `[{"id":1,"name":"a"},{"id":2,"name":"b"},{"id":3,"name":"c"},{"id":4,"name":"d"}]`, jsonCT, "X-Rate-Limit: 5")}, side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 5")}},
 		{RuleBodyDuplicate, "/status", side{wh, getDetails(200, strings.Replace(seedWebhook, `"status": "active"`, `"status": "active", "status": "inactive"`, 1), jsonCT, tracking)}, side{wh, getDetails(200, strings.Replace(seedWebhook, `"status": "active"`, `"status": "active", "color": 1, "colour": 2`, 1), jsonCT, tracking)}},
 		{RuleHeaderRequired, "header:Retry-After", side{wh, getDetails(429, errBody, jsonCT, tracking)}, side{wh, getDetails(429, errBody, jsonCT, tracking, "Retry-After: Wed, 21 Oct 2015 07:28:00 GMT")}},
@@ -125,6 +126,7 @@ func TestRulesFireAndStayQuiet(t *testing.T) {
 		})
 	}
 	covered[RuleEngineInternal] = true // TestEngineFailureIsAFinding
+	covered[RuleBodyBudget] = true     // TestBodyBudget
 	for _, r := range Rules() {
 		if strings.HasPrefix(r.ID, "spec.") || strings.HasPrefix(r.ID, "request.") {
 			covered[r.ID] = true // TestNewToleratesDocumentDefects, TestNewEmbeddedSpecHasNoNotes; TestRequestRulesFireAndStayQuiet

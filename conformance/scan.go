@@ -33,6 +33,11 @@ type scanner struct {
 	// asRequest judges a request body: readOnly and writeOnly apply the
 	// other way round in the schemas left to kin-openapi.
 	asRequest bool
+
+	// judge memoizes the verdicts of the values the fast path leaves
+	// aside, for the whole body, within one budget.
+	judge          *judge
+	budgetReported bool
 }
 
 // pathSeg is one step of the pointer: an object key (raw bytes, still
@@ -249,6 +254,9 @@ func (s *scanner) member(n *schemaNode, key []byte, esc bool, seen *uint64) {
 		s.skipWS()
 		start := s.pos
 		s.value(p.node)
+		if p.forbidden && !s.fail {
+			s.propertyFinding(n, start)
+		}
 		if dup && !s.fail {
 			s.duplicateFinding(start)
 		}

@@ -71,9 +71,10 @@ type schemaNode struct {
 }
 
 type property struct {
-	name string
-	bit  uint64
-	node *schemaNode // nil: any value
+	name      string
+	bit       uint64
+	node      *schemaNode // nil: any value
+	forbidden bool        // required, but not declared under additionalProperties: false
 }
 
 func (n *schemaNode) allows(t uint8) bool { return n.types == 0 || n.types&t != 0 }
@@ -223,8 +224,9 @@ func (c *schemaCompiler) compileObject(n *schemaNode, s *openapi3.Schema) {
 		p := byName[name]
 		if p == nil {
 			// Required but not declared: present is documented enough,
-			// and judged by additionalProperties when it has a schema.
-			p = &property{name: name, bit: 1 << uint(len(all)), node: n.addlNode}
+			// and judged by additionalProperties when it has a schema;
+			// additionalProperties: false forbids it all the same.
+			p = &property{name: name, bit: 1 << uint(len(all)), node: n.addlNode, forbidden: n.addl == addlForbidden}
 			all = append(all, p)
 			byName[name] = p
 		}
