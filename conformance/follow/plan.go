@@ -1,0 +1,444 @@
+package follow
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+// planner gathers the additions per amended schema, so that several
+// findings that land in one enum or one object make one edit.
+type planner struct {
+	doc       *doc
+	opts      Options
+	res       *Result
+	enums     map[*yaml.Node]*enumGroup
+	enumOrder []*enumGroup
+	props     map[*yaml.Node]*propGroup
+	propOrder []*propGroup
+}
+
+type enumGroup struct {
+	schema located
+	values []*enumValue
+}
+
+type enumValue struct {
+	literal  string // as YAML writes it
+	findings []conformance.Finding
+}
+
+type propGroup struct {
+	schema located
+	props  []*newProp
+}
+
+type newProp struct {
+	name     string
+	types    []string // JSON types seen, "null" included
+	findings []conformance.Finding
+}
+
+func (p *planner) person(f conformance.Finding, format string, a ...any) {
+	p.res.NeedsPerson = append(p.res.NeedsPerson, Unfollowed{Finding: f, Reason: fmt.Sprintf(format, a...)})
+}
+
+func (p *planner) add(f conformance.Finding) {
+	switch {
+	case f.Severity == conformance.SeverityInfo:
+		return
+	case f.Severity == conformance.SeverityError:
+		p.person(f, "an error, not drift: the API breaks the spec, and whether the API or the spec is wrong is a person's call")
+		return
+	case f.Rule != conformance.RuleBodyEnum && f.Rule != conformance.RuleHeaderEnum && f.Rule != conformance.RuleBodyUndocumented:
+		p.person(f, "no automatic amendment for %s", f.Rule)
+		return
+	case f.Operation == "" || f.Status == 0:
+		p.person(f, "the finding names no operation and status")
+		return
+	}
+	op, err := p.doc.operation(f.Operation)
+	if err != nil {
+		p.person(f, "%v", err)
+		return
+	}
+	resp, err := p.doc.response(op, f.Status)
+	if err != nil {
+		p.person(f, "%v", err)
+		return
+	}
+	if f.Rule == conformance.RuleHeaderEnum {
+		name, ok := strings.CutPrefix(f.Pointer, "header:")
+		if !ok {
+			p.person(f, "a header finding without a header: pointer")
+			return
+		}
+		s, err := p.doc.headerSchema(resp, name)
+		if err == nil {
+			err = p.addEnum(f, s, f.Actual, false)
+		}
+		if err != nil {
+			p.person(f, "%v", err)
+		}
+		return
+	}
+	body, err := p.doc.bodySchema(resp)
+	if err != nil {
+		p.person(f, "%v", err)
+		return
+	}
+	segs, err := splitPointer(f.Pointer)
+	if err != nil {
+		p.person(f, "%v", err)
+		return
+	}
+	if f.Rule == conformance.RuleBodyEnum {
+		s, err := p.doc.walk(body, segs)
+		if err == nil {
+			err = p.addEnum(f, s, f.Actual, true)
+		}
+		if err != nil {
+			p.person(f, "%v", err)
+		}
+		return
+	}
+	if len(segs) == 0 {
+		p.person(f, "an undocumented property needs a pointer to it")
+		return
+	}
+	parent, err := p.doc.walk(body, segs[:len(segs)-1])
+	if err == nil {
+		err = p.addProperty(f, parent, segs[len(segs)-1])
+	}
+	if err != nil {
+		p.person(f, "%v", err)
+	}
+}
+
+func (p *planner) addEnum(f conformance.Finding, at located, actual string, isJSON bool) error {
+	s, err := p.doc.enumSchema(at, 0)
+	if err != nil {
+		return err
+	}
+	seq := get(s.node, "enum")
+	if seq.Kind != yaml.SequenceNode {
+		return fmt.Errorf("the enum at %s/enum is not a list", s.ptr)
+	}
+	lit, value, err := enumLiteral(actual, isJSON, get(s.node, "type"))
+	if err != nil {
+		return err
+	}
+	for _, item := range seq.Content {
+		if item.Kind == yaml.ScalarNode && item.Value == value {
+			p.res.Already++
+			return nil
+		}
+	}
+	g := p.enums[s.node]
+	if g == nil {
+		g = &enumGroup{schema: s}
+		p.enums[s.node] = g
+		p.enumOrder = append(p.enumOrder, g)
+	}
+	for _, v := range g.values {
+		if v.literal == lit {
+			v.findings = append(v.findings, f)
+			return nil
+		}
+	}
+	g.values = append(g.values, &enumValue{literal: lit, findings: []conformance.Finding{f}})
+	return nil
+}
+
+// enumLiteral turns a finding's actual value into the YAML scalar to add
+// and the value its node will hold. A body value is JSON; a header value
+// is the raw text, a string unless its schema says otherwise.
+func enumLiteral(actual string, isJSON bool, typ *yaml.Node) (literal, value string, err error) {
+	if actual == "[redacted]" {
+		return "", "", fmt.Errorf("the value was redacted")
+	}
+	if !isJSON {
+		if typ == nil || typ.Value == "string" {
+			return yamlString(actual), actual, nil
+		}
+		isJSON = true
+	}
+	var v any
+	if err := json.Unmarshal([]byte(actual), &v); err != nil {
+		return "", "", fmt.Errorf("the report holds no whole value (%s): shortened, or not JSON", actual)
+	}
+	switch v := v.(type) {
+	case string:
+		return yamlString(v), v, nil
+	case float64, bool:
+		return actual, actual, nil
+	}
+	return "", "", fmt.Errorf("a %s cannot be an enum value here", jsonType(actual))
+}
+
+var plainSafe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+
+// yamlSpecial are the plain words a YAML 1.1 or 1.2 reader takes for
+// something other than a string.
+var yamlSpecial = map[string]bool{
+	"true": true, "false": true, "null": true, "yes": true, "no": true, "on": true, "off": true, "y": true, "n": true,
+	"nan": true, ".nan": true, ".inf": true,
+}
+
+// yamlString writes s as a YAML string scalar that reads back as s in a
+// block or a flow context: plain when it is a simple word, else double
+// quoted with Go's escapes (all of which YAML's double quotes accept).
+func yamlString(s string) string {
+	if plainSafe.MatchString(s) && !yamlSpecial[strings.ToLower(s)] {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+func (p *planner) addProperty(f conformance.Finding, parent located, name string) error {
+	if name == "$ref" {
+		return fmt.Errorf("a property named $ref cannot be declared without changing what the schema means")
+	}
+	typ := jsonType(f.Actual)
+	if typ == "" {
+		return fmt.Errorf("the report does not show the value's type (%s)", f.Actual)
+	}
+	s, err := p.doc.objectSchema(parent)
+	if err != nil {
+		return err
+	}
+	if props := get(s.node, "properties"); props != nil && get(props, name) != nil {
+		p.res.Already++
+		return nil
+	}
+	g := p.props[s.node]
+	if g == nil {
+		g = &propGroup{schema: s}
+		p.props[s.node] = g
+		p.propOrder = append(p.propOrder, g)
+	}
+	for _, np := range g.props {
+		if np.name == name {
+			np.findings = append(np.findings, f)
+			if !slices.Contains(np.types, typ) {
+				np.types = append(np.types, typ)
+			}
+			return nil
+		}
+	}
+	g.props = append(g.props, &newProp{name: name, types: []string{typ}, findings: []conformance.Finding{f}})
+	return nil
+}
+
+// jsonType is the JSON type of a (possibly shortened) JSON value, as an
+// OpenAPI 3.0 type; "" when it cannot be told.
+func jsonType(actual string) string {
+	if actual == "" || actual == "[redacted]" {
+		return ""
+	}
+	switch c := actual[0]; {
+	case c == '"':
+		return "string"
+	case c == '{':
+		return "object"
+	case c == '[':
+		return "array"
+	case c == 't' || c == 'f':
+		return "boolean"
+	case c == 'n':
+		return "null"
+	case c == '-' || (c >= '0' && c <= '9'):
+		if strings.ContainsAny(actual, ".eE") {
+			return "number"
+		}
+		return "integer"
+	}
+	return ""
+}
+
+// declaredType is the OpenAPI type of a property seen with these JSON
+// types: null only makes it nullable, integer and number make a number.
+func declaredType(types []string) (typ string, nullable bool, err error) {
+	var rest []string
+	for _, t := range types {
+		if t == "null" {
+			nullable = true
+			continue
+		}
+		rest = append(rest, t)
+	}
+	if slices.Contains(rest, "integer") && slices.Contains(rest, "number") {
+		rest = slices.DeleteFunc(rest, func(t string) bool { return t == "integer" })
+	}
+	switch len(rest) {
+	case 0:
+		// OpenAPI 3.0 has no type that is only null, and nullable needs a
+		// type beside it.
+		return "", false, errors.New("only null was seen, so its type cannot be told")
+	case 1:
+		return rest[0], nullable, nil
+	}
+	return "", false, fmt.Errorf("seen as %s", strings.Join(rest, " and "))
+}
+
+// description says when and where a property was seen.
+func (p *planner) description(np *newProp) string {
+	var places []string
+	for _, f := range np.findings {
+		if pl := place(f); !slices.Contains(places, pl) {
+			places = append(places, pl)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("Not documented until the API sent it: seen")
+	if p.opts.Observed != "" {
+		b.WriteString(" on " + p.opts.Observed)
+	}
+	if p.opts.Target != "" {
+		b.WriteString(" against " + p.opts.Target)
+	}
+	b.WriteString(" in " + joinAnd(places) + ".")
+	b.WriteString(" The type is the one seen; its meaning is not documented yet.")
+	return b.String()
+}
+
+func joinAnd(s []string) string {
+	if len(s) <= 1 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// enumComment says where an enum value was seen.
+func (p *planner) enumComment(v *enumValue) string {
+	c := "seen"
+	if p.opts.Observed != "" {
+		c += " " + p.opts.Observed
+	}
+	var places []string
+	for _, f := range v.findings {
+		if pl := place(f); !slices.Contains(places, pl) {
+			places = append(places, pl)
+		}
+	}
+	c += " in " + places[0]
+	switch n := len(places) - 1; n {
+	case 0:
+	case 1:
+		c += " and 1 more place"
+	default:
+		c += fmt.Sprintf(" and %d more places", n)
+	}
+	return c
+}
+
+// render turns the planned additions into insertions into the source.
+func (p *planner) render() ([]insertion, error) {
+	var ins []insertion
+	for _, g := range p.enumOrder {
+		in, err := p.doc.enumInsertion(g, p.enumComment)
+		if err != nil {
+			for _, v := range g.values {
+				for _, f := range v.findings {
+					p.person(f, "%v", err)
+				}
+			}
+			continue
+		}
+		ins = append(ins, in)
+		for _, v := range g.values {
+			p.res.Changes = append(p.res.Changes, Change{Kind: KindEnumValue, Schema: g.schema.ptr, Value: v.literal, Findings: v.findings})
+		}
+	}
+	for _, g := range p.propOrder {
+		var ok []renderedProp
+		for _, np := range g.props {
+			typ, nullable, err := declaredType(np.types)
+			if err != nil {
+				for _, f := range np.findings {
+					p.person(f, "property %q: %v", np.name, err)
+				}
+				continue
+			}
+			ok = append(ok, renderedProp{prop: np, typ: typ, nullable: nullable, description: p.description(np)})
+		}
+		if len(ok) == 0 {
+			continue
+		}
+		in, err := p.doc.propInsertion(g.schema, ok)
+		if err != nil {
+			for _, rp := range ok {
+				for _, f := range rp.prop.findings {
+					p.person(f, "%v", err)
+				}
+			}
+			continue
+		}
+		ins = append(ins, in)
+		for _, rp := range ok {
+			t := rp.typ
+			if rp.nullable {
+				t += ", nullable"
+			}
+			p.res.Changes = append(p.res.Changes, Change{Kind: KindProperty, Schema: g.schema.ptr, Value: rp.prop.name, Type: t, Findings: rp.prop.findings})
+		}
+	}
+	return ins, nil
+}
+
+// verify reads the amended document back and checks that every change is
+// where it was meant to be, so a splice gone wrong is an error, not a
+// broken spec.
+func (p *planner) verify(out []byte) error {
+	d, err := parseDoc(out)
+	if err != nil {
+		return fmt.Errorf("internal error: the amended spec does not parse: %w", err)
+	}
+	for _, c := range p.res.Changes {
+		s, err := d.pointer(c.Schema)
+		if err != nil {
+			return fmt.Errorf("internal error: the amended spec lost %s: %w", c.Schema, err)
+		}
+		switch c.Kind {
+		case KindEnumValue:
+			found := false
+			for _, item := range get(s.node, "enum").Content {
+				if lit := yamlString(item.Value); lit == c.Value || item.Value == c.Value {
+					found = true
+				}
+			}
+			if !found {
+				return fmt.Errorf("internal error: the amended spec has no %s in %s/enum", c.Value, c.Schema)
+			}
+		case KindProperty:
+			if get(get(s.node, "properties"), c.Value) == nil {
+				return fmt.Errorf("internal error: the amended spec does not declare %q in %s", c.Value, c.Schema)
+			}
+		}
+	}
+	return nil
+}
+
+// pointer finds a node by its JSON pointer.
+func (d *doc) pointer(ptr string) (located, error) {
+	segs, err := splitPointer(ptr)
+	if err != nil {
+		return located{}, err
+	}
+	l := located{d.root, ""}
+	for _, s := range segs {
+		l = child(l, s)
+		if l.node == nil {
+			return located{}, fmt.Errorf("no %s", ptr)
+		}
+	}
+	return l, nil
+}
