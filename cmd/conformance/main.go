@@ -55,6 +55,7 @@ func commands() []command {
 		{"validate", "validate recorded responses (HAR, or one response) against the spec", cmdValidate},
 		{"proxy", "forward traffic to --upstream and validate every response", cmdProxy},
 		{"serve", "serve the stateful mock of the Webex webhooks API", cmdServe},
+		{"follow", "amend the spec for the drift in a JSON report (--output NEW.yaml or --diff)", cmdFollow},
 		{"lint", "list what is wrong with an OpenAPI document itself (--spec)", cmdLint},
 		{"version", "print the version", cmdVersion},
 	}

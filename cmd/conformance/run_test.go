@@ -277,32 +277,13 @@ func TestRunCurlOnStderrOnlyWithoutTextOnStdout(t *testing.T) {
 func TestRunFailOn(t *testing.T) {
 	t.Parallel()
 	const token = "fail-on-token-0123456789"
-	inner := mock.New(mock.WithTokens(token))
 	// A webhook with a resource the spec does not know: drift, not error.
 	const hook = `{"id":"a","name":"n","targetUrl":"https://example.com/","resource":"someNewResource","event":"created","status":"active","created":"2024-01-01T00:00:00Z"}`
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && r.Header.Get("Authorization") == "Bearer "+token {
-			body := ""
-			switch {
-			case strings.HasSuffix(r.URL.Path, "/webhooks"):
-				body = `{"items":[` + hook + `]}`
-			case strings.HasSuffix(r.URL.Path, "/webhooks/a"):
-				body = hook
-			}
-			if body != "" {
-				w.Header().Set("Content-Type", "application/json")
-				w.Header().Set("TrackingID", "ROUTER_X")
-				_, _ = w.Write([]byte(body))
-				return
-			}
-		}
-		inner.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
+	target := driftTarget(t, token, func() string { return hook })
 	vars := map[string]string{"WEBEX_TOKEN": token}
-	code, _, errOut := runCLI(t, vars, false, "--target", srv.URL+"/v1", "--rate", "0")
+	code, _, errOut := runCLI(t, vars, false, "--target", target, "--rate", "0")
 	assert.Equal(t, exitFindings, code, errOut)
-	code, _, errOut = runCLI(t, vars, false, "--target", srv.URL+"/v1", "--rate", "0", "--fail-on", "error")
+	code, _, errOut = runCLI(t, vars, false, "--target", target, "--rate", "0", "--fail-on", "error")
 	assert.Equal(t, exitOK, code, errOut)
 }
 

@@ -1,6 +1,7 @@
 package follow
 
 import (
+	"bytes"
 	"flag"
 	"net/http"
 	"net/url"
@@ -248,4 +249,39 @@ func TestYAMLString(t *testing.T) {
 	} {
 		assert.Equal(t, want, yamlString(in), in)
 	}
+}
+
+// FuzzFollow: whatever the document, Follow does not panic, and what it
+// returns parses, keeps the input's bytes in order, and is a fixed point.
+func FuzzFollow(f *testing.F) {
+	for _, name := range []string{"layouts.yaml", "crlf-no-final-eol.yaml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(f, err)
+		f.Add(b, `"c"`)
+	}
+	f.Add([]byte("paths:\n  /x:\n    get:\n      operationId: getThing\n      responses:\n        '200':\n          content:\n            application/json:\n              schema: {enum: [a]}\n"), `"b"`)
+	f.Fuzz(func(t *testing.T, spec []byte, actual string) {
+		findings := []conformance.Finding{
+			drift(conformance.RuleBodyEnum, "getThing", 200, "", actual),
+			drift(conformance.RuleBodyEnum, "getThing", 200, "/kind", actual),
+			drift(conformance.RuleBodyUndocumented, "getThing", 200, "/fresh", actual),
+			drift(conformance.RuleBodyUndocumented, "getThing", 204, "/fresh", actual),
+			drift(conformance.RuleHeaderEnum, "getThing", 200, "header:X-Mode", actual),
+		}
+		res, err := Follow(spec, findings, opts)
+		if err != nil {
+			return
+		}
+		if _, err := parseDoc(res.Spec); err != nil {
+			t.Fatalf("amended spec does not parse: %v", err)
+		}
+		removed, _ := changedLines(udiff.Unified("a", "b", spec, res.Spec))
+		if removed > 2 {
+			t.Fatalf("%d lines rewritten", removed)
+		}
+		again, err := Follow(res.Spec, findings, opts)
+		if err != nil || !bytes.Equal(again.Spec, res.Spec) {
+			t.Fatalf("not a fixed point: %v\n%s", err, udiff.Unified("a", "b", res.Spec, again.Spec))
+		}
+	})
 }

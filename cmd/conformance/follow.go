@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/webex-conformance/webhooks/api"
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/follow"
+	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/internal/udiff"
+)
+
+const followUsage = `usage: conformance follow --report R.json [--spec PATH] (--output NEW.yaml | --diff)
+
+Amends the spec for the drift in a JSON report (run, validate or proxy
+with --format json): each enum value the API sent that the spec lacks is
+added to the enum of the schema that declares it, each undocumented
+property is declared in its object schema with the JSON type seen and a
+description of when and where it was seen. The rest of the file stays byte
+for byte as it was. Following the same report twice changes nothing.
+
+Findings of severity error, and drift that cannot be placed in the spec,
+are not followed: stderr lists them as needing a person.
+
+--output writes the amended spec (it may be the --spec file itself);
+--diff writes a unified diff on stdout instead, for git apply or patch -p1.
+
+Exit status: 0 followed (also when nothing was left to follow), 2 usage or
+input error (unreadable or broken report or spec).
+`
+
+// followNow is the clock the descriptions' dates come from.
+var followNow = time.Now
+
+// defaultSpecName is where the embedded spec lives in this repository,
+// which is what a diff of it should name.
+const defaultSpecName = "api/openapi.yaml"
+
+// cmdFollow implements `conformance follow`.
+func cmdFollow(_ context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "follow")
+	reportPath := fs.String("report", "", "the JSON report whose drift to follow (`R.json`)")
+	specPath := fs.String("spec", "", "amend the OpenAPI document at `PATH` (default: the embedded spec, named "+defaultSpecName+")")
+	output := fs.String("output", "", "write the amended spec to `NEW.yaml`")
+	diff := fs.Bool("diff", false, "write a unified diff of the amendment on stdout instead")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), followUsage+"\n")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	switch {
+	case *reportPath == "":
+		return usageErr(e, "follow: --report is required")
+	case *output == "" && !*diff:
+		return usageErr(e, "follow: give --output NEW.yaml or --diff")
+	case *output != "" && *diff:
+		return usageErr(e, "follow: give --output or --diff, not both")
+	}
+	data, err := os.ReadFile(*reportPath)
+	if err != nil {
+		return usageErr(e, "follow: --report %s", runOneLine(err.Error()))
+	}
+	rep, err := report.ReadJSON(data)
+	if err != nil {
+		return usageErr(e, "follow: --report %s: %s", *reportPath, runOneLine(err.Error()))
+	}
+	spec, name := api.Spec, defaultSpecName
+	if *specPath != "" {
+		if spec, err = os.ReadFile(*specPath); err != nil {
+			return usageErr(e, "follow: --spec %s", runOneLine(err.Error()))
+		}
+		name = filepath.ToSlash(filepath.Clean(*specPath))
+	}
+	if sum := sha256.Sum256(spec); rep.Spec.SHA256 != "" && rep.Spec.SHA256 != hex.EncodeToString(sum[:]) {
+		fmt.Fprintf(e.stderr, "conformance: follow: warning: the report was judged by another version of the spec (%s %s); following it into %s\n",
+			rep.Spec.Title, rep.Spec.Version, name)
+	}
+
+	var findings []conformance.Finding
+	for _, c := range rep.Cases {
+		findings = append(findings, c.Findings...)
+	}
+	res, err := follow.Follow(spec, findings, follow.Options{Observed: followNow().UTC().Format(time.DateOnly), Target: rep.Target})
+	if err != nil {
+		return usageErr(e, "follow: %s: %s", name, runOneLine(err.Error()))
+	}
+	if len(res.Changes) > 0 {
+		// The amendment must still be a spec the engine can judge by.
+		if _, err := conformance.New(conformance.WithSpec(res.Spec)); err != nil {
+			return usageErr(e, "follow: the amended spec does not load: %s", runOneLine(err.Error()))
+		}
+	}
+	followSummary(e, name, res)
+
+	if *diff {
+		_, err = e.stdout.Write(udiff.Unified("a/"+name, "b/"+name, spec, res.Spec))
+	} else {
+		err = os.WriteFile(*output, res.Spec, 0o644)
+	}
+	if err != nil {
+		return usageErr(e, "follow: %s", runOneLine(err.Error()))
+	}
+	return exitOK
+}
+
+// followSummary tells on stderr what was added and what needs a person,
+// each distinct finding once.
+func followSummary(e *env, name string, res *follow.Result) {
+	for _, c := range res.Changes {
+		switch c.Kind {
+		case follow.KindEnumValue:
+			fmt.Fprintf(e.stderr, "conformance: follow: %s: enum value %s added to %s\n", name, c.Value, c.Schema)
+		case follow.KindProperty:
+			fmt.Fprintf(e.stderr, "conformance: follow: %s: property %s (%s) declared in %s\n", name, c.Value, c.Type, c.Schema)
+		}
+	}
+	if res.Already > 0 {
+		fmt.Fprintf(e.stderr, "conformance: follow: %d drift %s documented already\n", res.Already, plural(res.Already, "finding is", "findings are"))
+	}
+	seen := map[string]bool{}
+	for _, u := range res.NeedsPerson {
+		f := u.Finding
+		if seen[f.Identity()] {
+			continue
+		}
+		seen[f.Identity()] = true
+		fmt.Fprintf(e.stderr, "conformance: follow: needs a person: %s %s %s %d %s: %s (%s)\n",
+			f.Severity, f.Rule, f.Operation, f.Status, conformance.FoldPointer(f.Pointer), runOneLine(f.Message), runOneLine(u.Reason))
+	}
+	if len(res.Changes) == 0 && len(res.NeedsPerson) == 0 {
+		fmt.Fprintf(e.stderr, "conformance: follow: %s: nothing to follow\n", name)
+	}
+}
