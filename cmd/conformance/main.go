@@ -15,6 +15,8 @@ import (
 	"syscall"
 
 	"golang.org/x/term"
+
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
 // Exit codes, as the CLI contract fixes them.
@@ -22,8 +24,19 @@ const (
 	exitOK         = 0 // conformant
 	exitFindings   = 1 // findings at or above --fail-on
 	exitUsage      = 2 // bad flags, unreadable spec or input
-	exitUntestable = 3 // the target could not be tested
+	exitUntestable = 3 // the target could not be tested, or the run was interrupted
 )
+
+// exitFor is the exit code of a report's outcome.
+func exitFor(o report.Outcome) int {
+	switch o {
+	case report.Conformant:
+		return exitOK
+	case report.Nonconformant:
+		return exitFindings
+	}
+	return exitUntestable
+}
 
 // env is what a subcommand may touch of the outside world; tests give their own.
 type env struct {

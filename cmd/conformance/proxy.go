@@ -98,11 +98,10 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	rep := p.Report()
 	s := p.Stats()
 	fmt.Fprintf(e.stderr, "conformance proxy: %d requests forwarded, %d judged, %d cut by the shutdown\n", s.Forwarded, s.Judged, s.Cut)
+	rep.Conclude(sev)
 	if err := runWriteReports(e, "proxy", outs, rep, report.Options{Redact: eng.Redact, Verbose: true}); err != nil {
 		return exitUsage
 	}
-	if rep.Fails(sev) {
-		return exitFindings
-	}
-	return exitOK
+	outcome, _ := rep.Result()
+	return exitFor(outcome)
 }

@@ -35,9 +35,14 @@ stdout. Every report gives each failing case a curl command that repeats
 it, with $WEBEX_TOKEN in place of the token and secrets redacted; when no
 text report goes to stdout, stderr lists the first few too.
 
-Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or
-input error, 3 the target could not be tested (unreachable, TLS failure,
-token rejected, interrupted).
+Every report starts with the outcome: conformant, nonconformant,
+untested (the target could not be tested well enough to judge: unreachable,
+TLS failure, token rejected, not the API at that base URL, no 2xx where the
+suite needed one) or interrupted, with the reason.
+
+Exit status: 0 conformant, 1 nonconformant (findings at or above --fail-on,
+or a webhook the run made left on the target), 2 usage or input error,
+3 untested or interrupted.
 `
 
 // defaultTargetRate keeps a live account far from its rate limits.
@@ -133,17 +138,15 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	if *target == "" {
 		rep.Target = "embedded mock"
 	}
-	code := exitOK
-	switch {
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		fmt.Fprintln(e.stderr, "conformance: run: interrupted; what the run created was deleted")
-		code = exitUntestable
-	case err != nil:
-		fmt.Fprintf(e.stderr, "conformance: run: cannot test %s: %s\n", redact(rep.Target), runOneLine(redact(err.Error())))
-		code = exitUntestable
-	case rep.Fails(sev):
-		code = exitFindings
+	rep.Conclude(sev)
+	outcome, reason := rep.Result()
+	switch outcome {
+	case report.Interrupted:
+		fmt.Fprintf(e.stderr, "conformance: run: %s\n", runOneLine(redact(reason)))
+	case report.Untested:
+		fmt.Fprintf(e.stderr, "conformance: run: cannot test %s: %s\n", redact(rep.Target), runOneLine(redact(reason)))
 	}
+	code := exitFor(outcome)
 	if !runTextToStdout(outs) {
 		runReproduce(e.stderr, rep, redact)
 	}
@@ -178,8 +181,9 @@ func runWriteReports(e *env, cmd string, outs []runOutput, rep *report.Report, o
 		}
 		if o.path != "" {
 			s := rep.Summary()
-			fmt.Fprintf(e.stderr, "conformance: wrote %s (%s): %d cases, %d passed, %d failed, %d skipped\n",
-				o.path, o.format, s.Cases, s.Passed, s.Failed, s.Skipped)
+			outcome, _ := rep.Result()
+			fmt.Fprintf(e.stderr, "conformance: wrote %s (%s): %s; %d cases, %d passed, %d failed, %d skipped\n",
+				o.path, o.format, outcome, s.Cases, s.Passed, s.Failed, s.Skipped)
 		}
 	}
 	return nil

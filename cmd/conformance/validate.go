@@ -89,8 +89,9 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		opts.Verbose = true // one case: say how it went
 	} else {
 		for _, path := range hars {
-			if err := ctx.Err(); err != nil {
-				return usageErr(e, "validate: interrupted")
+			if ctx.Err() != nil {
+				rep.MarkInterrupted("interrupted before every recording was read")
+				break
 			}
 			if err := validateHAR(e, eng, path, rep); err != nil {
 				return usageErr(e, "validate: %s", validateOneLine(err.Error()))
@@ -98,19 +99,19 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		}
 	}
 
+	rep.Conclude(sev)
 	opts.Color = *output == "" && e.colorStdout()
 	if err := report.WriteOutput(*output, e.stdout, f, rep, opts); err != nil {
 		return usageErr(e, "validate: writing the report: %s", validateOneLine(err.Error()))
 	}
 	if *output != "" && *output != "-" {
 		s := rep.Summary()
-		fmt.Fprintf(e.stderr, "conformance: wrote %s: %d cases, %d passed, %d failed, %d skipped\n",
-			*output, s.Cases, s.Passed, s.Failed, s.Skipped)
+		outcome, _ := rep.Result()
+		fmt.Fprintf(e.stderr, "conformance: wrote %s: %s; %d cases, %d passed, %d failed, %d skipped\n",
+			*output, outcome, s.Cases, s.Passed, s.Failed, s.Skipped)
 	}
-	if rep.Fails(sev) {
-		return exitFindings
-	}
-	return exitOK
+	outcome, _ := rep.Result()
+	return exitFor(outcome)
 }
 
 // validateParse parses flags and lets files follow --har, as in

@@ -44,6 +44,7 @@ type junitCase struct {
 	Classname string         `xml:"classname,attr"`
 	Time      string         `xml:"time,attr"`
 	Failures  []junitFailure `xml:"failure"`
+	Errors    []junitFailure `xml:"error"`
 	Skipped   *junitSkipped  `xml:"skipped"`
 	SystemOut string         `xml:"system-out,omitempty"`
 }
@@ -58,8 +59,13 @@ type junitSkipped struct {
 	Message string `xml:"message,attr,omitempty"`
 }
 
-// unmatchedSuite holds the cases that belong to no operation.
-const unmatchedSuite = "(no operation)"
+// unmatchedSuite holds the cases that belong to no operation;
+// outcomeSuite, first of all, the outcome of a report that is no pass
+// and that its cases do not show as failed.
+const (
+	unmatchedSuite = "(no operation)"
+	outcomeSuite   = "(outcome)"
+)
 
 // writeJUnit writes one testsuite per operation, in order of first
 // appearance, one testcase per case and one failure per finding; the text
@@ -68,6 +74,17 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 	r = redacted(r, scrub)
 	doc := junitSuites{Name: r.Tool}
 	index := map[string]int{}
+	oc, showOutcome := junitOutcome(r)
+	if showOutcome {
+		doc.Suites = append(doc.Suites, junitSuite{Name: outcomeSuite, Properties: junitProps(r), Tests: 1, Cases: []junitCase{oc}})
+		doc.Tests++
+		if len(oc.Errors) > 0 {
+			doc.Suites[0].Errors, doc.Errors = 1, 1
+		} else {
+			doc.Suites[0].Failures, doc.Failures = 1, 1
+		}
+		index[outcomeSuite] = 0
+	}
 	var total float64
 	suiteTime := map[string]float64{}
 	for _, c := range r.Cases {
@@ -126,6 +143,29 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// junitOutcome is the testcase that shows a report's outcome to a CI
+// viewer: an error for an untested or interrupted report, which a viewer
+// shows red whatever the other cases say; for a nonconformant one, a
+// failure, only if no case failed. A conformant report has none.
+func junitOutcome(r *Report) (junitCase, bool) {
+	jc := junitCase{Name: "outcome: " + string(r.Outcome), Classname: r.Tool + ".outcome", Time: seconds(0)}
+	f := junitFailure{Message: oneLine(r.Reason), Type: string(r.Outcome), Text: oneLine(r.Reason) + "\n"}
+	switch r.Outcome {
+	case Untested, Interrupted:
+		jc.Errors = []junitFailure{f}
+	case Nonconformant:
+		for _, c := range r.Cases {
+			if c.Verdict == VerdictFail {
+				return jc, false
+			}
+		}
+		jc.Failures = []junitFailure{f}
+	default:
+		return jc, false
+	}
+	return jc, true
 }
 
 func junitProps(r *Report) []junitProperty {

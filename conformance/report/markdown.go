@@ -18,12 +18,18 @@ const markdownMaxCases = 100
 func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 	bw := bufio.NewWriter(w)
 	s := r.Summary()
-	switch {
-	case s.Failed > 0:
-		fmt.Fprintf(bw, "## ❌ Conformance: %d of %d %s failed\n\n", s.Failed, s.Cases, plural(s.Cases, "case", "cases"))
+	outcome, reason := outcomeOf(r, scrub)
+	// The heading is what a step summary shows first: a check mark for
+	// conformant only, never for a run that saw too little or stopped.
+	switch outcome {
+	case Conformant:
+		fmt.Fprintf(bw, "## ✅ Conformance: conformant, %d of %d %s passed\n\n", s.Passed, s.Cases, plural(s.Cases, "case", "cases"))
+	case Nonconformant:
+		fmt.Fprintf(bw, "## ❌ Conformance: nonconformant, %d of %d %s failed\n\n", s.Failed, s.Cases, plural(s.Cases, "case", "cases"))
 	default:
-		fmt.Fprintf(bw, "## ✅ Conformance: %d of %d %s passed\n\n", s.Passed, s.Cases, plural(s.Cases, "case", "cases"))
+		fmt.Fprintf(bw, "## ⚠️ Conformance: %s\n\n", mdCell(string(outcome)))
 	}
+	fmt.Fprintf(bw, "**Outcome: %s.** %s\n\n", mdCell(string(outcome)), mdCell(reason))
 	fmt.Fprintf(bw, "Spec: %s", mdCell(specLine(r)))
 	if r.Target != "" {
 		fmt.Fprintf(bw, " · target: %s", mdCell(scrub(r.Target)))

@@ -10,11 +10,16 @@ import (
 // form is the project's report format, in which "summary" is computed from
 // the cases on the way out and ignored on the way in.
 type Report struct {
+	// Outcome and Reason conclude the report (see Conclude and Result).
+	Outcome Outcome              `json:"outcome"`
+	Reason  string               `json:"reason"`
 	Tool    string               `json:"tool"`
 	Version string               `json:"version"`
 	Spec    conformance.SpecInfo `json:"spec"`
 	Target  string               `json:"target,omitempty"`
-	Cases   []Case               `json:"cases"`
+	// LeftBehind lists the webhooks a run made and could not delete.
+	LeftBehind []LeftBehind `json:"left_behind,omitempty"`
+	Cases      []Case       `json:"cases"`
 }
 
 // Summary counts cases and findings.
@@ -96,19 +101,25 @@ func (r Report) Summary() Summary {
 	return s
 }
 
-// reportJSON is the wire form: the fields of Report and its summary.
+// reportJSON is the wire form: the outcome first, then the fields of
+// Report and its summary.
 type reportJSON struct {
-	Tool    string               `json:"tool"`
-	Version string               `json:"version"`
-	Spec    conformance.SpecInfo `json:"spec"`
-	Target  string               `json:"target,omitempty"`
-	Summary Summary              `json:"summary"`
-	Cases   []Case               `json:"cases"`
+	Outcome    Outcome              `json:"outcome"`
+	Reason     string               `json:"reason"`
+	Tool       string               `json:"tool"`
+	Version    string               `json:"version"`
+	Spec       conformance.SpecInfo `json:"spec"`
+	Target     string               `json:"target,omitempty"`
+	Summary    Summary              `json:"summary"`
+	LeftBehind []LeftBehind         `json:"left_behind,omitempty"`
+	Cases      []Case               `json:"cases"`
 }
 
-// MarshalJSON writes the report with its summary.
+// MarshalJSON writes the report with its outcome (Result) and summary.
 func (r Report) MarshalJSON() ([]byte, error) {
-	return json.Marshal(reportJSON{Tool: r.Tool, Version: r.Version, Spec: r.Spec, Target: r.Target, Summary: r.Summary(), Cases: r.Cases})
+	o, reason := r.Result()
+	return json.Marshal(reportJSON{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec, Target: r.Target,
+		Summary: r.Summary(), LeftBehind: r.LeftBehind, Cases: r.Cases})
 }
 
 // UnmarshalJSON reads a report; its summary is whatever its cases say.
@@ -117,7 +128,8 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*r = Report{Tool: w.Tool, Version: w.Version, Spec: w.Spec, Target: w.Target, Cases: w.Cases}
+	*r = Report{Outcome: w.Outcome, Reason: w.Reason, Tool: w.Tool, Version: w.Version, Spec: w.Spec, Target: w.Target,
+		LeftBehind: w.LeftBehind, Cases: w.Cases}
 	return nil
 }
 

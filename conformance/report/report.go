@@ -112,12 +112,26 @@ func scrubber(redact func(string) string) func(string) string {
 // which only failing cases keep their Curl; r itself is left alone.
 func redacted(r *Report, scrub func(string) string) *Report {
 	out := *r
+	out.Outcome, out.Reason = outcomeOf(r, scrub)
 	out.Target = scrub(r.Target)
+	if r.LeftBehind != nil {
+		out.LeftBehind = make([]LeftBehind, len(r.LeftBehind))
+		for i, w := range r.LeftBehind {
+			out.LeftBehind[i] = LeftBehind{ID: scrub(w.ID), Name: scrub(w.Name)}
+		}
+	}
 	out.Cases = make([]Case, len(r.Cases))
 	for i, c := range r.Cases {
 		out.Cases[i] = redactedCase(c, scrub)
 	}
 	return &out
+}
+
+// outcomeOf is the report's Result with the reason scrubbed: a reason may
+// quote a URL or a server's words.
+func outcomeOf(r *Report, scrub func(string) string) (Outcome, string) {
+	o, reason := r.Result()
+	return o, scrub(reason)
 }
 
 // redactedCase is redacted for one case; the text and markdown writers call

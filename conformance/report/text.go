@@ -93,7 +93,26 @@ func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) 
 	}
 	bw.WriteString(summaryLine(r.Summary(), p))
 	bw.WriteString("\n")
+	outcome, reason := outcomeOf(r, scrub)
+	bw.WriteString(p.outcome(outcome, oneLine(reason)))
+	bw.WriteString("\n")
 	return bw.Flush()
+}
+
+// outcome is the text report's last line: the one a person reads, and the
+// one a script can grep.
+func (p painter) outcome(o Outcome, reason string) string {
+	line := "outcome: " + string(o)
+	if reason != "" {
+		line += ": " + reason
+	}
+	switch o {
+	case Conformant:
+		return p.paint(ansiBold+ansiGreen, line)
+	case Nonconformant:
+		return p.paint(ansiBold+ansiRed, line)
+	}
+	return p.paint(ansiBold+ansiYellow, line)
 }
 
 func writeFindings(bw *bufio.Writer, fs []conformance.Finding, p painter) {
@@ -170,13 +189,11 @@ func summaryLine(s Summary, p painter) string {
 	counts := fmt.Sprintf("%d %s: %d passed, %d failed, %d skipped; %d %s, %d drift",
 		s.Cases, plural(s.Cases, "case", "cases"), s.Passed, s.Failed, s.Skipped,
 		s.Errors, plural(s.Errors, "error", "errors"), s.Drift)
-	switch {
-	case s.Failed > 0:
-		return p.paint(ansiBold+ansiRed, counts)
-	case s.Cases > 0 && s.Skipped == s.Cases:
-		return p.paint(ansiYellow, counts)
+	if s.Failed > 0 {
+		return p.paint(ansiRed, counts)
 	}
-	return p.paint(ansiGreen, counts)
+	// The counts are no verdict: the outcome line below is.
+	return counts
 }
 
 func plural(n int, one, many string) string {

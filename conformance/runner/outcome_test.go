@@ -39,6 +39,8 @@ func TestServerErrorEverywhereIsUntested(t *testing.T) {
 		var ue *UntestableError
 		require.ErrorAs(t, err, &ue, "writes=%v", writes)
 		assert.Contains(t, ue.Reason, "listWebhooks answered 500")
+		assert.Equal(t, report.Untested, rep.Outcome)
+		assert.Equal(t, ue.Error(), rep.Reason)
 		if writes {
 			assert.Contains(t, ue.Reason, "createWebhook was not reached")
 		}
@@ -167,6 +169,10 @@ func TestWebhooksThatCannotBeDeletedAreListedAndFail(t *testing.T) {
 	}
 	assert.Len(t, left, f.count(), "every webhook still there is listed")
 	assert.Equal(t, 3, f.count())
+	require.Len(t, rep.LeftBehind, 3)
+	rep.Conclude(conformance.SeverityDrift)
+	assert.Equal(t, report.Untested, rep.Outcome)
+	assert.Contains(t, rep.Reason, "3 webhooks the run made are left on the target: "+rep.LeftBehind[0].ID)
 }
 
 func TestDeleteThatKeepsTheWebhookIsLeftBehind(t *testing.T) {
@@ -176,6 +182,9 @@ func TestDeleteThatKeepsTheWebhookIsLeftBehind(t *testing.T) {
 	rep, err := runFake(t, f, nil)
 	require.NoError(t, err)
 	assert.Equal(t, f.count(), rules(rep)["behavior.left-behind"], "204 is not gone: the final list says what is")
+	assert.Len(t, rep.LeftBehind, f.count())
+	rep.Conclude(conformance.SeverityDrift)
+	assert.Equal(t, report.Nonconformant, rep.Outcome)
 }
 
 func TestReadOnlyFollowsNextLinkOnSmallAccount(t *testing.T) {

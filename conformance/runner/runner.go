@@ -105,7 +105,9 @@ func (e *UntestableError) Unwrap() error { return e.Err }
 
 // Run drives the suite against cfg.Target and returns its report. The
 // report is returned also with an error (partial): an *UntestableError, or
-// the context's error when the run was interrupted. Whatever the run
+// the context's error when the run was interrupted; the report is then
+// marked untested or interrupted with the reason. Otherwise its outcome is
+// left for Report.Conclude, which knows the caller's threshold. Whatever the run
 // created is deleted before Run returns, whatever happened.
 func Run(ctx context.Context, v Validator, cfg Config) (*report.Report, error) {
 	r, err := newRunner(v, cfg)
@@ -118,6 +120,18 @@ func Run(ctx context.Context, v Validator, cfg Config) (*report.Report, error) {
 		if gaps := r.cov.gaps(); gaps != "" {
 			err = &UntestableError{Reason: gaps}
 		}
+	}
+	r.report.LeftBehind = r.leftBehind
+	var ue *UntestableError
+	switch {
+	case errors.As(err, &ue):
+		r.report.MarkUntested(r.redact(ue.Error()))
+	case err != nil && ctx.Err() != nil:
+		reason := "interrupted before the suite ended"
+		if len(r.order) > 0 && len(r.leftBehind) == 0 {
+			reason += "; every webhook the run made was deleted"
+		}
+		r.report.MarkInterrupted(reason)
 	}
 	return r.report, err
 }
@@ -141,9 +155,9 @@ type runner struct {
 	// got (0: no answer), so a sweep can say why it found a webhook the
 	// run was never told about.
 	writes map[string]int
-	// leftBehind lists, in order, the ids of webhooks the run made and
-	// could not delete.
-	leftBehind []string
+	// leftBehind lists, in order, the webhooks the run made and could not
+	// delete.
+	leftBehind []report.LeftBehind
 	cov        *coverage
 	// lastURL is the URL of the last recorded response.
 	lastURL *url.URL

@@ -205,6 +205,8 @@ func TestInterruptedWriteRunLeavesNothing(t *testing.T) {
 		cancel()
 		require.ErrorIs(t, err, context.Canceled)
 		require.NotNil(t, rep)
+		assert.Equal(t, report.Interrupted, rep.Outcome)
+		assert.Equal(t, "interrupted before the suite ended; every webhook the run made was deleted", rep.Reason)
 		assert.Zero(t, f.count(), "interrupted at create %d: left %v", at, f.names())
 	}
 }
