@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // The judge validates a decoded value against the schemas the single-pass
@@ -666,7 +667,7 @@ func issueFinding(is issue, base string, secret bool, op string, status int) Fin
 	for _, seg := range is.path {
 		b.WriteByte('/')
 		writePointerToken(&b, seg)
-		secret = secret || isSecretKey([]byte(seg))
+		secret = secret || redact.IsSecretName(seg)
 	}
 	f := Finding{Operation: op, Status: status, Pointer: b.String(), Message: is.reason}
 	if is.via != "" {
@@ -692,7 +693,7 @@ func issueFinding(is issue, base string, secret bool, op string, status int) Fin
 	f.Severity = ruleSeverity[f.Rule]
 	if f.Actual == "" && is.value != nil {
 		if secret {
-			f.Actual = redacted
+			f.Actual = redact.Marker
 		} else if raw, err := json.Marshal(is.value.v); err == nil {
 			f.Actual = shorten(raw)
 		}

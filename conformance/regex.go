@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/webex-conformance/webhooks/internal/jsonlex"
 )
 
 // OpenAPI 3.0 patterns are ECMA-262 regular expressions; Go's RE2 syntax
@@ -114,7 +115,7 @@ func translateECMA(p string) (string, error) {
 
 func isHexString(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !isHex(s[i]) {
+		if !jsonlex.IsHex(s[i]) {
 			return false
 		}
 	}
@@ -159,4 +160,8 @@ func compileECMAUncached(p string) (*regexp.Regexp, error) {
 		return nil, fmt.Errorf("pattern %s: %w", strconv.Quote(p), err)
 	}
 	return re, nil
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || digit(c)
 }

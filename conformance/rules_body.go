@@ -1,9 +1,10 @@
 package conformance
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
+
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // The body rules: each judges one keyword of the response's schema
@@ -208,7 +209,7 @@ func (s *scanner) lastKey() string {
 // when it sits under a secret-like property and shortened.
 func (s *scanner) actual(start int) string {
 	if s.underSecret() {
-		return redacted
+		return redact.Marker
 	}
 	return shorten(s.data[start:s.pos])
 }
@@ -224,29 +225,11 @@ func (s *scanner) underSecret() bool {
 		if seg.esc {
 			key = s.unquote(key)
 		}
-		if isSecretKey(key) {
+		if redact.IsSecretName(key) {
 			return true
 		}
 	}
 	return false
-}
-
-// isSecretKey says whether a property's values are credentials: secret,
-// clientSecret, password, accessToken and the like.
-func isSecretKey(key []byte) bool {
-	if len(key) < 5 || len(key) > 64 {
-		return false
-	}
-	var lower [64]byte
-	for i, c := range key {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		lower[i] = c
-	}
-	l := lower[:len(key)]
-	return bytes.Contains(l, []byte("secret")) || bytes.Contains(l, []byte("password")) ||
-		bytes.Contains(l, []byte("token")) || bytes.Contains(l, []byte("authorization"))
 }
 
 const maxActual = 80

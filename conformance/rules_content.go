@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/webex-conformance/webhooks/internal/httpheader"
 )
 
 // checkContent applies content-type, body.empty and the empty-body half of
@@ -96,7 +98,7 @@ func parseMediaType(ct string) (mt, charset string, ok bool) {
 	mt, params, _ := strings.Cut(ct, ";")
 	mt = strings.ToLower(strings.TrimSpace(mt))
 	typ, sub, found := strings.Cut(mt, "/")
-	if !found || !isToken(typ) || !isToken(sub) {
+	if !found || !httpheader.IsToken(typ) || !httpheader.IsToken(sub) {
 		return "", "", false
 	}
 	for params != "" {
@@ -108,17 +110,4 @@ func parseMediaType(ct string) (mt, charset string, ok bool) {
 		}
 	}
 	return mt, charset, true
-}
-
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
-			return false
-		}
-	}
-	return true
 }

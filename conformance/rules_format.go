@@ -1,6 +1,10 @@
 package conformance
 
-import "math"
+import (
+	"math"
+
+	"github.com/webex-conformance/webhooks/internal/jsonlex"
+)
 
 // Formats (schema.format) the fast path judges itself. date-time, date and
 // byte give exactly kin-openapi's verdicts; uri is a rule kin-openapi
@@ -172,7 +176,7 @@ func isAbsoluteURI(b []byte) bool {
 		c := rest[j]
 		switch {
 		case c == '%':
-			if j+2 >= len(rest) || !isHex(rest[j+1]) || !isHex(rest[j+2]) {
+			if j+2 >= len(rest) || !jsonlex.IsHex(rest[j+1]) || !jsonlex.IsHex(rest[j+2]) {
 				return false
 			}
 			j += 2

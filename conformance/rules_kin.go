@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // kinValue judges a value whose schema the fast path leaves aside (allOf,
@@ -140,11 +141,11 @@ func (u *undocumentedWalk) object(all []*openapi3.Schema, v *jnode, ptr string, 
 			// by additionalProperties, as on the fast path.
 			props = addl
 		case judged && !mentioned:
-			u.report(val, pointerTo(ptr, k), k, secret || isSecretKey([]byte(k)))
+			u.report(val, pointerTo(ptr, k), k, secret || redact.IsSecretName(k))
 			continue
 		}
 		if len(props) > 0 && (val.kind == jObject || val.kind == jArray) {
-			u.walk(props, val, pointerTo(ptr, k), secret || isSecretKey([]byte(k)))
+			u.walk(props, val, pointerTo(ptr, k), secret || redact.IsSecretName(k))
 		}
 		u.stack = u.stack[:propFrom]
 	}
@@ -152,7 +153,7 @@ func (u *undocumentedWalk) object(all []*openapi3.Schema, v *jnode, ptr string, 
 
 func (u *undocumentedWalk) report(val *jnode, at, name string, secret bool) {
 	f := Finding{Rule: RuleBodyUndocumented, Severity: ruleSeverity[RuleBodyUndocumented], Operation: u.op, Status: u.status,
-		Pointer: at, Message: "property " + strconv.Quote(name) + " is not documented", Actual: redacted}
+		Pointer: at, Message: "property " + strconv.Quote(name) + " is not documented", Actual: redact.Marker}
 	if !secret {
 		if raw, err := json.Marshal(val.v); err == nil {
 			f.Actual = shorten(raw)
@@ -283,11 +284,11 @@ func schemaErrorFinding(err error, base, op string, status int) Finding {
 	segs := se.JSONPointer()
 	var b strings.Builder
 	b.WriteString(base)
-	secret := strings.Contains(base, "secret")
+	secret := redact.PointerHasSecret(base)
 	for _, seg := range segs {
 		b.WriteByte('/')
 		writePointerToken(&b, seg)
-		if isSecretKey([]byte(seg)) {
+		if redact.IsSecretName(seg) {
 			secret = true
 		}
 	}
@@ -320,7 +321,7 @@ func schemaErrorFinding(err error, base, op string, status int) Finding {
 	f.Severity = ruleSeverity[f.Rule]
 	if f.Actual == "" && se.Value != nil {
 		if secret {
-			f.Actual = redacted
+			f.Actual = redact.Marker
 		} else if raw, err := json.Marshal(se.Value); err == nil {
 			f.Actual = shorten(raw)
 		}

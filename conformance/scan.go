@@ -1,12 +1,11 @@
 package conformance
 
 import (
-	"encoding/binary"
 	"math"
-	"math/bits"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/webex-conformance/webhooks/internal/jsonlex"
 )
 
 // scanner validates a JSON body against a compiled schema in one pass over
@@ -333,103 +332,15 @@ func (s *scanner) array(n *schemaNode) {
 	}
 }
 
-// stringChar marks bytes a string scan must stop at: the quote, the
-// backslash, control characters and the start of multi-byte UTF-8.
-var stringChar = func() (t [256]bool) {
-	for i := 0; i < 0x20; i++ {
-		t[i] = true
-	}
-	t['"'], t['\\'] = true, true
-	for i := 0x80; i < 256; i++ {
-		t[i] = true
-	}
-	return t
-}()
-
 // scanString consumes a string starting at its opening quote and reports
-// whether it holds escapes. RFC 8259: no raw control characters, valid
-// escapes, and (as a JSON text must be UTF-8) no invalid UTF-8.
+// whether it holds escapes.
 func (s *scanner) scanString() (esc bool) {
-	s.pos++ // opening quote
-	data := s.data
-	for {
-		s.pos = stringRunEnd(data, s.pos)
-		if s.pos >= len(data) {
-			s.syntax("unexpected end of JSON in a string")
-			return esc
-		}
-		switch c := data[s.pos]; {
-		case c == '"':
-			s.pos++
-			return esc
-		case c == '\\':
-			esc = true
-			if s.pos+1 >= len(data) {
-				s.pos = len(data)
-				s.syntax("unexpected end of JSON in a string")
-				return esc
-			}
-			switch data[s.pos+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				s.pos += 2
-			case 'u':
-				if s.pos+6 > len(data) {
-					s.pos = len(data)
-					s.syntax("unexpected end of JSON in a string")
-					return esc
-				}
-				for _, h := range data[s.pos+2 : s.pos+6] {
-					if !isHex(h) {
-						s.syntax("invalid \\u escape in a string")
-						return esc
-					}
-				}
-				s.pos += 6
-			default:
-				s.syntax("invalid escape in a string")
-				return esc
-			}
-		case c < 0x20:
-			s.syntax("control character in a string")
-			return esc
-		default:
-			r, size := utf8.DecodeRune(data[s.pos:])
-			if r == utf8.RuneError && size <= 1 {
-				s.syntax("invalid UTF-8 in a string")
-				return esc
-			}
-			s.pos += size
-		}
+	n, esc, err := jsonlex.String(s.data[s.pos:])
+	s.pos += n
+	if err != nil {
+		s.syntax(err.Error())
 	}
-}
-
-// stringRunEnd returns the index of the first byte at or after i that ends a
-// run of plain string bytes (see stringChar), eight bytes at a time.
-func stringRunEnd(data []byte, i int) int {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	for ; i+8 <= len(data); i += 8 {
-		x := binary.LittleEndian.Uint64(data[i:])
-		q := x ^ (ones * '"')
-		b := x ^ (ones * '\\')
-		// A byte is flagged when it is zero in q or b (a quote or a
-		// backslash), below 0x20, or has its high bit set. The classic
-		// has-zero trick flags no byte before the first real match.
-		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x) | x
-		if m&highs != 0 {
-			return i + bits.TrailingZeros64(m&highs)/8
-		}
-	}
-	for i < len(data) && !stringChar[data[i]] {
-		i++
-	}
-	return i
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+	return esc
 }
 
 func (s *scanner) stringValue(n *schemaNode) {
@@ -473,119 +384,19 @@ func (s *scanner) stringValue(n *schemaNode) {
 // unquote decodes the escapes of a string's content into the scratch
 // buffer; the result is valid until the next call.
 func (s *scanner) unquote(raw []byte) []byte {
-	b := s.buf[:0]
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' {
-			b = append(b, c)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
-		case 'u':
-			r := hex4(raw[i+1 : i+5])
-			i += 4
-			if utf16.IsSurrogate(r) {
-				r2 := rune(-1)
-				if i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
-					r2 = hex4(raw[i+3 : i+7])
-				}
-				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-					r = dec
-					i += 6
-				} else {
-					r = utf8.RuneError
-				}
-			}
-			b = utf8.AppendRune(b, r)
-		default: // " \ /
-			b = append(b, raw[i])
-		}
-	}
-	s.buf = b
-	return b
+	s.buf = jsonlex.AppendUnquoted(s.buf[:0], raw)
+	return s.buf
 }
 
-func hex4(h []byte) rune {
-	var r rune
-	for _, c := range h {
-		r <<= 4
-		switch {
-		case c >= '0' && c <= '9':
-			r |= rune(c - '0')
-		case c >= 'a' && c <= 'f':
-			r |= rune(c - 'a' + 10)
-		default:
-			r |= rune(c - 'A' + 10)
-		}
-	}
-	return r
-}
-
-// scanNumber consumes a number per RFC 8259 and reports whether it was
-// written without fraction or exponent.
+// scanNumber consumes a number and reports whether it was written without
+// fraction or exponent.
 func (s *scanner) scanNumber() (plain bool) {
-	data := s.data
-	if data[s.pos] == '-' {
-		s.pos++
-	}
-	if s.eof() {
-		return false
-	}
-	switch c := data[s.pos]; {
-	case c == '0':
-		s.pos++
-	case c >= '1' && c <= '9':
-		for s.pos < len(data) && data[s.pos] >= '0' && data[s.pos] <= '9' {
-			s.pos++
-		}
-	default:
-		s.syntax("invalid number")
-		return false
-	}
-	plain = true
-	if s.pos < len(data) && data[s.pos] == '.' {
-		plain = false
-		s.pos++
-		if !s.digits() {
-			return false
-		}
-	}
-	if s.pos < len(data) && (data[s.pos] == 'e' || data[s.pos] == 'E') {
-		plain = false
-		s.pos++
-		if s.pos < len(data) && (data[s.pos] == '+' || data[s.pos] == '-') {
-			s.pos++
-		}
-		if !s.digits() {
-			return false
-		}
+	n, plain, err := jsonlex.Number(s.data[s.pos:])
+	s.pos += n
+	if err != nil {
+		s.syntax(err.Error())
 	}
 	return plain
-}
-
-func (s *scanner) digits() bool {
-	start := s.pos
-	for s.pos < len(s.data) && s.data[s.pos] >= '0' && s.data[s.pos] <= '9' {
-		s.pos++
-	}
-	if s.pos == start {
-		if !s.eof() {
-			s.syntax("invalid number")
-		}
-		return false
-	}
-	return true
 }
 
 func (s *scanner) number(n *schemaNode) {

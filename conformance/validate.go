@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // Validate judges one exchange's response against the operation it belongs
@@ -126,13 +128,13 @@ func (e *Engine) redactFindings(out []Finding, x *Exchange) {
 		}
 	}
 	// A secret the client sent may come back under another name.
-	secrets := requestSecrets(x.Request.Body)
+	secrets := redact.SecretValues(x.Request.Body)
 	for i := range out {
-		out[i].Actual = redactText(out[i].Actual, e.redactions, cred)
-		out[i].Message = redactText(out[i].Message, e.redactions, cred)
+		out[i].Actual = redact.Text(redact.Value(out[i].Actual, cred), e.redactions...)
+		out[i].Message = redact.Text(redact.Value(out[i].Message, cred), e.redactions...)
 		for _, v := range secrets {
-			out[i].Actual = RedactValue(out[i].Actual, v)
-			out[i].Message = RedactValue(out[i].Message, v)
+			out[i].Actual = redact.Value(out[i].Actual, v)
+			out[i].Message = redact.Value(out[i].Message, v)
 		}
 	}
 }

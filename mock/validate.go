@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/webex-conformance/webhooks/gen"
+	"github.com/webex-conformance/webhooks/internal/jsonlex"
 )
 
 // bodyField is one property of a generated request type.
@@ -127,7 +128,7 @@ func checkTargetURL(p *problems, s string) {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '%':
-			if i+2 >= len(s) || !isHexDigit(s[i+1]) || !isHexDigit(s[i+2]) {
+			if i+2 >= len(s) || !jsonlex.IsHex(s[i+1]) || !jsonlex.IsHex(s[i+2]) {
 				bad("has a malformed percent-encoding")
 				return
 			}
@@ -162,10 +163,6 @@ func afterAuthority(s string) string {
 		return rest[i:]
 	}
 	return ""
-}
-
-func isHexDigit(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 func uriChar(c byte) bool {

@@ -1,12 +1,12 @@
 package har
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/webex-conformance/webhooks/internal/jsonlex"
 )
 
 // harScanner is a JSON tokenizer over a stream, built for reading large
@@ -110,7 +110,7 @@ func (s *harScanner) enter() error {
 func (s *harScanner) str(dst []byte, limit int64) (out []byte, cut bool, err error) {
 	for {
 		start := s.pos
-		s.pos += plainRun(s.buf[s.pos:s.end])
+		s.pos += jsonlex.PlainRun(s.buf[s.pos:s.end])
 		dst, cut = appendCapped(dst, s.buf[start:s.pos], limit, cut)
 		if s.pos == s.end {
 			if !s.fill() {
@@ -139,36 +139,6 @@ func (s *harScanner) str(dst []byte, limit int64) (out []byte, cut bool, err err
 	}
 }
 
-// plainRun returns how many bytes of b precede the first quote, backslash
-// or control character. Strings are most of a recording and this is most
-// of the reading: the quote and backslash are found with bytes.IndexByte
-// (vectorised), control characters eight bytes at a time.
-func plainRun(b []byte) int {
-	if q := bytes.IndexByte(b, '"'); q >= 0 {
-		b = b[:q]
-	}
-	if bs := bytes.IndexByte(b, '\\'); bs >= 0 {
-		b = b[:bs]
-	}
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		if (w-ones*0x20)&^w&highs != 0 { // some byte is below 0x20
-			break
-		}
-	}
-	for ; i < len(b); i++ {
-		if b[i] < 0x20 {
-			return i
-		}
-	}
-	return len(b)
-}
-
 func appendCapped(dst, b []byte, limit int64, cut bool) ([]byte, bool) {
 	room := limit - int64(len(dst))
 	if int64(len(b)) > room {
@@ -184,66 +154,16 @@ func appendCapped(dst, b []byte, limit int64, cut bool) ([]byte, bool) {
 // written and the escape's width in the input.
 func (s *harScanner) unescape(out []byte) (n, width int, err error) {
 	b := s.buf[s.pos:s.end]
-	if len(b) < 2 {
+	n, width, err = jsonlex.Unescape(out, b)
+	switch err {
+	case nil:
+		return n, width, nil
+	case jsonlex.ErrEnd:
 		return 0, 0, s.eofErr()
-	}
-	switch b[1] {
-	case '"', '\\', '/':
-		out[0] = b[1]
-		return 1, 2, nil
-	case 'b':
-		out[0] = '\b'
-	case 'f':
-		out[0] = '\f'
-	case 'n':
-		out[0] = '\n'
-	case 'r':
-		out[0] = '\r'
-	case 't':
-		out[0] = '\t'
-	case 'u':
-		r, ok := harHex4(b[2:])
-		if !ok {
-			if len(b) < 6 {
-				return 0, 0, s.eofErr()
-			}
-			return 0, 0, errors.New(`malformed \u escape in a string`)
-		}
-		width = 6
-		if r >= 0xd800 && r < 0xdc00 && len(b) >= 12 && b[6] == '\\' && b[7] == 'u' {
-			if lo, ok := harHex4(b[8:]); ok && lo >= 0xdc00 && lo < 0xe000 {
-				r = (r-0xd800)<<10 + (lo - 0xdc00) + 0x10000
-				width = 12
-			}
-		}
-		if r >= 0xd800 && r < 0xe000 {
-			r = utf8.RuneError // a lone surrogate, as encoding/json does
-		}
-		return utf8.EncodeRune(out, r), width, nil
-	default:
+	case jsonlex.ErrEscape:
 		return 0, 0, fmt.Errorf("invalid escape %s in a string", quoteByte(b[1]))
 	}
-	return 1, 2, nil
-}
-
-func harHex4(b []byte) (rune, bool) {
-	if len(b) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	return r, true
+	return 0, 0, err
 }
 
 // literal consumes word (true, false, null) at s.pos.
@@ -275,7 +195,7 @@ func (s *harScanner) numberToken() ([]byte, error) {
 			continue
 		}
 		tok := s.buf[s.pos:i]
-		if !validJSONNumber(tok) {
+		if n, _, err := jsonlex.Number(tok); err != nil || n != len(tok) {
 			if len(tok) == 0 {
 				if s.pos == s.end {
 					return nil, s.eofErr()
@@ -291,46 +211,6 @@ func (s *harScanner) numberToken() ([]byte, error) {
 
 func isHARNumberByte(c byte) bool {
 	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
-}
-
-// validJSONNumber checks the RFC 8259 number grammar.
-func validJSONNumber(b []byte) bool {
-	i := 0
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	default:
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		if i == len(b) || b[i] < '0' || b[i] > '9' {
-			return false
-		}
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if i == len(b) || b[i] < '0' || b[i] > '9' {
-			return false
-		}
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	}
-	return i == len(b)
 }
 
 // skipValue consumes one JSON value of any kind, checking its syntax,

@@ -18,9 +18,10 @@
 // markdown and a "reproduce:" line under its findings in text. Passing and
 // skipped cases carry none.
 //
-// Every string written passes through Options.Redact and a Bearer-credential
-// scrubber, and a curl command's body also through a scrubber of secret-like
-// JSON properties, so a token or a webhook secret that slipped into a case
-// still never reaches the output. "Bearer $WEBEX_TOKEN" is no credential
+// Every string written passes through Options.Redact and then the
+// project's redactor (credentials after Bearer or Basic, the values of
+// secret-like JSON properties, a curl command's body included), so a token
+// or a webhook secret that slipped into a case still never reaches the
+// output. "Bearer $WEBEX_TOKEN" is no credential
 // and stays as it is, for the shell to fill in.
 package report

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // Format is an output format.
@@ -43,8 +42,9 @@ type Options struct {
 	// Verbose lists passing cases in the text format too; by default it
 	// lists failing and skipped cases and counts the passing ones.
 	Verbose bool
-	// Redact, when set, is applied to every string written, on top of the
-	// built-in Bearer scrubber (pass Engine.Redact).
+	// Redact, when set, is applied to every string written, before the
+	// project's redactor (pass Engine.Redact, which knows the registered
+	// tokens).
 	Redact func(string) string
 }
 
@@ -86,25 +86,18 @@ func WriteOutput(path string, stdout io.Writer, f Format, r *Report, opts Option
 	return file.Close()
 }
 
-// bearer matches a Bearer credential wherever it appears; credentials are
-// long, so a phrase like "Bearer token" in a message is left alone.
-var bearer = regexp.MustCompile(`(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{12,}`)
-
-// scrubber returns the function every written string passes through. A
-// Bearer credential is replaced, but "Bearer $WEBEX_TOKEN" in a curl
-// command is not a credential and stays readable: the shell fills it in.
-func scrubber(redact func(string) string) func(string) string {
+// scrubber returns the function every written string passes through: the
+// caller's redactor, then the project's own (credentials, secret JSON
+// properties), so that nothing slips through when no Redact was given.
+func scrubber(extra func(string) string) func(string) string {
 	return func(s string) string {
 		if s == "" {
 			return s
 		}
-		if redact != nil {
-			s = redact(s)
+		if extra != nil {
+			s = extra(s)
 		}
-		if !mentionsBearer(s) {
-			return s
-		}
-		return bearer.ReplaceAllString(s, "$1 [redacted]")
+		return redact.Text(s)
 	}
 }
 
@@ -138,9 +131,7 @@ func outcomeOf(r *Report, scrub func(string) string) (Outcome, string) {
 // it only for the cases they print, which on a long recording is few.
 func redactedCase(c Case, scrub func(string) string) Case {
 	if c.Verdict == VerdictFail {
-		// The runner sends a secret with its create and update; a
-		// reproduction needs none, also when no Redact hook was given.
-		c.Curl = conformance.RedactSecrets(scrub(c.Curl))
+		c.Curl = scrub(c.Curl)
 	} else {
 		c.Curl = ""
 	}
@@ -157,16 +148,6 @@ func redactedCase(c Case, scrub func(string) string) Case {
 	}
 	c.Findings = fs
 	return c
-}
-
-// mentionsBearer is a cheap test that spares most strings the regexp.
-func mentionsBearer(s string) bool {
-	for i := 0; i+6 <= len(s); i++ {
-		if (s[i] == 'b' || s[i] == 'B') && strings.EqualFold(s[i:i+6], "bearer") {
-			return true
-		}
-	}
-	return false
 }
 
 // ruleCount is how often a rule fired across a report.

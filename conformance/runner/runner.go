@@ -16,6 +16,7 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // Validator is what the runner needs of the conformance engine;
@@ -482,9 +483,9 @@ func (r *runner) redact(s string) string {
 		return s
 	}
 	s = r.v.Redact(s)
-	s = conformance.RedactValue(s, r.cfg.Token)
+	s = redact.Value(s, r.cfg.Token)
 	for _, sec := range r.secrets {
-		s = conformance.RedactValue(s, sec)
+		s = redact.Value(s, sec)
 	}
 	return s
 }

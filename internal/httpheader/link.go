@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/webex-conformance/webhooks/internal/jsonlex"
 )
 
 // Link is one link-value of a Link header (RFC 8288 §3).
@@ -274,7 +276,7 @@ func checkURIReference(u string) error {
 	for i := 0; i < len(u); i++ {
 		c := u[i]
 		if c == '%' {
-			if i+2 >= len(u) || !isHex(u[i+1]) || !isHex(u[i+2]) {
+			if i+2 >= len(u) || !jsonlex.IsHex(u[i+1]) || !jsonlex.IsHex(u[i+2]) {
 				return fmt.Errorf("URI-Reference %q: bad percent-encoding", truncate(u))
 			}
 			i += 2
@@ -296,10 +298,6 @@ func isURIChar(c byte) bool {
 		return true
 	}
 	return strings.IndexByte("-._~:/?#[]@!$&'()*+,;=", c) >= 0
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // IsToken reports whether s is an RFC 9110 token, the grammar of a header
