@@ -87,7 +87,9 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	// unasked) may quote traffic: it goes through the redactor.
 	errorLog := log.New(redactingWriter{w: e.stderr, redact: eng.Redact}, "conformance proxy: ", 0)
 	restore := redirectStdLog(errorLog)
-	_, err = serveUntil(ctx, newServer(p, proxyLimits, errorLog), ln, proxyGrace)
+	// Exchanges still in flight when the grace period ends are counted as
+	// cut: Close counts them before their connections are closed.
+	err = serveUntil(ctx, newServer(p, proxyLimits, errorLog), ln, proxyGrace, p.Close)
 	p.Close()
 	restore()
 	if err != nil {

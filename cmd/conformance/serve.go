@@ -93,7 +93,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	if made != "" {
 		fmt.Fprintf(e.stderr, "token: %s\n", made)
 	}
-	if _, err := serveUntil(ctx, srv, ln, serveGrace); err != nil {
+	if err := serveUntil(ctx, srv, ln, serveGrace, nil); err != nil {
 		fmt.Fprintf(e.stderr, "conformance serve: %v\n", err)
 		return exitUntestable
 	}

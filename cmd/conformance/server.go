@@ -48,26 +48,28 @@ func newServer(h http.Handler, l serverLimits, errorLog *log.Logger) *http.Serve
 }
 
 // serveUntil serves ln with srv until ctx is done or serving fails. It then
-// stops accepting and gives the requests in flight grace to finish before
-// closing their connections; cut reports whether any had to be closed.
-func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) (cut bool, err error) {
+// stops accepting and gives the requests in flight grace to finish; if
+// they do not, it calls cut (when not nil) and closes their connections.
+func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration, cut func()) error {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
 	case err := <-done:
-		return false, err
+		return err
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		cut = true
+		if cut != nil {
+			cut()
+		}
 		_ = srv.Close()
 	}
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-		return cut, err
+		return err
 	}
-	return cut, nil
+	return nil
 }
 
 // redactingWriter passes each write through redact.

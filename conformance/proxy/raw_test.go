@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -173,5 +174,280 @@ func TestNoResponseByteReachesAnotherClient(t *testing.T) {
 			}
 			t.Logf("%d answered, %d refused with 502, %d upstream connections", answered.Load(), refused.Load(), up.conns.Load())
 		})
+	}
+}
+
+// okAnswer answers every request with a small JSON body.
+func okAnswer(c net.Conn, _ int, _ *http.Request) bool {
+	_, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTrackingID: ROUTER_1\r\nContent-Length: 12\r\n\r\n{\"items\":[]}")
+	return err == nil
+}
+
+// rawRequest sends raw on a new connection to the proxy at url, closes
+// the write side if halfClose, and returns everything the proxy answered
+// until it closed the connection or the deadline passed.
+func rawRequest(t *testing.T, url, raw string, halfClose bool, wait time.Duration) string {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = io.WriteString(c, raw)
+	require.NoError(t, err)
+	if halfClose {
+		require.NoError(t, c.(*net.TCPConn).CloseWrite())
+	}
+	_ = c.SetReadDeadline(time.Now().Add(wait))
+	out, _ := io.ReadAll(c)
+	return string(out)
+}
+
+func TestIdleConnectionsTheUpstreamClosedAreNotReused(t *testing.T) {
+	t.Parallel()
+	// The upstream closes a kept-alive connection 30 ms after answering,
+	// as a server with a short keep-alive does.
+	up := newRawUpstream(t, func(c net.Conn, n int, r *http.Request) bool {
+		_ = c.SetReadDeadline(time.Now().Add(30 * time.Millisecond))
+		return okAnswer(c, n, r)
+	})
+	_, url, _ := start(t, up.URL(), Config{})
+	for i := 0; i < 8; i++ {
+		resp, body := do(t, http.MethodPost, url+"/v1/webhooks", "tok", `{"i":`+fmt.Sprint(i)+`}`)
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "POST %d: %s", i, body)
+		time.Sleep(80 * time.Millisecond)
+	}
+	got := up.received()
+	require.Len(t, got, 8, "each POST reached the upstream once")
+	for i, r := range got {
+		assert.Equal(t, `{"i":`+fmt.Sprint(i)+`}`, r.Body)
+	}
+}
+
+func TestMalformedResponseIsNotSentAgain(t *testing.T) {
+	t.Parallel()
+	// The first request on a connection is answered; any later one gets
+	// a broken status line. The first answers wait until four connections
+	// are open, so that the proxy pools four.
+	var opened atomic.Int32
+	fourOpen := make(chan struct{})
+	up := newRawUpstream(t, func(c net.Conn, n int, r *http.Request) bool {
+		if n > 0 {
+			_, _ = io.WriteString(c, "HTTP/1.1 two hundred OK\r\n\r\n")
+			return true
+		}
+		if opened.Add(1) == 4 {
+			close(fourOpen)
+		}
+		select {
+		case <-fourOpen:
+		case <-time.After(2 * time.Second):
+		}
+		return okAnswer(c, n, r)
+	})
+	_, url, _ := start(t, up.URL(), Config{})
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _ := do(t, http.MethodGet, url+"/v1/webhooks?warm="+fmt.Sprint(i), "tok", "")
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+		}()
+	}
+	wg.Wait()
+	for _, method := range []string{http.MethodDelete, http.MethodGet, http.MethodHead} {
+		resp, _ := do(t, method, url+"/v1/webhooks/x", "tok", "")
+		assert.Equal(t, http.StatusBadGateway, resp.StatusCode, method)
+	}
+	sent := map[string]int{}
+	for _, r := range up.received() {
+		if r.URI == "/v1/webhooks/x" {
+			sent[r.Method]++
+		}
+	}
+	assert.Equal(t, map[string]int{http.MethodDelete: 1, http.MethodGet: 1, http.MethodHead: 1}, sent, "each request reached the upstream once")
+}
+
+func TestUpstreamBodyCutShort(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, head, part string }{
+		{"chunked", "Transfer-Encoding: chunked", "8\r\n{\"items\"\r\n"},
+		{"content-length", "Content-Length: 12", "{\"items\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			up := newRawUpstream(t, func(c net.Conn, _ int, _ *http.Request) bool {
+				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTrackingID: ROUTER_1\r\n"+tc.head+"\r\n\r\n"+tc.part)
+				return false // and close, mid-body
+			})
+			p, url, _ := start(t, up.URL(), Config{})
+			// The connection is aborted: before the head when the server still
+			// buffered it, else mid-body. Either way no clean end.
+			resp, err := http.Get(url + "/v1/webhooks")
+			var body []byte
+			if err == nil {
+				body, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			assert.Error(t, err, "the client sees the truncation (got %q)", body)
+			p.Close()
+			rep := p.Report()
+			var rules []string
+			for _, c := range rep.Cases {
+				for _, f := range c.Findings {
+					rules = append(rules, f.Rule)
+				}
+			}
+			assert.Equal(t, []string{"proxy.upstream-truncated"}, rules, "the partial body is not judged")
+		})
+	}
+}
+
+func TestClientHalfClosedWhileUpstreamIsSlow(t *testing.T) {
+	t.Parallel()
+	up := newRawUpstream(t, func(c net.Conn, n int, r *http.Request) bool {
+		time.Sleep(300 * time.Millisecond)
+		return okAnswer(c, n, r)
+	})
+	_, url, _ := start(t, up.URL(), Config{})
+	out := rawRequest(t, url, "GET /v1/webhooks HTTP/1.1\r\nHost: x\r\n\r\n", true, 5*time.Second)
+	// The client stopped sending, not listening: it is told the exchange
+	// failed, never given a made-up answer.
+	assert.True(t, strings.HasPrefix(out, "HTTP/1.1 502 "), "%q", out)
+	assert.NotContains(t, out, "200 OK")
+	assert.LessOrEqual(t, len(up.received()), 1)
+}
+
+func TestSlowUpstreamTimesOut(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	up := newRawUpstream(t, func(c net.Conn, n int, r *http.Request) bool {
+		select {
+		case <-release:
+		case <-time.After(5 * time.Second):
+		}
+		return okAnswer(c, n, r)
+	})
+	p, url, log := start(t, up.URL(), Config{ResponseHeaderTimeout: 200 * time.Millisecond})
+	began := time.Now()
+	resp, body := do(t, http.MethodGet, url+"/v1/webhooks", "tok", "")
+	assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
+	assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
+	assert.Less(t, len(body), 100, "a short plain body: %q", body)
+	assert.Less(t, time.Since(began), 4*time.Second)
+	p.Close()
+	assert.Len(t, up.received(), 1, "not sent again")
+	assert.Contains(t, log.String(), "timeout")
+	assert.Equal(t, int64(1), p.Stats().UpstreamFailed)
+}
+
+func TestTrailersAreForwarded(t *testing.T) {
+	t.Parallel()
+	up := newRawUpstream(t, func(c net.Conn, _ int, _ *http.Request) bool {
+		_, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTrackingID: ROUTER_1\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n"+
+			"c\r\n{\"items\":[]}\r\n0\r\nX-Checksum: abc123\r\n\r\n")
+		return err == nil
+	})
+	_, url, _ := start(t, up.URL(), Config{})
+	resp, err := http.Get(url + "/v1/webhooks")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, `{"items":[]}`, string(body))
+	assert.Equal(t, "abc123", resp.Trailer.Get("X-Checksum"))
+}
+
+func TestHopByHopHeadersStopAtTheProxy(t *testing.T) {
+	t.Parallel()
+	up := newRawUpstream(t, func(c net.Conn, _ int, _ *http.Request) bool {
+		_, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTrackingID: ROUTER_1\r\nConnection: X-Upstream-Hop\r\nX-Upstream-Hop: 1\r\nKeep-Alive: timeout=5\r\nX-End-To-End: kept\r\nContent-Length: 12\r\n\r\n{\"items\":[]}")
+		return err == nil
+	})
+	_, url, _ := start(t, up.URL(), Config{})
+	out := rawRequest(t, url, "GET /v1/webhooks HTTP/1.1\r\nHost: x\r\nConnection: X-Client-Hop, close\r\nX-Client-Hop: secret\r\nKeep-Alive: 300\r\nProxy-Authorization: Basic cHJveHk6cHJveHk=\r\nX-Mine: kept\r\n\r\n", false, 5*time.Second)
+	resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(out)), nil)
+	require.NoError(t, err, "%q", out)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "kept", resp.Header.Get("X-End-To-End"))
+	for _, h := range []string{"X-Upstream-Hop", "Keep-Alive"} {
+		assert.Empty(t, resp.Header.Values(h), "%s reached the client", h)
+	}
+	assert.NotContains(t, resp.Header.Get("Connection"), "X-Upstream-Hop")
+	got := up.received()
+	require.Len(t, got, 1)
+	assert.Equal(t, "kept", got[0].Header.Get("X-Mine"))
+	for _, h := range []string{"X-Client-Hop", "Keep-Alive", "Proxy-Authorization"} {
+		assert.Empty(t, got[0].Header.Values(h), "%s reached the upstream", h)
+	}
+	assert.NotContains(t, got[0].Header.Get("Connection"), "X-Client-Hop")
+}
+
+func TestHostTokenAndRedirectsStayWithTheUpstream(t *testing.T) {
+	t.Parallel()
+	elsewhere := newRawUpstream(t, okAnswer)
+	up := newRawUpstream(t, func(c net.Conn, _ int, _ *http.Request) bool {
+		_, err := io.WriteString(c, "HTTP/1.1 302 Found\r\nLocation: "+elsewhere.URL()+"/v1/webhooks\r\nContent-Length: 0\r\n\r\n")
+		return err == nil
+	})
+	_, url, _ := start(t, up.URL(), Config{})
+	// An absolute URL and a Host naming another server change nothing.
+	out := rawRequest(t, url, "GET "+elsewhere.URL()+"/v1/webhooks?max=1 HTTP/1.1\r\nHost: "+strings.TrimPrefix(elsewhere.URL(), "http://")+"\r\nAuthorization: Bearer CANARY-token\r\nConnection: close\r\n\r\n", false, 5*time.Second)
+	resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(out)), nil)
+	require.NoError(t, err, "%q", out)
+	assert.Equal(t, http.StatusFound, resp.StatusCode, "the redirect is passed back, not followed")
+	assert.Equal(t, elsewhere.URL()+"/v1/webhooks", resp.Header.Get("Location"))
+	got := up.received()
+	require.Len(t, got, 1)
+	assert.Equal(t, "/v1/webhooks?max=1", got[0].URI)
+	assert.Equal(t, strings.TrimPrefix(up.URL(), "http://"), got[0].Host)
+	assert.Equal(t, "Bearer CANARY-token", got[0].Authorization)
+	assert.Empty(t, elsewhere.received(), "nothing reached another host")
+	assert.Zero(t, elsewhere.conns.Load())
+}
+
+func TestOptionsAsteriskIsNotForwarded(t *testing.T) {
+	t.Parallel()
+	up := newRawUpstream(t, okAnswer)
+	_, url, _ := start(t, up.URL(), Config{})
+	out := rawRequest(t, url, "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", false, 5*time.Second)
+	assert.True(t, strings.HasPrefix(out, "HTTP/1.1 "), "%q", out)
+	assert.Empty(t, up.received())
+	assert.Zero(t, up.conns.Load())
+}
+
+func TestUpgradeIsTunnelledAndBothEndsClosed(t *testing.T) {
+	t.Parallel()
+	upstreamDone := make(chan error, 1)
+	up := newRawUpstream(t, func(c net.Conn, _ int, r *http.Request) bool {
+		_, _ = io.WriteString(c, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+		// Echo until the proxy closes its side.
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, err := io.Copy(c, c)
+		upstreamDone <- err
+		return false
+	})
+	_, url, _ := start(t, up.URL(), Config{})
+	c, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	require.NoError(t, err)
+	_, err = io.WriteString(c, "GET /v1/echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+	require.NoError(t, err)
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+	_, err = io.WriteString(c, "ping")
+	require.NoError(t, err)
+	echo := make([]byte, 4)
+	_, err = io.ReadFull(br, echo)
+	require.NoError(t, err)
+	assert.Equal(t, "ping", string(echo))
+	require.NoError(t, c.Close())
+	select {
+	case err := <-upstreamDone:
+		assert.NoError(t, err, "the proxy closed the upstream's socket when the client left")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the upstream's socket was left open")
 	}
 }
