@@ -16,7 +16,7 @@ import (
 	"github.com/webex-conformance/webhooks/internal/udiff"
 )
 
-const followUsage = `usage: conformance follow --report R.json [--spec PATH] (--output NEW.yaml | --diff)
+const followHelp = `usage: conformance follow --report R.json [--spec PATH] (--output NEW.yaml | --diff)
 
 Amends the spec for the drift in a JSON report (run, validate or proxy
 with --format json): each enum value the API sent that the spec lacks is
@@ -49,11 +49,7 @@ func cmdFollow(_ context.Context, e *env, args []string) int {
 	specPath := fs.String("spec", "", "amend the OpenAPI document at `PATH` (default: the embedded spec, named "+defaultSpecName+")")
 	output := fs.String("output", "", "write the amended spec to `NEW.yaml`")
 	diff := fs.Bool("diff", false, "write a unified diff of the amendment on stdout instead")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), followUsage+"\n")
-		fs.PrintDefaults()
-	}
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	switch {
@@ -80,7 +76,7 @@ func cmdFollow(_ context.Context, e *env, args []string) int {
 		name = filepath.ToSlash(filepath.Clean(*specPath))
 	}
 	if sum := sha256.Sum256(spec); rep.Spec.SHA256 != "" && rep.Spec.SHA256 != hex.EncodeToString(sum[:]) {
-		fmt.Fprintf(e.stderr, "conformance: follow: warning: the report was judged by another version of the spec (%s %s); following it into %s\n",
+		fmt.Fprintf(e.stderr, "conformance follow: warning: the report was judged by another version of the spec (%s %s); following it into %s\n",
 			rep.Spec.Title, rep.Spec.Version, name)
 	}
 
@@ -117,13 +113,13 @@ func followSummary(e *env, name string, res *follow.Result) {
 	for _, c := range res.Changes {
 		switch c.Kind {
 		case follow.KindEnumValue:
-			fmt.Fprintf(e.stderr, "conformance: follow: %s: enum value %s added to %s\n", name, c.Value, c.Schema)
+			fmt.Fprintf(e.stderr, "conformance follow: %s: enum value %s added to %s\n", name, c.Value, c.Schema)
 		case follow.KindProperty:
-			fmt.Fprintf(e.stderr, "conformance: follow: %s: property %s (%s) declared in %s\n", name, c.Value, c.Type, c.Schema)
+			fmt.Fprintf(e.stderr, "conformance follow: %s: property %s (%s) declared in %s\n", name, c.Value, c.Type, c.Schema)
 		}
 	}
 	if res.Already > 0 {
-		fmt.Fprintf(e.stderr, "conformance: follow: %d drift %s documented already\n", res.Already, plural(res.Already, "finding is", "findings are"))
+		fmt.Fprintf(e.stderr, "conformance follow: %d drift %s documented already\n", res.Already, plural(res.Already, "finding is", "findings are"))
 	}
 	seen := map[string]bool{}
 	for _, u := range res.NeedsPerson {
@@ -132,10 +128,10 @@ func followSummary(e *env, name string, res *follow.Result) {
 			continue
 		}
 		seen[f.Identity()] = true
-		fmt.Fprintf(e.stderr, "conformance: follow: needs a person: %s %s %s %d %s: %s (%s)\n",
+		fmt.Fprintf(e.stderr, "conformance follow: needs a person: %s %s %s %d %s: %s (%s)\n",
 			f.Severity, f.Rule, f.Operation, f.Status, conformance.FoldPointer(f.Pointer), runOneLine(f.Message), runOneLine(u.Reason))
 	}
 	if len(res.Changes) == 0 && len(res.NeedsPerson) == 0 {
-		fmt.Fprintf(e.stderr, "conformance: follow: %s: nothing to follow\n", name)
+		fmt.Fprintf(e.stderr, "conformance follow: %s: nothing to follow\n", name)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
-const lintUsage = `usage: conformance lint [--spec PATH]
+const lintHelp = `usage: conformance lint [--spec PATH]
 
 Lists what is wrong with an OpenAPI 3.0 document itself: examples and
 defaults that break their schemas, component names OpenAPI does not allow,
@@ -23,12 +23,7 @@ that cannot be judged (unresolvable $ref, not OpenAPI 3.0).
 func cmdLint(_ context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "lint")
 	specPath := fs.String("spec", "", "lint the OpenAPI 3.0 document at `PATH` (default: the embedded Webex webhooks spec)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), lintUsage)
-		fmt.Fprintln(fs.Output())
-		fs.PrintDefaults()
-	}
-	if code, ok := parseFlags(fs, args); !ok {
+	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	eng, err := runEngine(*specPath)
@@ -44,10 +39,10 @@ func cmdLint(_ context.Context, e *env, args []string) int {
 		name = "the embedded spec"
 	}
 	if len(notes) == 0 {
-		fmt.Fprintf(e.stderr, "conformance: lint: %s: no defects\n", name)
+		fmt.Fprintf(e.stderr, "conformance lint: %s: no defects\n", name)
 		return exitOK
 	}
-	fmt.Fprintf(e.stderr, "conformance: lint: %s: %d %s\n", name, len(notes), plural(len(notes), "defect", "defects"))
+	fmt.Fprintf(e.stderr, "conformance lint: %s: %d %s\n", name, len(notes), plural(len(notes), "defect", "defects"))
 	return exitFindings
 }
 
@@ -66,7 +61,7 @@ func noteSpecNotes(e *env, cmd, path string, eng *conformance.Engine) {
 	if n == 0 || path == "" {
 		return
 	}
-	fmt.Fprintf(e.stderr, "conformance: %s: the spec has %d %s (conformance lint --spec %s lists them)\n",
+	fmt.Fprintf(e.stderr, "conformance %s: the spec has %d %s (conformance lint --spec %s lists them)\n",
 		cmd, n, plural(n, "defect", "defects"), path)
 }
 

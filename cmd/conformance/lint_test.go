@@ -58,7 +58,7 @@ func TestLint(t *testing.T) {
 	assert.Contains(t, out, "spec.example\t")
 	assert.Contains(t, out, "spec.name\t")
 	assert.Equal(t, 2, strings.Count(out, "\n"), out)
-	assert.Equal(t, "conformance: lint: "+path+": 2 defects\n", errOut)
+	assert.Equal(t, "conformance lint: "+path+": 2 defects\n", errOut)
 
 	code, out, errOut = lintRun(t)
 	assert.Equal(t, exitOK, code)

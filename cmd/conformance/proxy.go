@@ -14,8 +14,8 @@ import (
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
-const proxyUsage = `usage: conformance proxy --upstream URL [--listen ADDR] [--format text|json|junit|markdown] [--output PATH]
-                        [--fail-on error|drift] [--spec PATH]
+const proxyHelp = `usage: conformance proxy --upstream URL [--listen ADDR] [--max-body-bytes N]
+                        [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
 
 Forwards every request to the upstream unchanged and streaming (clients keep
 their paths: with --upstream https://webexapis.com/v1, a request for
@@ -34,32 +34,25 @@ const proxyGrace = 5 * time.Second
 // cmdProxy implements `conformance proxy`.
 func cmdProxy(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "proxy")
-	var formats, outputs runList
 	upstream := fs.String("upstream", "", "forward to the API at base `URL` (e.g. https://webexapis.com/v1)")
-	listen := fs.String("listen", "127.0.0.1:8081", "`address` to listen on (host:port; port 0 picks a free one)")
-	fs.Var(&formats, "format", "report `format`: text, json, junit or markdown (repeatable)")
-	fs.Var(&outputs, "output", "write a report to `PATH` instead of stdout (repeatable)")
-	failOn := fs.String("fail-on", "drift", "exit 1 on findings of this `severity` or worse: error or drift")
-	specPath := fs.String("spec", "", "judge by the OpenAPI 3.0 document at `PATH` (default: the embedded spec)")
-	maxBody := fs.Int64("max-body", 1<<20, "judge response bodies up to `N` bytes (larger ones are forwarded, not judged)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), proxyUsage+"\n")
-		fs.PrintDefaults()
-	}
-	if code, ok := parseFlags(fs, args); !ok {
+	listen := fs.String("listen", "127.0.0.1:8081", "`ADDR` to listen on (host:port; port 0 picks a free one)")
+	reports := addReportFlags(fs)
+	specPath := addSpecFlag(fs)
+	maxBody := fs.Int64("max-body-bytes", 1<<20, "judge response bodies of at most `N` bytes (larger ones are forwarded, not judged)")
+	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	if *upstream == "" {
 		return usageErr(e, "proxy: --upstream URL is required")
 	}
 	if *maxBody <= 0 {
-		return usageErr(e, "proxy: --max-body must be positive")
+		return usageErr(e, "proxy: --max-body-bytes must be 1 or more")
 	}
-	outs, err := runOutputs(formats, outputs)
+	outs, err := reports.reports()
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
 	}
-	sev, err := conformance.ParseFailOn(*failOn)
+	sev, err := conformance.ParseFailOn(reports.failOn)
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
 	}

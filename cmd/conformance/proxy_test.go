@@ -123,7 +123,7 @@ func TestProxyUsageErrors(t *testing.T) {
 		{"--upstream", "http://x", "--format", "yaml"},
 		{"--upstream", "http://x", "--fail-on", "never"},
 		{"--upstream", "http://x", "--listen", "256.0.0.1:99999"},
-		{"--upstream", "http://x", "--max-body", "0"},
+		{"--upstream", "http://x", "--max-body-bytes", "0"},
 		{"--upstream", "http://x", "--spec", "/nonexistent"},
 	} {
 		var out, errb bytes.Buffer

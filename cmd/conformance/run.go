@@ -19,8 +19,8 @@ import (
 	"github.com/webex-conformance/webhooks/mock"
 )
 
-const runUsage = `usage: conformance run [--target URL] [--webhook-id ID]... [--allow-writes] [--rate N] [--timeout DUR]
-                      [--format text|json|junit|markdown] [--output PATH] [--fail-on error|drift] [--spec PATH]
+const runHelp = `usage: conformance run [--target URL] [--webhook-id ID]... [--allow-writes] [--rate N] [--timeout DUR]
+                      [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
 
 Runs the conformance suite. Without --target it starts the mock in-process
 and runs every scenario against it, writes included. With --target it reads
@@ -48,12 +48,6 @@ or a webhook the run made left on the target), 2 usage or input error,
 // defaultTargetRate keeps a live account far from its rate limits.
 const defaultTargetRate = 5
 
-// runList collects a repeatable string flag.
-type runList []string
-
-func (l *runList) String() string     { return strings.Join(*l, ",") }
-func (l *runList) Set(v string) error { *l = append(*l, v); return nil }
-
 // runOutput is one report to write.
 type runOutput struct {
 	format report.Format
@@ -63,31 +57,25 @@ type runOutput struct {
 // cmdRun implements `conformance run`.
 func cmdRun(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "run")
-	var ids, formats, outputs runList
+	var ids listFlag
 	target := fs.String("target", "", "test the API at base `URL` (e.g. https://webexapis.com/v1); default: the mock, in-process")
 	fs.Var(&ids, "webhook-id", "fetch the webhook `ID` instead of the listed ones (repeatable; needs --target)")
 	allowWrites := fs.Bool("allow-writes", false, "with --target: also create, update and delete webhooks (all named conformance-<run id>-..., all deleted again)")
 	rate := fs.Float64("rate", 0, fmt.Sprintf("at most `N` requests per second (default %d with --target, unpaced against the mock)", defaultTargetRate))
 	timeout := fs.Duration("timeout", 30*time.Second, "give up on a request after `DUR`")
-	fs.Var(&formats, "format", "report `format`: text, json, junit or markdown (repeatable, see above)")
-	fs.Var(&outputs, "output", "write a report to `PATH` instead of stdout (repeatable)")
-	failOn := fs.String("fail-on", "drift", "exit 1 on findings of this `severity` or worse: error or drift")
-	specPath := fs.String("spec", "", "judge by the OpenAPI 3.0 document at `PATH` (default: the embedded spec)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), runUsage+"\n")
-		fs.PrintDefaults()
-	}
-	if code, ok := parseFlags(fs, args); !ok {
+	reports := addReportFlags(fs)
+	specPath := addSpecFlag(fs)
+	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	rateSet := false
 	fs.Visit(func(f *flag.Flag) { rateSet = rateSet || f.Name == "rate" })
 
-	outs, err := runOutputs(formats, outputs)
+	outs, err := reports.reports()
 	if err != nil {
 		return usageErr(e, "run: %v", err)
 	}
-	sev, err := conformance.ParseFailOn(*failOn)
+	sev, err := conformance.ParseFailOn(reports.failOn)
 	if err != nil {
 		return usageErr(e, "run: %v", err)
 	}
@@ -107,7 +95,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 		cfg.PageSize = 2 // a few webhooks span several pages
 		cfg.Token, cfg.Target, stopMock, err = runStartMock()
 		if err != nil {
-			fmt.Fprintf(e.stderr, "conformance: run: cannot start the mock: %v\n", err)
+			fmt.Fprintf(e.stderr, "conformance run: cannot start the mock: %v\n", err)
 			return exitUntestable
 		}
 		defer stopMock()
@@ -142,9 +130,9 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	outcome, reason := rep.Result()
 	switch outcome {
 	case report.Interrupted:
-		fmt.Fprintf(e.stderr, "conformance: run: %s\n", runOneLine(redact(reason)))
+		fmt.Fprintf(e.stderr, "conformance run: %s\n", runOneLine(redact(reason)))
 	case report.Untested:
-		fmt.Fprintf(e.stderr, "conformance: run: cannot test %s: %s\n", redact(rep.Target), runOneLine(redact(reason)))
+		fmt.Fprintf(e.stderr, "conformance run: cannot test %s: %s\n", redact(rep.Target), runOneLine(redact(reason)))
 	}
 	code := exitFor(outcome)
 	if !runTextToStdout(outs) {
@@ -176,7 +164,7 @@ func runWriteReports(e *env, cmd string, outs []runOutput, rep *report.Report, o
 	for _, o := range outs {
 		opts.Color = o.path == "" && e.colorStdout() && o.format == report.Text
 		if err := report.WriteOutput(o.path, e.stdout, o.format, rep, opts); err != nil {
-			fmt.Fprintf(e.stderr, "conformance: %s: writing the report: %s\n", cmd, runOneLine(err.Error()))
+			fmt.Fprintf(e.stderr, "conformance %s: writing the report: %s\n", cmd, runOneLine(err.Error()))
 			return err
 		}
 		if o.path != "" {

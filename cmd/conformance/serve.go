@@ -8,17 +8,20 @@ import (
 	"net"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/webex-conformance/webhooks/mock"
 )
 
-// stringsFlag collects a repeatable flag.
-type stringsFlag []string
+const serveHelp = `usage: conformance serve [--listen ADDR] [--token TOKEN]... [--fault SPEC]... [--seed N]
+                        [--max-webhooks N] [--max-body-bytes N] [--page-limit N]
 
-func (s *stringsFlag) String() string     { return strings.Join(*s, ",") }
-func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
+Serves a stateful mock of the Webex webhooks API under /v1 until SIGINT or
+SIGTERM. Without --token it makes one up, prints it on start and accepts
+only it.
+
+Exit status: 0 after a signal, 2 usage error, 3 the server failed.
+`
 
 // serveGrace bounds how long in-flight requests may finish after a signal.
 const serveGrace = 5 * time.Second
@@ -26,21 +29,16 @@ const serveGrace = 5 * time.Second
 // cmdServe runs the mock of the Webex webhooks API until ctx is cancelled.
 func cmdServe(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "serve")
-	listen := fs.String("listen", "127.0.0.1:8080", "`address` to listen on (host:port; port 0 picks a free one)")
-	var tokens stringsFlag
-	fs.Var(&tokens, "token", "accept only this bearer `token` (repeatable; default: one made up and printed on start)")
-	var faultSpecs stringsFlag
+	listen := fs.String("listen", "127.0.0.1:8080", "`ADDR` to listen on (host:port; port 0 picks a free one)")
+	var tokens listFlag
+	fs.Var(&tokens, "token", "accept only this bearer `TOKEN` (repeatable; default: one made up and printed on start)")
+	var faultSpecs listFlag
 	fs.Var(&faultSpecs, "fault", "inject a fault `SPEC`: STATUS:RATE[:RETRY_AFTER_SECONDS] such as 429:0.2, or latency:DURATION[:RATE] such as latency:50ms (repeatable)")
-	seed := fs.Int64("seed", 0, "make ids and fault choices reproducible with this `seed` (default: random)")
-	maxWebhooks := fs.Int("max-webhooks", mock.DefaultMaxWebhooks, "store at most `n` webhooks; a create beyond answers 409")
-	maxBody := fs.Int64("max-body-bytes", mock.DefaultMaxBodyBytes, "accept request bodies of at most `n` bytes; larger answers 400")
-	pageLimit := fs.Int("page-limit", mock.DefaultPageLimit, "the server's page size and largest max (`n`)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: conformance serve [--listen ADDR] [--token T]... [--fault SPEC]... [--seed N]")
-		fmt.Fprintln(fs.Output(), "Serves a stateful mock of the Webex webhooks API under /v1 until interrupted.")
-		fs.PrintDefaults()
-	}
-	if code, ok := parseFlags(fs, args); !ok {
+	seed := fs.Int64("seed", 0, "make ids and fault choices reproducible with this `N` (default: random)")
+	maxWebhooks := fs.Int("max-webhooks", mock.DefaultMaxWebhooks, "store at most `N` webhooks; a create beyond answers 409")
+	maxBody := fs.Int64("max-body-bytes", mock.DefaultMaxBodyBytes, "accept request bodies of at most `N` bytes; larger answers 400")
+	pageLimit := fs.Int("page-limit", mock.DefaultPageLimit, "the server's page size and largest accepted max, `N`")
+	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	if *maxWebhooks < 1 || *maxBody < 1 || *pageLimit < 1 {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,13 +17,14 @@ import (
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
-const validateUsage = `usage: conformance validate (--har FILE... | --operation OPID --status CODE [--header 'Name: value']... [--body FILE|-])
-                           [--format text|json|junit|markdown] [--output PATH] [--fail-on error|drift] [--spec PATH]
+const validateHelp = `usage: conformance validate (--har FILE... | --operation OPID --status CODE [--header 'Name: value']... [--body FILE|-])
+                           [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
 
 Validates recorded responses against the spec: every entry of one or more
 HAR 1.2 recordings (one case per entry; entries that match no operation are
 skipped with the reason), or one response given by its operation, status,
-headers and body.
+headers and body. --format and --output may be repeated and pair up as for
+run.
 
 Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or input error.
 `
@@ -32,25 +32,23 @@ Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or input er
 // cmdValidate implements `conformance validate`.
 func cmdValidate(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "validate")
-	var hars, headers stringsFlag
+	var hars, headers listFlag
 	fs.Var(&hars, "har", "validate the HAR 1.2 recording in `FILE`, or stdin for - (repeatable; more files may follow)")
 	opID := fs.String("operation", "", "validate one response of the operation `OPID` (e.g. getWebhookDetails)")
 	status := fs.String("status", "", "the response's status `CODE` (with --operation)")
 	fs.Var(&headers, "header", "a response header `'Name: value'` (with --operation; repeatable)")
 	bodyPath := fs.String("body", "", "read the response body from `FILE`, or stdin for - (with --operation)")
-	format := fs.String("format", "text", "report `format`: text, json, junit or markdown")
-	output := fs.String("output", "", "write the report to `PATH` instead of stdout")
-	failOn := fs.String("fail-on", "drift", "exit 1 on findings of this `severity` or worse: error or drift")
-	specPath := fs.String("spec", "", "judge by the OpenAPI 3.0 document at `PATH` (default: the embedded Webex webhooks spec)")
-	if code, ok := validateParse(fs, args, &hars); !ok {
+	reports := addReportFlags(fs)
+	specPath := addSpecFlag(fs)
+	if code, ok := validateParse(e, fs, args, &hars); !ok {
 		return code
 	}
 
-	f, err := report.ParseFormat(*format)
+	outs, err := reports.reports()
 	if err != nil {
 		return usageErr(e, "validate: %v", err)
 	}
-	sev, err := conformance.ParseFailOn(*failOn)
+	sev, err := conformance.ParseFailOn(reports.failOn)
 	if err != nil {
 		return usageErr(e, "validate: %v", err)
 	}
@@ -59,7 +57,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	case len(hars) > 0 && single:
 		return usageErr(e, "validate: --har cannot be combined with --operation, --status, --header or --body")
 	case len(hars) == 0 && !single:
-		return usageErr(e, "validate: give --har FILE..., or --operation OPID --status CODE (see conformance validate -h)")
+		return usageErr(e, "validate: give --har FILE..., or --operation OPID --status CODE (see conformance validate --help)")
 	case single && *opID == "":
 		return usageErr(e, "validate: --status, --header and --body need --operation OPID")
 	case single && *status == "":
@@ -100,15 +98,8 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	}
 
 	rep.Conclude(sev)
-	opts.Color = *output == "" && e.colorStdout()
-	if err := report.WriteOutput(*output, e.stdout, f, rep, opts); err != nil {
-		return usageErr(e, "validate: writing the report: %s", validateOneLine(err.Error()))
-	}
-	if *output != "" && *output != "-" {
-		s := rep.Summary()
-		outcome, _ := rep.Result()
-		fmt.Fprintf(e.stderr, "conformance: wrote %s: %s; %d cases, %d passed, %d failed, %d skipped\n",
-			*output, outcome, s.Cases, s.Passed, s.Failed, s.Skipped)
+	if err := runWriteReports(e, "validate", outs, rep, opts); err != nil {
+		return exitUsage
 	}
 	outcome, _ := rep.Result()
 	return exitFor(outcome)
@@ -117,27 +108,18 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 // validateParse parses flags and lets files follow --har, as in
 // `--har a.har b.har --format json`: the flag package stops at the first
 // non-flag argument, so parsing resumes after each file.
-// A flag error is the flag package's one line; -h prints the whole usage.
-func validateParse(fs *flag.FlagSet, args []string, hars *stringsFlag) (int, bool) {
-	fs.Usage = func() {}
+func validateParse(e *env, fs *flag.FlagSet, args []string, hars *listFlag) (int, bool) {
 	rest := args
 	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprint(fs.Output(), validateUsage)
-				fmt.Fprintln(fs.Output())
-				fs.PrintDefaults()
-				return exitOK, false
-			}
-			return exitUsage, false
+		if code, ok := parseFlagsOnly(e, fs, rest); !ok {
+			return code, false
 		}
 		rest = fs.Args()
 		if len(rest) == 0 {
 			return 0, true
 		}
 		if len(*hars) == 0 || rest[0] == "" {
-			fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), rest[0])
-			return exitUsage, false
+			return flagUsageErr(e, fs, fmt.Sprintf("unexpected argument %q", rest[0])), false
 		}
 		*hars = append(*hars, rest[0])
 		rest = rest[1:]

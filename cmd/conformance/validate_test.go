@@ -255,15 +255,6 @@ func TestValidateUsageErrors(t *testing.T) {
 	}
 }
 
-func TestValidateHelp(t *testing.T) {
-	t.Parallel()
-	code, out, errOut := validateRun(t, "", nil, "-h")
-	assert.Equal(t, exitOK, code)
-	assert.Empty(t, out)
-	assert.Contains(t, errOut, "usage: conformance validate (--har FILE...")
-	assert.Contains(t, errOut, "-fail-on")
-}
-
 func TestValidateRedactsTheToken(t *testing.T) {
 	t.Parallel()
 	const token = "ZmFrZS13ZWJleC10b2tlbi1jYW5hcnk"

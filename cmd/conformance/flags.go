@@ -1,0 +1,37 @@
+package main
+
+import (
+	"flag"
+	"strings"
+)
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// reportFlags are the flags of every command that writes a report, defined
+// once so that they read the same everywhere.
+type reportFlags struct {
+	formats, outputs listFlag
+	failOn           string
+}
+
+func addReportFlags(fs *flag.FlagSet) *reportFlags {
+	r := &reportFlags{}
+	fs.Var(&r.formats, "format", "report `FORMAT`: text, json, junit or markdown (repeatable: the n-th --format goes to the n-th --output)")
+	fs.Var(&r.outputs, "output", "write a report to `PATH` instead of stdout (repeatable; without its --format, the format follows the extension: .json, .xml, .md, else text)")
+	fs.StringVar(&r.failOn, "fail-on", "drift", "exit 1 on findings of `SEVERITY` or worse: error or drift")
+	return r
+}
+
+// reports pairs the n-th --format with the n-th --output.
+func (r *reportFlags) reports() ([]runOutput, error) {
+	return runOutputs(r.formats, r.outputs)
+}
+
+// addSpecFlag is --spec, for every command that judges by a spec.
+func addSpecFlag(fs *flag.FlagSet) *string {
+	return fs.String("spec", "", "judge by the OpenAPI 3.0 document at `PATH` (default: the embedded Webex webhooks spec)")
+}
