@@ -47,6 +47,17 @@ func newRouter(basePaths []string) *router {
 	return r
 }
 
+// BasePaths lists the base paths the spec's servers put its paths under
+// ("/v1" for https://webexapis.com/v1), longest first; "/" when a server
+// has none.
+func (e *Engine) BasePaths() []string {
+	out := make([]string, len(e.routes.bases))
+	for i, segs := range e.routes.bases {
+		out[i] = "/" + strings.Join(segs, "/")
+	}
+	return out
+}
+
 func splitSegments(p string) []string {
 	p = strings.TrimPrefix(p, "/")
 	if p == "" {

@@ -4,7 +4,9 @@
 // against the spec and passes it on unchanged.
 //
 // NewTestTransport fails the test at its end if any response did not
-// conform; a Transport of one's own (or NewTransport, for engine options
+// conform, or matched no operation of the spec (so nothing checked it; the
+// failure suggests the base path a client's URL may lack), unless
+// Transport.IgnorePaths opts its path out; a Transport of one's own (or NewTransport, for engine options
 // such as conformance.WithSpec) is checked with AssertConformant when the
 // test chooses.
 //

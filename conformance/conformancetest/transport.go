@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -32,6 +33,13 @@ type Transport struct {
 	// FailOn is the least severe finding AssertConformant fails on; empty
 	// means conformance.SeverityDrift, so any error or drift fails.
 	FailOn conformance.Severity
+	// IgnorePaths lists request paths that match no operation on purpose
+	// (a health check, another API the client calls): AssertConformant
+	// does not fail on them. An entry ending in "/" covers every path
+	// under it. Any other exchange that matches no operation fails, since
+	// nothing of it was checked: most often the client's base URL lacks
+	// the spec's base path.
+	IgnorePaths []string
 
 	mu      sync.Mutex
 	results []Result
@@ -47,8 +55,10 @@ type Result struct {
 	Findings  []conformance.Finding
 	// Skip says why the response was not judged: no operation of the spec
 	// matches the request, or its body could not be read.
-	Skip     string
-	Duration time.Duration
+	Skip string
+	// Unmatched says no operation of the spec matches the request.
+	Unmatched bool
+	Duration  time.Duration
 }
 
 // NewTransport returns a Transport over base (nil: http.DefaultTransport)
@@ -111,7 +121,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	op, ok := eng.FindOperation(req.Method, req.URL.EscapedPath())
 	switch {
 	case !ok:
-		res.Skip = "no operation of the spec matches " + req.Method + " " + eng.Redact(req.URL.EscapedPath())
+		res.Unmatched = true
+		res.Skip = "no operation of the spec matches " + req.Method + " " + eng.Redact(req.URL.EscapedPath()) +
+			basePathHint(eng, req.Method, req.URL.EscapedPath())
 	case readErr != nil:
 		res.Operation = op.ID
 		res.Skip = "the body could not be read: " + eng.Redact(readErr.Error())
@@ -212,9 +224,47 @@ func (t *Transport) Report() *report.Report {
 	return rep
 }
 
+// basePathHint suggests the base path a request seems to lack: the spec's
+// paths live under its servers' base path (/v1), and a client configured
+// with the bare host reaches none of them.
+func basePathHint(eng *conformance.Engine, method, path string) string {
+	var bases []string
+	for _, b := range eng.BasePaths() {
+		if b == "/" {
+			continue
+		}
+		if path == b || strings.HasPrefix(path, b+"/") {
+			return "" // under the base path: the path itself is unknown
+		}
+		bases = append(bases, b)
+		if _, ok := eng.FindOperation(method, b+path); ok {
+			return fmt.Sprintf(" (did you mean %s%s? the spec's paths are under %s: the client's base URL may lack it)", b, path, b)
+		}
+	}
+	if len(bases) == 0 {
+		return ""
+	}
+	return " (the spec's paths are under " + strings.Join(bases, ", ") + ")"
+}
+
+// ignored says whether the test opted out of checking path.
+func (t *Transport) ignored(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	for _, p := range t.IgnorePaths {
+		if u.Path == p || strings.HasSuffix(p, "/") && strings.HasPrefix(u.Path, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // AssertConformant fails tb, listing every finding, when a response seen so
-// far has a finding at or above FailOn. Responses that match no operation
-// of the spec are logged, not failed.
+// far has a finding at or above FailOn, or matched no operation of the spec
+// (unless IgnorePaths covers its path): an exchange nothing checked is no
+// pass. A response whose body could not be read is logged.
 //
 //	tr := &conformancetest.Transport{}
 //	client := &http.Client{Transport: tr}
@@ -228,8 +278,13 @@ func (t *Transport) AssertConformant(tb testing.TB) {
 	}
 	results := t.Results()
 	var b strings.Builder
-	failed := 0
+	failed, unmatched := 0, 0
 	for _, r := range results {
+		if r.Unmatched && !t.ignored(r.URL) {
+			unmatched++
+			fmt.Fprintf(&b, "\n%s %s → %d\n    not checked: %s", r.Method, r.URL, r.Status, r.Skip)
+			continue
+		}
 		if r.Skip != "" {
 			tb.Logf("conformance: not checked: %s %s: %s", r.Method, r.URL, r.Skip)
 			continue
@@ -252,9 +307,17 @@ func (t *Transport) AssertConformant(tb testing.TB) {
 			}
 		}
 	}
+	var parts []string
 	if failed > 0 {
-		tb.Errorf("conformance: %d of %d %s did not conform to the spec:%s", failed, len(results),
-			transportPlural(len(results), "response", "responses"), b.String())
+		parts = append(parts, fmt.Sprintf("%d of %d %s did not conform to the spec", failed, len(results),
+			transportPlural(len(results), "response", "responses")))
+	}
+	if unmatched > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d matched no operation of the spec, so nothing checked %s (IgnorePaths opts a path out)",
+			unmatched, len(results), transportPlural(unmatched, "it", "them")))
+	}
+	if len(parts) > 0 {
+		tb.Errorf("conformance: %s:%s", strings.Join(parts, "; "), b.String())
 	}
 }
 

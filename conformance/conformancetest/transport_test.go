@@ -119,19 +119,48 @@ func TestTransportDeviatingServer(t *testing.T) {
 	assert.Empty(t, tr.Results())
 }
 
-func TestTransportUnmatchedPathIsLoggedNotFailed(t *testing.T) {
+func TestTransportUnmatchedPathFailsUnlessIgnored(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, `{"id":"me"}`)
 	tr := &conformancetest.Transport{}
 	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/people/me")
 	res := tr.Results()
 	require.Len(t, res, 1)
-	assert.Contains(t, res[0].Skip, "no operation of the spec matches GET /v1/people/me")
+	assert.True(t, res[0].Unmatched)
+	assert.Equal(t, "no operation of the spec matches GET /v1/people/me", res[0].Skip)
 	rec := &recordingTB{}
 	tr.AssertConformant(rec)
-	assert.Empty(t, rec.errors)
-	require.Len(t, rec.logs, 1)
-	assert.Contains(t, rec.logs[0], "not checked")
+	require.Len(t, rec.errors, 1, "nothing checked the exchange: no pass")
+	assert.Contains(t, rec.errors[0], "1 of 1 matched no operation of the spec")
+	assert.Contains(t, rec.errors[0], "GET "+srv.URL+"/v1/people/me → 200")
+
+	for _, ignore := range [][]string{{"/v1/people/me"}, {"/v1/people/"}} {
+		tr.IgnorePaths = ignore
+		rec = &recordingTB{}
+		tr.AssertConformant(rec)
+		assert.Empty(t, rec.errors, "%v opts the path out", ignore)
+		require.Len(t, rec.logs, 1)
+		assert.Contains(t, rec.logs[0], "not checked")
+	}
+	tr.IgnorePaths = []string{"/v1/people"}
+	rec = &recordingTB{}
+	tr.AssertConformant(rec)
+	assert.Len(t, rec.errors, 1, "without a trailing slash an entry is one path only")
+}
+
+func TestTransportSuggestsTheBasePath(t *testing.T) {
+	t.Parallel()
+	srv := transportServer(t, `{"items":[]}`)
+	rec := &recordingTB{}
+	tr := conformancetest.NewTestTransport(rec, nil)
+	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/webhooks") // a base URL without /v1
+	require.Len(t, rec.cleanups, 1)
+	rec.cleanups[0]()
+	require.Len(t, rec.errors, 1)
+	assert.Contains(t, rec.errors[0], "no operation of the spec matches GET /webhooks (did you mean /v1/webhooks? the spec's paths are under /v1")
+
+	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/elsewhere")
+	assert.Equal(t, "no operation of the spec matches GET /elsewhere (the spec's paths are under /v1)", tr.Results()[1].Skip)
 }
 
 func TestTransportBodyOverTheCapIsDeliveredWhole(t *testing.T) {
