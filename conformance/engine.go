@@ -29,6 +29,7 @@ type Engine struct {
 	routes     *router
 	ops        map[string]*operation
 	notes      []Finding
+	reqHeaders []string // RequestHeaderNames
 }
 
 // Operation names one documented operation.
@@ -111,6 +112,7 @@ func New(opts ...Option) (*Engine, error) {
 		e.info.Title, e.info.Version = doc.Info.Title, doc.Info.Version
 	}
 	e.compile()
+	e.collectRequestHeaders()
 	sortNotes(e.notes)
 	return e, nil
 }

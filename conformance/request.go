@@ -782,6 +782,36 @@ func (e *Engine) checkRequestBody(out []Finding, c *requestContract, r *Request,
 	return out
 }
 
+// RequestHeaderNames lists the request headers the request rules read
+// (Authorization, Content-Type, Cookie, header parameters and API-key
+// headers), canonical, so that a reader of recordings can keep only those.
+func (e *Engine) RequestHeaderNames() []string { return append([]string(nil), e.reqHeaders...) }
+
+func (e *Engine) collectRequestHeaders() {
+	seen := map[string]bool{"Authorization": true, "Content-Type": true, "Cookie": true}
+	for _, op := range e.ops {
+		if op.req == nil {
+			continue
+		}
+		for _, p := range op.req.params {
+			if p.in == openapi3.ParameterInHeader {
+				seen[p.key] = true
+			}
+		}
+		for _, alt := range op.req.security {
+			for _, k := range alt {
+				if k.in == "header" {
+					seen[http.CanonicalHeaderKey(k.name)] = true
+				}
+			}
+		}
+	}
+	for name := range seen {
+		e.reqHeaders = append(e.reqHeaders, name)
+	}
+	sort.Strings(e.reqHeaders)
+}
+
 // ValidateRequest judges the request of x against its operation
 // (Exchange.Operation, or found from the request's method and path): its
 // path, query, header and cookie parameters, the credentials the security

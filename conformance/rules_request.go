@@ -21,6 +21,9 @@ const (
 	RuleRequestBodyAdditional   = "request.body.additional"
 	RuleRequestBodyConstraint   = "request.body.constraint"
 	RuleRequestBodyDuplicate    = "request.body.duplicate"
+	// RuleRequestUnjudged is a note from readers of recordings: the
+	// request could not be judged (its body was not recorded).
+	RuleRequestUnjudged = "request.unjudged"
 )
 
 var requestRules = []Rule{
@@ -48,6 +51,7 @@ var requestRules = []Rule{
 		"a value of the request body breaks another schema constraint"},
 	{RuleRequestBodyDuplicate, SeverityError, "requestBody schema.properties (RFC 8259 section 4)",
 		"a declared property appears twice in one object of the request body"},
+	{RuleRequestUnjudged, SeverityInfo, "HAR 1.2 request.postData", "a recorded request could not be judged: its body was not saved, or saved in an encoding other than base64; its response still is"},
 }
 
 // requestBodyRule maps a body rule found in a request body to its request

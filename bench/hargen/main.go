@@ -192,10 +192,16 @@ func makeEntry(rng *rand.Rand, i int, at time.Time) entry {
 		e.Request.QueryString = []nv{{"max", "3"}}
 	}
 	if method == "POST" || method == "PUT" {
+		text := `{"name":"Webhook","targetUrl":"https://example.com/hooks/1","resource":"messages","event":"created","secret":"s3cr3t"}`
+		if method == "PUT" {
+			text = `{"name":"Webhook","targetUrl":"https://example.com/hooks/1","secret":"s3cr3t","status":"active"}`
+		}
+		e.Request.Headers = append(e.Request.Headers, nv{"content-type", "application/json"})
+		e.Request.BodySize = len(text)
 		e.Request.PostData = &struct {
 			MimeType string `json:"mimeType"`
 			Text     string `json:"text"`
-		}{"application/json", `{"name":"Webhook","targetUrl":"https://example.com/hooks/1","resource":"messages","event":"created","secret":"s3cr3t"}`}
+		}{"application/json", text}
 	}
 	if status == 204 {
 		e.Response.StatusText = "No Content"

@@ -1,9 +1,10 @@
-// Package conformancetest judges the responses a client receives in its
-// tests, as net/http/httptest serves them: a Transport is an
-// http.RoundTripper that validates every response passing through it
-// against the spec and passes it on unchanged.
+// Package conformancetest judges the requests a client sends and the
+// responses it receives in its tests, as net/http/httptest serves them: a
+// Transport is an http.RoundTripper that validates every request (before
+// sending it) and every response passing through it against the spec and
+// passes both on unchanged.
 //
-// NewTestTransport fails the test at its end if any response did not
+// NewTestTransport fails the test at its end if any exchange did not
 // conform, or matched no operation of the spec (so nothing checked it; the
 // failure suggests the base path a client's URL may lack), unless
 // Transport.IgnorePaths opts its path out; a Transport of one's own (or NewTransport, for engine options

@@ -15,11 +15,12 @@ import (
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
-// Transport is an http.RoundTripper that checks every response passing
-// through it against the spec. Put it under the http.Client of the code
-// under test; each exchange is validated as it happens and its findings
-// are kept for AssertConformant, Results or Report. The caller receives the
-// response unchanged, body included.
+// Transport is an http.RoundTripper that checks every request and every
+// response passing through it against the spec. Put it under the
+// http.Client of the code under test; each exchange is validated as it
+// happens and its findings are kept for AssertConformant, Results or
+// Report. The server receives the request and the caller the response
+// unchanged, bodies included.
 //
 // The zero value sends requests with http.DefaultTransport and judges them
 // by the embedded Webex webhooks spec. A Transport is safe for concurrent
@@ -51,10 +52,14 @@ type Result struct {
 	// URL is the request URL with registered secrets redacted.
 	URL       string
 	Operation string
-	Status    int
-	Findings  []conformance.Finding
+	// Status is the response's; 0 when none came.
+	Status int
+	// Findings are the request's (rules request.*) and then the
+	// response's.
+	Findings []conformance.Finding
 	// Skip says why the response was not judged: no operation of the spec
-	// matches the request, or its body could not be read.
+	// matches the request (nothing was judged), no response came, or its
+	// body could not be read (the request's findings still count).
 	Skip string
 	// Unmatched says no operation of the spec matches the request.
 	Unmatched bool
@@ -77,8 +82,8 @@ func NewTransport(base http.RoundTripper, opts ...conformance.Option) (*Transpor
 }
 
 // NewTestTransport returns a Transport over base (nil:
-// http.DefaultTransport) that fails tb, when the test ends, if any response
-// did not conform. It is the one line a client test needs:
+// http.DefaultTransport) that fails tb, when the test ends, if any request
+// or response did not conform. It is the one line a client test needs:
 //
 //	client := &http.Client{Transport: conformancetest.NewTestTransport(t, nil)}
 func NewTestTransport(tb testing.TB, base http.RoundTripper) *Transport {
@@ -97,48 +102,115 @@ func (t *Transport) engine() (*conformance.Engine, error) {
 	return defaultEngine()
 }
 
-// RoundTrip sends req with Base and validates the response. The body is
-// read once, up to the engine's size cap plus one byte, and handed back to
-// the caller byte for byte; a body longer than the cap is still delivered
-// whole, and reported as too large.
+// RoundTrip judges req, sends it with Base and judges the response. The
+// request is judged before it is sent, so its findings are kept even when
+// the server refuses it (a 400) or cannot be reached; its body is read for
+// that with GetBody when the request has one, else read and sent on byte
+// for byte. The response body is read once, up to the engine's size cap
+// plus one byte, and handed back to the caller byte for byte; a body longer
+// than the cap is still delivered whole, and reported as too large.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	eng, err := t.engine()
 	if err != nil {
+		closeBody(req)
 		return nil, fmt.Errorf("conformance: %w", err)
 	}
 	base := t.Base
 	if base == nil {
 		base = http.DefaultTransport
 	}
+	res := Result{Method: req.Method, URL: eng.Redact(req.URL.String())}
+	op, known := eng.FindOperation(req.Method, req.URL.EscapedPath())
+	var reqBody []byte
+	send := req
+	if known {
+		res.Operation = op.ID
+		reqBody, send, err = captureRequest(req, eng.MaxBodyBytes())
+		if err != nil {
+			closeBody(req)
+			return nil, fmt.Errorf("conformance: reading the request body: %w", err)
+		}
+		res.Findings = eng.ValidateRequest(&conformance.Exchange{
+			Operation: op.ID,
+			Request:   conformance.Request{Method: req.Method, URL: req.URL, Header: req.Header, Body: reqBody},
+		})
+	}
 	start := time.Now()
-	resp, err := base.RoundTrip(req)
+	resp, err := base.RoundTrip(send)
 	if err != nil {
+		if known {
+			res.Skip = "no response: " + eng.Redact(err.Error())
+			res.Duration = time.Since(start)
+			t.record(res)
+		}
 		return resp, err
 	}
-	res := Result{Method: req.Method, URL: eng.Redact(req.URL.String()), Status: resp.StatusCode}
+	res.Status = resp.StatusCode
 	body, readErr := t.capture(resp, eng.MaxBodyBytes())
 	res.Duration = time.Since(start)
-	op, ok := eng.FindOperation(req.Method, req.URL.EscapedPath())
 	switch {
-	case !ok:
+	case !known:
 		res.Unmatched = true
 		res.Skip = "no operation of the spec matches " + req.Method + " " + eng.Redact(req.URL.EscapedPath()) +
 			basePathHint(eng, req.Method, req.URL.EscapedPath())
 	case readErr != nil:
-		res.Operation = op.ID
 		res.Skip = "the body could not be read: " + eng.Redact(readErr.Error())
 	default:
-		res.Operation = op.ID
-		res.Findings = eng.Validate(&conformance.Exchange{
+		res.Findings = append(res.Findings, eng.Validate(&conformance.Exchange{
 			Operation: op.ID,
-			Request:   conformance.Request{Method: req.Method, URL: req.URL, Header: req.Header},
+			Request:   conformance.Request{Method: req.Method, URL: req.URL, Header: req.Header, Body: reqBody},
 			Response:  conformance.Response{Status: resp.StatusCode, Header: resp.Header, Body: body},
-		})
+		})...)
 	}
+	t.record(res)
+	return resp, nil
+}
+
+func (t *Transport) record(res Result) {
 	t.mu.Lock()
 	t.results = append(t.results, res)
 	t.mu.Unlock()
-	return resp, nil
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}
+
+// captureRequest returns the request body, up to limit+1 bytes, and the
+// request to send: req itself when GetBody gave a copy to read, else a
+// shallow copy whose body yields the bytes read and then the rest. The
+// caller's request is never changed (http.RoundTripper's contract).
+func captureRequest(req *http.Request, limit int64) ([]byte, *http.Request, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, req, nil
+	}
+	if req.GetBody != nil {
+		rc, err := req.GetBody()
+		if err == nil {
+			body, err := io.ReadAll(io.LimitReader(rc, limit+1))
+			rc.Close()
+			if err == nil {
+				return body, req, nil
+			}
+		}
+	}
+	orig := req.Body
+	body, err := io.ReadAll(io.LimitReader(orig, limit+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	send := new(http.Request)
+	*send = *req
+	if int64(len(body)) > limit {
+		send.Body = &transportBody{r: io.MultiReader(bytes.NewReader(body), orig), c: orig}
+		return body, send, nil
+	}
+	orig.Close()
+	send.Body = io.NopCloser(bytes.NewReader(body))
+	send.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return body, send, nil
 }
 
 // capture reads the body up to limit+1 bytes and puts back a body that
@@ -261,10 +333,11 @@ func (t *Transport) ignored(rawURL string) bool {
 	return false
 }
 
-// AssertConformant fails tb, listing every finding, when a response seen so
-// far has a finding at or above FailOn, or matched no operation of the spec
-// (unless IgnorePaths covers its path): an exchange nothing checked is no
-// pass. A response whose body could not be read is logged.
+// AssertConformant fails tb, listing every finding, when an exchange seen
+// so far has a finding, of its request or its response, at or above
+// FailOn, or matched no operation of the spec (unless IgnorePaths covers
+// its path): an exchange nothing checked is no pass. A response that could
+// not be judged (no response, a body that could not be read) is logged.
 //
 //	tr := &conformancetest.Transport{}
 //	client := &http.Client{Transport: tr}
@@ -286,8 +359,7 @@ func (t *Transport) AssertConformant(tb testing.TB) {
 			continue
 		}
 		if r.Skip != "" {
-			tb.Logf("conformance: not checked: %s %s: %s", r.Method, r.URL, r.Skip)
-			continue
+			tb.Logf("conformance: response not checked: %s %s: %s", r.Method, r.URL, r.Skip)
 		}
 		var bad []conformance.Finding
 		for _, f := range r.Findings {
@@ -299,7 +371,11 @@ func (t *Transport) AssertConformant(tb testing.TB) {
 			continue
 		}
 		failed++
-		fmt.Fprintf(&b, "\n%s %s (%s) → %d", r.Method, r.URL, r.Operation, r.Status)
+		if r.Status == 0 {
+			fmt.Fprintf(&b, "\n%s %s (%s) → no response", r.Method, r.URL, r.Operation)
+		} else {
+			fmt.Fprintf(&b, "\n%s %s (%s) → %d", r.Method, r.URL, r.Operation, r.Status)
+		}
 		for _, f := range bad {
 			fmt.Fprintf(&b, "\n    %s %s %s: %s", f.Severity, f.Rule, transportPointer(f.Pointer), f.Message)
 			if f.Expected != "" || f.Actual != "" {
@@ -310,7 +386,7 @@ func (t *Transport) AssertConformant(tb testing.TB) {
 	var parts []string
 	if failed > 0 {
 		parts = append(parts, fmt.Sprintf("%d of %d %s did not conform to the spec", failed, len(results),
-			transportPlural(len(results), "response", "responses")))
+			transportPlural(len(results), "exchange", "exchanges")))
 	}
 	if unmatched > 0 {
 		parts = append(parts, fmt.Sprintf("%d of %d matched no operation of the spec, so nothing checked %s (IgnorePaths opts a path out)",

@@ -55,6 +55,20 @@ func (r *recordingTB) Logf(format string, args ...any) {
 }
 func (r *recordingTB) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
 
+// tokenClient sends every request with a bearer token, as the spec's
+// security requirement asks, through tr.
+func tokenClient(tr http.RoundTripper) *http.Client {
+	return &http.Client{Transport: withToken{tr}}
+}
+
+type withToken struct{ next http.RoundTripper }
+
+func (w withToken) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer test-token-123456")
+	return w.next.RoundTrip(r)
+}
+
 func transportGet(t *testing.T, c *http.Client, url string) []byte {
 	t.Helper()
 	resp, err := c.Get(url)
@@ -69,7 +83,7 @@ func TestTransportConformingServer(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, transportWebhook)
 	tr := &conformancetest.Transport{}
-	got := transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
+	got := transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, transportWebhook, string(got), "the caller gets the body")
 
 	res := tr.Results()
@@ -90,7 +104,7 @@ func TestTransportDeviatingServer(t *testing.T) {
 	body = strings.Replace(body, `"2015-10-18T14:26:16+00:00"`, `1445178376`, 1)
 	srv := transportServer(t, body)
 	tr := &conformancetest.Transport{}
-	got := transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
+	got := transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, body, string(got))
 
 	var rules []string
@@ -103,7 +117,7 @@ func TestTransportDeviatingServer(t *testing.T) {
 	tr.AssertConformant(rec)
 	require.Len(t, rec.errors, 1)
 	msg := rec.errors[0]
-	assert.Contains(t, msg, "1 of 1 response did not conform")
+	assert.Contains(t, msg, "1 of 1 exchange did not conform")
 	assert.Contains(t, msg, "/v1/webhooks/abc (getWebhookDetails) → 200")
 	assert.Contains(t, msg, "drift body.enum /resource")
 	assert.Contains(t, msg, "error body.type /created")
@@ -123,7 +137,7 @@ func TestTransportUnmatchedPathFailsUnlessIgnored(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, `{"id":"me"}`)
 	tr := &conformancetest.Transport{}
-	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/people/me")
+	transportGet(t, tokenClient(tr), srv.URL+"/v1/people/me")
 	res := tr.Results()
 	require.Len(t, res, 1)
 	assert.True(t, res[0].Unmatched)
@@ -169,7 +183,7 @@ func TestTransportBodyOverTheCapIsDeliveredWhole(t *testing.T) {
 	srv := transportServer(t, body)
 	tr, err := conformancetest.NewTransport(nil, conformance.WithMaxBodyBytes(1024))
 	require.NoError(t, err)
-	got := transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
+	got := transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, body, string(got))
 	fs := tr.Findings()
 	require.NotEmpty(t, fs)
@@ -195,7 +209,7 @@ func TestTransportBrokenBodyIsPassedOnAndSkipped(t *testing.T) {
 		}
 	}()
 	tr := &conformancetest.Transport{}
-	resp, err := (&http.Client{Transport: tr}).Get("http://" + ln.Addr().String() + "/v1/webhooks/abc")
+	resp, err := tokenClient(tr).Get("http://" + ln.Addr().String() + "/v1/webhooks/abc")
 	require.NoError(t, err)
 	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -215,16 +229,106 @@ func TestTransportBaseErrorIsReturned(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("connection refused")
 	tr := &conformancetest.Transport{Base: failingTransport{boom}}
-	_, err := (&http.Client{Transport: tr}).Get("http://127.0.0.1:1/v1/webhooks")
+	_, err := tokenClient(tr).Get("http://127.0.0.1:1/v1/webhooks?max=0")
 	require.ErrorIs(t, err, boom)
-	assert.Empty(t, tr.Results())
+	res := tr.Results()
+	require.Len(t, res, 1, "the request was judged before it was sent")
+	assert.Zero(t, res[0].Status)
+	assert.Contains(t, res[0].Skip, "no response: connection refused")
+	require.Len(t, res[0].Findings, 1)
+	assert.Equal(t, "request.parameter", res[0].Findings[0].Rule)
+	rec := &recordingTB{}
+	tr.AssertConformant(rec)
+	require.Len(t, rec.errors, 1)
+	assert.Contains(t, rec.errors[0], "(listWebhooks) → no response")
+}
+
+// A client that sends a bad request fails its test with the request's
+// findings even though the server refused it with a conforming 400; the
+// server gets the body byte for byte, rewindable (GetBody) or not.
+func TestTransportJudgesRequests(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, string(b))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"message":"resource is invalid","trackingId":"ROUTER_1"}`)
+	}))
+	t.Cleanup(srv.Close)
+	const bad = `{"name":"n","targetUrl":"https://example.com/h","resource":"bogus","event":"created","secret":"s3cr3t-of-the-client"}`
+	for name, body := range map[string]func() io.Reader{
+		"rewindable": func() io.Reader { return strings.NewReader(bad) },
+		"one-shot":   func() io.Reader { return io.MultiReader(strings.NewReader(bad)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tr := &conformancetest.Transport{}
+			req, err := http.NewRequest("POST", srv.URL+"/v1/webhooks", body())
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := tokenClient(tr).Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, 400, resp.StatusCode)
+
+			res := tr.Results()
+			require.Len(t, res, 1)
+			require.Len(t, res[0].Findings, 1, "%+v", res[0].Findings)
+			f := res[0].Findings[0]
+			assert.Equal(t, "request.body.enum", f.Rule)
+			assert.Equal(t, "/resource", f.Pointer)
+			assert.Equal(t, conformance.SeverityError, f.Severity)
+
+			rec := &recordingTB{}
+			tr.AssertConformant(rec)
+			require.Len(t, rec.errors, 1)
+			assert.Contains(t, rec.errors[0], "error request.body.enum /resource")
+		})
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, b := range got {
+		assert.Equal(t, bad, b, "the server got the body unchanged")
+	}
+}
+
+// A correct request and a conforming response give no finding; a secret
+// the client sent never shows in a finding, even where the response echoes
+// it under another name.
+func TestTransportRequestSecrets(t *testing.T) {
+	t.Parallel()
+	const secret = "s3cr3t-of-the-client"
+	echo := strings.Replace(transportWebhook, `"messages"`, `"`+secret+`"`, 1)
+	srv := transportServer(t, echo)
+	tr := &conformancetest.Transport{}
+	body := `{"name":"n","targetUrl":"https://example.com/h","resource":"messages","event":"created","secret":"` + secret + `"}`
+	req, err := http.NewRequest("POST", srv.URL+"/v1/webhooks", strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := tokenClient(tr).Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	fs := tr.Findings()
+	require.Len(t, fs, 1)
+	assert.Equal(t, "body.enum", fs[0].Rule)
+	rec := &recordingTB{}
+	tr.AssertConformant(rec)
+	require.Len(t, rec.errors, 1)
+	assert.NotContains(t, rec.errors[0], secret)
+	assert.Contains(t, rec.errors[0], "[redacted]")
 }
 
 func TestTransportConcurrentUse(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, transportWebhook)
 	tr := &conformancetest.Transport{}
-	client := &http.Client{Transport: tr}
+	client := tokenClient(tr)
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Go(func() {
@@ -272,7 +376,7 @@ func TestNewTestTransportFailsAtCleanup(t *testing.T) {
 	srv := transportServer(t, `{"id":12}`)
 	rec := &recordingTB{}
 	tr := conformancetest.NewTestTransport(rec, nil)
-	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
+	transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Empty(t, rec.errors, "nothing fails before the test ends")
 	require.Len(t, rec.cleanups, 1)
 	rec.cleanups[0]()
@@ -286,10 +390,12 @@ func TestNewTransportBadSpec(t *testing.T) {
 	require.Error(t, err)
 }
 
-// A client test puts the Transport under its http.Client; every response
-// is checked against the spec as the client runs. In a test, prefer
-// conformancetest.NewTestTransport(t, nil): it fails the test at its end,
-// findings listed, if any response did not conform.
+// A client test puts the Transport under its http.Client; every request
+// and every response is checked against the spec as the client runs (here
+// the client forgot its token, and the server sent a property the spec does
+// not know). In a test, prefer conformancetest.NewTestTransport(t, nil): it
+// fails the test at its end, findings listed, if any exchange did not
+// conform.
 func ExampleTransport() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -310,7 +416,9 @@ func ExampleTransport() {
 	for _, f := range tr.Findings() {
 		fmt.Println(f.Severity, f.Rule, f.Pointer)
 	}
-	// Output: drift body.undocumented /deliveryStats
+	// Output:
+	// error request.security header:Authorization
+	// drift body.undocumented /deliveryStats
 }
 
 // TestTransportBodyLimit: the Transport reads no further than the engine's
@@ -321,7 +429,7 @@ func TestTransportBodyLimit(t *testing.T) {
 	srv := transportServer(t, `{"name":"`+strings.Repeat("x", 5000)+`"}`)
 	tr, err := conformancetest.NewTransport(nil, conformance.WithMaxBodyBytes(limit))
 	require.NoError(t, err)
-	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/v1/webhooks/abc")
+	transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	fs := tr.Findings()
 	require.Len(t, fs, 1)
 	assert.Equal(t, "body.limit", fs[0].Rule)

@@ -29,12 +29,20 @@ type Entry struct {
 	Skip string
 }
 
-// Request is an entry's request: method, URL and headers.
+// Request is an entry's request: method, URL, headers and body.
 type Request struct {
 	Method string
 	// URL is nil when the recorded one does not parse (Skip says so).
 	URL    *url.URL
 	Header http.Header
+	// Body is postData.text, decoded from base64 when so encoded (or
+	// postData.params, form-encoded, when there is no text) and cut one
+	// byte past the body cap.
+	Body []byte
+	// BodySkip says why the request body cannot be judged although the
+	// response can: the recording says there was one (bodySize) but did
+	// not save it, or saved it in an encoding other than base64.
+	BodySkip string
 }
 
 // Response is an entry's response: status, headers and content.text,
@@ -48,7 +56,7 @@ type Response struct {
 // Exchange is the entry as the engine judges it.
 func (e *Entry) Exchange() conformance.Exchange {
 	return conformance.Exchange{
-		Request:  conformance.Request{Method: e.Request.Method, URL: e.Request.URL, Header: e.Request.Header},
+		Request:  conformance.Request{Method: e.Request.Method, URL: e.Request.URL, Header: e.Request.Header, Body: e.Request.Body},
 		Response: conformance.Response(e.Response),
 	}
 }
@@ -136,9 +144,11 @@ type Decoder struct {
 
 	sawLog, sawEntries bool
 	key                []byte
+	// nReq counts the request headers recorded, kept or not.
+	nReq int
 	// Scratch reused from entry to entry.
-	nameBuf, textBuf, arena []byte
-	spans                   []harSpan
+	nameBuf, textBuf, postBuf, formBuf, arena []byte
+	spans                                     []harSpan
 }
 
 // phase is where the decoder stands in the document: the levels above
@@ -292,7 +302,8 @@ func (d *Decoder) then(more bool, yes, no phase) phase {
 func (d *Decoder) readEntry() (*Entry, error) {
 	d.entry = d.n
 	e := &Entry{Index: d.n, Time: -1}
-	var raw harRaw
+	raw := harRaw{reqBodySize: -1}
+	d.nReq = 0
 	d.arena, d.spans = d.arena[:0], d.spans[:0]
 	if err := d.expectObject(func(key []byte) error { return d.entryMember(e, &raw, key) }); err != nil {
 		return nil, err
@@ -320,6 +331,9 @@ type harRaw struct {
 	statusSet   bool
 	nResp       int // response headers recorded
 	content     harContent
+	post        harContent // request.postData
+	form        bool       // postData.params were recorded
+	reqBodySize int64      // request.bodySize; -1 unknown
 }
 
 // harSpan is one header whose value sits in the parser's arena until the
@@ -344,6 +358,17 @@ func (d *Decoder) entryMember(e *Entry, raw *harRaw, key []byte) error {
 				return d.stringInto(&raw.url)
 			case "headers":
 				return d.headers(false)
+			case "bodySize":
+				f, ok, err := d.number()
+				raw.reqBodySize = -1
+				if ok {
+					raw.reqBodySize = int64(f)
+				}
+				return err
+			case "postData":
+				raw.post, raw.form = harContent{}, false
+				d.formBuf = d.formBuf[:0]
+				return d.expectObject(func(key []byte) error { return d.postDataMember(raw, key) })
 			}
 			return d.s.skipValue()
 		})
@@ -378,6 +403,57 @@ func (d *Decoder) entryMember(e *Entry, raw *harRaw, key []byte) error {
 			e.Time = f
 		}
 		return err
+	}
+	return d.s.skipValue()
+}
+
+// postDataMember reads a member of request.postData: mimeType, text (and
+// encoding, which some recorders add as for content), and params, kept
+// form-encoded for a body recorded only as them.
+func (d *Decoder) postDataMember(raw *harRaw, key []byte) error {
+	c := &raw.post
+	switch string(key) {
+	case "mimeType", "encoding":
+		return d.contentMember(c, key)
+	case "text":
+		c.text, c.cut = nil, false
+		if ok, err := d.open('"', "postData.text to be a string"); !ok {
+			return err
+		}
+		var err error
+		c.text, c.cut, err = d.s.str(d.postBuf[:0], (d.maxBody+1)/3*4+8)
+		d.postBuf = c.text
+		return err
+	case "params":
+		raw.form = true
+		return d.array(func() error {
+			var name, value []byte
+			err := d.expectObject(func(key []byte) error {
+				var err error
+				switch string(key) {
+				case "name":
+					name, err = d.stringBytes(nil)
+				case "value":
+					value, err = d.stringBytes(nil)
+				default:
+					err = d.s.skipValue()
+				}
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if int64(len(d.formBuf)) > d.maxBody {
+				return nil // past the cap: the engine sees it is too large
+			}
+			if len(d.formBuf) > 0 {
+				d.formBuf = append(d.formBuf, '&')
+			}
+			d.formBuf = append(d.formBuf, url.QueryEscape(string(name))...)
+			d.formBuf = append(d.formBuf, '=')
+			d.formBuf = append(d.formBuf, url.QueryEscape(string(value))...)
+			return nil
+		})
 	}
 	return d.s.skipValue()
 }
@@ -442,6 +518,7 @@ func (d *Decoder) finish(e *Entry, raw *harRaw) {
 	if raw.nResp == 0 && c.mimeType != "" && (len(c.text) > 0 || c.size > 0) {
 		x.Response.Header.Set("Content-Type", c.mimeType)
 	}
+	d.finishRequest(e, raw)
 	switch {
 	case len(c.text) == 0 && c.size > 0:
 		// Browsers save "HAR without content" this way: the body existed
@@ -452,24 +529,52 @@ func (d *Decoder) finish(e *Entry, raw *harRaw) {
 		}
 	case len(c.text) == 0:
 		x.Response.Body = nil
+	default:
+		var skip string
+		x.Response.Body, skip = d.decodeText(c, "content")
+		if e.Skip == "" {
+			e.Skip = skip
+		}
+	}
+}
+
+// decodeText returns the body a recorded text stands for, decoded from
+// base64 when so encoded and cut one byte past the cap, or why it cannot
+// be had; what names the member for that reason ("content").
+func (d *Decoder) decodeText(c *harContent, what string) (body []byte, skip string) {
+	switch {
 	case strings.EqualFold(c.encoding, "base64"):
 		body, err := decodeHARBase64(c.text, c.cut)
 		if err != nil {
-			if e.Skip == "" {
-				e.Skip = "content.text is not valid base64: " + err.Error()
-			}
-			break
+			return nil, what + ".text is not valid base64: " + err.Error()
 		}
-		x.Response.Body = capBody(body, d.maxBody)
+		return capBody(body, d.maxBody), ""
 	case c.encoding == "":
-		x.Response.Body = capBody(c.text, d.maxBody)
+		body = capBody(c.text, d.maxBody)
 		if !d.reuse {
-			x.Response.Body = bytes.Clone(x.Response.Body)
+			body = bytes.Clone(body)
 		}
+		return body, ""
+	}
+	return nil, fmt.Sprintf("%s.encoding %q is not supported (only base64)", what, c.encoding)
+}
+
+// finishRequest sets the request body from postData.
+func (d *Decoder) finishRequest(e *Entry, raw *harRaw) {
+	p := &raw.post
+	if d.nReq == 0 && p.mimeType != "" && (len(p.text) > 0 || raw.form) {
+		// As for responses: with no headers recorded, the media type is
+		// postData.mimeType.
+		e.Request.Header.Set("Content-Type", p.mimeType)
+	}
+	switch {
+	case len(p.text) == 0 && raw.form && len(d.formBuf) > 0:
+		e.Request.Body = bytes.Clone(capBody(d.formBuf, d.maxBody))
+	case len(p.text) == 0 && raw.reqBodySize > 0:
+		e.Request.BodySkip = fmt.Sprintf("the request body was not recorded (bodySize %d, no postData.text)", raw.reqBodySize)
+	case len(p.text) == 0:
 	default:
-		if e.Skip == "" {
-			e.Skip = fmt.Sprintf("content.encoding %q is not supported (only base64)", c.encoding)
-		}
+		e.Request.Body, e.Request.BodySkip = d.decodeText(p, "postData")
 	}
 }
 
@@ -524,6 +629,9 @@ func stripBase64Space(b []byte) []byte {
 // into the arena; a repeated "headers" member replaces the earlier one, as
 // in encoding/json.
 func (d *Decoder) headers(resp bool) error {
+	if !resp {
+		d.nReq = 0
+	}
 	kept := d.spans[:0]
 	for _, sp := range d.spans {
 		if sp.resp != resp {
@@ -567,6 +675,9 @@ func (d *Decoder) headers(resp bool) error {
 		}
 		if name[0] == ':' {
 			return nil // an HTTP/2 pseudo-header: :status, :path, ...
+		}
+		if !resp {
+			d.nReq++
 		}
 		canon, ok := d.names[string(name)]
 		if !ok {

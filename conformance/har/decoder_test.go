@@ -90,7 +90,15 @@ func TestDecoderSample(t *testing.T) {
 // header against encoding/json's reading of the same file.
 func TestDecoderAgreesWithEncodingJSON(t *testing.T) {
 	t.Parallel()
-	data := readHARFile(t, "sample.har")
+	for _, file := range []string{"sample.har", "requests.har"} {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			testDecoderAgreesWithEncodingJSON(t, readHARFile(t, file))
+		})
+	}
+}
+
+func testDecoderAgreesWithEncodingJSON(t *testing.T, data []byte) {
 	want := decodeHARStd(t, data)
 	for name, r := range map[string]func() io.Reader{
 		"whole":    func() io.Reader { return bytes.NewReader(data) },
@@ -115,9 +123,13 @@ type stdHAR struct {
 
 type stdEntry struct {
 	Request struct {
-		Method  string
-		URL     string `json:"url"`
-		Headers []struct{ Name, Value string }
+		Method   string
+		URL      string `json:"url"`
+		Headers  []struct{ Name, Value string }
+		PostData struct {
+			Text     string
+			Encoding string
+		}
 	}
 	Response struct {
 		Status  int
@@ -150,6 +162,14 @@ func requireSameAsStd(t testing.TB, want *stdHAR, got []*Entry) {
 			if !strings.HasPrefix(h.Name, ":") && h.Name != "" {
 				require.Contains(t, g.Response.Header.Values(h.Name), h.Value, "entry %d", i)
 			}
+		}
+		if text := w.Request.PostData.Text; text != "" && g.Request.BodySkip == "" {
+			if w.Request.PostData.Encoding == "base64" {
+				b, err := base64.StdEncoding.DecodeString(text)
+				require.NoError(t, err)
+				text = string(b)
+			}
+			require.Equal(t, text, string(g.Request.Body), "entry %d: request body", i)
 		}
 		if got[i].Skip != "" {
 			continue
@@ -376,7 +396,7 @@ func TestDecoderEmptyEntries(t *testing.T) {
 // not JSON is always an error, and that what it reads from valid JSON
 // agrees with encoding/json.
 func FuzzDecoder(f *testing.F) {
-	for _, name := range []string{"sample.har", "truncated.har", "empty.har", "no-entries.har"} {
+	for _, name := range []string{"sample.har", "truncated.har", "empty.har", "no-entries.har", "requests.har"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		require.NoError(f, err)
 		f.Add(b)
@@ -415,7 +435,7 @@ func FuzzDecoder(f *testing.F) {
 
 func hasBigBody(doc stdHAR) bool {
 	for _, e := range doc.Log.Entries {
-		if len(e.Response.Content.Text) > 1<<16 {
+		if len(e.Response.Content.Text) > 1<<16 || len(e.Request.PostData.Text) > 1<<16 {
 			return true
 		}
 	}
@@ -505,7 +525,10 @@ func stdHARExact(data []byte) (*stdHAR, bool) {
 		resp, ok3 := stdObj(e["response"])
 		content, ok4 := stdObj(resp["content"])
 		d := &doc.Log.Entries[i]
-		var ok5, ok6, ok7, ok8, ok9, ok10, ok11 bool
+		post, ok12 := stdObj(req["postData"])
+		var ok5, ok6, ok7, ok8, ok9, ok10, ok11, ok13, ok14 bool
+		d.Request.PostData.Text, ok13 = stdStr(post["text"])
+		d.Request.PostData.Encoding, ok14 = stdStr(post["encoding"])
 		d.Request.Method, ok5 = stdStr(req["method"])
 		d.Request.URL, ok6 = stdStr(req["url"])
 		d.Request.Headers, ok7 = stdHeaders(req["headers"])
@@ -518,7 +541,7 @@ func stdHARExact(data []byte) (*stdHAR, bool) {
 		case nil:
 			ok11 = true
 		}
-		if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9 && ok10 && ok11) {
+		if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8 && ok9 && ok10 && ok11 && ok12 && ok13 && ok14) {
 			return nil, false
 		}
 	}

@@ -2,8 +2,8 @@
 // entry and replays them against the conformance engine.
 //
 // A Decoder streams the entries: memory is bounded by one entry, not by the
-// recording, and a response body is kept only up to the engine's size cap
-// plus one byte.
+// recording, and a request or response body is kept only up to the
+// engine's size cap plus one byte.
 //
 //	d := har.NewDecoder(f, har.WithMaxBodyBytes(eng.MaxBodyBytes()))
 //	for {
@@ -13,7 +13,7 @@
 //		}
 //		if err != nil { ... } // a *har.SyntaxError names the entry and byte
 //		x := e.Exchange()
-//		findings := eng.Validate(&x)
+//		findings := eng.ValidateExchange(&x) // request (postData) and response
 //	}
 //
 // Replay does that for a whole recording and adds one case per entry to a

@@ -2,6 +2,8 @@ package har
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -117,4 +119,89 @@ func TestReplayMatchesDecoder(t *testing.T) {
 		}
 		assert.Equal(t, want[i], rep.Cases[i], "entry %d", i)
 	}
+}
+
+// Each entry's request is judged beside its response, in the same case:
+// postData as text, as base64 and as params; a body the recording did not
+// save is a note, not a false alarm; no secret the client sent appears in
+// the report, wherever it comes back.
+func TestReplayJudgesRequests(t *testing.T) {
+	t.Parallel()
+	eng, err := conformance.New()
+	require.NoError(t, err)
+	rep := &report.Report{}
+	require.NoError(t, Replay(eng, bytes.NewReader(readHARFile(t, "requests.har")), "requests.har", rep))
+	require.Len(t, rep.Cases, 7)
+	rules := make([][]string, len(rep.Cases))
+	for i, c := range rep.Cases {
+		rules[i] = harRules(c.Findings)
+	}
+	assert.Empty(t, rules[0], "a correct create")
+	assert.ElementsMatch(t, []string{"request.security", "request.body.enum"}, rules[1])
+	assert.Equal(t, []string{"request.body.required"}, rules[2], "base64 postData")
+	assert.Equal(t, []string{"request.parameter"}, rules[3])
+	assert.Equal(t, "query:max", rep.Cases[3].Findings[0].Pointer)
+	assert.Equal(t, []string{"request.unjudged"}, rules[4])
+	assert.Equal(t, report.VerdictPass, rep.Cases[4].Verdict, "a note does not fail")
+	assert.Equal(t, []string{"request.content-type"}, rules[5], "params-only postData")
+	assert.ElementsMatch(t, []string{"body.enum", "body.undocumented"}, rules[6])
+	assert.Equal(t, report.VerdictFail, rep.Cases[1].Verdict)
+
+	var buf bytes.Buffer
+	for _, format := range report.Formats {
+		buf.Reset()
+		require.NoError(t, report.Write(&buf, format, rep, report.Options{Verbose: true, Redact: eng.Redact}))
+		assert.NotContains(t, buf.String(), "s3cr3t-signing-key-1", format)
+		assert.NotContains(t, buf.String(), "har-token-0123456789abcdef", format)
+		assert.Contains(t, buf.String(), "request.body.enum", format)
+	}
+}
+
+func TestDecoderRequestBodies(t *testing.T) {
+	t.Parallel()
+	got, err := collectHAR(bytes.NewReader(readHARFile(t, "requests.har")))
+	require.NoError(t, err)
+	require.Len(t, got, 7)
+	assert.Contains(t, string(got[0].Request.Body), `"resource": "messages"`)
+	assert.Equal(t, `{"name": "n", "resource": "messages", "event": "created"}`, string(got[2].Request.Body), "base64 decoded")
+	assert.Empty(t, got[3].Request.Body)
+	assert.Empty(t, got[3].Request.BodySkip)
+	assert.Contains(t, got[4].Request.BodySkip, "bodySize 120")
+	assert.Equal(t, "name=n&targetUrl=https%3A%2F%2Fexample.com%2Fh", string(got[5].Request.Body))
+
+	// With no request headers recorded, postData.mimeType is the media type.
+	doc := `{"log":{"entries":[{"request":{"method":"POST","url":"https://x/v1/webhooks","postData":{"mimeType":"application/json","text":"{}"}},"response":{"status":200}}]}}`
+	got, err = collectHAR(strings.NewReader(doc))
+	require.NoError(t, err)
+	assert.Equal(t, "application/json", got[0].Request.Header.Get("Content-Type"))
+	assert.Equal(t, "{}", string(got[0].Request.Body))
+
+	doc = `{"log":{"entries":[{"request":{"method":"POST","url":"https://x/v1/webhooks","postData":{"text":"!!","encoding":"base64"}},"response":{"status":200}},` +
+		`{"request":{"method":"POST","url":"https://x/v1/webhooks","postData":{"text":"x","encoding":"gzip"}},"response":{"status":200}}]}}`
+	got, err = collectHAR(strings.NewReader(doc))
+	require.NoError(t, err)
+	assert.Contains(t, got[0].Request.BodySkip, "not valid base64")
+	assert.Contains(t, got[1].Request.BodySkip, `"gzip" is not supported`)
+}
+
+// A recording without the credential whose server still said 200 was
+// sanitized on export: a note, not a request.security error; with a 401
+// the missing credential is the client's.
+func TestReplayCredentialDroppedByTheRecorder(t *testing.T) {
+	t.Parallel()
+	eng, err := conformance.New()
+	require.NoError(t, err)
+	entry := func(status int, body string) string {
+		b, _ := json.Marshal(body)
+		return fmt.Sprintf(`{"request":{"method":"GET","url":"https://webexapis.com/v1/webhooks","headers":[]},"response":{"status":%d,`+
+			`"headers":[{"name":"Content-Type","value":"application/json"},{"name":"TrackingID","value":"R"}],"content":{"text":%s}}}`, status, b)
+	}
+	doc := `{"log":{"entries":[` + entry(200, `{"items":[]}`) + `,` + entry(401, `{"message":"no","trackingId":"R"}`) + `]}}`
+	rep := &report.Report{}
+	require.NoError(t, Replay(eng, strings.NewReader(doc), "", rep))
+	require.Len(t, rep.Cases, 2)
+	assert.Equal(t, []string{"request.unjudged"}, harRules(rep.Cases[0].Findings))
+	assert.Equal(t, report.VerdictPass, rep.Cases[0].Verdict)
+	assert.Equal(t, []string{"request.security"}, harRules(rep.Cases[1].Findings))
+	assert.Equal(t, report.VerdictFail, rep.Cases[1].Verdict)
 }
