@@ -170,6 +170,8 @@ func junitOutcome(r *Report) (junitCase, bool) {
 
 func junitProps(r *Report) []junitProperty {
 	props := []junitProperty{
+		{"outcome", string(r.Outcome)},
+		{"reason", r.Reason},
 		{"version", r.Version},
 		{"spec.title", r.Spec.Title},
 		{"spec.version", r.Spec.Version},
