@@ -17,14 +17,18 @@ import (
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
-const validateHelp = `usage: conformance validate (--har FILE... | --operation OPID --status CODE [--header 'Name: value']... [--body FILE|-])
+const validateHelp = `usage: conformance validate (--har FILE... | --operation OPID --status CODE [--header 'Name: value']... [--body FILE|-]
+                            [--query Q] [--request-header 'Name: value']... [--request-body FILE|-])
                            [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
 
-Validates recorded responses against the spec: every entry of one or more
-HAR 1.2 recordings (one case per entry; entries that match no operation are
-skipped with the reason), or one response given by its operation, status,
-headers and body. --format and --output may be repeated and pair up as for
-run.
+Validates recorded exchanges against the spec: every entry of one or more
+HAR 1.2 recordings, its request and its response (one case per entry;
+entries that match no operation are skipped with the reason), or one
+response given by its operation, status, headers and body, with the request
+that asked for it when --query, --request-header or --request-body describe
+one (a request body is application/json unless a --request-header says
+otherwise; no credential is taken, so the security requirement is noted as
+not judged). --format and --output may be repeated and pair up as for run.
 
 Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or input error.
 `
@@ -38,6 +42,10 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	status := fs.String("status", "", "the response's status `CODE` (with --operation)")
 	fs.Var(&headers, "header", "a response header `'Name: value'` (with --operation; repeatable)")
 	bodyPath := fs.String("body", "", "read the response body from `FILE`, or stdin for - (with --operation)")
+	query := fs.String("query", "", "the request's query string `Q`, e.g. 'max=0&ownedBy=org' (with --operation)")
+	var reqHeaders listFlag
+	fs.Var(&reqHeaders, "request-header", "a request header `'Name: value'` (with --operation; repeatable)")
+	reqBodyPath := fs.String("request-body", "", "read the request body from `FILE`, or stdin for - (with --operation)")
 	reports := addReportFlags(fs)
 	specPath := addSpecFlag(fs)
 	if code, ok := validateParse(e, fs, args, &hars); !ok {
@@ -52,14 +60,17 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "validate: %v", err)
 	}
-	single := *opID != "" || *status != "" || len(headers) > 0 || *bodyPath != ""
+	withRequest := *query != "" || len(reqHeaders) > 0 || *reqBodyPath != ""
+	single := *opID != "" || *status != "" || len(headers) > 0 || *bodyPath != "" || withRequest
 	switch {
 	case len(hars) > 0 && single:
-		return usageErr(e, "validate: --har cannot be combined with --operation, --status, --header or --body")
+		return usageErr(e, "validate: --har cannot be combined with --operation, --status, --header, --body, --query, --request-header or --request-body")
+	case *bodyPath == "-" && *reqBodyPath == "-":
+		return usageErr(e, "validate: --body and --request-body cannot both read stdin")
 	case len(hars) == 0 && !single:
 		return usageErr(e, "validate: give --har FILE..., or --operation OPID --status CODE (see conformance validate --help)")
 	case single && *opID == "":
-		return usageErr(e, "validate: --status, --header and --body need --operation OPID")
+		return usageErr(e, "validate: --status, --header, --body, --query, --request-header and --request-body need --operation OPID")
 	case single && *status == "":
 		return usageErr(e, "validate: --operation needs --status CODE")
 	}
@@ -76,13 +87,21 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		if err != nil {
 			return usageErr(e, "validate: %s", validateOneLine(err.Error()))
 		}
+		var findings []conformance.Finding
+		if withRequest {
+			if err := validateRequest(e, x, *query, reqHeaders, *reqBodyPath); err != nil {
+				return usageErr(e, "validate: %s", validateOneLine(err.Error()))
+			}
+			findings = credentialNotGiven(eng.ValidateRequest(x), x.Operation)
+		}
+		op, _ := eng.Operation(x.Operation)
 		rep.Add(report.Case{
 			Name:      fmt.Sprintf("%s %d", x.Operation, x.Response.Status),
 			Operation: x.Operation,
 			Method:    x.Request.Method,
-			Path:      x.Request.URL.Path,
+			Path:      op.PathTemplate,
 			Status:    x.Response.Status,
-			Findings:  eng.Validate(x),
+			Findings:  append(findings, eng.Validate(x)...),
 		})
 		opts.Verbose = true // one case: say how it went
 	} else {
@@ -183,30 +202,78 @@ func validateSingle(e *env, eng *conformance.Engine, opID, status string, header
 	if err != nil || code < 100 || code > 599 {
 		return nil, fmt.Errorf("--status %q: expected an HTTP status code from 100 to 599", status)
 	}
-	h := http.Header{}
-	for _, line := range headers {
-		name, value, ok := strings.Cut(line, ":")
-		name = strings.TrimSpace(name)
-		if !ok || !validateToken(name) {
-			return nil, fmt.Errorf("--header %q: expected 'Name: value'", line)
-		}
-		h.Add(name, strings.TrimSpace(value))
-	}
-	body, err := validateBody(e, bodyPath)
+	h, err := validateHeaders("--header", headers)
 	if err != nil {
 		return nil, err
 	}
+	body, err := validateBody(e, "--body", bodyPath)
+	if err != nil {
+		return nil, err
+	}
+	// No path is given: the path parameters are not judged.
 	return &conformance.Exchange{
 		Operation: op.ID,
-		Request:   conformance.Request{Method: op.Method, URL: &url.URL{Path: op.PathTemplate}, Header: http.Header{}},
+		Request:   conformance.Request{Method: op.Method, URL: &url.URL{}, Header: http.Header{}},
 		Response:  conformance.Response{Status: code, Header: h, Body: body},
 	}, nil
+}
+
+func validateHeaders(flagName string, lines []string) (http.Header, error) {
+	h := http.Header{}
+	for _, line := range lines {
+		name, value, ok := strings.Cut(line, ":")
+		name = strings.TrimSpace(name)
+		if !ok || !validateToken(name) {
+			return nil, fmt.Errorf("%s %q: expected 'Name: value'", flagName, line)
+		}
+		h.Add(name, strings.TrimSpace(value))
+	}
+	return h, nil
+}
+
+// validateRequest fills in the request that --query, --request-header and
+// --request-body describe.
+func validateRequest(e *env, x *conformance.Exchange, query string, headers []string, bodyPath string) error {
+	query = strings.TrimPrefix(query, "?")
+	if strings.ContainsAny(query, "# \t\r\n") {
+		return fmt.Errorf("--query %q: expected a query string such as 'max=10&ownedBy=org'", query)
+	}
+	h, err := validateHeaders("--request-header", headers)
+	if err != nil {
+		return err
+	}
+	body, err := validateBody(e, "--request-body", bodyPath)
+	if err != nil {
+		return err
+	}
+	if len(body) > 0 && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
+	}
+	x.Request.URL.RawQuery = query
+	x.Request.Header, x.Request.Body = h, body
+	return nil
+}
+
+// credentialNotGiven: validate takes no credential (a token on a command
+// line ends up in shell histories), so request.security becomes a note
+// that the security requirement was not judged.
+func credentialNotGiven(fs []conformance.Finding, op string) []conformance.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Rule != conformance.RuleRequestSecurity {
+			out = append(out, f)
+		}
+	}
+	return append(out, conformance.Finding{
+		Rule: conformance.RuleRequestUnjudged, Severity: conformance.SeverityInfo, Operation: op,
+		Message: "the security requirement is not judged: validate takes no credential",
+	})
 }
 
 // validateBody reads --body, at most one byte past the engine's default
 // cap: enough for the engine to report a body too large without holding
 // all of it.
-func validateBody(e *env, path string) ([]byte, error) {
+func validateBody(e *env, flagName, path string) ([]byte, error) {
 	var r io.Reader
 	switch path {
 	case "":
@@ -216,14 +283,14 @@ func validateBody(e *env, path string) ([]byte, error) {
 	default:
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, fmt.Errorf("--body: %w", err)
+			return nil, fmt.Errorf("%s: %w", flagName, err)
 		}
 		defer f.Close()
 		r = f
 	}
 	body, err := io.ReadAll(io.LimitReader(bufio.NewReader(r), conformance.DefaultMaxBodyBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("--body: %w", err)
+		return nil, fmt.Errorf("%s: %w", flagName, err)
 	}
 	return body, nil
 }

@@ -203,6 +203,74 @@ func TestValidateSingleResponse(t *testing.T) {
 	}
 }
 
+// --query, --request-header and --request-body describe the request: its
+// findings sit beside the response's in the one case, the security
+// requirement is a note (no credential is taken), and the client's secret
+// appears in no report format.
+func TestValidateSingleRequest(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	errBody := write("err.json", `{"message":"bad","trackingId":"ROUTER_1"}`)
+	bad := write("bad.json", `{"name":"n","resource":"bogus","event":"created","secret":"s3cr3t-of-the-client-1"}`)
+	good := write("good.json", `{"name":"n","targetUrl":"https://example.com/h","resource":"messages","event":"created","secret":"s3cr3t-of-the-client-1"}`)
+	resp := []string{"--status", "400", "--header", "Content-Type: application/json", "--header", "TrackingID: x", "--body", errBody}
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		want     int
+		rules    []string
+		pointers []string
+	}{
+		{"bad query", append([]string{"--operation", "listWebhooks", "--query", "max=0&ownedBy=everyone"}, resp...), exitFindings,
+			[]string{"request.parameter", "request.parameter", "request.unjudged"}, []string{"query:max", "query:ownedBy", ""}},
+		{"good query", append([]string{"--operation", "listWebhooks", "--query", "?max=10&ownedBy=org"}, resp...), exitOK,
+			[]string{"request.unjudged"}, []string{""}},
+		{"bad body", append([]string{"--operation", "createWebhook", "--request-body", bad}, resp...), exitFindings,
+			[]string{"request.body.enum", "request.body.required", "request.unjudged"}, []string{"/resource", "/targetUrl", ""}},
+		{"good body", append([]string{"--operation", "createWebhook", "--request-body", good}, resp...), exitOK,
+			[]string{"request.unjudged"}, []string{""}},
+		{"text/plain", append([]string{"--operation", "createWebhook", "--request-body", good, "--request-header", "Content-Type: text/plain"}, resp...), exitFindings,
+			[]string{"request.content-type", "request.unjudged"}, []string{"header:Content-Type", ""}},
+		{"no body", append([]string{"--operation", "createWebhook", "--request-header", "Content-Type: application/json"}, resp...), exitFindings,
+			[]string{"request.body.missing", "request.unjudged"}, []string{"", ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, format := range []string{"text", "junit", "markdown"} {
+				_, out, _ := validateRun(t, "", nil, append(tc.args, "--format", format)...)
+				assert.NotContains(t, out, "s3cr3t-of-the-client-1", format)
+			}
+			code, out, errOut := validateRun(t, "", nil, append(tc.args, "--format", "json")...)
+			assert.Empty(t, errOut)
+			assert.NotContains(t, out, "s3cr3t-of-the-client-1")
+			var rep report.Report
+			require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+			require.Len(t, rep.Cases, 1)
+			var rules, pointers []string
+			for _, f := range rep.Cases[0].Findings {
+				rules, pointers = append(rules, f.Rule), append(pointers, f.Pointer)
+			}
+			assert.Equal(t, tc.rules, rules, out)
+			assert.Equal(t, tc.pointers, pointers, out)
+			assert.Equal(t, tc.want, code)
+		})
+	}
+	code, _, errOut := validateRun(t, "", nil, "--operation", "listWebhooks", "--status", "200", "--query", "max=1#frag")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--query")
+	code, _, errOut = validateRun(t, "", nil, "--operation", "createWebhook", "--status", "200", "--body", "-", "--request-body", "-")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "cannot both read stdin")
+	code, _, errOut = validateRun(t, "", nil, "--har", "x.har", "--query", "max=1")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "cannot be combined")
+}
+
 func TestValidateSingleResponseText(t *testing.T) {
 	t.Parallel()
 	code, out, _ := validateRun(t, validateWebhook, nil, "--operation", "getWebhookDetails", "--status", "200",
