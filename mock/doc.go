@@ -32,10 +32,22 @@
 //     answered 429 with Retry-After, 500, 503, ..., or delayed.
 //   - Bounded: at most DefaultMaxWebhooks webhooks (409 beyond) and request
 //     bodies of at most DefaultMaxBodyBytes (400 beyond); see the options.
+//   - Notifications: Server.Emit (and POST /_mock/events, outside /v1,
+//     authorized like the API) delivers an Event to every active webhook
+//     it matches (resource, event, the `all` firehose, the key=value
+//     filter), POSTing the envelope signed with the webhook's secret, at
+//     most DefaultDeliveryConcurrency at once, each within the delivery
+//     timeout, without holding up API requests. Failed deliveries (non-2xx,
+//     unreachable, timed out) are counted per webhook in a sliding window:
+//     100 within five minutes set its status to inactive (WithDeactivation)
+//     until a PUT with status active, which also restarts the count. The
+//     lower threshold Webex applies right after a reactivation is not
+//     modelled.
 //
 // Tests can look inside: Server.Webhooks (a snapshot of what is stored),
-// Server.Deactivate (as Webex does after failed deliveries, to exercise
-// reactivation) and Server.Reset.
+// Server.FailedDeliveries, Server.Deactivate (as Webex does after failed
+// deliveries, to exercise reactivation without failing them first) and
+// Server.Reset.
 //
 // Every response the server sends is valid against the spec: its tests run
 // each exchange of a full scenario, faults included, through the

@@ -3,6 +3,7 @@ package mock
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"net/http"
 	"time"
 )
 
@@ -26,6 +27,11 @@ type config struct {
 	maxBodyBytes int64
 	pageLimit    int
 	now          func() time.Time
+
+	deliveryTimeout  time.Duration
+	deliveryClient   *http.Client
+	deactivateAfter  int
+	deactivateWindow time.Duration
 }
 
 func newConfig(opts []Option) config {
@@ -34,6 +40,10 @@ func newConfig(opts []Option) config {
 		maxBodyBytes: DefaultMaxBodyBytes,
 		pageLimit:    DefaultPageLimit,
 		now:          time.Now,
+
+		deliveryTimeout:  DefaultDeliveryTimeout,
+		deactivateAfter:  DefaultDeactivateAfter,
+		deactivateWindow: DefaultDeactivateWindow,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -126,6 +136,40 @@ func WithClock(now func() time.Time) Option {
 	return func(c *config) {
 		if now != nil {
 			c.now = now
+		}
+	}
+}
+
+// WithDeactivation sets when failed deliveries deactivate a webhook: n
+// failures within window (Webex: 100 within five minutes, the default). A
+// PUT with status active reactivates the webhook and starts the count
+// afresh. n < 1 or window <= 0 keeps the default.
+func WithDeactivation(n int, window time.Duration) Option {
+	return func(c *config) {
+		if n >= 1 && window > 0 {
+			c.deactivateAfter, c.deactivateWindow = n, window
+		}
+	}
+}
+
+// WithDeliveryTimeout bounds each notification delivery, from dialing to
+// the end of the answer's headers (default DefaultDeliveryTimeout); a
+// delivery that takes longer fails. d <= 0 keeps the default.
+func WithDeliveryTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.deliveryTimeout = d
+		}
+	}
+}
+
+// WithDeliveryClient makes deliveries with client instead of the server's
+// own, for example an httptest TLS server's Client(). Redirects are the
+// client's business; the server's own client follows none.
+func WithDeliveryClient(client *http.Client) Option {
+	return func(c *config) {
+		if client != nil {
+			c.deliveryClient = client
 		}
 	}
 }

@@ -35,6 +35,7 @@ type Server struct {
 	src      *source
 	tracking *trackingIDs
 	store    *store
+	failures *failureLog
 	faults   []Fault // status faults, in order
 	delays   []Fault // latency faults
 	tokens   map[string]string
@@ -52,7 +53,10 @@ func New(opts ...Option) *Server {
 		_, _ = crand.Read(b[:])
 		seed = binary.LittleEndian.Uint64(b[:])
 	}
-	s := &Server{cfg: cfg, src: newSource(seed), store: newStore()}
+	if cfg.deliveryClient == nil {
+		cfg.deliveryClient = newDeliveryClient()
+	}
+	s := &Server{cfg: cfg, src: newSource(seed), store: newStore(), failures: newFailureLog(cfg.deactivateAfter, cfg.deactivateWindow)}
 	s.tracking = newTrackingIDs(s.src)
 	s.orgID = webexID("ORGANIZATION", s.src.uuid())
 	s.appID = webexID("APPLICATION", s.src.uuid())
@@ -132,6 +136,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header()["Trackingid"] = []string{tid}
 
+	if r.URL.Path == EventsPath {
+		// The mock's own control endpoint: no faults, no latency.
+		s.serveEvents(w, r, tid)
+		return
+	}
 	if !s.delay(r) {
 		return
 	}
@@ -366,6 +375,9 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, tid, person, id 
 		s.notFound(w, tid, id)
 		return
 	}
+	if req.Status != nil {
+		s.failures.forget(id)
+	}
 	writeJSON(w, http.StatusOK, e.body)
 }
 
@@ -374,6 +386,7 @@ func (s *Server) delete(w http.ResponseWriter, tid, person, id string) {
 		s.notFound(w, tid, id)
 		return
 	}
+	s.failures.forget(id)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -510,16 +523,16 @@ func cloneWebhook(h gen.Webhook) gen.Webhook {
 
 // Reset forgets every stored webhook, for a server shared by several tests.
 // Cursors handed out before stay valid: they point past the old webhooks.
-func (s *Server) Reset() { s.store.reset() }
+func (s *Server) Reset() {
+	s.store.reset()
+	s.failures.reset()
+}
 
 // Deactivate sets a webhook's status to inactive, as Webex does after
 // repeated delivery failures, so that a test can exercise reactivation (an
-// update with status active). It reports whether the webhook exists.
+// update with status active) without failing deliveries first. It reports
+// whether the webhook exists.
 func (s *Server) Deactivate(id string) bool {
-	_, ok := s.store.replace(id, func(old *entry) *entry {
-		h := old.hook
-		h.Status = gen.WebhookStatusInactive
-		return newEntry(old.seq, old.owner, h)
-	})
-	return ok
+	s.deactivate(id)
+	return s.store.get(id) != nil
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/webex-conformance/webhooks/mock"
@@ -15,10 +16,12 @@ import (
 
 const serveHelp = `usage: conformance serve [--listen ADDR] [--token TOKEN]... [--fault SPEC]... [--seed N]
                         [--max-webhooks N] [--max-body-bytes N] [--page-limit N]
+                        [--deactivate-after N/WINDOW]
 
 Serves a stateful mock of the Webex webhooks API under /v1 until SIGINT or
 SIGTERM. Without --token it makes one up, prints it on start and accepts
-only it.
+only it. POST /_mock/events {resource, event, actorId, data}, with a token
+it accepts, delivers a notification to every matching webhook.
 
 Exit status: 0 after a signal, 2 usage error, 3 the server failed.
 `
@@ -38,11 +41,17 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	maxWebhooks := fs.Int("max-webhooks", mock.DefaultMaxWebhooks, "store at most `N` webhooks; a create beyond answers 409")
 	maxBody := fs.Int64("max-body-bytes", mock.DefaultMaxBodyBytes, "accept request bodies of at most `N` bytes; larger answers 400")
 	pageLimit := fs.Int("page-limit", mock.DefaultPageLimit, "the server's page size and largest accepted max, `N`")
+	deactivateAfter := fs.String("deactivate-after", fmt.Sprintf("%d/%s", mock.DefaultDeactivateAfter, shortDuration(mock.DefaultDeactivateWindow)),
+		"deactivate a webhook after `N/WINDOW` failed deliveries (N within WINDOW, such as 100/5m)")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	if *maxWebhooks < 1 || *maxBody < 1 || *pageLimit < 1 {
 		return usageErr(e, "serve: --max-webhooks, --max-body-bytes and --page-limit must be 1 or more")
+	}
+	failLimit, failWindow, err := mock.ParseDeactivation(*deactivateAfter)
+	if err != nil {
+		return usageErr(e, "serve: --deactivate-after: %v", err)
 	}
 	var faults []mock.Fault
 	var share float64
@@ -72,6 +81,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		mock.WithMaxWebhooks(*maxWebhooks),
 		mock.WithMaxBodyBytes(*maxBody),
 		mock.WithPageLimit(*pageLimit),
+		mock.WithDeactivation(failLimit, failWindow),
 	}
 	if serveFlagSet(fs, "seed") {
 		opts = append(opts, mock.WithSeed(*seed))
@@ -112,4 +122,16 @@ func serveDialAddr(a net.Addr) string {
 		return net.JoinHostPort("localhost", strconv.Itoa(t.Port))
 	}
 	return a.String()
+}
+
+// shortDuration writes 5m0s as 5m, for a default that reads like an example.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
 }
