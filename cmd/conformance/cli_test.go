@@ -47,17 +47,12 @@ func TestTopLevelHelp(t *testing.T) {
 
 func TestUnknownCommand(t *testing.T) {
 	t.Parallel()
-	for args, want := range map[string]string{
+	assertUsageErrors(t, map[string]string{
 		"bogus":      `conformance: unknown command "bogus" (see conformance --help)`,
 		"--bogus":    `conformance: unknown flag --bogus before the command (see conformance --help)`,
 		"help bogus": `conformance help: unknown command "bogus" (see conformance --help)`,
 		"help run x": `conformance help: one command at a time (see conformance --help)`,
-	} {
-		code, out, errOut := cli(t, strings.Fields(args)...)
-		assert.Equal(t, exitUsage, code, args)
-		assert.Empty(t, out, args)
-		assert.Equal(t, want+"\n", errOut, args)
-	}
+	})
 }
 
 var (
@@ -120,7 +115,7 @@ func TestEveryCommandsManners(t *testing.T) {
 
 func TestFlagErrorsAreReworded(t *testing.T) {
 	t.Parallel()
-	for args, want := range map[string]string{
+	assertUsageErrors(t, map[string]string{
 		"run --rate x":            `conformance run: invalid value "x" for --rate: parse error (see conformance run --help)`,
 		"run --timeout":           `conformance run: flag --timeout needs a value (see conformance run --help)`,
 		"run --allow-writes=yes":  `conformance run: invalid value "yes" for --allow-writes: parse error (see conformance run --help)`,
@@ -128,12 +123,7 @@ func TestFlagErrorsAreReworded(t *testing.T) {
 		"validate ---har x":       `conformance validate: bad flag syntax: ---har (see conformance validate --help)`,
 		"proxy --max-body 1":      `conformance proxy: unknown flag --max-body (see conformance proxy --help)`,
 		"run --format yaml --x=1": `conformance run: unknown flag --x (see conformance run --help)`,
-	} {
-		code, out, errOut := cli(t, strings.Fields(args)...)
-		assert.Equal(t, exitUsage, code, args)
-		assert.Empty(t, out, args)
-		assert.Equal(t, want+"\n", errOut, args)
-	}
+	})
 }
 
 func TestVersion(t *testing.T) {
@@ -190,4 +180,16 @@ func TestREADMEShowsEveryHelp(t *testing.T) {
 		return
 	}
 	assert.Equal(t, want, got, "the README's command reference differs from the commands' help: run go test ./cmd/conformance -run TestREADMEShowsEveryHelp -update-readme")
+}
+
+// assertUsageErrors runs each command line (split at spaces) and expects
+// exactly its one line on stderr, nothing on stdout and the usage exit code.
+func assertUsageErrors(t *testing.T, cases map[string]string) {
+	t.Helper()
+	for args, want := range cases {
+		code, out, errOut := cli(t, strings.Fields(args)...)
+		assert.Equal(t, exitUsage, code, args)
+		assert.Empty(t, out, args)
+		assert.Equal(t, want+"\n", errOut, args)
+	}
 }

@@ -82,6 +82,8 @@ func commands() []command {
 		{"serve", "serve the stateful mock of the Webex webhooks API", serveHelp, cmdServe},
 		{"follow", "amend the spec for the drift in a JSON report (--output NEW.yaml or --diff)", followHelp, cmdFollow},
 		{"lint", "list what is wrong with an OpenAPI document itself (--spec)", lintHelp, cmdLint},
+		{"spec", "print the embedded spec (yaml byte for byte, or json)", specHelp, cmdSpec},
+		{"rules", "print the rule catalogue: id, severity, what fires it, what it enforces", rulesHelp, cmdRules},
 		{"version", "print the version of the tool, the embedded spec and Go", versionHelp, cmdVersion},
 	}
 }
