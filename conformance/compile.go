@@ -170,12 +170,15 @@ func compileResponse(r *openapi3.Response, sc *schemaCompiler) *response {
 		}
 		hs := headerSpec{name: name, key: http.CanonicalHeaderKey(name), required: ref.Value.Required}
 		if s := ref.Value.Schema; s != nil && s.Value != nil {
-			switch n := sc.ref(s); {
-			case n == nil:
-			case n.slow:
-				hs.kin = s.Value
-			case !(n.allows(tString) && n.enum == nil && n.format == fmtNone):
+			if n := sc.ref(s); n != nil && (n.slow || !n.allows(tString) || n.needsString()) {
 				hs.node = n // something to check beyond "it is text"
+				hs.kind = kindOf(s.Value)
+				switch {
+				case s.Value.Type.Permits(openapi3.TypeObject) && !s.Value.Type.Permits(openapi3.TypeString):
+					hs.object, hs.explode = s.Value, ref.Value.Explode != nil && *ref.Value.Explode
+				case hs.kind == kindArray && s.Value.Items != nil && s.Value.Items.Value != nil:
+					hs.itemKind = kindOf(s.Value.Items.Value)
+				}
 			}
 		}
 		out.headers = append(out.headers, hs)

@@ -34,7 +34,14 @@ func newRouter(basePaths []string) *router {
 	r := &router{root: &routeNode{}}
 	seen := map[string]bool{}
 	for _, bp := range basePaths {
+		// Base paths come percent-encoded: a segment is decoded on its own,
+		// so that an encoded "/" stays inside its segment.
 		segs := splitSegments(strings.TrimRight(bp, "/"))
+		for i, seg := range segs {
+			if dec, err := url.PathUnescape(seg); err == nil {
+				segs[i] = dec
+			}
+		}
 		key := strings.Join(segs, "/")
 		if seen[key] {
 			continue
@@ -144,13 +151,19 @@ func (r *router) find(method, path string) (op *operation, pathKnown bool) {
 // with "/" or is empty.
 func cutBase(path string, base []string) (string, bool) {
 	for _, seg := range base {
-		if len(path) < 1+len(seg) || path[0] != '/' || !segEqual(path[1:1+len(seg)], seg) {
+		if path == "" || path[0] != '/' {
 			return "", false
 		}
-		path = path[1+len(seg):]
-		if path != "" && path[0] != '/' {
+		// The raw segment, as long as it is: an encoded one is longer
+		// than the decoded base segment it may equal.
+		end := strings.IndexByte(path[1:], '/') + 1
+		if end == 0 {
+			end = len(path)
+		}
+		if !segEqual(path[1:end], seg) {
 			return "", false
 		}
+		path = path[end:]
 	}
 	return path, true
 }
@@ -172,9 +185,8 @@ func (n *routeNode) match(rest string) *routeNode {
 	if rest == "" {
 		return n
 	}
-	if rest == "/" {
-		return nil
-	}
+	// A trailing "/" is an empty last segment: it matches only a template
+	// that ends in "/" too.
 	rest = rest[1:]
 	seg, tail := rest, ""
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
@@ -208,7 +220,7 @@ func (n *routeNode) match(rest string) *routeNode {
 // templates: absolute ("https://host/v1"), network-path ("//host/v1"),
 // absolute-path ("/v1") or relative ("v1", read from the root, as the
 // document's own location is unknown), with variables at their defaults and
-// percent-encodings decoded (the router decodes request segments to match).
+// percent-encodings kept (the router decodes each segment).
 func serverBasePath(srv *openapi3.Server) (string, bool) {
 	if srv == nil {
 		return "/", true
@@ -228,7 +240,7 @@ func serverBasePath(srv *openapi3.Server) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	p := u.Path
+	p := u.EscapedPath()
 	if u.Scheme == "" && u.Host == "" && !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}

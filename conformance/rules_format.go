@@ -1,7 +1,10 @@
 package conformance
 
 import (
+	"bytes"
 	"math"
+	"net/netip"
+	"strings"
 
 	"github.com/webex-conformance/webhooks/internal/jsonlex"
 )
@@ -103,16 +106,19 @@ func daysIn(month, year int) int {
 }
 
 // isDateTime checks RFC 3339 date-time: full-date "T" HH:MM:SS[.frac]
-// then "Z" or ±HH:MM. The time zone is required.
+// then "Z" or ±HH:MM, T and Z in either case (RFC 3339 section 5.6). The
+// time zone is required. A leap second (:60) is valid only where it can
+// happen: at 23:59:60 UTC, whatever the offset it is written in.
 func isDateTime(b []byte) bool {
-	if len(b) < 20 || !isDate(b[:10]) || b[10] != 'T' {
+	if len(b) < 20 || !isDate(b[:10]) || b[10] != 'T' && b[10] != 't' {
 		return false
 	}
 	t := b[11:]
 	if !digit(t[0]) || !digit(t[1]) || t[2] != ':' || !digit(t[3]) || !digit(t[4]) || t[5] != ':' || !digit(t[6]) || !digit(t[7]) {
 		return false
 	}
-	if twoDigits(t[0:2]) > 23 || twoDigits(t[3:5]) > 59 || twoDigits(t[6:8]) > 60 {
+	hour, minute, second := twoDigits(t[0:2]), twoDigits(t[3:5]), twoDigits(t[6:8])
+	if hour > 23 || minute > 59 || second > 60 {
 		return false
 	}
 	t = t[8:]
@@ -126,36 +132,61 @@ func isDateTime(b []byte) bool {
 		}
 		t = t[i:]
 	}
-	if len(t) == 1 && t[0] == 'Z' {
-		return true
-	}
-	if len(t) != 6 || t[0] != '+' && t[0] != '-' || !digit(t[1]) || !digit(t[2]) || t[3] != ':' || !digit(t[4]) || !digit(t[5]) {
+	offset := 0 // minutes east of UTC
+	switch {
+	case len(t) == 1 && (t[0] == 'Z' || t[0] == 'z'):
+	case len(t) == 6 && (t[0] == '+' || t[0] == '-') && digit(t[1]) && digit(t[2]) && t[3] == ':' && digit(t[4]) && digit(t[5]):
+		oh, om := twoDigits(t[1:3]), twoDigits(t[4:6])
+		if oh > 23 || om > 59 {
+			return false
+		}
+		offset = oh*60 + om
+		if t[0] == '-' {
+			offset = -offset
+		}
+	default:
 		return false
 	}
-	return twoDigits(t[1:3]) <= 23 && twoDigits(t[4:6]) <= 59
+	if second == 60 {
+		utc := ((hour*60+minute-offset)%1440 + 1440) % 1440
+		return utc == 23*60+59
+	}
+	return true
 }
 
-// uriChar marks the characters RFC 3986 allows in a URI outside of
-// percent-encodings.
-var uriChar = func() (t [256]bool) {
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-	}
-	for c := 'A'; c <= 'Z'; c++ {
-		t[c] = true
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = true
-	}
-	for _, c := range "-._~:/?#[]@!$&'()*+,;=" {
-		t[c] = true
-	}
-	return t
-}()
+// uriUnreserved and uriSubDelim are RFC 3986's character classes.
+func uriUnreserved(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || digit(c) || c == '-' || c == '.' || c == '_' || c == '~'
+}
 
-// isAbsoluteURI: scheme ":" hier-part, only URI characters, valid
-// percent-encodings, at most one "#", and a non-empty authority when the
-// hier-part starts with "//".
+func uriSubDelim(c byte) bool {
+	return strings.IndexByte("!$&'()*+,;=", c) >= 0
+}
+
+// uriChars checks that s holds only unreserved characters, sub-delims,
+// percent-encodings and the extra characters given.
+func uriChars(s []byte, extra string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(s) || !jsonlex.IsHex(s[i+1]) || !jsonlex.IsHex(s[i+2]) {
+				return false
+			}
+			i += 2
+		case uriUnreserved(c) || uriSubDelim(c) || strings.IndexByte(extra, c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isAbsoluteURI: an absolute URI per RFC 3986 (a fragment allowed, as
+// format uri does): scheme ":" hier-part [ "?" query ] [ "#" fragment ],
+// with the authority's userinfo, host (reg-name, IPv6 or IPvFuture
+// literal) and port checked. An empty host is valid syntax
+// (file:///etc/passwd).
 func isAbsoluteURI(b []byte) bool {
 	if len(b) == 0 || !(b[0] >= 'a' && b[0] <= 'z' || b[0] >= 'A' && b[0] <= 'Z') {
 		return false
@@ -168,45 +199,88 @@ func isAbsoluteURI(b []byte) bool {
 		return false
 	}
 	rest := b[i+1:]
-	if len(rest) == 0 {
-		return false
-	}
-	hashes := 0
-	for j := 0; j < len(rest); j++ {
-		c := rest[j]
-		switch {
-		case c == '%':
-			if j+2 >= len(rest) || !jsonlex.IsHex(rest[j+1]) || !jsonlex.IsHex(rest[j+2]) {
-				return false
-			}
-			j += 2
-		case c == '#':
-			hashes++
-		case !uriChar[c]:
+	if j := bytes.IndexByte(rest, '#'); j >= 0 {
+		if !uriChars(rest[j+1:], ":@/?") {
 			return false
 		}
+		rest = rest[:j]
 	}
-	if hashes > 1 {
-		return false
+	if j := bytes.IndexByte(rest, '?'); j >= 0 {
+		if !uriChars(rest[j+1:], ":@/?") {
+			return false
+		}
+		rest = rest[:j]
 	}
 	if len(rest) >= 2 && rest[0] == '/' && rest[1] == '/' {
 		auth := rest[2:]
-		end := 0
-		for end < len(auth) && auth[end] != '/' && auth[end] != '?' && auth[end] != '#' {
-			end++
+		end := bytes.IndexByte(auth, '/')
+		if end < 0 {
+			end = len(auth)
 		}
-		host := auth[:end]
-		for k := len(host) - 1; k >= 0; k-- {
-			if host[k] == '@' {
-				host = host[k+1:]
-				break
-			}
+		if !isAuthority(auth[:end]) {
+			return false
 		}
-		if len(host) == 0 || host[0] == ':' {
+		rest = auth[end:]
+	}
+	return uriChars(rest, ":@/")
+}
+
+// isAuthority: [ userinfo "@" ] host [ ":" port ].
+func isAuthority(a []byte) bool {
+	if k := bytes.LastIndexByte(a, '@'); k >= 0 {
+		if !uriChars(a[:k], ":") {
+			return false
+		}
+		a = a[k+1:]
+	}
+	var port []byte
+	if len(a) > 0 && a[0] == '[' {
+		end := bytes.IndexByte(a, ']')
+		if end < 0 || !isIPLiteral(a[1:end]) {
+			return false
+		}
+		port = a[end+1:]
+	} else {
+		host := a
+		if k := bytes.IndexByte(a, ':'); k >= 0 {
+			host, port = a[:k], a[k:]
+		}
+		if !uriChars(host, "") {
 			return false
 		}
 	}
+	if len(port) > 0 {
+		if port[0] != ':' {
+			return false
+		}
+		for _, c := range port[1:] {
+			if !digit(c) {
+				return false
+			}
+		}
+	}
 	return true
+}
+
+// isIPLiteral: an IPv6 address (without a zone) or an IPvFuture.
+func isIPLiteral(s []byte) bool {
+	if len(s) > 1 && (s[0] == 'v' || s[0] == 'V') {
+		dot := bytes.IndexByte(s, '.')
+		if dot < 2 || dot == len(s)-1 {
+			return false
+		}
+		for _, c := range s[1:dot] {
+			if !jsonlex.IsHex(c) {
+				return false
+			}
+		}
+		return uriChars(s[dot+1:], ":")
+	}
+	if bytes.IndexByte(s, '%') >= 0 {
+		return false
+	}
+	ip, err := netip.ParseAddr(string(s))
+	return err == nil && ip.Is6()
 }
 
 // isBase64ish mirrors kin-openapi's byte format: ^[a-zA-Z0-9+/\-_]*=*$.

@@ -18,14 +18,24 @@ type headerSpec struct {
 	name     string // as the spec writes it
 	key      string // canonical form
 	required bool
-	node     *schemaNode      // nil: no schema or a free string
-	kin      *openapi3.Schema // a schema the fast path leaves to kin-openapi
+	node     *schemaNode // nil: no schema or a free string
+	// How the text is read (style simple): as kind, an array's items as
+	// itemKind, an object by its properties' kinds.
+	kind     paramKind
+	itemKind paramKind
+	object   *openapi3.Schema
+	explode  bool
 }
 
 // checkHeaders applies header.required and the schema half of header.format
-// to the documented headers of a response.
-func checkHeaders(out []Finding, h http.Header, specs []headerSpec, op string, status int) []Finding {
-	for _, hs := range specs {
+// to the documented headers of a response: a value is read as its schema's
+// type in style simple (arrays and objects comma-separated, OWS around each
+// element) and judged as a body with that schema would be, every
+// constraint included.
+func (e *Engine) checkHeaders(out []Finding, h http.Header, specs []headerSpec, op string, status int) []Finding {
+	var buf []byte
+	for i := range specs {
+		hs := &specs[i]
 		vals := h[hs.key]
 		if len(vals) == 0 {
 			if hs.required {
@@ -37,86 +47,96 @@ func checkHeaders(out []Finding, h http.Header, specs []headerSpec, op string, s
 			}
 			continue
 		}
+		if hs.node == nil {
+			continue
+		}
+		if hs.kind == kindArray || hs.object != nil {
+			// A list header may come as several field lines: RFC 9110
+			// section 5.3 makes them one comma-separated value.
+			buf = hs.appendJSON(buf[:0], strings.Join(vals, ","))
+			out = e.judgeHeaderJSON(out, hs, buf, strings.Join(vals, ", "), op, status)
+			continue
+		}
 		for _, v := range vals {
-			switch {
-			case hs.node != nil:
-				out = checkHeaderSchema(out, hs, v, op, status)
-			case hs.kin != nil:
-				out = checkHeaderKin(out, hs, v, op, status)
-			}
+			buf = hs.appendJSON(buf[:0], v)
+			out = e.judgeHeaderJSON(out, hs, buf, v, op, status)
 		}
 	}
 	return out
 }
 
-// checkHeaderSchema judges a header value against the type, enum and
-// format of its schema (a header is a simple-style scalar).
-func checkHeaderSchema(out []Finding, hs headerSpec, v string, op string, status int) []Finding {
-	n := hs.node
-	trimmed := strings.TrimSpace(v)
-	ok := true
+// appendJSON renders a header value as the JSON value its schema reads.
+func (hs *headerSpec) appendJSON(dst []byte, v string) []byte {
+	v = strings.Trim(v, " \t")
 	switch {
-	case n.allows(tString):
-		// Any text is a string.
-	case n.allows(tInteger) && n.integerOnly():
-		_, err := strconv.ParseInt(trimmed, 10, 64)
-		ok = err == nil
-	case n.allows(tNumber) || n.allows(tInteger):
-		_, err := strconv.ParseFloat(trimmed, 64)
-		ok = err == nil
-	case n.allows(tBoolean):
-		ok = trimmed == "true" || trimmed == "false"
+	case hs.object != nil:
+		dst = append(dst, '{')
+		parts := strings.Split(v, ",")
+		n := 0
+		field := func(k, val string) {
+			if n > 0 {
+				dst = append(dst, ',')
+			}
+			n++
+			k, val = strings.Trim(k, " \t"), strings.Trim(val, " \t")
+			dst = appendJSONString(dst, k)
+			dst = append(dst, ':')
+			kind := kindString
+			if p := hs.object.Properties[k]; p != nil && p.Value != nil {
+				kind = kindOf(p.Value)
+			}
+			dst = appendParamJSON(dst, kind, val)
+		}
+		if hs.explode {
+			for _, p := range parts {
+				k, val, _ := strings.Cut(p, "=")
+				field(k, val)
+			}
+		} else {
+			for i := 0; i < len(parts); i += 2 {
+				val := ""
+				if i+1 < len(parts) {
+					val = parts[i+1]
+				}
+				field(parts[i], val)
+			}
+		}
+		return append(dst, '}')
+	case hs.kind == kindArray:
+		dst = append(dst, '[')
+		if v != "" {
+			for i, item := range strings.Split(v, ",") {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = appendParamJSON(dst, hs.itemKind, strings.Trim(item, " \t"))
+			}
+		}
+		return append(dst, ']')
 	}
-	var rule, msg, expected string
-	switch {
-	case !ok:
-		rule, msg, expected = RuleHeaderFormat, hs.name+" is not "+n.typeName, n.typeName
-	case n.enum != nil && !inEnum(n, v):
-		rule, msg, expected = RuleHeaderEnum, hs.name+" is not one of the documented enum values", n.enumExpected
-	case n.allows(tString) && n.format != fmtNone && !formatOK(n.format, []byte(v)):
-		rule, msg, expected = RuleHeaderFormat, hs.name+": "+formatMessage(n.format), formatName(n.format)
-	default:
-		return out
-	}
-	return append(out, Finding{
-		Rule: rule, Severity: ruleSeverity[rule], Operation: op, Status: status,
-		Pointer: "header:" + hs.name, Message: msg, Expected: expected, Actual: shortenString(v),
-	})
+	return appendParamJSON(dst, hs.kind, v)
 }
 
-// checkHeaderKin judges a header whose schema uses what the fast path
-// leaves to kin-openapi (a pattern, oneOf, ...): the value is read as the
-// schema's type and given to Schema.VisitJSON.
-func checkHeaderKin(out []Finding, hs headerSpec, v string, op string, status int) []Finding {
-	var value any = v
-	trimmed := strings.TrimSpace(v)
-	switch t := hs.kin.Type; {
-	case t.Permits(openapi3.TypeString):
-	case t.Permits(openapi3.TypeInteger) || t.Permits(openapi3.TypeNumber):
-		if f, err := strconv.ParseFloat(trimmed, 64); err == nil {
-			value = f
+// judgeHeaderJSON scans a rendered header value with its schema; the
+// findings become header.enum (drift) or header.format.
+func (e *Engine) judgeHeaderJSON(out []Finding, hs *headerSpec, doc []byte, raw, op string, status int) []Finding {
+	mark := len(out)
+	out = e.scanJSON(out, hs.node, doc, op, status, false)
+	for i := mark; i < len(out); i++ {
+		f := &out[i]
+		if f.Rule == RuleBodyEnum {
+			f.Rule = RuleHeaderEnum
+		} else {
+			f.Rule = RuleHeaderFormat
 		}
-	case t.Permits(openapi3.TypeBoolean):
-		if b, err := strconv.ParseBool(trimmed); err == nil {
-			value = b
+		f.Severity = ruleSeverity[f.Rule]
+		f.Pointer = "header:" + hs.name + f.Pointer
+		f.Message = hs.name + ": " + f.Message
+		if f.Actual == "" || len(out)-mark == 1 && f.Pointer == "header:"+hs.name {
+			f.Actual = shortenString(raw)
 		}
 	}
-	err := hs.kin.VisitJSON(value, openapi3.MultiErrors())
-	if err == nil {
-		return out
-	}
-	f := schemaErrorFinding(flattenSchemaErrors(err, nil)[0], "", op, status)
-	f.Rule, f.Severity = RuleHeaderFormat, SeverityError
-	if strings.HasPrefix(f.Expected, "one of [") {
-		f.Rule, f.Severity = RuleHeaderEnum, SeverityDrift
-	}
-	f.Pointer, f.Message, f.Actual = "header:"+hs.name, hs.name+": "+f.Message, shortenString(v)
-	return append(out, f)
-}
-
-func inEnum(n *schemaNode, v string) bool {
-	_, ok := n.enum[v]
-	return ok
+	return out
 }
 
 // checkHeaderGrammars applies header.format to the headers whose grammar

@@ -37,7 +37,7 @@ func (e *Engine) Validate(x *Exchange) (out []Finding) {
 		out = append(out, undocumentedStatus(op, status))
 		return checkHeaderGrammars(out, h, op.ID, status)
 	}
-	out = checkHeaders(out, h, r.headers, op.ID, status)
+	out = e.checkHeaders(out, h, r.headers, op.ID, status)
 	out = checkHeaderGrammars(out, h, op.ID, status)
 	out, m := checkContent(out, r, x, h, op.ID)
 	if m != nil {
