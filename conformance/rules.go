@@ -23,6 +23,10 @@ const (
 	RuleHeaderFormat       = "header.format"
 	RuleHeaderEnum         = "header.enum"
 	RuleEngineInternal     = "engine.internal"
+
+	// The proxy's, for exchanges it could not judge completely.
+	RuleProxyUpstreamTruncated = "proxy.upstream-truncated"
+	RuleProxyFindingsCapped    = "proxy.findings-capped"
 )
 
 // Rule describes one rule of the engine.
@@ -56,6 +60,8 @@ var rules = append([]Rule{
 	{RuleHeaderFormat, SeverityError, "response.headers.{name}.schema; RFC 9110 10.2.3 (Retry-After), RFC 8288 (Link)", "a header value is ill-formed: a Retry-After or Link anywhere, or any header against its documented schema type"},
 	{RuleHeaderEnum, SeverityDrift, "response.headers.{name}.schema.enum", "a header value is not one of the documented enum values"},
 	{RuleEngineInternal, SeverityError, "-", "the engine itself failed on a response (a bug: please report it with the response)"},
+	{RuleProxyUpstreamTruncated, SeverityError, "RFC 9112 section 6 (message body length)", "the upstream's body ended before its Content-Length or last chunk; the client's connection was aborted and the partial body not judged"},
+	{RuleProxyFindingsCapped, SeverityInfo, "proxy bound: 50 kinds of finding per case", "a case of a long proxy run met more kinds of finding than it keeps; the rest are counted"},
 
 	// Notes on the document itself (Engine.SpecNotes, conformance lint).
 	{RuleSpecExample, SeverityInfo, "example, examples (OpenAPI 3.0.3: SHOULD match the schema)", "an example does not match its schema"},

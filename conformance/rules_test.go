@@ -127,6 +127,10 @@ func TestRulesFireAndStayQuiet(t *testing.T) {
 	}
 	covered[RuleEngineInternal] = true // TestEngineFailureIsAFinding
 	covered[RuleBodyBudget] = true     // TestBodyBudget
+	// The proxy's: conformance/proxy's TestUpstreamBodyCutShort (fires) and
+	// TestConformingUpstreamGivesNoFindings (quiet), TestFindingsCapped.
+	covered[RuleProxyUpstreamTruncated] = true
+	covered[RuleProxyFindingsCapped] = true
 	for _, r := range Rules() {
 		if strings.HasPrefix(r.ID, "spec.") || strings.HasPrefix(r.ID, "request.") {
 			covered[r.ID] = true // TestNewToleratesDocumentDefects, TestNewEmbeddedSpecHasNoNotes; TestRequestRulesFireAndStayQuiet

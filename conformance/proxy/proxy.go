@@ -117,14 +117,6 @@ func (o Outcome) String() string {
 	return fmt.Sprintf("Outcome(%d)", int(o))
 }
 
-// RuleUpstreamTruncated marks an exchange whose upstream body ended before
-// its framing said: the client's connection was aborted, so that it sees
-// the truncation too, and the partial body is not judged.
-const RuleUpstreamTruncated = "proxy.upstream-truncated"
-
-// RuleFindingsCapped marks a case that kept only its first findings.
-const RuleFindingsCapped = "proxy.findings-capped"
-
 // maxFindingsPerCase bounds a case of the report however long the proxy runs.
 const maxFindingsPerCase = 50
 
@@ -481,7 +473,7 @@ func (p *Proxy) judge(x *exchange) {
 		}
 		f.Findings = p.v.Validate(&conformance.Exchange{Request: f.Request, Response: judged})
 	case Truncated:
-		f.Findings = []conformance.Finding{{Rule: RuleUpstreamTruncated, Severity: conformance.SeverityError, Status: f.Response.Status,
+		f.Findings = []conformance.Finding{{Rule: conformance.RuleProxyUpstreamTruncated, Severity: conformance.SeverityError, Status: f.Response.Status,
 			Message: "the upstream's body ended before its framing said; the client's connection was aborted and the partial body was not judged"}}
 	}
 	p.outcomes[f.Outcome].Add(1)
@@ -634,7 +626,7 @@ func (p *Proxy) Report() *report.Report {
 			c.Findings = append(c.Findings, f)
 		}
 		if a.dropped > 0 {
-			c.Findings = append(c.Findings, conformance.Finding{Rule: RuleFindingsCapped, Severity: conformance.SeverityInfo,
+			c.Findings = append(c.Findings, conformance.Finding{Rule: conformance.RuleProxyFindingsCapped, Severity: conformance.SeverityInfo,
 				Operation: c.Operation, Status: c.Status,
 				Message: fmt.Sprintf("%d more findings of other kinds were not kept (at most %d per case)", a.dropped, maxFindingsPerCase)})
 		}

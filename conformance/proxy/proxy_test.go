@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -195,6 +196,7 @@ func TestDeviatingUpstreamIsReported(t *testing.T) {
 	assert.True(t, rules["body.required"], "%v", rules)
 	assert.True(t, rules["body.enum"], "%v", rules)
 	assert.True(t, rules["body.format"], "%v", rules)
+	assert.False(t, rules[conformance.RuleProxyFindingsCapped], "a few kinds of finding are all kept")
 	assert.True(t, rep.Fails(conformance.SeverityError))
 	logged := log.String()
 	assert.Contains(t, logged, "body.required")
@@ -364,4 +366,30 @@ func TestJudgesEncodedBodies(t *testing.T) {
 	}
 	assert.Contains(t, rules, "body.type", "the gzip body was decoded and judged: id is no string")
 	assert.Equal(t, int64(1), p.Stats().Undecodable)
+}
+
+func TestFindingsCapped(t *testing.T) {
+	t.Parallel()
+	// A webhook with many undocumented properties: each is its own kind
+	// of finding (rule and pointer).
+	extra := ""
+	for i := 0; i < maxFindingsPerCase+10; i++ {
+		extra += fmt.Sprintf(`,"extra%d":%d`, i, i)
+	}
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		_, _ = io.WriteString(w, strings.TrimSuffix(benchWebhook, "}")+extra+"}")
+	}))
+	t.Cleanup(upstream.Close)
+	p, url, _ := start(t, upstream.URL, Config{})
+	do(t, http.MethodGet, url+"/v1/webhooks/x", "tok", "")
+	p.Close()
+	rep := p.Report()
+	require.Len(t, rep.Cases, 1)
+	fs := rep.Cases[0].Findings
+	require.Len(t, fs, maxFindingsPerCase+1)
+	last := fs[len(fs)-1]
+	assert.Equal(t, conformance.RuleProxyFindingsCapped, last.Rule)
+	assert.Contains(t, last.Message, "10 more findings")
 }
