@@ -47,3 +47,24 @@ func FuzzNextLink(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeList: whatever a target answers to the list, the reader says
+// list or not without failing, and a list is a JSON object with an items
+// array.
+func FuzzDecodeList(f *testing.F) {
+	f.Add(200, []byte(`{"items":[{"id":"a","name":"n"},1,null]}`))
+	f.Add(200, []byte(`{"items":null}`))
+	f.Add(200, []byte(`<html>welcome</html>`))
+	f.Add(404, []byte(`{"message":"not found","trackingId":"ROUTER_1"}`))
+	f.Add(200, []byte(`[{"items":[]}]`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		items, ok := decodeList(&result{status: status, body: body})
+		if !ok && items != nil {
+			t.Fatalf("not a list, yet items: %v", items)
+		}
+		if ok && !is2xx(status) {
+			t.Fatalf("a %d answer taken for a list", status)
+		}
+		_ = sentName(body)
+	})
+}
