@@ -393,3 +393,51 @@ func TestFindingsCapped(t *testing.T) {
 	assert.Equal(t, conformance.RuleProxyFindingsCapped, last.Rule)
 	assert.Contains(t, last.Message, "10 more findings")
 }
+
+func TestObserversSeeEveryFinishedExchange(t *testing.T) {
+	t.Parallel()
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		_, _ = io.WriteString(w, `{"id":"x"}`)
+	}))
+	t.Cleanup(upstream.Close)
+	var mu sync.Mutex
+	var seen []Finished
+	observe := ObserverFunc(func(x *Finished) {
+		mu.Lock()
+		defer mu.Unlock()
+		// The body's buffer is reused once Observe returns: keep a copy.
+		x.Response.Body = append([]byte(nil), x.Response.Body...)
+		seen = append(seen, *x)
+	})
+	p, url, _ := start(t, upstream.URL, Config{Observers: []Observer{observe}})
+	do(t, http.MethodGet, url+"/v1/webhooks/x?max=1", "tok", "")
+	p.Close()
+	require.Len(t, seen, 1)
+	x := seen[0]
+	assert.Equal(t, Judged, x.Outcome)
+	assert.Equal(t, http.MethodGet, x.Request.Method)
+	assert.Equal(t, "/v1/webhooks/x?max=1", x.Request.URL.RequestURI())
+	assert.Equal(t, "Bearer tok", x.Request.Header.Get("Authorization"))
+	assert.Equal(t, http.StatusOK, x.Response.Status)
+	assert.Equal(t, "ROUTER_1", x.Response.Header.Get("TrackingID"))
+	assert.Equal(t, `{"id":"x"}`, string(x.Response.Body))
+	assert.NotEmpty(t, x.Findings, "the engine's findings: required properties are missing")
+	assert.Positive(t, x.Duration)
+	assert.False(t, x.Start.IsZero())
+
+	// A failed exchange is handed over too, as the 502 the client got.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	down := "http://" + ln.Addr().String()
+	require.NoError(t, ln.Close())
+	seen = nil
+	p2, url2, _ := start(t, down, Config{Observers: []Observer{observe}})
+	do(t, http.MethodDelete, url2+"/v1/webhooks/x", "tok", "")
+	p2.Close()
+	require.Len(t, seen, 1)
+	assert.Equal(t, UpstreamFailed, seen[0].Outcome)
+	assert.Equal(t, http.StatusBadGateway, seen[0].Response.Status)
+	assert.Empty(t, seen[0].Findings)
+}

@@ -213,7 +213,7 @@ func TestIdleConnectionsTheUpstreamClosedAreNotReused(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		resp, body := do(t, http.MethodPost, url+"/v1/webhooks", "tok", `{"i":`+fmt.Sprint(i)+`}`)
 		assert.Equal(t, http.StatusOK, resp.StatusCode, "POST %d: %s", i, body)
-		time.Sleep(80 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond)
 	}
 	got := up.received()
 	require.Len(t, got, 8, "each POST reached the upstream once")
@@ -404,6 +404,17 @@ func TestHostTokenAndRedirectsStayWithTheUpstream(t *testing.T) {
 	assert.Equal(t, "Bearer CANARY-token", got[0].Authorization)
 	assert.Empty(t, elsewhere.received(), "nothing reached another host")
 	assert.Zero(t, elsewhere.conns.Load())
+}
+
+// HTTP_PROXY and friends cannot divert the token: the transport never asks
+// the environment (and net/http's ProxyFromEnvironment skips loopback
+// hosts, so a test upstream could not show it).
+func TestNoProxyFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	p, err := New(Config{Upstream: "https://webexapis.com/v1", Validator: newEngine(t)})
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	assert.Nil(t, p.tr.Proxy)
 }
 
 func TestOptionsAsteriskIsNotForwarded(t *testing.T) {
