@@ -33,6 +33,9 @@ type Finding struct {
 	Expected string `json:"expected,omitempty"`
 	// Actual is the offending value, redacted and shortened.
 	Actual string `json:"actual,omitempty"`
+	// Baseline says, once a report was compared with an earlier one,
+	// whether the earlier one had this finding (see Identity).
+	Baseline BaselineMark `json:"baseline,omitempty"`
 }
 
 // Request is what the client sent: what the engine needs to judge the

@@ -5,6 +5,16 @@ import (
 	"strings"
 )
 
+// BaselineMark says whether an earlier report, the baseline, had a finding.
+type BaselineMark string
+
+const (
+	// BaselineNew: the baseline did not have it; it fails a run.
+	BaselineNew BaselineMark = "new"
+	// BaselineKnown: the baseline had it; it is reported, and fails nothing.
+	BaselineKnown BaselineMark = "known"
+)
+
 // FoldPointer replaces every array index of a JSON pointer with *, so the
 // same place in the third and the fifth item of a list reads the same:
 // /items/2/resource becomes /items/*/resource. A header pointer is left

@@ -16,6 +16,7 @@ import (
 
 const proxyHelp = `usage: conformance proxy --upstream URL [--listen ADDR] [--max-body-bytes N]
                         [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
+                        [--baseline FILE]
 
 Forwards every request to the upstream unchanged and streaming (clients keep
 their paths: with --upstream https://webexapis.com/v1, a request for
@@ -24,6 +25,7 @@ response against the spec off the client's path. Each new kind of finding
 is logged to stderr as it happens; on SIGINT or SIGTERM the report is
 written (--format and --output may be repeated and pair up as for run).
 
+` + baselineHelp + `
 Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or
 input error, 3 the proxy could not serve.
 `
@@ -38,6 +40,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	listen := fs.String("listen", "127.0.0.1:8081", "`ADDR` to listen on (host:port; port 0 picks a free one)")
 	reports := addReportFlags(fs)
 	specPath := addSpecFlag(fs)
+	baselinePath := addBaselineFlag(fs)
 	maxBody := fs.Int64("max-body-bytes", 1<<20, "judge response bodies of at most `N` bytes (larger ones are forwarded, not judged)")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
@@ -55,6 +58,10 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	sev, err := conformance.ParseFailOn(reports.failOn)
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
+	}
+	baseline, err := loadBaseline(*baselinePath)
+	if err != nil {
+		return usageErr(e, "proxy: %s", err)
 	}
 	eng, err := runEngine(*specPath, conformance.WithMaxBodyBytes(*maxBody), conformance.WithRedactions(e.getenv("WEBEX_TOKEN")))
 	if err != nil {
@@ -93,6 +100,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	rep := p.Report()
 	s := p.Stats()
 	fmt.Fprintf(e.stderr, "conformance proxy: %d requests forwarded, %d judged, %d cut by the shutdown\n", s.Forwarded, s.Judged, s.Cut)
+	compareBaseline(e, "proxy", rep, baseline)
 	rep.Conclude(sev)
 	if err := runWriteReports(e, "proxy", outs, rep, report.Options{Redact: eng.Redact, Verbose: true}); err != nil {
 		return exitUsage

@@ -21,6 +21,7 @@ import (
 
 const runHelp = `usage: conformance run [--target URL] [--webhook-id ID]... [--allow-writes] [--rate N] [--timeout DUR]
                       [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
+                      [--baseline FILE]
 
 Runs the conformance suite. Without --target it starts the mock in-process
 and runs every scenario against it, writes included. With --target it reads
@@ -35,6 +36,7 @@ stdout. Every report gives each failing case a curl command that repeats
 it, with $WEBEX_TOKEN in place of the token and secrets redacted; when no
 text report goes to stdout, stderr lists the first few too.
 
+` + baselineHelp + `
 Every report starts with the outcome: conformant, nonconformant,
 untested (the target could not be tested well enough to judge: unreachable,
 TLS failure, token rejected, not the API at that base URL, no 2xx where the
@@ -65,6 +67,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	timeout := fs.Duration("timeout", 30*time.Second, "give up on a request after `DUR`")
 	reports := addReportFlags(fs)
 	specPath := addSpecFlag(fs)
+	baselinePath := addBaselineFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -78,6 +81,10 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	sev, err := conformance.ParseFailOn(reports.failOn)
 	if err != nil {
 		return usageErr(e, "run: %v", err)
+	}
+	base, err := loadBaseline(*baselinePath)
+	if err != nil {
+		return usageErr(e, "run: %s", err)
 	}
 	switch {
 	case *rate < 0:
@@ -126,6 +133,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	if *target == "" {
 		rep.Target = "embedded mock"
 	}
+	compareBaseline(e, "run", rep, base)
 	rep.Conclude(sev)
 	outcome, reason := rep.Result()
 	switch outcome {

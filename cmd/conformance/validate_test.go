@@ -133,7 +133,7 @@ func TestValidateFormats(t *testing.T) {
 	assert.Equal(t, conformance.Version, rep.Version)
 	assert.Equal(t, "Webex Webhooks API", rep.Spec.Title)
 	assert.Len(t, rep.Spec.SHA256, 64)
-	assert.Equal(t, report.Summary{Cases: 8, Passed: 3, Failed: 2, Skipped: 3, Errors: 1, Drift: 2}, rep.Summary())
+	assert.Equal(t, report.Summary{Cases: 8, Passed: 3, Failed: 2, Skipped: 3, Errors: 1, Drift: 2, New: 3}, rep.Summary())
 
 	_, out, _ = validateRun(t, "", nil, "--har", validateSampleHAR, "--format", "junit")
 	var suites struct {

@@ -56,7 +56,7 @@ func TestReplaySample(t *testing.T) {
 	assert.Contains(t, rep.Cases[6].Reason, "no response was recorded")
 	assert.Contains(t, rep.Cases[7].Reason, "not recorded")
 
-	assert.Equal(t, report.Summary{Cases: 8, Passed: 3, Failed: 2, Skipped: 3, Errors: 1, Drift: 2}, rep.Summary())
+	assert.Equal(t, report.Summary{Cases: 8, Passed: 3, Failed: 2, Skipped: 3, Errors: 1, Drift: 2, New: 3}, rep.Summary())
 	assert.True(t, rep.Fails(conformance.SeverityDrift))
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,6 +66,9 @@ type junitSkipped struct {
 const (
 	unmatchedSuite = "(no operation)"
 	outcomeSuite   = "(outcome)"
+	// resolvedSuite holds, as passing testcases, the findings of the
+	// baseline that were not seen again.
+	resolvedSuite = "(resolved since the baseline)"
 )
 
 // writeJUnit writes one testsuite per operation, in order of first
@@ -100,9 +104,17 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 		}
 		s := &doc.Suites[i]
 		jc := junitCase{Name: c.Name, Classname: r.Tool + "." + name, Time: seconds(c.DurationMS)}
+		known := 0
 		for _, f := range c.Findings {
 			if f.Severity == conformance.SeverityInfo {
 				jc.SystemOut += findingTitle(f) + "\n"
+				continue
+			}
+			// A known finding fails nothing: CI shows it beside the case,
+			// not as a failure.
+			if f.Baseline == conformance.BaselineKnown {
+				jc.SystemOut += "known from the baseline: " + findingTitle(f) + "\n"
+				known++
 				continue
 			}
 			jc.Failures = append(jc.Failures, junitFailure{
@@ -121,7 +133,7 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 			jc.Skipped = &junitSkipped{Message: c.Reason}
 			s.Skipped++
 			doc.Skipped++
-		case len(jc.Failures) > 0 || c.Verdict == VerdictFail:
+		case len(jc.Failures) > 0 || c.Verdict == VerdictFail && known == 0:
 			s.Failures++
 			doc.Failures++
 		}
@@ -131,6 +143,22 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 	}
 	for i := range doc.Suites {
 		doc.Suites[i].Time = seconds(suiteTime[doc.Suites[i].Name])
+		if r.Baselined() {
+			// New failures first: what a person has to look at.
+			slices.SortStableFunc(doc.Suites[i].Cases, func(a, b junitCase) int {
+				return min(len(b.Failures), 1) - min(len(a.Failures), 1)
+			})
+		}
+	}
+	if len(r.Resolved) > 0 {
+		s := junitSuite{Name: resolvedSuite, Properties: junitProps(r), Time: seconds(0)}
+		for _, f := range r.Resolved {
+			s.Cases = append(s.Cases, junitCase{Name: "resolved: " + place(f) + " " + findingTitle(f),
+				Classname: r.Tool + ".resolved", Time: seconds(0)})
+		}
+		s.Tests = len(s.Cases)
+		doc.Tests += s.Tests
+		doc.Suites = append(doc.Suites, s)
 	}
 	doc.Time = seconds(total)
 	if _, err := io.WriteString(w, xml.Header); err != nil {

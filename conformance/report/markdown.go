@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/webex-conformance/webhooks/conformance"
 )
 
 // markdownMaxCases caps the failing cases listed: a GitHub step summary
@@ -35,9 +37,16 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 		fmt.Fprintf(bw, " · target: %s", mdCell(scrub(r.Target)))
 	}
 	fmt.Fprintf(bw, " · %s %s\n\n", mdCell(r.Tool), mdCell(r.Version))
-	bw.WriteString("| Cases | Passed | Failed | Skipped | Errors | Drift |\n")
-	bw.WriteString("|---:|---:|---:|---:|---:|---:|\n")
-	fmt.Fprintf(bw, "| %d | %d | %d | %d | %d | %d |\n", s.Cases, s.Passed, s.Failed, s.Skipped, s.Errors, s.Drift)
+	baselined := r.Baselined()
+	if baselined {
+		bw.WriteString("| Cases | Passed | Failed | Skipped | Errors | Drift | New | Known | Resolved |\n")
+		bw.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(bw, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n", s.Cases, s.Passed, s.Failed, s.Skipped, s.Errors, s.Drift, s.New, s.Known, s.Resolved)
+	} else {
+		bw.WriteString("| Cases | Passed | Failed | Skipped | Errors | Drift |\n")
+		bw.WriteString("|---:|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(bw, "| %d | %d | %d | %d | %d | %d |\n", s.Cases, s.Passed, s.Failed, s.Skipped, s.Errors, s.Drift)
+	}
 
 	if counts := countRules(r); len(counts) > 0 {
 		bw.WriteString("\n| Rule | Severity | Findings |\n|---|---|---:|\n")
@@ -46,9 +55,19 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 		}
 	}
 
+	// Against a baseline the cases listed are those with new findings,
+	// and only those findings; the known ones follow, collapsed.
+	heading := "\n### Failing cases\n"
+	if baselined {
+		heading = "\n### New findings\n"
+	}
 	listed, failing := 0, 0
 	for _, c := range r.Cases {
 		if c.Verdict != VerdictFail {
+			continue
+		}
+		shown, known := splitKnown(c.Findings)
+		if len(shown) == 0 && known > 0 {
 			continue
 		}
 		failing++
@@ -56,8 +75,9 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 			continue
 		}
 		c = redactedCase(c, scrub)
+		c.Findings, _ = splitKnown(c.Findings)
 		if listed == 0 {
-			bw.WriteString("\n### Failing cases\n")
+			bw.WriteString(heading)
 		}
 		listed++
 		fmt.Fprintf(bw, "\n#### %s\n\n", mdCell(c.Name))
@@ -77,6 +97,7 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 	if failing > listed {
 		fmt.Fprintf(bw, "\n…and %d more failing %s; see the full report.\n", failing-listed, plural(failing-listed, "case", "cases"))
 	}
+	writeMarkdownBaseline(bw, r, scrub)
 
 	skipped := 0
 	for _, c := range r.Cases {
@@ -97,6 +118,35 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 		fmt.Fprintf(bw, "\n…and %d more skipped %s.\n", skipped-markdownMaxCases, plural(skipped-markdownMaxCases, "case", "cases"))
 	}
 	return bw.Flush()
+}
+
+// writeMarkdownBaseline writes the known findings in a collapsed block,
+// once each, and the resolved ones in a table.
+func writeMarkdownBaseline(bw *bufio.Writer, r *Report, scrub func(string) string) {
+	row := func(f conformance.Finding, last string) {
+		f = redactedFinding(f, scrub)
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdCell(string(f.Severity)), mdCell(f.Rule), mdCell(place(f)),
+			mdCell(pointerText(conformance.FoldPointer(f.Pointer))), mdCell(f.Actual), mdCell(last))
+	}
+	if groups := knownFindings(r); len(groups) > 0 {
+		n := 0
+		for _, g := range groups {
+			n += g.count
+		}
+		fmt.Fprintf(bw, "\n<details><summary>Known from the baseline: %d %s, %d distinct (they fail nothing)</summary>\n\n", n, plural(n, "finding", "findings"), len(groups))
+		bw.WriteString("| Severity | Rule | Where | Pointer | Actual | Seen |\n|---|---|---|---|---|---:|\n")
+		for _, g := range groups {
+			row(g.finding, fmt.Sprint(g.count))
+		}
+		bw.WriteString("\n</details>\n")
+	}
+	if len(r.Resolved) > 0 {
+		fmt.Fprintf(bw, "\n### Resolved since the baseline (%d)\n\n", len(r.Resolved))
+		bw.WriteString("| Severity | Rule | Where | Pointer | Actual | Message |\n|---|---|---|---|---|---|\n")
+		for _, f := range r.Resolved {
+			row(f, redactedFinding(f, scrub).Message)
+		}
+	}
 }
 
 // writeFence writes code as a fenced block whose fence is longer than any

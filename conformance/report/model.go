@@ -20,6 +20,9 @@ type Report struct {
 	// LeftBehind lists the webhooks a run made and could not delete.
 	LeftBehind []LeftBehind `json:"left_behind,omitempty"`
 	Cases      []Case       `json:"cases"`
+	// Resolved lists the findings of the baseline that were not seen
+	// again (see CompareBaseline).
+	Resolved []conformance.Finding `json:"resolved,omitempty"`
 }
 
 // Summary counts cases and findings.
@@ -30,6 +33,11 @@ type Summary struct {
 	Skipped int `json:"skipped"`
 	Errors  int `json:"errors"`
 	Drift   int `json:"drift"`
+	// New, Known and Resolved count errors and drift against a baseline:
+	// without one, every finding is new.
+	New      int `json:"new"`
+	Known    int `json:"known"`
+	Resolved int `json:"resolved"`
 }
 
 // Verdict of a case.
@@ -95,31 +103,40 @@ func (r Report) Summary() Summary {
 				s.Errors++
 			case conformance.SeverityDrift:
 				s.Drift++
+			default:
+				continue
+			}
+			if f.Baseline == conformance.BaselineKnown {
+				s.Known++
+			} else {
+				s.New++
 			}
 		}
 	}
+	s.Resolved = len(r.Resolved)
 	return s
 }
 
 // reportJSON is the wire form: the outcome first, then the fields of
 // Report and its summary.
 type reportJSON struct {
-	Outcome    Outcome              `json:"outcome"`
-	Reason     string               `json:"reason"`
-	Tool       string               `json:"tool"`
-	Version    string               `json:"version"`
-	Spec       conformance.SpecInfo `json:"spec"`
-	Target     string               `json:"target,omitempty"`
-	Summary    Summary              `json:"summary"`
-	LeftBehind []LeftBehind         `json:"left_behind,omitempty"`
-	Cases      []Case               `json:"cases"`
+	Outcome    Outcome               `json:"outcome"`
+	Reason     string                `json:"reason"`
+	Tool       string                `json:"tool"`
+	Version    string                `json:"version"`
+	Spec       conformance.SpecInfo  `json:"spec"`
+	Target     string                `json:"target,omitempty"`
+	Summary    Summary               `json:"summary"`
+	LeftBehind []LeftBehind          `json:"left_behind,omitempty"`
+	Cases      []Case                `json:"cases"`
+	Resolved   []conformance.Finding `json:"resolved,omitempty"`
 }
 
 // MarshalJSON writes the report with its outcome (Result) and summary.
 func (r Report) MarshalJSON() ([]byte, error) {
 	o, reason := r.Result()
 	return json.Marshal(reportJSON{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec, Target: r.Target,
-		Summary: r.Summary(), LeftBehind: r.LeftBehind, Cases: r.Cases})
+		Summary: r.Summary(), LeftBehind: r.LeftBehind, Cases: r.Cases, Resolved: r.Resolved})
 }
 
 // UnmarshalJSON reads a report; its summary is whatever its cases say.
@@ -129,18 +146,26 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = Report{Outcome: w.Outcome, Reason: w.Reason, Tool: w.Tool, Version: w.Version, Spec: w.Spec, Target: w.Target,
-		LeftBehind: w.LeftBehind, Cases: w.Cases}
+		LeftBehind: w.LeftBehind, Cases: w.Cases, Resolved: w.Resolved}
 	return nil
 }
 
-// Fails reports whether the report holds a finding at or above failOn.
+// Fails reports whether the report holds a finding at or above failOn
+// that its baseline did not have.
 func (r *Report) Fails(failOn conformance.Severity) bool {
+	return r.failing(failOn) > 0
+}
+
+// failing counts the findings at or above failOn that are not known from
+// the baseline: the ones that fail a run.
+func (r *Report) failing(failOn conformance.Severity) int {
+	n := 0
 	for _, c := range r.Cases {
 		for _, f := range c.Findings {
-			if f.Severity.AtLeast(failOn) {
-				return true
+			if f.Baseline != conformance.BaselineKnown && f.Severity.AtLeast(failOn) {
+				n++
 			}
 		}
 	}
-	return false
+	return n
 }

@@ -32,7 +32,7 @@ func TestSummaryIsCountedFromTheCases(t *testing.T) {
 		{Verdict: VerdictFail, Findings: []conformance.Finding{{Severity: conformance.SeverityError}, {Severity: conformance.SeverityDrift}, {Severity: conformance.SeverityDrift}}},
 		{Verdict: VerdictSkip},
 	}}
-	assert.Equal(t, Summary{Cases: 3, Passed: 1, Failed: 1, Skipped: 1, Errors: 1, Drift: 2}, r.Summary())
+	assert.Equal(t, Summary{Cases: 3, Passed: 1, Failed: 1, Skipped: 1, Errors: 1, Drift: 2, New: 3}, r.Summary())
 
 	// A case changed after it was added is counted as it is now.
 	r.Cases[0].Verdict = VerdictFail
@@ -45,7 +45,7 @@ func TestReportJSONSummary(t *testing.T) {
 	r := Report{Tool: "conformance", Cases: []Case{{Name: "a", Verdict: VerdictPass, Findings: []conformance.Finding{}}}}
 	b, err := json.Marshal(r)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), `"summary":{"cases":1,"passed":1,"failed":0,"skipped":0,"errors":0,"drift":0}`)
+	assert.Contains(t, string(b), `"summary":{"cases":1,"passed":1,"failed":0,"skipped":0,"errors":0,"drift":0,"new":0,"known":0,"resolved":0}`)
 
 	// A summary that disagrees with the cases is not believed.
 	var back Report

@@ -78,20 +78,18 @@ func (r *Report) conclusion(failOn conformance.Severity) (Outcome, string) {
 		}
 		return r.Outcome, reason
 	}
-	failing := 0
-	for _, c := range r.Cases {
-		for _, f := range c.Findings {
-			if f.Severity.AtLeast(failOn) {
-				failing++
-			}
-		}
-	}
+	failing := r.failing(failOn)
 	s := r.Summary()
+	// Against a baseline, only what it lacks fails, and the reason says so.
+	newWord := ""
+	if r.Baselined() {
+		newWord = "new "
+	}
 	switch {
 	case left != "" || failing > 0:
 		var parts []string
 		if failing > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s at or above %s", failing, plural(failing, "finding", "findings"), failOn))
+			parts = append(parts, fmt.Sprintf("%d %s%s at or above %s", failing, newWord, plural(failing, "finding", "findings"), failOn))
 		}
 		return Nonconformant, joinReasons(strings.Join(parts, ""), left)
 	case s.Passed+s.Failed == 0:
@@ -101,7 +99,10 @@ func (r *Report) conclusion(failOn conformance.Severity) (Outcome, string) {
 		}
 		return Untested, reason
 	}
-	reason := fmt.Sprintf("%d %s passed, no finding at or above %s", s.Passed, plural(s.Passed, "case", "cases"), failOn)
+	reason := fmt.Sprintf("%d %s passed, no %sfinding at or above %s", s.Passed, plural(s.Passed, "case", "cases"), newWord, failOn)
+	if s.Known > 0 {
+		reason += fmt.Sprintf("; %d known from the baseline", s.Known)
+	}
 	if s.Skipped > 0 {
 		reason += fmt.Sprintf("; %d skipped", s.Skipped)
 	}

@@ -117,6 +117,12 @@ func redacted(r *Report, scrub func(string) string) *Report {
 	for i, c := range r.Cases {
 		out.Cases[i] = redactedCase(c, scrub)
 	}
+	if r.Resolved != nil {
+		out.Resolved = make([]conformance.Finding, len(r.Resolved))
+		for i, f := range r.Resolved {
+			out.Resolved[i] = redactedFinding(f, scrub)
+		}
+	}
 	return &out
 }
 
@@ -140,14 +146,19 @@ func redactedCase(c Case, scrub func(string) string) Case {
 	c.Reason = scrub(c.Reason)
 	fs := make([]conformance.Finding, len(c.Findings))
 	for j, f := range c.Findings {
-		f.Pointer = scrub(f.Pointer)
-		f.Message = scrub(f.Message)
-		f.Expected = scrub(f.Expected)
-		f.Actual = scrub(f.Actual)
-		fs[j] = f
+		fs[j] = redactedFinding(f, scrub)
 	}
 	c.Findings = fs
 	return c
+}
+
+// redactedFinding is f with its strings through scrub.
+func redactedFinding(f conformance.Finding, scrub func(string) string) conformance.Finding {
+	f.Pointer = scrub(f.Pointer)
+	f.Message = scrub(f.Message)
+	f.Expected = scrub(f.Expected)
+	f.Actual = scrub(f.Actual)
+	return f
 }
 
 // ruleCount is how often a rule fired across a report.

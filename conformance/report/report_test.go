@@ -74,16 +74,23 @@ func TestGolden(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
 			require.NoError(t, Write(&buf, tc.format, sampleReport(), Options{}))
-			path := filepath.Join("..", "testdata", "golden", tc.file)
-			if *update {
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run go test ./conformance/report -update to create it")
-			assert.Equal(t, string(want), buf.String())
+			golden(t, tc.file, buf.Bytes())
 		})
 	}
+}
+
+// golden compares got with ../testdata/golden/file, or rewrites it with
+// -update.
+func golden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "golden", file)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./conformance/report -update to create it")
+	assert.Equal(t, string(want), string(got))
 }
 
 func TestParseFormat(t *testing.T) {

@@ -68,8 +68,15 @@ func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) 
 		if c.Verdict == VerdictPass && !opts.Verbose && !hasFindings(c) {
 			continue
 		}
+		// Against a baseline, a case whose findings are all known is
+		// told in the known section below, collapsed.
+		shown, known := splitKnown(c.Findings)
+		if len(shown) == 0 && known > 0 && c.Verdict != VerdictSkip && !opts.Verbose {
+			continue
+		}
 		c = redactedCase(c, scrub)
-		block := hasFindings(c) || c.Curl != "" || c.Verdict == VerdictSkip && c.Reason != ""
+		c.Findings, _ = splitKnown(c.Findings)
+		block := hasFindings(c) || known > 0 || c.Curl != "" || c.Verdict == VerdictSkip && c.Reason != ""
 		if block || prevBlock {
 			bw.WriteString("\n")
 		}
@@ -79,10 +86,14 @@ func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) 
 			fmt.Fprintf(bw, "     %s\n", oneLine(c.Reason))
 		}
 		writeFindings(bw, c.Findings, p)
+		if known > 0 {
+			fmt.Fprintf(bw, "     %s\n", p.paint(ansiDim, fmt.Sprintf("and %d known from the baseline (below)", known)))
+		}
 		if c.Curl != "" {
 			fmt.Fprintf(bw, "     %s %s\n", p.paint(ansiDim, "reproduce:"), oneLine(c.Curl))
 		}
 	}
+	writeTextBaseline(bw, r, p, scrub)
 	bw.WriteString("\n")
 	if counts := countRules(r); len(counts) > 0 {
 		parts := make([]string, len(counts))
@@ -92,6 +103,10 @@ func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) 
 		fmt.Fprintf(bw, "by rule: %s\n", strings.Join(parts, ", "))
 	}
 	bw.WriteString(summaryLine(r.Summary(), p))
+	if r.Baselined() {
+		s := r.Summary()
+		fmt.Fprintf(bw, "; against the baseline: %d new, %d known, %d resolved", s.New, s.Known, s.Resolved)
+	}
 	bw.WriteString("\n")
 	outcome, reason := outcomeOf(r, scrub)
 	bw.WriteString(p.outcome(outcome, oneLine(reason)))
@@ -113,6 +128,40 @@ func (p painter) outcome(o Outcome, reason string) string {
 		return p.paint(ansiBold+ansiRed, line)
 	}
 	return p.paint(ansiBold+ansiYellow, line)
+}
+
+// writeTextBaseline lists, after the cases, the known findings once each
+// with how often they were seen, then the resolved ones.
+func writeTextBaseline(bw *bufio.Writer, r *Report, p painter, scrub func(string) string) {
+	if groups := knownFindings(r); len(groups) > 0 {
+		fmt.Fprintf(bw, "\n%s\n", p.paint(ansiDim, "KNOWN from the baseline (they fail nothing):"))
+		fs := make([]conformance.Finding, len(groups))
+		for i, g := range groups {
+			fs[i] = redactedFinding(g.finding, scrub)
+			fs[i].Pointer = conformance.FoldPointer(fs[i].Pointer)
+			fs[i].Message = place(g.finding) + seenTimes(g.count)
+			fs[i].Expected = ""
+		}
+		writeFindings(bw, fs, p)
+	}
+	if len(r.Resolved) > 0 {
+		fmt.Fprintf(bw, "\n%s\n", p.paint(ansiGreen, "RESOLVED since the baseline (not seen again):"))
+		fs := make([]conformance.Finding, len(r.Resolved))
+		for i, f := range r.Resolved {
+			fs[i] = redactedFinding(f, scrub)
+			fs[i].Pointer = conformance.FoldPointer(fs[i].Pointer)
+			fs[i].Message = place(f) + ": " + fs[i].Message
+			fs[i].Expected = ""
+		}
+		writeFindings(bw, fs, p)
+	}
+}
+
+func seenTimes(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return fmt.Sprintf(", seen %d times", n)
 }
 
 func writeFindings(bw *bufio.Writer, fs []conformance.Finding, p painter) {
