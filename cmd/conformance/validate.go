@@ -20,6 +20,7 @@ import (
 const validateHelp = `usage: conformance validate (--har FILE... | --operation OPID --status CODE [--header 'Name: value']... [--body FILE|-]
                             [--query Q] [--request-header 'Name: value']... [--request-body FILE|-])
                            [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
+                           [--baseline FILE]
 
 Validates recorded exchanges against the spec: every entry of one or more
 HAR 1.2 recordings, its request and its response (one case per entry;
@@ -30,6 +31,7 @@ one (a request body is application/json unless a --request-header says
 otherwise; no credential is taken, so the security requirement is noted as
 not judged). --format and --output may be repeated and pair up as for run.
 
+` + baselineHelp + `
 Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or input error.
 `
 
@@ -48,6 +50,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	reqBodyPath := fs.String("request-body", "", "read the request body from `FILE`, or stdin for - (with --operation)")
 	reports := addReportFlags(fs)
 	specPath := addSpecFlag(fs)
+	baselinePath := addBaselineFlag(fs)
 	if code, ok := validateParse(e, fs, args, &hars); !ok {
 		return code
 	}
@@ -59,6 +62,10 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	sev, err := conformance.ParseFailOn(reports.failOn)
 	if err != nil {
 		return usageErr(e, "validate: %v", err)
+	}
+	base, err := loadBaseline(*baselinePath)
+	if err != nil {
+		return usageErr(e, "validate: %s", err)
 	}
 	withRequest := *query != "" || len(reqHeaders) > 0 || *reqBodyPath != ""
 	single := *opID != "" || *status != "" || len(headers) > 0 || *bodyPath != "" || withRequest
@@ -116,6 +123,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		}
 	}
 
+	compareBaseline(e, "validate", rep, base)
 	rep.Conclude(sev)
 	if err := runWriteReports(e, "validate", outs, rep, opts); err != nil {
 		return exitUsage
