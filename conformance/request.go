@@ -41,6 +41,7 @@ type paramKind uint8
 const (
 	kindString paramKind = iota
 	kindNumber
+	kindInteger // written as digits only: "1e2" or "5.0" is not an integer a server parses
 	kindBoolean
 	kindArray
 )
@@ -205,8 +206,10 @@ func kindOf(s *openapi3.Schema) paramKind {
 		return kindString
 	case t.Permits(openapi3.TypeArray):
 		return kindArray
-	case t.Permits(openapi3.TypeInteger) || t.Permits(openapi3.TypeNumber):
+	case t.Permits(openapi3.TypeNumber):
 		return kindNumber
+	case t.Permits(openapi3.TypeInteger):
+		return kindInteger
 	case t.Permits(openapi3.TypeBoolean):
 		return kindBoolean
 	}
@@ -389,6 +392,10 @@ func appendParamJSON(dst []byte, k paramKind, v string) []byte {
 	switch k {
 	case kindNumber:
 		if n, ok := jsonNumber(v); ok {
+			return append(dst, n...)
+		}
+	case kindInteger:
+		if n, ok := jsonNumber(v); ok && strings.IndexAny(n, ".eE") < 0 {
 			return append(dst, n...)
 		}
 	case kindBoolean:

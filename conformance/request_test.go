@@ -74,6 +74,7 @@ func TestRequestRulesFireAndStayQuiet(t *testing.T) {
 		{RuleRequestParameter, "query:max", side{wh, request("GET", "/v1/webhooks?max=0", "", bearer)}, side{wh, request("GET", "/v1/webhooks?max=10&ownedBy=org", "", bearer)}},
 		{RuleRequestParameter, "query:max", side{wh, request("GET", "/v1/webhooks?max=ten", "", bearer)}, side{wh, request("GET", "/v1/webhooks?max=%2B5", "", bearer)}},
 		{RuleRequestParameter, "query:max", side{wh, request("GET", "/v1/webhooks?max=2.5", "", bearer)}, side{wh, request("GET", "/v1/webhooks?max=1", "", bearer)}},
+		{RuleRequestParameter, "query:max", side{wh, request("GET", "/v1/webhooks?max=1e2", "", bearer)}, side{wh, request("GET", "/v1/webhooks?max=007", "", bearer)}},
 		{RuleRequestParameter, "query:max", side{wh, request("GET", "/v1/webhooks?max=1&max=2", "", bearer)}, side{wh, request("GET", "/v1/webhooks?other=1&other=2", "", bearer)}},
 		{RuleRequestParameter, "query:ownedBy", side{wh, request("GET", "/v1/webhooks?ownedBy=everyone", "", bearer)}, side{wh, request("GET", "/v1/webhooks?owned%42y=org", "", bearer)}},
 		{RuleRequestParameter, "query:ownedBy", side{wh, request("GET", "/v1/webhooks?ownedBy=%zz", "", bearer)}, side{wh, request("GET", "/v1/webhooks?ownedBy=%6Frg", "", bearer)}},

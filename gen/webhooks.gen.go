@@ -194,8 +194,11 @@ type CreateWebhookRequest struct {
 	// resource.
 	Event WebhookEvent `json:"event"`
 
-	// Filter Narrows the events sent. A filter on `hostEmail`, `hostUserId`,
-	// `ownerEmail` or `ownerId` needs `ownedBy` set to `org`.
+	// Filter Narrows the events sent, written query-string style
+	// (`roomId=...&personEmail=...`); the service refuses one that is
+	// not. A filter on `hostEmail`, `hostUserId`, `ownerEmail` or
+	// `ownerId` needs `ownedBy` set to `org`. Neither rule can be said
+	// in a schema: they are the service's checks, not the type's.
 	Filter *string `json:"filter,omitempty"`
 
 	// Name A human-friendly label.
@@ -220,8 +223,13 @@ type CreateWebhookRequest struct {
 	// Secret The key used to sign notifications.
 	Secret *string `json:"secret,omitempty"`
 
-	// TargetURL The URL that will receive notifications.
-	TargetURL string `json:"targetUrl"`
+	// TargetURL The URL that will receive notifications. The service delivers over
+	// HTTP only, so it accepts just what the pattern says, stricter than
+	// `format: uri` alone: an absolute `http` or `https` URL with a host,
+	// made of the characters RFC 3986 allows, percent-encodings
+	// well-formed, brackets only around an IP literal host and at most one
+	// `#`. `ftp:` and `urn:` URIs are valid URIs and still refused.
+	TargetURL TargetURLRequest `json:"targetUrl"`
 }
 
 // Error The body of every error response.
@@ -251,6 +259,14 @@ type ErrorDetail struct {
 // OwnedByOrg Marks an organization-wide webhook; `org` is the only value.
 type OwnedByOrg string
 
+// TargetURLRequest The URL that will receive notifications. The service delivers over
+// HTTP only, so it accepts just what the pattern says, stricter than
+// `format: uri` alone: an absolute `http` or `https` URL with a host,
+// made of the characters RFC 3986 allows, percent-encodings
+// well-formed, brackets only around an IP literal host and at most one
+// `#`. `ftp:` and `urn:` URIs are valid URIs and still refused.
+type TargetURLRequest = string
+
 // UpdateWebhookRequest The new values of a webhook's mutable fields.
 type UpdateWebhookRequest struct {
 	// Name A human-friendly label.
@@ -265,8 +281,13 @@ type UpdateWebhookRequest struct {
 	// Status Only `active` is accepted, to reactivate a disabled webhook.
 	Status *UpdateWebhookRequestStatus `json:"status,omitempty"`
 
-	// TargetURL The URL that will receive notifications.
-	TargetURL string `json:"targetUrl"`
+	// TargetURL The URL that will receive notifications. The service delivers over
+	// HTTP only, so it accepts just what the pattern says, stricter than
+	// `format: uri` alone: an absolute `http` or `https` URL with a host,
+	// made of the characters RFC 3986 allows, percent-encodings
+	// well-formed, brackets only around an IP literal host and at most one
+	// `#`. `ftp:` and `urn:` URIs are valid URIs and still refused.
+	TargetURL TargetURLRequest `json:"targetUrl"`
 }
 
 // UpdateWebhookRequestStatus Only `active` is accepted, to reactivate a disabled webhook.
@@ -657,7 +678,9 @@ type ClientInterface interface {
 	// Lists the webhooks of the caller, or the organization-wide webhooks
 	// when `ownedBy=org` is given. Results are paged: when more remain, the
 	// response carries a `Link` header with `rel="next"` pointing at the
-	// next page.
+	// next page. Follow that link as given: the rest of its query (a paging
+	// cursor, for example) is the server's own, and a value it did not hand
+	// out is refused with 400.
 	//
 	// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
 	ListWebhooks(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -728,7 +751,9 @@ type ClientInterface interface {
 // Lists the webhooks of the caller, or the organization-wide webhooks
 // when `ownedBy=org` is given. Results are paged: when more remain, the
 // response carries a `Link` header with `rel="next"` pointing at the
-// next page.
+// next page. Follow that link as given: the rest of its query (a paging
+// cursor, for example) is the server's own, and a value it did not hand
+// out is refused with 400.
 //
 // Corresponds with GET /webhooks (the `ListWebhooks` operationId).
 func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1133,7 +1158,9 @@ type ClientWithResponsesInterface interface {
 	// Lists the webhooks of the caller, or the organization-wide webhooks
 	// when `ownedBy=org` is given. Results are paged: when more remain, the
 	// response carries a `Link` header with `rel="next"` pointing at the
-	// next page.
+	// next page. Follow that link as given: the rest of its query (a paging
+	// cursor, for example) is the server's own, and a value it did not hand
+	// out is refused with 400.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2504,7 +2531,9 @@ func (r UpdateWebhookResponse) ContentType() string {
 // Lists the webhooks of the caller, or the organization-wide webhooks
 // when `ownedBy=org` is given. Results are paged: when more remain, the
 // response carries a `Link` header with `rel="next"` pointing at the
-// next page.
+// next page. Follow that link as given: the rest of its query (a paging
+// cursor, for example) is the server's own, and a value it did not hand
+// out is refused with 400.
 //
 // Returns a wrapper object for the known response body format(s).
 //

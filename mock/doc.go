@@ -14,11 +14,16 @@
 //   - Bearer auth: 401 without a valid token. Each token is its own caller,
 //     who lists and reads its own webhooks and the org-wide ones.
 //   - Validation as the service does it: 400 naming the field for a missing
-//     or empty required field, a wrong type, an unknown resource or event, a
-//     targetUrl that is not an absolute http(s) URL, an ownedBy other than
-//     org, an update status other than active, broken JSON; 415 for a body
-//     that is not application/json; 404 for an unknown id or path; 405 (with
+//     or empty required field, a wrong type, null for an optional field, a
+//     property given twice, an unknown resource or event, a targetUrl that
+//     is not an absolute http(s) URL, an ownedBy other than org, an update
+//     status other than active, a repeated or bad max or ownedBy, a body on
+//     list, get or delete, broken JSON; 415 for a body that is not
+//     application/json in UTF-8; 404 for an unknown id or path; 405 (with
 //     Allow) for a method the path does not have. Create answers 200.
+//     Behind these checks the engine's request rules refuse whatever else
+//     the spec forbids, so the mock accepts no request the engine judges an
+//     error.
 //   - Webex-like ids (base64 of ciscospark://us/WEBHOOK/<uuid>), created in
 //     RFC 3339 UTC with milliseconds, orgId, createdBy and appId filled, the
 //     secret echoed.

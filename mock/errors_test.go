@@ -97,6 +97,16 @@ func TestErrors(t *testing.T) {
 		{"list max text", call{method: "GET", path: "/webhooks?max=ten", token: ts.Token}, 400, []string{"max"}},
 		{"list ownedBy creator", call{method: "GET", path: "/webhooks?ownedBy=creator", token: ts.Token}, 400, []string{"ownedBy"}},
 		{"list bad cursor", call{method: "GET", path: "/webhooks?cursor=%21", token: ts.Token}, 400, []string{"cursor"}},
+		{"create null filter", call{method: "POST", path: "/webhooks", token: ts.Token, body: `{"name":"a","targetUrl":"https://e.com","resource":"messages","event":"created","filter":null}`}, 400, []string{"filter must be a string, not null"}},
+		{"create null secret", call{method: "POST", path: "/webhooks", token: ts.Token, body: `{"name":"a","targetUrl":"https://e.com","resource":"messages","event":"created","secret":null}`}, 400, []string{"secret must be a string, not null"}},
+		{"create null ownedBy", call{method: "POST", path: "/webhooks", token: ts.Token, body: `{"name":"a","targetUrl":"https://e.com","resource":"messages","event":"created","ownedBy":null}`}, 400, []string{"ownedBy must be a string, not null"}},
+		{"update null status", call{method: "PUT", path: item, token: ts.Token, body: `{"name":"a","targetUrl":"https://e.com","status":null}`}, 400, []string{"status must be a string, not null"}},
+		{"create name twice", call{method: "POST", path: "/webhooks", token: ts.Token, body: `{"name":"a","name":"b","targetUrl":"https://e.com","resource":"messages","event":"created"}`}, 400, []string{"name is given more than once"}},
+		{"create latin1", call{method: "POST", path: "/webhooks", token: ts.Token, body: valid, contentType: "application/json; charset=latin1"}, 415, nil},
+		{"create nested too deep", call{method: "POST", path: "/webhooks", token: ts.Token, body: `{"name":"a","targetUrl":"https://e.com","resource":"messages","event":"created","x":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`}, 400, []string{"nests deeper"}},
+		{"list max twice", call{method: "GET", path: "/webhooks?max=1&max=2", token: ts.Token}, 400, []string{"max is given more than once"}},
+		{"list with a body", call{method: "GET", path: "/webhooks", token: ts.Token, body: `{}`}, 400, []string{"takes no request body"}},
+		{"delete with a body", call{method: "DELETE", path: item, token: ts.Token, body: `{}`}, 400, []string{"takes no request body"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -166,6 +166,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, tid, http.StatusUnauthorized, "The request requires a valid access token set in the Authorization request header.")
 		return
 	}
+	if op == opList || op == opGet || op == opDelete {
+		if hasBody(r) {
+			s.writeError(w, tid, http.StatusBadRequest, r.Method+" takes no request body.",
+				"A request body is sent to an operation that documents none.")
+			return
+		}
+		if op != opList && s.refused(w, r, tid, nil) {
+			return // list judges its query itself first
+		}
+	}
 	switch op {
 	case opList:
 		s.list(w, r, tid, person)
@@ -312,6 +322,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, tid, person stri
 		s.badRequest(w, tid, p)
 		return
 	}
+	if s.refused(w, r, tid, raw) {
+		return
+	}
 	ownedBy := "creator"
 	if req.OwnedBy != nil {
 		ownedBy = string(*req.OwnedBy)
@@ -351,6 +364,9 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, tid, person, id 
 	req, p := validateUpdate(raw)
 	if len(p) > 0 {
 		s.badRequest(w, tid, p)
+		return
+	}
+	if s.refused(w, r, tid, raw) {
 		return
 	}
 	e, ok := s.store.replace(id, func(old *entry) *entry {
@@ -393,6 +409,11 @@ func (s *Server) delete(w http.ResponseWriter, tid, person, id string) {
 func (s *Server) list(w http.ResponseWriter, r *http.Request, tid, person string) {
 	q := r.URL.Query()
 	var p problems
+	for _, name := range []string{"max", "ownedBy", "cursor"} {
+		if len(q[name]) > 1 {
+			p.addf("%s is given more than once", name)
+		}
+	}
 	limit := s.cfg.pageLimit
 	if v, ok := q["max"]; ok {
 		n, err := strconv.Atoi(v[0])
@@ -424,6 +445,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, tid, person string
 	}
 	if len(p) > 0 {
 		s.badRequest(w, tid, p)
+		return
+	}
+	if s.refused(w, r, tid, nil) {
 		return
 	}
 	keep := func(e *entry) bool { return e.owner == person }

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,13 +57,18 @@ type problems []string
 
 func (p *problems) addf(format string, a ...any) { *p = append(*p, fmt.Sprintf(format, a...)) }
 
-// isJSONMediaType accepts application/json with or without parameters.
+// isJSONMediaType accepts application/json with or without parameters,
+// in UTF-8 (RFC 8259) when a charset is named.
 func isJSONMediaType(ct string) bool {
 	if ct == "" {
 		return false
 	}
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "application/json"
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8")
 }
 
 // decodeBody checks a JSON request body against the properties of a
@@ -85,13 +91,23 @@ func decodeBody(raw []byte, fields []bodyField, dst any) problems {
 		p.addf("the request body must be a JSON object")
 		return p
 	}
+	if name, dup := duplicateKey(raw); dup {
+		p.addf("%s is given more than once", name)
+		return p
+	}
 	clean := make(map[string]json.RawMessage, len(obj))
 	for _, f := range fields {
 		v, ok := obj[f.name]
-		if !ok || string(v) == "null" {
-			if f.required {
-				p.addf("%s is required", f.name)
-			}
+		switch {
+		case !ok && f.required, string(v) == "null" && f.required:
+			p.addf("%s is required", f.name)
+			continue
+		case !ok:
+			continue
+		case string(v) == "null":
+			// No request field is nullable: leaving it out is how a
+			// client says "none".
+			p.addf("%s must be a string, not null; leave it out instead", f.name)
 			continue
 		}
 		if f.str && v[0] != '"' {
@@ -117,6 +133,33 @@ func decodeBody(raw []byte, fields []bodyField, dst any) problems {
 		}
 	}
 	return p
+}
+
+// duplicateKey finds a property given twice in the top-level object of a
+// JSON document: parsers disagree on which value wins, so the request is
+// ambiguous.
+func duplicateKey(raw []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		key, _ := t.(string)
+		if seen[key] {
+			return key, true
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // checkTargetURL accepts an absolute http or https URL with a host, made
