@@ -320,7 +320,7 @@ func (e *Engine) judgeRequest(out []Finding, c *requestContract, r *Request) []F
 // the JSON value its schema reads it as and scanned with the schema's
 // compiled node.
 func (e *Engine) judgeParam(out []Finding, c *requestContract, p *paramSpec, got []string, badEscape bool, buf []byte) ([]Finding, []byte) {
-	f := Finding{Rule: RuleRequestParameter, Severity: SeverityError, Operation: c.id, Pointer: p.pointer}
+	f := Finding{Rule: RuleRequestParameter, Operation: c.id, Pointer: p.pointer}
 	switch {
 	case len(got) == 0:
 		if p.required {
@@ -378,7 +378,7 @@ func (e *Engine) judgeParamJSON(out []Finding, c *requestContract, p *paramSpec,
 	out = e.scanJSON(out, p.node, doc, c.id, 0, true)
 	for i := mark; i < len(out); i++ {
 		f := &out[i]
-		f.Rule, f.Severity = RuleRequestParameter, SeverityError
+		f.Rule = RuleRequestParameter
 		f.Pointer = p.pointer + f.Pointer
 		f.Message = p.where + ": " + f.Message
 	}
@@ -628,7 +628,7 @@ func (e *Engine) judgeParamKin(out []Finding, c *requestContract, p *paramSpec, 
 	if err == nil {
 		return out
 	}
-	f := Finding{Rule: RuleRequestParameter, Severity: SeverityError, Operation: c.id, Pointer: p.pointer}
+	f := Finding{Rule: RuleRequestParameter, Operation: c.id, Pointer: p.pointer}
 	var cause error = err
 	if re, ok := err.(*openapi3filter.RequestError); ok {
 		if re.Err != nil {
@@ -643,7 +643,7 @@ func (e *Engine) judgeParamKin(out []Finding, c *requestContract, p *paramSpec, 
 	}
 	for _, se := range flattenSchemaErrors(cause, nil) {
 		sf := schemaErrorFinding(se, "", c.id, 0)
-		sf.Rule, sf.Severity = RuleRequestParameter, SeverityError
+		sf.Rule = RuleRequestParameter
 		sf.Pointer = p.pointer + sf.Pointer
 		sf.Message = p.where + ": " + sf.Message
 		out = append(out, sf)
@@ -671,7 +671,7 @@ func (c *requestContract) checkSecurity(out []Finding, h http.Header, rawQuery s
 		}
 	}
 	f := Finding{
-		Rule: RuleRequestSecurity, Severity: SeverityError, Operation: c.id,
+		Rule: RuleRequestSecurity, Operation: c.id,
 		Message:  "the request carries none of the credentials the operation requires",
 		Expected: c.securityExpected,
 	}
@@ -733,7 +733,7 @@ func (k securityCheck) present(h http.Header, rawQuery string) bool {
 // of the documented schema.
 func (e *Engine) checkRequestBody(out []Finding, c *requestContract, r *Request, h http.Header) []Finding {
 	body := r.Body
-	f := Finding{Operation: c.id, Severity: SeverityError}
+	f := Finding{Operation: c.id}
 	if c.body == nil {
 		if len(body) > 0 {
 			f.Rule, f.Message = RuleRequestBodyEmpty, "a body is sent to an operation that documents none"
@@ -833,11 +833,10 @@ func (e *Engine) ValidateRequest(x *Exchange) (out []Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = []Finding{{
-				Rule: RuleEngineInternal, Severity: SeverityError,
-				Message: shortenString(fmt.Sprintf("the engine failed on this request: %v", r)),
+				Rule: RuleEngineInternal, Message: shortenString(fmt.Sprintf("the engine failed on this request: %v", r)),
 			}}
 		}
-		e.redactFindings(out, x)
+		e.finishFindings(out, x)
 	}()
 	op, _ := e.resolve(x)
 	if op == nil || op.req == nil {
@@ -885,11 +884,11 @@ func (rc *RequestContract) Validate(r *Request) (out []Finding) {
 	defer func() {
 		if p := recover(); p != nil {
 			out = []Finding{{
-				Rule: RuleEngineInternal, Severity: SeverityError, Operation: rc.c.id,
+				Rule: RuleEngineInternal, Operation: rc.c.id,
 				Message: shortenString(fmt.Sprintf("the engine failed on this request: %v", p)),
 			}}
 		}
-		rc.e.redactFindings(out, x)
+		rc.e.finishFindings(out, x)
 	}()
 	return rc.e.judgeRequest(nil, rc.c, r)
 }

@@ -19,7 +19,6 @@ func (s *scanner) finding(rule, extra, msg, expected, actual string) {
 	}
 	s.out = append(s.out, Finding{
 		Rule:      rule,
-		Severity:  ruleSeverity[rule],
 		Operation: s.op,
 		Status:    s.status,
 		Pointer:   s.pointer(extra),
@@ -38,7 +37,7 @@ func limitFinding(op string, status, size int, max int64) Finding {
 		actual = strconv.Itoa(size) + " bytes"
 	}
 	return Finding{
-		Rule: RuleBodyLimit, Severity: SeverityError, Operation: op, Status: status,
+		Rule: RuleBodyLimit, Operation: op, Status: status,
 		Message:  "the body is larger than the size cap of " + strconv.FormatInt(max, 10) + " bytes and was not judged",
 		Expected: "at most " + strconv.FormatInt(max, 10) + " bytes",
 		Actual:   actual,

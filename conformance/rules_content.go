@@ -21,7 +21,7 @@ func checkContent(out []Finding, r *response, x *Exchange, h http.Header, op str
 	f := Finding{Operation: op, Status: status}
 	if r.noContent {
 		if len(body) > 0 {
-			f.Rule, f.Severity, f.Message = RuleBodyEmpty, SeverityError, "a body is present where the response documents none"
+			f.Rule, f.Message = RuleBodyEmpty, "a body is present where the response documents none"
 			if status == http.StatusNoContent || status == http.StatusResetContent || status == http.StatusNotModified {
 				f.Message = "a " + strconv.Itoa(status) + " response must not carry a body"
 			}
@@ -34,11 +34,11 @@ func checkContent(out []Finding, r *response, x *Exchange, h http.Header, op str
 		if x.Request.Method == http.MethodHead || status == http.StatusNotModified || r.jsonMedia == nil {
 			return out, nil
 		}
-		f.Rule, f.Severity, f.Message = RuleBodyJSON, SeverityError, "the body is empty where a JSON body is documented"
+		f.Rule, f.Message = RuleBodyJSON, "the body is empty where a JSON body is documented"
 		f.Expected, f.Actual = r.expected, "empty"
 		return append(out, f), nil
 	}
-	f.Rule, f.Severity, f.Pointer = RuleContentType, SeverityError, "header:Content-Type"
+	f.Rule, f.Pointer = RuleContentType, "header:Content-Type"
 	f.Expected = r.expected
 	if strings.TrimSpace(ct) == "" {
 		f.Message, f.Actual = "the body has no Content-Type", "absent"

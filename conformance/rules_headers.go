@@ -40,7 +40,7 @@ func (e *Engine) checkHeaders(out []Finding, h http.Header, specs []headerSpec, 
 		if len(vals) == 0 {
 			if hs.required {
 				out = append(out, Finding{
-					Rule: RuleHeaderRequired, Severity: SeverityError, Operation: op, Status: status,
+					Rule: RuleHeaderRequired, Operation: op, Status: status,
 					Pointer: "header:" + hs.name, Message: "required header " + hs.name + " is absent",
 					Expected: "present", Actual: "absent",
 				})
@@ -146,7 +146,7 @@ func checkHeaderGrammars(out []Finding, h http.Header, op string, status int) []
 	for _, v := range h["Retry-After"] {
 		if _, err := httpheader.ParseRetryAfter(v, time.Time{}); err != nil {
 			out = append(out, Finding{
-				Rule: RuleHeaderFormat, Severity: SeverityError, Operation: op, Status: status,
+				Rule: RuleHeaderFormat, Operation: op, Status: status,
 				Pointer: "header:Retry-After", Message: "Retry-After is neither delta-seconds nor an HTTP-date",
 				Expected: "delta-seconds or HTTP-date", Actual: shortenString(v),
 			})
@@ -160,7 +160,7 @@ func checkHeaderGrammars(out []Finding, h http.Header, op string, status int) []
 				msg += ": " + le.Reason + " at byte " + strconv.Itoa(le.Offset)
 			}
 			out = append(out, Finding{
-				Rule: RuleHeaderFormat, Severity: SeverityError, Operation: op, Status: status,
+				Rule: RuleHeaderFormat, Operation: op, Status: status,
 				Pointer: "header:Link", Message: msg,
 				Expected: `<uri-reference>; param=value, ...`, Actual: shortenString(v),
 			})

@@ -152,7 +152,7 @@ func (u *undocumentedWalk) object(all []*openapi3.Schema, v *jnode, ptr string, 
 }
 
 func (u *undocumentedWalk) report(val *jnode, at, name string, secret bool) {
-	f := Finding{Rule: RuleBodyUndocumented, Severity: ruleSeverity[RuleBodyUndocumented], Operation: u.op, Status: u.status,
+	f := Finding{Rule: RuleBodyUndocumented, Operation: u.op, Status: u.status,
 		Pointer: at, Message: "property " + strconv.Quote(name) + " is not documented", Actual: redact.Marker}
 	if !secret {
 		if raw, err := json.Marshal(val.v); err == nil {
@@ -277,7 +277,7 @@ func schemaErrorFinding(err error, base, op string, status int) Finding {
 	f := Finding{Operation: op, Status: status, Pointer: base}
 	se, ok := err.(*openapi3.SchemaError)
 	if !ok {
-		f.Rule, f.Severity = RuleBodyConstraint, SeverityError
+		f.Rule = RuleBodyConstraint
 		f.Message = shortenString(err.Error())
 		return f
 	}

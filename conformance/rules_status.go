@@ -7,7 +7,7 @@ import (
 // operation.unknown: paths.{path}.{method}. Without an operation nothing
 // else can be judged.
 func unknownOperation(x *Exchange, pathKnown bool) Finding {
-	f := Finding{Rule: RuleOperationUnknown, Severity: SeverityError, Status: x.Response.Status}
+	f := Finding{Rule: RuleOperationUnknown, Status: x.Response.Status}
 	switch {
 	case x.Operation != "":
 		f.Message, f.Actual = "no operation has this operationId", shortenString(x.Operation)
@@ -27,7 +27,7 @@ func unknownOperation(x *Exchange, pathKnown bool) Finding {
 // default).
 func undocumentedStatus(op *operation, status int) Finding {
 	return Finding{
-		Rule: RuleStatusUndocumented, Severity: SeverityError, Operation: op.ID, Status: status,
+		Rule: RuleStatusUndocumented, Operation: op.ID, Status: status,
 		Message:  "status " + strconv.Itoa(status) + " is not documented for " + op.ID,
 		Expected: "one of [" + op.statuses + "]",
 		Actual:   strconv.Itoa(status),

@@ -10,19 +10,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Spec-note rule ids: what is wrong with the document itself. A note never
-// stops the engine from judging traffic; Engine.SpecNotes lists them.
-const (
-	RuleSpecExample     = "spec.example"
-	RuleSpecDefault     = "spec.default"
-	RuleSpecName        = "spec.name"
-	RuleSpecOperationID = "spec.operation-id"
-	RuleSpecPattern     = "spec.pattern"
-	RuleSpecResponse    = "spec.response"
-	RuleSpecServer      = "spec.server"
-	RuleSpecInvalid     = "spec.invalid"
-)
-
 // ErrSpecVersion is returned by New for a document that is not OpenAPI
 // 3.0 (an OpenAPI 3.1 or Swagger 2.0 document).
 var ErrSpecVersion = errors.New("spec: not an OpenAPI 3.0 document")
@@ -130,7 +117,7 @@ func specNote(rule, where, msg string) Finding {
 	if where != "" {
 		msg = where + ": " + msg
 	}
-	return Finding{Rule: rule, Severity: SeverityInfo, Message: shortenNote(msg)}
+	return NewFinding(rule, "", shortenNote(msg), "", "")
 }
 
 // firstLine cuts kin-openapi's multi-line messages (which dump the schema

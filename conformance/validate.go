@@ -20,11 +20,11 @@ func (e *Engine) Validate(x *Exchange) (out []Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = []Finding{{
-				Rule: RuleEngineInternal, Severity: SeverityError, Status: x.Response.Status,
+				Rule: RuleEngineInternal, Status: x.Response.Status,
 				Message: shortenString(fmt.Sprintf("the engine failed on this response: %v", r)),
 			}}
 		}
-		e.redactFindings(out, x)
+		e.finishFindings(out, x)
 	}()
 	op, pathKnown := e.resolve(x)
 	if op == nil {
@@ -82,7 +82,7 @@ func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, 
 	switch {
 	case s.tooDeep:
 		out = append(out[:mark], Finding{
-			Rule: RuleBodyDepth, Severity: SeverityError, Operation: op, Status: status,
+			Rule: RuleBodyDepth, Operation: op, Status: status,
 			Message:  "the JSON nests deeper than the nesting cap and was not judged",
 			Expected: "at most " + strconv.Itoa(e.maxDepth) + " levels",
 			Actual:   "more than " + strconv.Itoa(e.maxDepth) + " levels",
@@ -93,7 +93,7 @@ func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, 
 			what = "truncated JSON"
 		}
 		out = append(out[:mark], Finding{
-			Rule: RuleBodyJSON, Severity: SeverityError, Operation: op, Status: status,
+			Rule: RuleBodyJSON, Operation: op, Status: status,
 			Message:  what + ": " + s.syntaxMsg + " at byte " + strconv.Itoa(s.syntaxPos) + " of " + strconv.Itoa(len(body)),
 			Expected: "a JSON document (RFC 8259)",
 		})
@@ -105,10 +105,13 @@ func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, 
 	return out
 }
 
-// redactFindings hides registered tokens, the request's own credential and
-// Bearer credentials in every finding; secret property values were already
-// replaced where they were read. Expected comes from the spec alone.
-func (e *Engine) redactFindings(out []Finding, x *Exchange) {
+// finishFindings is the one way out of the engine for the findings of an
+// exchange: each gets its rule's severity from the catalogue, and
+// registered tokens, the request's own credential, the secrets the request
+// sent and Bearer credentials are hidden in every finding (secret property
+// values were already replaced where they were read; Expected comes from
+// the spec alone).
+func (e *Engine) finishFindings(out []Finding, x *Exchange) {
 	if len(out) == 0 {
 		return
 	}
@@ -130,6 +133,7 @@ func (e *Engine) redactFindings(out []Finding, x *Exchange) {
 	// A secret the client sent may come back under another name.
 	secrets := redact.SecretValues(x.Request.Body)
 	for i := range out {
+		out[i].Severity = ruleSeverity[out[i].Rule]
 		out[i].Actual = redact.Text(redact.Value(out[i].Actual, cred), e.redactions...)
 		out[i].Message = redact.Text(redact.Value(out[i].Message, cred), e.redactions...)
 		for _, v := range secrets {

@@ -65,10 +65,9 @@ func entryCase(e *conformance.Engine, h *Entry, source string) report.Case {
 	x.Operation = op.ID
 	c.Operation, c.Path = op.ID, op.PathTemplate
 	if h.Request.BodySkip != "" {
-		c.Findings = append(c.Findings, conformance.Finding{
-			Rule: conformance.RuleRequestUnjudged, Severity: conformance.SeverityInfo, Operation: op.ID,
-			Message: e.Redact(h.Request.BodySkip),
-		})
+		f := conformance.NewFinding(conformance.RuleRequestUnjudged, "", e.Redact(h.Request.BodySkip), "", "")
+		f.Operation = op.ID
+		c.Findings = append(c.Findings, f)
 	} else {
 		c.Findings = credentialDropped(e.ValidateRequest(&x), x.Response.Status)
 	}
@@ -86,9 +85,10 @@ func credentialDropped(fs []conformance.Finding, status int) []conformance.Findi
 	}
 	for i := range fs {
 		if fs[i].Rule == conformance.RuleRequestSecurity {
-			fs[i].Rule, fs[i].Severity = conformance.RuleRequestUnjudged, conformance.SeverityInfo
-			fs[i].Message = "the recording holds no credential though the server accepted the request: the recorder dropped it (a sanitized export), so the security requirement is not judged"
-			fs[i].Expected, fs[i].Actual = "", ""
+			old := fs[i]
+			fs[i] = conformance.NewFinding(conformance.RuleRequestUnjudged, old.Pointer,
+				"the recording holds no credential though the server accepted the request: the recorder dropped it (a sanitized export), so the security requirement is not judged", "", "")
+			fs[i].Operation, fs[i].Status = old.Operation, old.Status
 		}
 	}
 	return fs

@@ -473,8 +473,9 @@ func (p *Proxy) judge(x *exchange) {
 		}
 		f.Findings = p.v.Validate(&conformance.Exchange{Request: f.Request, Response: judged})
 	case Truncated:
-		f.Findings = []conformance.Finding{{Rule: conformance.RuleProxyUpstreamTruncated, Severity: conformance.SeverityError, Status: f.Response.Status,
-			Message: "the upstream's body ended before its framing said; the client's connection was aborted and the partial body was not judged"}}
+		tf := conformance.NewFinding(conformance.RuleProxyUpstreamTruncated, "", "the upstream's body ended before its framing said; the client's connection was aborted and the partial body was not judged", "", "")
+		tf.Status = f.Response.Status
+		f.Findings = []conformance.Finding{tf}
 	}
 	p.outcomes[f.Outcome].Add(1)
 	if f.Outcome == Judged || f.Outcome == Truncated {
@@ -626,9 +627,10 @@ func (p *Proxy) Report() *report.Report {
 			c.Findings = append(c.Findings, f)
 		}
 		if a.dropped > 0 {
-			c.Findings = append(c.Findings, conformance.Finding{Rule: conformance.RuleProxyFindingsCapped, Severity: conformance.SeverityInfo,
-				Operation: c.Operation, Status: c.Status,
-				Message: fmt.Sprintf("%d more findings of other kinds were not kept (at most %d per case)", a.dropped, maxFindingsPerCase)})
+			capped := conformance.NewFinding(conformance.RuleProxyFindingsCapped, "",
+				fmt.Sprintf("%d more findings of other kinds were not kept (at most %d per case)", a.dropped, maxFindingsPerCase), "", "")
+			capped.Operation, capped.Status = c.Operation, c.Status
+			c.Findings = append(c.Findings, capped)
 		}
 		rep.Add(c)
 	}

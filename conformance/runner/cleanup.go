@@ -144,7 +144,7 @@ func (r *runner) sweepOwn(ctx context.Context, final bool) (listed bool, err err
 			r.forget(w.ID)
 			r.deleted[w.ID] = true
 		} else {
-			extra = append(extra, unexpected("delete-failed", "deleting a webhook did not give 204", 204, res.status))
+			extra = append(extra, unexpected(conformance.RuleBehaviorDeleteFailed, "deleting a webhook did not give 204", 204, res.status))
 		}
 		r.record(c, res, extra...)
 	}
@@ -155,24 +155,22 @@ func (r *runner) sweepOwn(ctx context.Context, final bool) (listed bool, err err
 // the answer of the write that sent its name.
 func (r *runner) phantom(w webhook) conformance.Finding {
 	status, sent := r.writes[writeKey(w)]
-	f := conformance.Finding{Rule: "behavior.phantom-create", Operation: opCreate, Pointer: "/name", Expected: "no webhook", Actual: fmt.Sprintf("webhook %s named %q", w.ID, w.Name)}
+	f := conformance.NewFinding(conformance.RuleBehaviorPhantomCreate, "/name", "", "no webhook", fmt.Sprintf("webhook %s named %q", w.ID, w.Name))
+	f.Operation = opCreate
+	if sent {
+		f.Status = status
+	}
 	switch {
 	case !sent:
-		f.Severity = conformance.SeverityError
 		f.Message = "a webhook named with this run's id exists that no create or update of the run sent"
 	case status == 0 || status >= 500 || status == http.StatusTooManyRequests:
 		// The server failed or never answered: it may well have done the
 		// work first. Not a departure, but it must go.
-		f.Severity = conformance.SeverityInfo
-		f.Status = status
+		f = f.AsNote()
 		f.Message = fmt.Sprintf("the write that sent this name got no 2xx (status %d), yet the webhook exists; it was deleted", status)
 	case is2xx(status):
-		f.Severity = conformance.SeverityError
-		f.Status = status
 		f.Message = "the write that made this webhook answered without its id"
 	default:
-		f.Severity = conformance.SeverityError
-		f.Status = status
 		f.Message = fmt.Sprintf("a write refused with %d made a webhook anyway", status)
 	}
 	return f
@@ -204,10 +202,10 @@ func (r *runner) cleanup() {
 			r.forget(id)
 			r.deleted[id] = true
 			if res.status != http.StatusNoContent && res.status != http.StatusNotFound {
-				extra = append(extra, unexpected("delete-failed", "deleting a webhook did not give 204", 204, res.status))
+				extra = append(extra, unexpected(conformance.RuleBehaviorDeleteFailed, "deleting a webhook did not give 204", 204, res.status))
 			}
 		default:
-			extra = append(extra, unexpected("delete-failed", "deleting a webhook did not give 204", 204, res.status))
+			extra = append(extra, unexpected(conformance.RuleBehaviorDeleteFailed, "deleting a webhook did not give 204", 204, res.status))
 		}
 		r.record(c, res, extra...)
 	}
@@ -252,15 +250,19 @@ func (r *runner) leaveBehind(id string) {
 	u, _ := r.url(c)
 	cs := report.Case{
 		Name: c.name, Operation: opDelete, Method: http.MethodDelete, Path: pathTemplate(opDelete),
-		Findings: []conformance.Finding{{
-			Rule: "behavior.left-behind", Severity: conformance.SeverityError, Operation: opDelete,
-			Message:  fmt.Sprintf("the run could not delete webhook %s (%s); delete it with the command below", id, r.redact(r.created[id])),
-			Expected: "deleted", Actual: id,
-		}},
-		Curl: r.curl(c, u),
+		Findings: []conformance.Finding{leftBehind(id, r.redact(r.created[id]))},
+		Curl:     r.curl(c, u),
 	}
 	r.report.Add(cs)
 	if r.cfg.Progress != nil {
 		r.cfg.Progress(r.report.Cases[len(r.report.Cases)-1])
 	}
+}
+
+// leftBehind is the finding for a webhook the run could not delete.
+func leftBehind(id, name string) conformance.Finding {
+	f := conformance.NewFinding(conformance.RuleBehaviorLeftBehind, "",
+		fmt.Sprintf("the run could not delete webhook %s (%s); delete it with the command below", id, name), "deleted", id)
+	f.Operation = opDelete
+	return f
 }

@@ -425,7 +425,7 @@ func (r *runner) record(c call, res *result, extra ...conformance.Finding) repor
 	all = append(all, extra...)
 	if c.need2xx && res != nil {
 		r.cov.observe(c.op, res.status)
-		if !is2xx(res.status) && (res.status >= 500 || res.status == http.StatusTooManyRequests) && !hasRule(all, ruleNotJudged) {
+		if !is2xx(res.status) && (res.status >= 500 || res.status == http.StatusTooManyRequests) && !hasRule(all, conformance.RuleBehaviorNotJudged) {
 			all = append(all, notJudged(fmt.Sprintf("%s needs a 2xx answer", c.name), 200, res.status))
 		}
 	}
@@ -453,7 +453,7 @@ func (r *runner) record(c call, res *result, extra ...conformance.Finding) repor
 	if !failing {
 		// A case whose check could not be made has not passed.
 		for _, f := range cs.Findings {
-			if f.Rule == ruleNotJudged {
+			if f.Rule == conformance.RuleBehaviorNotJudged {
 				cs.Verdict = report.VerdictSkip
 				cs.Reason = "not judged: " + f.Message
 				break
@@ -508,17 +508,6 @@ const (
 	opDelete = "deleteWebhook"
 )
 
-// finding builds one of the runner's own findings (behavior.*, pagination.*).
-func finding(rule string, sev conformance.Severity, pointer, msg, expected, actual string) conformance.Finding {
-	return conformance.Finding{Rule: rule, Severity: sev, Pointer: pointer, Message: msg, Expected: expected, Actual: actual}
-}
-
-func behavior(rule, msg, expected, actual string) conformance.Finding {
-	return finding("behavior."+rule, conformance.SeverityError, "", msg, expected, actual)
-}
-
-const ruleNotJudged = "behavior.not-judged"
-
 // unexpected reports a status other than the one a behavior calls for. A
 // server error or a rate limit that outlasted the retries says nothing
 // about the behavior: the case is not judged (a skip, not a pass), and the
@@ -527,11 +516,11 @@ func unexpected(rule, msg string, want, got int) conformance.Finding {
 	if got >= 500 || got == http.StatusTooManyRequests {
 		return notJudged(msg, want, got)
 	}
-	return behavior(rule, msg, strconv.Itoa(want), strconv.Itoa(got))
+	return conformance.NewFinding(rule, "", msg, strconv.Itoa(want), strconv.Itoa(got))
 }
 
 func notJudged(msg string, want, got int) conformance.Finding {
-	return finding(ruleNotJudged, conformance.SeverityInfo, "",
+	return conformance.NewFinding(conformance.RuleBehaviorNotJudged, "",
 		fmt.Sprintf("the server answered %d, so this could not be checked: %s", got, msg), strconv.Itoa(want), strconv.Itoa(got))
 }
 

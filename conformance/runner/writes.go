@@ -57,7 +57,7 @@ func (r *runner) sweepEarlier(ctx context.Context, listed []webhook) error {
 		}
 		var extra []conformance.Finding
 		if res.status != http.StatusNoContent {
-			extra = append(extra, unexpected("delete-failed", "deleting a webhook did not give 204", 204, res.status))
+			extra = append(extra, unexpected(conformance.RuleBehaviorDeleteFailed, "deleting a webhook did not give 204", 204, res.status))
 		}
 		r.record(c, res, extra...)
 	}
@@ -90,7 +90,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	}
 	created, ok := r.trackIf(res)
 	if !ok {
-		r.record(c, res, unexpected("create-failed", "a valid create was not answered 200 with a webhook", 200, res.status))
+		r.record(c, res, unexpected(conformance.RuleBehaviorCreateFailed, "a valid create was not answered 200 with a webhook", 200, res.status))
 		if err := r.afterWrite(ctx, c, false); err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 		var extra []conformance.Finding
 		_, tracked := r.trackIf(fr)
 		if !tracked {
-			extra = append(extra, unexpected("create-failed", "a valid create was not answered 200 with a webhook", 200, fr.status))
+			extra = append(extra, unexpected(conformance.RuleBehaviorCreateFailed, "a valid create was not answered 200 with a webhook", 200, fr.status))
 		}
 		r.record(fc, fr, extra...)
 		if err := r.afterWrite(ctx, fc, tracked); err != nil {
@@ -127,7 +127,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 
 	path := "/webhooks/" + url.PathEscape(created.ID)
 	if err := r.expectWebhook(ctx, call{name: "get the created webhook", op: opGet, method: http.MethodGet, path: path, need2xx: true},
-		"created-not-found", func(w webhook) []conformance.Finding { return matchCreate(want, w) }); err != nil {
+		conformance.RuleBehaviorCreatedNotFound, func(w webhook) []conformance.Finding { return matchCreate(want, w) }); err != nil {
 		return err
 	}
 
@@ -142,19 +142,19 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	stuck := func(w webhook) []conformance.Finding {
 		var fs []conformance.Finding
 		if w.Name != upd.Name {
-			fs = append(fs, finding("behavior.update-not-applied", conformance.SeverityError, "/name", "the update of the name did not stick", strconv.Quote(upd.Name), strconv.Quote(w.Name)))
+			fs = append(fs, conformance.NewFinding(conformance.RuleBehaviorUpdateNotApplied, "/name", "the update of the name did not stick", strconv.Quote(upd.Name), strconv.Quote(w.Name)))
 		}
 		if w.TargetURL != upd.TargetURL {
-			fs = append(fs, finding("behavior.update-not-applied", conformance.SeverityError, "/targetUrl", "the update of the targetUrl did not stick", strconv.Quote(upd.TargetURL), strconv.Quote(w.TargetURL)))
+			fs = append(fs, conformance.NewFinding(conformance.RuleBehaviorUpdateNotApplied, "/targetUrl", "the update of the targetUrl did not stick", strconv.Quote(upd.TargetURL), strconv.Quote(w.TargetURL)))
 		}
 		return append(fs, compareSecret(newSecret, w.Secret, "/secret")...)
 	}
 	if err := r.expectWebhook(ctx, call{name: "update the webhook", op: opUpdate, method: http.MethodPut, path: path, body: ub, need2xx: true},
-		"update-failed", stuck); err != nil {
+		conformance.RuleBehaviorUpdateFailed, stuck); err != nil {
 		return err
 	}
 	if err := r.expectWebhook(ctx, call{name: "get the updated webhook", op: opGet, method: http.MethodGet, path: path, need2xx: true},
-		"created-not-found", stuck); err != nil {
+		conformance.RuleBehaviorCreatedNotFound, stuck); err != nil {
 		return err
 	}
 
@@ -170,7 +170,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	if dr.status == http.StatusNoContent {
 		r.forget(created.ID)
 	} else {
-		extra = append(extra, unexpected("delete-failed", "deleting a webhook did not give 204", 204, dr.status))
+		extra = append(extra, unexpected(conformance.RuleBehaviorDeleteFailed, "deleting a webhook did not give 204", 204, dr.status))
 	}
 	r.record(dc, dr, extra...)
 
@@ -181,7 +181,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	}
 	extra = nil
 	if gr.status != http.StatusNotFound {
-		extra = append(extra, unexpected("deleted-still-found", "a deleted webhook can still be fetched", 404, gr.status))
+		extra = append(extra, unexpected(conformance.RuleBehaviorDeletedStillFound, "a deleted webhook can still be fetched", 404, gr.status))
 		// It is still there: cleanup must try again.
 		r.created[created.ID] = created.Name
 	}
@@ -241,11 +241,11 @@ func (r *runner) expectListed(ctx context.Context, name, id string, present bool
 	var f conformance.Finding
 	switch {
 	case present && !found && complete:
-		f = behavior("created-not-listed", "the created webhook is on no page of the list", "listed", "absent")
+		f = conformance.NewFinding(conformance.RuleBehaviorCreatedNotListed, "", "the created webhook is on no page of the list", "listed", "absent")
 	case present && !found:
-		f = finding("behavior.created-not-listed", conformance.SeverityInfo, "", "the list was not walked to its end; the created webhook was not seen", "listed", "not seen")
+		f = conformance.NewFinding(conformance.RuleBehaviorCreatedNotListed, "", "the list was not walked to its end; the created webhook was not seen", "listed", "not seen").AsNote()
 	case !present && found:
-		f = behavior("deleted-still-listed", "a deleted webhook is still listed", "absent", "listed")
+		f = conformance.NewFinding(conformance.RuleBehaviorDeletedListed, "", "a deleted webhook is still listed", "absent", "listed")
 	default:
 		return nil
 	}
@@ -279,7 +279,7 @@ func matchCreate(want gen.CreateWebhookRequest, got webhook) []conformance.Findi
 	var fs []conformance.Finding
 	cmp := func(ptr, w, g string) {
 		if w != g {
-			fs = append(fs, finding("behavior.create-echo", conformance.SeverityError, ptr, "the webhook does not hold the value it was created with", strconv.Quote(w), strconv.Quote(g)))
+			fs = append(fs, conformance.NewFinding(conformance.RuleBehaviorCreateEcho, ptr, "the webhook does not hold the value it was created with", strconv.Quote(w), strconv.Quote(g)))
 		}
 	}
 	cmp("/name", want.Name, got.Name)
@@ -322,7 +322,7 @@ func (r *runner) badCreates(ctx context.Context) error {
 		}
 		var extra []conformance.Finding
 		if res.status != http.StatusBadRequest {
-			extra = append(extra, unexpected("bad-create-accepted", "an invalid create was not refused with 400", 400, res.status))
+			extra = append(extra, unexpected(conformance.RuleBehaviorBadCreateAccepted, "an invalid create was not refused with 400", 400, res.status))
 		}
 		_, tracked := r.trackIf(res)
 		r.record(c, res, extra...)
