@@ -20,25 +20,30 @@ import (
 	"context"
 	"fmt"
 
-	"example.com/webhooksclient/webhooks"
+	"example.com/webhooksclient/webex"
 )
 
 func main() {
-	c, err := webhooks.NewClientWithResponses("https://webexapis.com/v1")
+	c, err := webex.NewClientWithResponses("https://webexapis.com/v1")
 	if err != nil {
 		panic(err)
 	}
 	max := 10
-	var _ func(context.Context, *webhooks.ListWebhooksParams, ...webhooks.RequestEditorFn) (*webhooks.ListWebhooksResponse, error) = c.ListWebhooksWithResponse
-	body := webhooks.CreateWebhookJSONRequestBody{Name: "n", TargetUrl: "https://example.com/h", Resource: "messages", Event: "created"}
+	var _ func(context.Context, *webex.ListWebhooksParams, ...webex.RequestEditorFn) (*webex.ListWebhooksResponse, error) = c.ListWebhooksWithResponse
+	body := webex.CreateWebhookJSONRequestBody{Name: "n", TargetUrl: "https://example.com/h", Resource: "messages", Event: "created"}
 	fmt.Println(body, max)
 }
 `
 
+// plainDirective is the go:generate line of the README's plain
+// configuration (testdata/plainclient/webex.go).
+var plainDirective = regexp.MustCompile(`(?m)^//go:generate go run github\.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@(v\S+) -generate (\S+) -package (\S+) -o (\S+) (\S+)$`)
+
 // TestPlainClientConfigCompiles checks that a client project generating its
-// own code from api/openapi.yaml with nothing but
-// "oapi-codegen -generate types,client -package webhooks" gets code that
-// builds against the runtime version this module pins.
+// own code from api/openapi.yaml with the README's plain configuration
+// (testdata/plainclient/webex.go: nothing but "-generate types,client
+// -package webex") gets code that builds, beside that file, against the
+// runtime version this module pins.
 func TestPlainClientConfigCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped under -short: generates code and runs go build in a temporary module")
@@ -47,9 +52,17 @@ func TestPlainClientConfigCompiles(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	require.NoError(t, err, "the go command is needed to build the generated code")
 
+	directiveFile, err := os.ReadFile(filepath.Join("testdata", "plainclient", "webex.go"))
+	require.NoError(t, err)
+	d := plainDirective.FindSubmatch(directiveFile)
+	require.NotNil(t, d, "testdata/plainclient/webex.go must hold one go:generate line running oapi-codegen")
+	version, generate, pkg := string(d[1]), string(d[2]), string(d[3])
+	require.Equal(t, "types,client", generate, "the plain configuration generates types and client only")
+	require.Equal(t, "webex", pkg, "clientMain imports the package as webex")
+
 	// What the CLI does for those flags: defaults, validation, strict load.
 	cfg := codegen.Configuration{
-		PackageName: "webhooks",
+		PackageName: pkg,
 		Generate:    codegen.GenerateOptions{Models: true, Client: true},
 	}.UpdateDefaults()
 	require.NoError(t, cfg.Validate())
@@ -62,6 +75,9 @@ func TestPlainClientConfigCompiles(t *testing.T) {
 	require.NoError(t, err)
 	m := regexp.MustCompile(`(?m)^\s*(?:require\s+)?github\.com/oapi-codegen/runtime\s+(v\S+)`).FindSubmatch(gomod)
 	require.NotNil(t, m, "go.mod must require github.com/oapi-codegen/runtime")
+	pinned := regexp.MustCompile(`(?m)^\s*(?:require\s+)?github\.com/oapi-codegen/oapi-codegen/v2\s+(v\S+)`).FindSubmatch(gomod)
+	require.NotNil(t, pinned, "go.mod must require github.com/oapi-codegen/oapi-codegen/v2")
+	require.Equal(t, string(pinned[1]), version, "the README's directive runs the oapi-codegen version this module pins")
 	gosum, err := os.ReadFile(filepath.Join("..", "go.sum"))
 	require.NoError(t, err)
 
@@ -73,7 +89,8 @@ func TestPlainClientConfigCompiles(t *testing.T) {
 	}
 	write("go.mod", "module example.com/webhooksclient\n\ngo 1.26\n\nrequire github.com/oapi-codegen/runtime "+string(m[1])+"\n")
 	write("go.sum", string(gosum))
-	write("webhooks/webhooks.gen.go", code)
+	write("webex/webex.go", string(directiveFile))
+	write("webex/webex.gen.go", code)
 	write("main.go", clientMain)
 
 	cmd := exec.Command(goTool, "build", "./...")

@@ -1,0 +1,132 @@
+package examples
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var updateREADME = flag.Bool("update-readme", false, "rewrite the README's Go blocks from the files they come from")
+
+const readmePath = "../README.md"
+
+// goFileMarker names, on the line before a Go block, the file the block is.
+var goFileMarker = regexp.MustCompile(`^<!-- file: (\S+\.go) -->$`)
+
+// readmeGoBlock is one ```go block of the README.
+type readmeGoBlock struct {
+	line       int    // of the opening fence, from 1
+	file       string // as the marker names it, from the repository root
+	start, end int    // byte offsets of the content, between the fences
+}
+
+// readmeGoBlocks finds every Go block and the file each names; a block
+// without its marker, a marker without its block, or an unclosed block is
+// an error in the list.
+func readmeGoBlocks(readme string) (blocks []readmeGoBlock, problems []string) {
+	offset, marked, markedLine := 0, "", 0
+	lines := strings.SplitAfter(readme, "\n")
+	for i := 0; i < len(lines); i++ {
+		line := strings.TrimRight(lines[i], "\n")
+		offset += len(lines[i])
+		if m := goFileMarker.FindStringSubmatch(line); m != nil {
+			marked, markedLine = m[1], i+1
+			continue
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if line == "```go" {
+			if marked == "" {
+				problems = append(problems, readmePath+":"+strconv.Itoa(i+1)+": a ```go block needs the line <!-- file: PATH --> before it, PATH a .go file the build compiles (a program, a test or an example_*_test.go)")
+			}
+			b := readmeGoBlock{line: i + 1, file: marked, start: offset}
+			closed := false
+			for i++; i < len(lines); i++ {
+				if strings.TrimRight(lines[i], "\n") == "```" {
+					b.end = offset
+					offset += len(lines[i])
+					closed = true
+					break
+				}
+				offset += len(lines[i])
+			}
+			if !closed {
+				problems = append(problems, readmePath+":"+strconv.Itoa(b.line)+": the ```go block is not closed")
+				break
+			}
+			if marked != "" {
+				blocks = append(blocks, b)
+			}
+		} else if marked != "" {
+			problems = append(problems, readmePath+":"+strconv.Itoa(markedLine)+": <!-- file: "+marked+" --> is not followed by a ```go block")
+		}
+		marked = ""
+	}
+	if marked != "" {
+		problems = append(problems, readmePath+":"+strconv.Itoa(markedLine)+": <!-- file: "+marked+" --> is not followed by a ```go block")
+	}
+	return blocks, problems
+}
+
+// TestREADMEGoBlocksAreFilesTheBuildCompiles holds every Go block of the
+// README equal to the file its marker names, so each one compiles (and
+// tests and examples run) with the rest of the module.
+func TestREADMEGoBlocksAreFilesTheBuildCompiles(t *testing.T) {
+	raw, err := os.ReadFile(readmePath)
+	require.NoError(t, err)
+	readme := string(raw)
+	blocks, problems := readmeGoBlocks(readme)
+	require.Empty(t, problems)
+	require.NotEmpty(t, blocks)
+
+	var updated strings.Builder
+	last := 0
+	for _, b := range blocks {
+		require.False(t, filepath.IsAbs(b.file) || strings.Contains(b.file, ".."), "%s:%d: the marker names a path inside the repository", readmePath, b.line)
+		want, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(b.file)))
+		require.NoError(t, err, "%s:%d: the block's file", readmePath, b.line)
+		if *updateREADME {
+			updated.WriteString(readme[last:b.start])
+			updated.Write(want)
+			last = b.end
+			continue
+		}
+		assert.Equal(t, string(want), readme[b.start:b.end],
+			"%s:%d: the block differs from %s: edit the file, then go test ./examples -run TestREADMEGoBlocks -update-readme", readmePath, b.line, b.file)
+	}
+	if *updateREADME {
+		updated.WriteString(readme[last:])
+		require.NoError(t, os.WriteFile(readmePath, []byte(updated.String()), 0o644))
+	}
+}
+
+func TestReadmeGoBlocksFindsProblems(t *testing.T) {
+	t.Parallel()
+	const good = "text\n<!-- file: a/b.go -->\n\n```go\npackage b\n```\n"
+	blocks, problems := readmeGoBlocks(good)
+	assert.Empty(t, problems)
+	require.Len(t, blocks, 1)
+	assert.Equal(t, "a/b.go", blocks[0].file)
+	assert.Equal(t, "package b\n", good[blocks[0].start:blocks[0].end])
+	assert.Equal(t, 4, blocks[0].line)
+
+	for in, want := range map[string]string{
+		"```go\npackage b\n```\n":                          ":1: a ```go block needs the line <!-- file: PATH -->",
+		"<!-- file: a.go -->\nsome text\n":                 ":1: <!-- file: a.go --> is not followed by a ```go block",
+		"<!-- file: a.go -->\n```go\npackage a\n":          ":2: the ```go block is not closed",
+		"<!-- file: a.go -->\n```sh\necho\n```\n":          ":1: <!-- file: a.go --> is not followed",
+		"x\n\n```go\npackage b\n```\n<!-- file: c.go -->\n": ":3: a ```go block needs",
+	} {
+		_, problems := readmeGoBlocks(in)
+		require.NotEmpty(t, problems, in)
+		assert.Contains(t, problems[0], want, in)
+	}
+}
