@@ -119,10 +119,10 @@ func TestReadmeGoBlocksFindsProblems(t *testing.T) {
 	assert.Equal(t, 4, blocks[0].line)
 
 	for in, want := range map[string]string{
-		"```go\npackage b\n```\n":                          ":1: a ```go block needs the line <!-- file: PATH -->",
-		"<!-- file: a.go -->\nsome text\n":                 ":1: <!-- file: a.go --> is not followed by a ```go block",
-		"<!-- file: a.go -->\n```go\npackage a\n":          ":2: the ```go block is not closed",
-		"<!-- file: a.go -->\n```sh\necho\n```\n":          ":1: <!-- file: a.go --> is not followed",
+		"```go\npackage b\n```\n":                           ":1: a ```go block needs the line <!-- file: PATH -->",
+		"<!-- file: a.go -->\nsome text\n":                  ":1: <!-- file: a.go --> is not followed by a ```go block",
+		"<!-- file: a.go -->\n```go\npackage a\n":           ":2: the ```go block is not closed",
+		"<!-- file: a.go -->\n```sh\necho\n```\n":           ":1: <!-- file: a.go --> is not followed",
 		"x\n\n```go\npackage b\n```\n<!-- file: c.go -->\n": ":3: a ```go block needs",
 	} {
 		_, problems := readmeGoBlocks(in)

@@ -12,7 +12,9 @@ import (
 
 func TestMyWebexCode(t *testing.T) {
 	ts := mocktest.NewServer(t) // or any server
-	hc := &http.Client{Transport: conformancetest.NewTestTransport(t, nil)} // fails t at the end on any finding
+
+	// The transport fails t at the end on any finding.
+	hc := &http.Client{Transport: conformancetest.NewTestTransport(t, nil)}
 	c, err := gen.NewClientWithResponses(ts.URL, gen.WithHTTPClient(hc), gen.WithBearerToken(ts.Token))
 	if err != nil {
 		t.Fatal(err)
