@@ -136,6 +136,9 @@ type judge struct {
 	// asRequest judges a request body: readOnly properties are refused
 	// and need not be present, where a response does so for writeOnly.
 	asRequest bool
+	// neither judges a value that is neither (an example in the
+	// components): readOnly and writeOnly do not apply.
+	neither bool
 }
 
 // Costs are counted in schema visits; a body of n bytes may cost
@@ -535,6 +538,7 @@ func (j *judge) object(s *openapi3.Schema, n *jnode) []issue {
 		v := n.vals[i]
 		if p, ok := s.Properties[k]; ok && p != nil && p.Value != nil {
 			switch {
+			case j.neither:
 			case j.asRequest && p.Value.ReadOnly:
 				out = append(out, issue{path: []string{k}, keyword: "readOnly", schema: p.Value, value: v, reason: "readOnly property " + strconv.Quote(k) + " in a request"})
 			case !j.asRequest && p.Value.WriteOnly:
@@ -551,7 +555,7 @@ func (j *judge) object(s *openapi3.Schema, n *jnode) []issue {
 		}
 	}
 	for _, k := range s.Required {
-		if n.get(k) == nil && !oneWayIn(s, k, j.asRequest, nil) {
+		if n.get(k) == nil && (j.neither || !oneWayIn(s, k, j.asRequest, nil)) {
 			out = append(out, issue{path: []string{k}, keyword: "required", schema: s, reason: "required property " + strconv.Quote(k) + " is missing"})
 		}
 	}

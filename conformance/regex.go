@@ -59,6 +59,18 @@ func translateECMA(p string) (string, error) {
 					return "", fmt.Errorf("octal escapes are not supported")
 				}
 				b.WriteString(`\x00`)
+			case 'p', 'P':
+				// A Unicode property: ECMA-262 spells general categories
+				// long (Letter, digit) where RE2 knows L and Nd.
+				if i+1 < len(p) && p[i+1] == '{' {
+					if end := strings.IndexByte(p[i:], '}'); end > 0 {
+						b.WriteString(`\` + string(e) + "{" + unicodeProperty(p[i+2:i+end]) + "}")
+						i += end
+						continue
+					}
+				}
+				b.WriteByte('\\')
+				b.WriteByte(e)
 			case 'd', 'D', 'w', 'W', 'b', 'B', 't', 'n', 'v', 'f', 'r', 'x':
 				b.WriteByte('\\')
 				b.WriteByte(e)
@@ -120,6 +132,36 @@ func isHexString(s string) bool {
 		}
 	}
 	return true
+}
+
+// ecmaCategories maps ECMA-262's long general category names (and their
+// aliases) to RE2's.
+var ecmaCategories = map[string]string{
+	"Letter": "L", "Cased_Letter": "L", "Lowercase_Letter": "Ll", "Uppercase_Letter": "Lu", "Titlecase_Letter": "Lt",
+	"Modifier_Letter": "Lm", "Other_Letter": "Lo", "Mark": "M", "Combining_Mark": "M", "Nonspacing_Mark": "Mn",
+	"Spacing_Mark": "Mc", "Enclosing_Mark": "Me", "Number": "N", "Decimal_Number": "Nd", "digit": "Nd",
+	"Letter_Number": "Nl", "Other_Number": "No", "Punctuation": "P", "punct": "P", "Connector_Punctuation": "Pc",
+	"Dash_Punctuation": "Pd", "Open_Punctuation": "Ps", "Close_Punctuation": "Pe", "Initial_Punctuation": "Pi",
+	"Final_Punctuation": "Pf", "Other_Punctuation": "Po", "Symbol": "S", "Math_Symbol": "Sm", "Currency_Symbol": "Sc",
+	"Modifier_Symbol": "Sk", "Other_Symbol": "So", "Separator": "Z", "Space_Separator": "Zs", "Line_Separator": "Zl",
+	"Paragraph_Separator": "Zp", "Other": "C", "Control": "Cc", "cntrl": "Cc", "Format": "Cf", "Surrogate": "Cs",
+	"Private_Use": "Co",
+}
+
+// unicodeProperty turns an ECMA-262 property name (Letter, gc=Lu,
+// Script=Greek) into RE2's; a name it does not know is kept, and RE2
+// refuses it if it is none of its own.
+func unicodeProperty(name string) string {
+	if k, v, ok := strings.Cut(name, "="); ok {
+		switch k {
+		case "General_Category", "gc", "Script", "sc", "Script_Extensions", "scx":
+			name = v
+		}
+	}
+	if short, ok := ecmaCategories[name]; ok {
+		return short
+	}
+	return name
 }
 
 var ecmaCache sync.Map // pattern -> *regexp.Regexp or error

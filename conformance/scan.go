@@ -129,7 +129,9 @@ func (s *scanner) value(n *schemaNode) {
 		}
 	case 'n':
 		s.literal("null")
-		if n != nil && !s.fail && !n.nullable {
+		// OAS 3.0.3: nullable modifies an explicit type; a schema without
+		// one admits null.
+		if n != nil && !s.fail && !n.nullable && n.types != 0 {
 			s.typeFinding(n, start)
 		}
 	default:

@@ -37,9 +37,14 @@ func loadSpec(data []byte) (doc *openapi3.T, notes []Finding, err error) {
 	if !strings.HasPrefix(doc.OpenAPI, "3.0") {
 		return nil, nil, versionError(doc.OpenAPI)
 	}
-	ctx := openapi3.WithValidationOptions(context.Background(),
-		openapi3.EnableMultiError(), openapi3.SetRegexCompiler(compileECMA))
+	// kin-openapi's structural validation, without what it judges by its
+	// own reading of schemas (patterns as Go regular expressions, examples
+	// and defaults by an unbounded VisitJSON): checkDocument does those
+	// the engine's way.
+	ctx := openapi3.WithValidationOptions(context.Background(), openapi3.EnableMultiError(),
+		openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaPatternValidation())
 	notes = specNotes(doc.Validate(ctx), nil)
+	notes = append(notes, checkDocument(doc)...)
 	return doc, notes, nil
 }
 
