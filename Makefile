@@ -5,10 +5,15 @@ SPECTRAL ?= npx --yes @stoplight/spectral-cli@6.16.3
 SPEC     := api/openapi.yaml
 # A spec as conformance follow amends it: what follow writes must lint too.
 FOLLOWED := conformance/follow/testdata/golden/webhooks-followed.yaml
+# actionlint (with shellcheck for the run: scripts, when it is installed)
+# lints .github/workflows; install-tools puts it in $(GOBIN_DIR).
+ACTIONLINT_VERSION := v1.7.12
+GOBIN_DIR  := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)
+ACTIONLINT ?= $(GOBIN_DIR)/actionlint
 FUZZTIME ?= 20s
 BENCHCOUNT ?= 6
 
-.PHONY: all generate check-generate test lint lint-go lint-spec bench fuzz bench-har bench-mock bench-proxy
+.PHONY: all generate check-generate test lint lint-go lint-spec lint-workflows install-tools bench fuzz bench-har bench-mock bench-proxy
 
 all: generate lint test
 
@@ -23,7 +28,7 @@ check-generate: generate
 test:
 	$(GO) test -race ./...
 
-lint: lint-go lint-spec
+lint: lint-go lint-spec lint-workflows
 
 lint-go:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || { echo "gofmt would change:"; echo "$$out"; exit 1; }
@@ -34,6 +39,13 @@ lint-go:
 lint-spec:
 	$(REDOCLY) lint $(SPEC) $(FOLLOWED)
 	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=hint $(SPEC) $(FOLLOWED)
+
+# Installs actionlint at the pinned version unless that version is there.
+install-tools:
+	@$(ACTIONLINT) -version 2>/dev/null | grep -qx '$(ACTIONLINT_VERSION)' || $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+lint-workflows: install-tools
+	$(ACTIONLINT)
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=$(BENCHCOUNT) ./...

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/webex-conformance/webhooks/api"
@@ -97,7 +98,7 @@ func cmdFollow(_ context.Context, e *env, args []string) int {
 	followSummary(e, name, res)
 
 	if *diff {
-		_, err = e.stdout.Write(udiff.Unified("a/"+name, "b/"+name, spec, res.Spec))
+		_, err = e.stdout.Write(udiff.Unified(diffLabel("a", name), diffLabel("b", name), spec, res.Spec))
 	} else {
 		err = os.WriteFile(*output, res.Spec, 0o644)
 	}
@@ -134,4 +135,10 @@ func followSummary(e *env, name string, res *follow.Result) {
 	if len(res.Changes) == 0 && len(res.NeedsPerson) == 0 {
 		fmt.Fprintf(e.stderr, "conformance follow: %s: nothing to follow\n", name)
 	}
+}
+
+// diffLabel is side/path, as git labels the two sides of a diff; an
+// absolute path too gets a single slash after the side.
+func diffLabel(side, path string) string {
+	return side + "/" + strings.TrimPrefix(path, "/")
 }

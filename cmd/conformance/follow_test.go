@@ -89,7 +89,7 @@ func TestFollowMakesTheDriftedTargetPass(t *testing.T) {
 	require.NoError(t, err)
 
 	// The diff is what GNU diff -u says, and patch applies it.
-	name := filepath.ToSlash(filepath.Clean(spec))
+	name := strings.TrimPrefix(filepath.ToSlash(filepath.Clean(spec)), "/")
 	if diffPath, err := exec.LookPath("diff"); err == nil {
 		gnu, err := exec.Command(diffPath, "-u", "--label", "a/"+name, "--label", "b/"+name, spec, amended).Output()
 		var exit *exec.ExitError
@@ -100,6 +100,7 @@ func TestFollowMakesTheDriftedTargetPass(t *testing.T) {
 		patched := filepath.Join(dir, "patched.yaml")
 		require.NoError(t, os.WriteFile(patched, api.Spec, 0o644))
 		cmd := exec.Command(patchPath, "-s", patched)
+		require.True(t, strings.HasPrefix(diff, "--- a/"+name+"\n+++ b/"+name+"\n"), "a/ and b/ labels:\n%s", diff)
 		cmd.Stdin = strings.NewReader(diff)
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s", out)
