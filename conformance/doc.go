@@ -14,9 +14,12 @@
 // conformance/conformancetest puts the engine under a client's tests as an
 // http.RoundTripper.
 //
-// Rules() lists every rule the engine applies with its severity. Schemas
-// the compiled validators leave to kin-openapi (allOf, oneOf, anyOf,
-// pattern and the rarer keywords) get body.undocumented too: a property is
+// Rules() lists every rule the project can emit (the engine's, the run's
+// and the proxy's) with its severity and what it enforces; SlowSchemas
+// says which schemas of a spec the single pass leaves to the judge of
+// whole values, and for which keywords. Schemas the single pass leaves
+// aside (allOf, oneOf, anyOf, pattern and the rarer keywords) get
+// body.undocumented too: a property is
 // undocumented when the schemas that apply to its object (its own, every
 // allOf branch, the oneOf or anyOf branches the object matches) declare
 // properties, none declares this one, and none mentions

@@ -14,10 +14,7 @@ import (
 // finding builds a body finding at the scanner's current pointer (plus
 // extra, a property name, when non-empty).
 func (s *scanner) finding(rule, extra, msg, expected, actual string) {
-	if cap(s.out) == 0 {
-		s.out = make([]Finding, 0, 8)
-	}
-	s.out = append(s.out, Finding{
+	s.emit(Finding{
 		Rule:      rule,
 		Operation: s.op,
 		Status:    s.status,
@@ -26,6 +23,15 @@ func (s *scanner) finding(rule, extra, msg, expected, actual string) {
 		Expected:  expected,
 		Actual:    actual,
 	})
+}
+
+// emit is the one sink of a scan: the fast path's rules and the judge of
+// the schemas it leaves aside both report here.
+func (s *scanner) emit(f Finding) {
+	if cap(s.out) == 0 {
+		s.out = make([]Finding, 0, 8)
+	}
+	s.out = append(s.out, f)
 }
 
 // body.limit: the engine's WithMaxBodyBytes. Readers (Transport, HAR,

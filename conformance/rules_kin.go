@@ -17,7 +17,7 @@ import (
 func (s *scanner) kinValue(n *schemaNode) {
 	start, found := s.pos, len(s.out)
 	s.value(nil)
-	if s.fail {
+	if s.err != nil {
 		return
 	}
 	var v any
@@ -35,7 +35,7 @@ func (s *scanner) kinValue(n *schemaNode) {
 	base := s.pointer("")
 	secret := s.underSecret()
 	for _, is := range j.visit(n.src, root) {
-		s.out = append(s.out, issueFinding(is, base, secret, s.op, s.status))
+		s.emit(issueFinding(is, base, secret, s.op, s.status))
 	}
 	if isContainer(v) {
 		u := undocumentedWalk{op: s.op, status: s.status, out: s.out, stack: make([]*openapi3.Schema, 1, 16), judge: j}

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"errors"
 	"math"
 	"strconv"
 	"unicode/utf8"
@@ -20,11 +21,9 @@ type scanner struct {
 	path     []pathSeg
 	buf      []byte // scratch for unquoting
 
-	// fail stops the scan: the body is malformed (syntaxErr) or too deep.
-	fail      bool
-	tooDeep   bool
-	syntaxMsg string
-	syntaxPos int
+	// err stops the scan: a *syntaxError for a body that is not JSON, or
+	// errTooDeep.
+	err error
 
 	op     string
 	status int
@@ -56,7 +55,7 @@ func (s *scanner) scanBody(n *schemaNode) {
 		return
 	}
 	s.value(n)
-	if s.fail {
+	if s.err != nil {
 		return
 	}
 	s.skipWS()
@@ -65,11 +64,27 @@ func (s *scanner) scanBody(n *schemaNode) {
 	}
 }
 
-func (s *scanner) syntax(msg string) {
-	if !s.fail {
-		s.fail, s.syntaxMsg, s.syntaxPos = true, msg, s.pos
+// syntaxError is where and why a body stopped being JSON.
+type syntaxError struct {
+	err    error
+	offset int
+}
+
+func (e *syntaxError) Error() string { return e.err.Error() + " at byte " + strconv.Itoa(e.offset) }
+func (e *syntaxError) Unwrap() error { return e.err }
+
+// errTooDeep stops a scan at the nesting cap.
+var errTooDeep = errors.New("the JSON nests deeper than the nesting cap")
+
+// stop ends the scan with err at the current position; the first error
+// stands.
+func (s *scanner) stop(err error) {
+	if s.err == nil {
+		s.err = &syntaxError{err: err, offset: s.pos}
 	}
 }
+
+func (s *scanner) syntax(msg string) { s.stop(errors.New(msg)) }
 
 func (s *scanner) eof() bool {
 	if s.pos >= len(s.data) {
@@ -119,19 +134,19 @@ func (s *scanner) value(n *schemaNode) {
 		s.stringValue(n)
 	case 't':
 		s.literal("true")
-		if n != nil && !s.fail && !n.allows(tBoolean) {
+		if n != nil && s.err == nil && !n.allows(tBoolean) {
 			s.typeFinding(n, start)
 		}
 	case 'f':
 		s.literal("false")
-		if n != nil && !s.fail && !n.allows(tBoolean) {
+		if n != nil && s.err == nil && !n.allows(tBoolean) {
 			s.typeFinding(n, start)
 		}
 	case 'n':
 		s.literal("null")
 		// OAS 3.0.3: nullable modifies an explicit type; a schema without
 		// one admits null.
-		if n != nil && !s.fail && !n.nullable && n.types != 0 {
+		if n != nil && s.err == nil && !n.nullable && n.types != 0 {
 			s.typeFinding(n, start)
 		}
 	default:
@@ -147,7 +162,7 @@ func (s *scanner) value(n *schemaNode) {
 // inside a value of the wrong type is judged.
 func (s *scanner) wrongType(n *schemaNode, start int) {
 	s.value(nil)
-	if !s.fail {
+	if s.err == nil {
 		s.typeFinding(n, start)
 	}
 }
@@ -168,7 +183,9 @@ func (s *scanner) literal(word string) {
 func (s *scanner) enter() bool {
 	s.depth++
 	if s.depth > s.maxDepth {
-		s.fail, s.tooDeep = true, true
+		if s.err == nil {
+			s.err = errTooDeep
+		}
 		return false
 	}
 	return true
@@ -201,7 +218,7 @@ func (s *scanner) object(n *schemaNode) {
 		}
 		kstart := s.pos + 1
 		esc := s.scanString()
-		if s.fail {
+		if s.err != nil {
 			return
 		}
 		key := s.data[kstart : s.pos-1]
@@ -221,7 +238,7 @@ func (s *scanner) object(n *schemaNode) {
 			s.member(n, key, esc, &seen)
 		}
 		s.path = s.path[:len(s.path)-1]
-		if s.fail {
+		if s.err != nil {
 			return
 		}
 		s.skipWS()
@@ -255,10 +272,10 @@ func (s *scanner) member(n *schemaNode, key []byte, esc bool, seen *uint64) {
 		s.skipWS()
 		start := s.pos
 		s.value(p.node)
-		if p.forbidden && !s.fail {
+		if p.forbidden && s.err == nil {
 			s.propertyFinding(n, start)
 		}
-		if dup && !s.fail {
+		if dup && s.err == nil {
 			s.duplicateFinding(start)
 		}
 		return
@@ -272,7 +289,7 @@ func (s *scanner) member(n *schemaNode, key []byte, esc bool, seen *uint64) {
 		s.skipWS()
 		start := s.pos
 		s.value(nil)
-		if !s.fail {
+		if s.err == nil {
 			s.propertyFinding(n, start)
 		}
 	}
@@ -308,7 +325,7 @@ func (s *scanner) array(n *schemaNode) {
 			s.path = append(s.path, pathSeg{index: count})
 			s.value(items)
 			s.path = s.path[:len(s.path)-1]
-			if s.fail {
+			if s.err != nil {
 				return
 			}
 			count++
@@ -340,7 +357,7 @@ func (s *scanner) scanString() (esc bool) {
 	n, esc, err := jsonlex.String(s.data[s.pos:])
 	s.pos += n
 	if err != nil {
-		s.syntax(err.Error())
+		s.stop(err)
 	}
 	return esc
 }
@@ -348,7 +365,7 @@ func (s *scanner) scanString() (esc bool) {
 func (s *scanner) stringValue(n *schemaNode) {
 	start := s.pos
 	esc := s.scanString()
-	if s.fail || n == nil {
+	if s.err != nil || n == nil {
 		return
 	}
 	if !n.allows(tString) {
@@ -396,7 +413,7 @@ func (s *scanner) scanNumber() (plain bool) {
 	n, plain, err := jsonlex.Number(s.data[s.pos:])
 	s.pos += n
 	if err != nil {
-		s.syntax(err.Error())
+		s.stop(err)
 	}
 	return plain
 }
@@ -404,7 +421,7 @@ func (s *scanner) scanNumber() (plain bool) {
 func (s *scanner) number(n *schemaNode) {
 	start := s.pos
 	plain := s.scanNumber()
-	if s.fail {
+	if s.err != nil {
 		return
 	}
 	raw := s.data[start:s.pos]

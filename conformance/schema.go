@@ -43,8 +43,9 @@ const (
 // fast path cannot judge exactly (allOf, oneOf, pattern, ...) is marked
 // slow: its value is handed to kin-openapi's Schema.VisitJSON instead.
 type schemaNode struct {
-	src  *openapi3.Schema
-	slow bool
+	src     *openapi3.Schema
+	slow    bool
+	slowWhy []string // the slowKeywords that made it slow
 
 	types    uint8
 	nullable bool
@@ -118,8 +119,8 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 	}
 	n := &schemaNode{src: s, maxLen: -1, maxItems: -1}
 	c.memo[s] = n
-	if needsKin(s) {
-		n.slow = true
+	if why := slowReasons(s); len(why) > 0 {
+		n.slow, n.slowWhy = true, why
 		return n
 	}
 	n.nullable = s.Nullable
@@ -148,7 +149,7 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 		n.enum = make(map[string]struct{}, len(s.Enum))
 		vals := make([]string, 0, len(s.Enum))
 		for _, v := range s.Enum {
-			str := v.(string) // needsKin admits string enums only
+			str := v.(string) // slowKeywords admit string enums only
 			n.enum[str] = struct{}{}
 			vals = append(vals, str)
 		}
@@ -235,59 +236,78 @@ func (c *schemaCompiler) compileObject(n *schemaNode, s *openapi3.Schema) {
 	n.props = newPropTable(all)
 }
 
-// needsKin decides at compile time which schemas the fast path leaves to
-// kin-openapi: combinators, regular expressions and the rarer keywords,
-// whose exact semantics kin already implements.
-func needsKin(s *openapi3.Schema) bool {
-	if len(s.AllOf) > 0 || len(s.AnyOf) > 0 || len(s.OneOf) > 0 || s.Not != nil || s.Discriminator != nil {
-		return true
-	}
-	if s.Pattern != "" || s.MultipleOf != nil || s.UniqueItems || s.MinProps != 0 || s.MaxProps != nil {
-		return true
-	}
-	if s.Always != nil || s.Const != nil || len(s.PrefixItems) > 0 || s.Contains != nil || len(s.PatternProperties) > 0 ||
-		s.PropertyNames != nil || s.If != nil || len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0 ||
-		s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil ||
-		s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil ||
-		s.ExclusiveMin.Value != nil || s.ExclusiveMax.Value != nil {
-		return true
-	}
-	if s.Type != nil && len(*s.Type) == 0 {
-		return true
-	}
-	for _, v := range s.Enum {
-		if _, ok := v.(string); !ok {
-			return true
+// slowKeyword is one reason the single pass leaves a schema to the judge
+// of whole values: a keyword (or a shape of one) whose exact semantics the
+// judge implements and the pass does not.
+type slowKeyword struct {
+	name string
+	in   func(s *openapi3.Schema) bool
+}
+
+// slowKeywords decides at compile time which schemas the single pass
+// leaves aside: combinators, regular expressions and the rarer keywords.
+// A schema that uses none of them is judged in the one pass over the body.
+var slowKeywords = []slowKeyword{
+	{"allOf", func(s *openapi3.Schema) bool { return len(s.AllOf) > 0 }},
+	{"anyOf", func(s *openapi3.Schema) bool { return len(s.AnyOf) > 0 }},
+	{"oneOf", func(s *openapi3.Schema) bool { return len(s.OneOf) > 0 }},
+	{"not", func(s *openapi3.Schema) bool { return s.Not != nil }},
+	{"discriminator", func(s *openapi3.Schema) bool { return s.Discriminator != nil }},
+	{"pattern", func(s *openapi3.Schema) bool { return s.Pattern != "" }},
+	{"multipleOf", func(s *openapi3.Schema) bool { return s.MultipleOf != nil }},
+	{"uniqueItems", func(s *openapi3.Schema) bool { return s.UniqueItems }},
+	{"minProperties", func(s *openapi3.Schema) bool { return s.MinProps != 0 }},
+	{"maxProperties", func(s *openapi3.Schema) bool { return s.MaxProps != nil }},
+	{"exclusiveMinimum", func(s *openapi3.Schema) bool { return s.ExclusiveMin.Value != nil }},
+	{"exclusiveMaximum", func(s *openapi3.Schema) bool { return s.ExclusiveMax.Value != nil }},
+	{"JSON Schema 2020-12 keywords (const, prefixItems, contains, if, ...)", func(s *openapi3.Schema) bool {
+		return s.Always != nil || s.Const != nil || len(s.PrefixItems) > 0 || s.Contains != nil || len(s.PatternProperties) > 0 ||
+			s.PropertyNames != nil || s.If != nil || len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0 ||
+			s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil ||
+			s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil
+	}},
+	{"type: []", func(s *openapi3.Schema) bool { return s.Type != nil && len(*s.Type) == 0 }},
+	{"enum of other values than strings", func(s *openapi3.Schema) bool {
+		for _, v := range s.Enum {
+			if _, ok := v.(string); !ok {
+				return true
+			}
+		}
+		// The single pass compares enums as strings, so a value of any
+		// other type must be refused by the type check first.
+		return len(s.Enum) > 0 && !stringOnly(s.Type)
+	}},
+	{"more than 64 properties", func(s *openapi3.Schema) bool { return len(s.Properties)+len(s.Required) > 64 }},
+	{"writeOnly property", func(s *openapi3.Schema) bool {
+		for _, p := range s.Properties {
+			if p.Value != nil && p.Value.WriteOnly {
+				return true
+			}
+		}
+		return false
+	}},
+	{"format registered with kin-openapi", func(s *openapi3.Schema) bool {
+		switch s.Format {
+		case "", "date-time", "date", "uri", "byte", "int32", "int64":
+			return false
+		}
+		_, str := openapi3.SchemaStringFormats[s.Format]
+		_, num := openapi3.SchemaNumberFormats[s.Format]
+		_, integer := openapi3.SchemaIntegerFormats[s.Format]
+		return str || num || integer
+	}},
+}
+
+// slowReasons names the slowKeywords s uses; none means the single pass
+// judges s itself.
+func slowReasons(s *openapi3.Schema) []string {
+	var why []string
+	for _, k := range slowKeywords {
+		if k.in(s) {
+			why = append(why, k.name)
 		}
 	}
-	if len(s.Enum) > 0 && !stringOnly(s.Type) {
-		// The fast path compares enums as strings, so a value of any other
-		// type must be refused by the type check first.
-		return true
-	}
-	if len(s.Properties)+len(s.Required) > 64 {
-		return true
-	}
-	for _, p := range s.Properties {
-		if p.Value != nil && p.Value.WriteOnly {
-			return true
-		}
-	}
-	switch s.Format {
-	case "", "date-time", "date", "uri", "byte", "int32", "int64":
-	default:
-		// A format someone registered with kin-openapi is judged there.
-		if _, ok := openapi3.SchemaStringFormats[s.Format]; ok {
-			return true
-		}
-		if _, ok := openapi3.SchemaNumberFormats[s.Format]; ok {
-			return true
-		}
-		if _, ok := openapi3.SchemaIntegerFormats[s.Format]; ok {
-			return true
-		}
-	}
-	return false
+	return why
 }
 
 func typeName(s *openapi3.Schema, nullable bool) string {

@@ -79,22 +79,23 @@ func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, 
 	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out, asRequest: asRequest}
 	s.scanBody(n)
 	out = s.out
+	se, malformed := s.err.(*syntaxError)
 	switch {
-	case s.tooDeep:
+	case s.err == errTooDeep:
 		out = append(out[:mark], Finding{
 			Rule: RuleBodyDepth, Operation: op, Status: status,
 			Message:  "the JSON nests deeper than the nesting cap and was not judged",
 			Expected: "at most " + strconv.Itoa(e.maxDepth) + " levels",
 			Actual:   "more than " + strconv.Itoa(e.maxDepth) + " levels",
 		})
-	case s.fail:
+	case malformed:
 		what := "malformed JSON"
-		if s.syntaxPos >= len(body) {
+		if se.offset >= len(body) {
 			what = "truncated JSON"
 		}
 		out = append(out[:mark], Finding{
 			Rule: RuleBodyJSON, Operation: op, Status: status,
-			Message:  what + ": " + s.syntaxMsg + " at byte " + strconv.Itoa(s.syntaxPos) + " of " + strconv.Itoa(len(body)),
+			Message:  what + ": " + se.Error() + " of " + strconv.Itoa(len(body)),
 			Expected: "a JSON document (RFC 8259)",
 		})
 	}

@@ -1,0 +1,94 @@
+package conformance
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// SlowSchema is a response schema the single pass over the body leaves to
+// the judge of whole values (decoded, then visited), and why: a spec that
+// should be judged fast can be rewritten where these point.
+type SlowSchema struct {
+	Operation string
+	// Status is the response key: "200", "4XX" or "default".
+	Status string
+	// Media is the media type, e.g. "application/json".
+	Media string
+	// Pointer is where in the body the schema applies, as a JSON pointer
+	// in which "*" stands for any array index or map key; "" is the body.
+	Pointer string
+	// Keywords are the ones that made it slow, as named by the engine's
+	// table of them.
+	Keywords []string
+}
+
+// SlowSchemas lists, for every operation (by operationId) and documented
+// response, the schemas the single pass leaves aside; the embedded Webex
+// spec has none.
+func (e *Engine) SlowSchemas() []SlowSchema {
+	ids := make([]string, 0, len(e.ops))
+	for id := range e.ops {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var out []SlowSchema
+	for _, id := range ids {
+		op := e.ops[id]
+		codes := make([]int, 0, len(op.byStatus))
+		for c := range op.byStatus {
+			codes = append(codes, c)
+		}
+		slices.Sort(codes)
+		for _, c := range codes {
+			out = op.byStatus[c].slowSchemas(out, id, strconv.Itoa(c))
+		}
+		for i, r := range op.byRange {
+			if r != nil {
+				out = r.slowSchemas(out, id, strconv.Itoa(i)+"XX")
+			}
+		}
+		if op.fallback != nil {
+			out = op.fallback.slowSchemas(out, id, "default")
+		}
+	}
+	return out
+}
+
+func (r *response) slowSchemas(out []SlowSchema, op, status string) []SlowSchema {
+	for _, m := range r.media {
+		if m.body == nil {
+			continue
+		}
+		seen := map[*schemaNode]bool{}
+		var walk func(n *schemaNode, ptr string)
+		walk = func(n *schemaNode, ptr string) {
+			if n == nil || seen[n] {
+				return
+			}
+			seen[n] = true
+			if n.slow {
+				out = append(out, SlowSchema{Operation: op, Status: status, Media: m.name, Pointer: ptr, Keywords: n.slowWhy})
+				return
+			}
+			var props []*property
+			for _, p := range n.props.slots {
+				if p != nil {
+					props = append(props, p)
+				}
+			}
+			slices.SortFunc(props, func(a, b *property) int { return strings.Compare(a.name, b.name) })
+			for _, p := range props {
+				var b strings.Builder
+				b.WriteString(ptr)
+				b.WriteByte('/')
+				writePointerToken(&b, p.name)
+				walk(p.node, b.String())
+			}
+			walk(n.items, ptr+"/*")
+			walk(n.addlNode, ptr+"/*")
+		}
+		walk(m.body, "")
+	}
+	return out
+}
