@@ -250,3 +250,34 @@ func FuzzValidateRequest(f *testing.F) {
 		}
 	})
 }
+
+// The embedded spec's notification callback judges a delivery's envelope
+// and its signature header's shape; a callback that is not there is an
+// error, not an empty contract.
+func TestCompileCallback(t *testing.T) {
+	t.Parallel()
+	e := testEngine(t)
+	rc, err := e.CompileCallback("createWebhook", "notification", "POST")
+	require.NoError(t, err)
+	u, _ := url.Parse("https://receiver.example/hook")
+	good := `{"id":"w","name":"n","targetUrl":"https://receiver.example/hook","resource":"messages","event":"created",
+"orgId":"o","createdBy":"p","appId":"a","ownedBy":"creator","status":"active","created":"2026-01-02T03:04:05.000Z",
+"actorId":"p","data":{"id":"m","roomId":"r"}}`
+	hdr := http.Header{"Content-Type": {"application/json"}, "X-Spark-Signature": {strings.Repeat("ab", 20)}}
+	assert.Empty(t, rc.Validate(&Request{Method: "POST", URL: u, Header: hdr, Body: []byte(good)}), "no token is needed either")
+
+	bad := strings.Replace(good, `"resource":"messages"`, `"resource":7`, 1)
+	bad = strings.Replace(bad, `"actorId":"p",`, ``, 1)
+	hdr.Set("X-Spark-Signature", "SHA1=nope")
+	var rules []string
+	for _, f := range rc.Validate(&Request{Method: "POST", URL: u, Header: hdr, Body: []byte(bad)}) {
+		rules = append(rules, f.Rule+" "+f.Pointer)
+		assert.Equal(t, "receiveWebhookNotification", f.Operation)
+	}
+	assert.ElementsMatch(t, []string{"request.parameter header:X-Spark-Signature", "request.body.type /resource", "request.body.required /actorId"}, rules)
+
+	for _, c := range [][3]string{{"createWebhook", "nope", "POST"}, {"createWebhook", "notification", "GET"}, {"noSuchOp", "notification", "POST"}} {
+		_, err := e.CompileCallback(c[0], c[1], c[2])
+		assert.Error(t, err, "%v", c)
+	}
+}

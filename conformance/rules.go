@@ -29,6 +29,7 @@ const (
 	OriginSpec     Origin = "spec"     // the engine, loading the spec
 	OriginRun      Origin = "run"      // conformance run, checking behaviour
 	OriginProxy    Origin = "proxy"    // conformance proxy
+	OriginReceive  Origin = "receive"  // conformance receive, judging a delivery
 )
 
 // The catalogue: every rule id the project emits, each declared once, here,
@@ -124,6 +125,9 @@ var (
 	// The proxy's own findings.
 	RuleProxyUpstreamTruncated = declare(OriginProxy, "proxy.upstream-truncated", SeverityError, "RFC 9112 section 6 (message body length)", "the upstream's body ended before its Content-Length or last chunk; the client's connection was aborted and the partial body not judged")
 	RuleProxyFindingsCapped    = declare(OriginProxy, "proxy.findings-capped", SeverityInfo, "proxy bound: 50 kinds of finding per case", "a case of a long proxy run met more kinds of finding than it keeps; the rest are counted")
+
+	// conformance receive's own finding; the envelope is judged by the request rules.
+	RuleNotificationSignature = declare(OriginReceive, "notification.signature", SeverityError, "createWebhook callbacks.notification header X-Spark-Signature (HMAC-SHA1, RFC 2104)", "a delivery's X-Spark-Signature is missing, malformed (not 40 lower-case hex digits), repeated, or not the HMAC-SHA1 of the body keyed with the webhook's secret")
 )
 
 var (

@@ -196,7 +196,7 @@ func TestCatalogueIsWellFormed(t *testing.T) {
 		assert.NotEmpty(t, r.Enforces, r.ID)
 		assert.NotEmpty(t, r.FiresWhen, r.ID)
 		assert.NotContains(t, r.FiresWhen, "\n", r.ID)
-		assert.Contains(t, []Origin{OriginResponse, OriginRequest, OriginSpec, OriginRun, OriginProxy}, r.Origin, r.ID)
+		assert.Contains(t, []Origin{OriginResponse, OriginRequest, OriginSpec, OriginRun, OriginProxy, OriginReceive}, r.Origin, r.ID)
 		got, ok := RuleByID(r.ID)
 		assert.True(t, ok)
 		assert.Equal(t, r, got)

@@ -80,6 +80,7 @@ func commands() []command {
 		{"validate", "validate recorded responses (HAR, or one response) against the spec", validateHelp, cmdValidate},
 		{"proxy", "forward traffic to --upstream and validate every response", proxyHelp, cmdProxy},
 		{"serve", "serve the stateful mock of the Webex webhooks API", serveHelp, cmdServe},
+		{"receive", "receive webhook deliveries and judge each against the spec (and its signature)", receiveHelp, cmdReceive},
 		{"follow", "amend the spec for the drift in a JSON report (--output NEW.yaml or --diff)", followHelp, cmdFollow},
 		{"lint", "list what is wrong with an OpenAPI document itself (--spec)", lintHelp, cmdLint},
 		{"spec", "print the embedded spec (yaml byte for byte, or json)", specHelp, cmdSpec},

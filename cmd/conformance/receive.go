@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/receiver"
+	"github.com/webex-conformance/webhooks/conformance/report"
+)
+
+const receiveHelp = `usage: conformance receive --listen ADDR [--path P]
+                          [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift]
+
+Receives webhook deliveries: answers 204 to every POST (to any path, or only
+to P with --path) and judges each against the spec's notification callback:
+the envelope by the request rules, and, when the environment variable
+WEBEX_WEBHOOK_SECRET holds the webhook's secret, its X-Spark-Signature
+(notification.signature: missing, malformed or wrong). Each finding is
+logged to stderr as it arrives; on SIGINT or SIGTERM the report is written,
+one case per delivery (after 1,000, one case per path). Point a webhook's
+targetUrl at it through any tunnel to check live deliveries.
+
+Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage error,
+3 no delivery was received or the receiver could not serve.
+`
+
+// receiveLimits serve `conformance receive`: deliveries are small and
+// answered at once.
+var receiveLimits = serverLimits{ReadHeader: 10 * time.Second, Read: time.Minute, Idle: 2 * time.Minute, MaxHeader: 64 << 10}
+
+// receiveGrace bounds how long deliveries in flight may finish after a signal.
+const receiveGrace = 5 * time.Second
+
+// cmdReceive implements `conformance receive`.
+func cmdReceive(ctx context.Context, e *env, args []string) int {
+	fs := newFlagSet(e, "receive")
+	listen := fs.String("listen", "", "`ADDR` to listen on (host:port; port 0 picks a free one)")
+	path := fs.String("path", "", "judge only deliveries POSTed to path `P` (default: any path)")
+	reports := addReportFlags(fs)
+	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	if *listen == "" {
+		return usageErr(e, "receive: --listen ADDR is required")
+	}
+	if *path != "" && !strings.HasPrefix(*path, "/") {
+		return usageErr(e, "receive: --path %q must start with /", *path)
+	}
+	outs, err := reports.reports()
+	if err != nil {
+		return usageErr(e, "receive: %v", err)
+	}
+	sev, err := conformance.ParseFailOn(reports.failOn)
+	if err != nil {
+		return usageErr(e, "receive: %v", err)
+	}
+	secret := e.getenv("WEBEX_WEBHOOK_SECRET")
+	eng, err := runEngine("", conformance.WithRedactions(secret, e.getenv("WEBEX_TOKEN")))
+	if err != nil {
+		return usageErr(e, "receive: %s", runOneLine(err.Error()))
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return usageErr(e, "receive: cannot listen on %s: %s", *listen, runOneLine(err.Error()))
+	}
+	where := "http://" + serveDialAddr(ln.Addr()) + *path
+	rcv, err := receiver.New(receiver.Config{Engine: eng, Secret: secret, Path: *path, Log: e.stderr, Target: "deliveries to " + where})
+	if err != nil {
+		ln.Close()
+		return usageErr(e, "receive: %s", runOneLine(err.Error()))
+	}
+	signatures := "signatures checked with WEBEX_WEBHOOK_SECRET"
+	if secret == "" {
+		signatures = "signatures not checked (WEBEX_WEBHOOK_SECRET is not set)"
+	}
+	paths := " (any path)"
+	if *path != "" {
+		paths = ""
+	}
+	fmt.Fprintf(e.stderr, "conformance receive: deliveries to %s%s; %s (Ctrl-C writes the report)\n", where, paths, signatures)
+	errorLog := log.New(redactingWriter{w: e.stderr, redact: eng.Redact}, "conformance receive: ", 0)
+	if err := serveUntil(ctx, newServer(rcv, receiveLimits, errorLog), ln, receiveGrace, nil); err != nil {
+		fmt.Fprintf(e.stderr, "conformance receive: %s\n", runOneLine(err.Error()))
+		return exitUntestable
+	}
+	rep := rcv.Report()
+	fmt.Fprintf(e.stderr, "conformance receive: %d %s judged\n", rcv.Deliveries(), plural(rcv.Deliveries(), "delivery", "deliveries"))
+	rep.Conclude(sev)
+	if err := runWriteReports(e, "receive", outs, rep, report.Options{Redact: eng.Redact, Verbose: true}); err != nil {
+		return exitUsage
+	}
+	outcome, _ := rep.Result()
+	return exitFor(outcome)
+}

@@ -1,0 +1,46 @@
+package conformance
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// CompileCallback compiles the request of a callback the spec documents:
+// the callback named name of the operation operationID, its method method
+// (the first of its URL expressions, in sorted order, that has one). The
+// contract judges what the receiver of the callback gets, a webhook
+// delivery for example; its findings name the callback operation's own
+// operationId, or operationID.name when it has none.
+func (e *Engine) CompileCallback(operationID, name, method string) (*RequestContract, error) {
+	for _, item := range e.doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.OperationID != operationID {
+				continue
+			}
+			ref := op.Callbacks[name]
+			if ref == nil || ref.Value == nil {
+				return nil, fmt.Errorf("spec: operation %s has no callback %s", operationID, strconv.Quote(name))
+			}
+			exprs := make([]string, 0, ref.Value.Len())
+			for expr := range ref.Value.Map() {
+				exprs = append(exprs, expr)
+			}
+			sort.Strings(exprs)
+			for _, expr := range exprs {
+				cbItem := ref.Value.Value(expr)
+				cbOp := cbItem.GetOperation(method)
+				if cbOp == nil {
+					continue
+				}
+				id := cbOp.OperationID
+				if id == "" {
+					id = operationID + "." + name
+				}
+				return e.CompileRequest(id, "", cbItem, cbOp)
+			}
+			return nil, fmt.Errorf("spec: callback %s of %s documents no %s", strconv.Quote(name), operationID, method)
+		}
+	}
+	return nil, fmt.Errorf("spec: no operation %s", operationID)
+}

@@ -1,0 +1,331 @@
+package receiver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/gen"
+)
+
+// DefaultMaxCases is how many deliveries get a case of their own.
+const DefaultMaxCases = 1000
+
+// maxKindsPerRoute bounds the distinct findings a folded case keeps: a
+// sender can make up property names without end.
+const maxKindsPerRoute = 100
+
+// The callback the deliveries are held to.
+const (
+	callbackOperation = "createWebhook"
+	callbackName      = "notification"
+)
+
+// Config configures a Receiver.
+type Config struct {
+	// Engine judges the envelope; required. Give it the secret with
+	// conformance.WithRedactions so that no output can show it.
+	Engine *conformance.Engine
+	// Secret is the webhook's secret; empty: signatures are not judged.
+	Secret string
+	// Path, when set, is the one path deliveries are taken on; others
+	// are answered 404 and not judged.
+	Path string
+	// Log receives one line per delivery and per finding as they happen;
+	// nil discards.
+	Log io.Writer
+	// Target names what was tested in the report (for example the
+	// receiver's URL).
+	Target string
+	// MaxCases is how many deliveries get a case of their own (default
+	// DefaultMaxCases); later ones are folded per path.
+	MaxCases int
+}
+
+// Receiver is the handler. It is safe for concurrent use.
+type Receiver struct {
+	cfg      Config
+	contract *conformance.RequestContract
+
+	mu     sync.Mutex
+	n      int // deliveries judged
+	cases  []report.Case
+	folded map[string]*fold
+	order  []string
+
+	logMu sync.Mutex
+}
+
+type findingKey struct {
+	rule, pointer, expected string
+	severity                conformance.Severity
+}
+
+// fold is the case of the deliveries to one path past MaxCases.
+type fold struct {
+	path    string
+	count   int
+	total   time.Duration
+	seen    map[findingKey]int
+	kinds   []findingKey
+	first   map[findingKey]conformance.Finding
+	dropped int
+}
+
+// New compiles the spec's notification callback (the callback
+// "notification" of createWebhook) for cfg.Engine.
+func New(cfg Config) (*Receiver, error) {
+	if cfg.Engine == nil {
+		return nil, errors.New("receiver: no engine")
+	}
+	rc, err := cfg.Engine.CompileCallback(callbackOperation, callbackName, http.MethodPost)
+	if err != nil {
+		return nil, fmt.Errorf("receiver: %w", err)
+	}
+	if cfg.MaxCases <= 0 {
+		cfg.MaxCases = DefaultMaxCases
+	}
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	return &Receiver{cfg: cfg, contract: rc, folded: map[string]*fold{}}, nil
+}
+
+// ServeHTTP takes one delivery: 204 for every POST (on Path, when set),
+// whatever it holds, so that the sender never retries because of the
+// checker; 405 for other methods and 404 for other paths, not judged.
+func (rcv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if rcv.cfg.Path != "" && r.URL.Path != rcv.cfg.Path {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "deliveries are POSTed", http.StatusMethodNotAllowed)
+		return
+	}
+	start := time.Now()
+	// One byte past the engine's cap is enough for it to report the body
+	// as too large.
+	body, err := io.ReadAll(io.LimitReader(r.Body, rcv.cfg.Engine.MaxBodyBytes()+1))
+	if err != nil {
+		rcv.logf("receive: POST %s: the body could not be read (%v); not judged", r.URL.Path, err)
+		http.Error(w, "body unreadable", http.StatusBadRequest)
+		return
+	}
+	findings := rcv.Judge(r, body)
+	w.WriteHeader(http.StatusNoContent)
+	rcv.record(r.URL.Path, body, findings, time.Since(start))
+}
+
+// Judge holds one delivery to the callback: its envelope and headers by
+// the engine's request rules, and its signature when a secret is set.
+func (rcv *Receiver) Judge(r *http.Request, body []byte) []conformance.Finding {
+	fs := rcv.contract.Validate(&conformance.Request{Method: r.Method, URL: r.URL, Header: r.Header, Body: body})
+	if rcv.cfg.Secret == "" {
+		return fs
+	}
+	// With the secret at hand, notification.signature says everything
+	// about the header, its shape included.
+	fs = slices.DeleteFunc(fs, func(f conformance.Finding) bool {
+		return f.Rule == conformance.RuleRequestParameter && f.Pointer == signaturePointer
+	})
+	if int64(len(body)) > rcv.cfg.Engine.MaxBodyBytes() {
+		return fs // cut short: no signature can match, and the engine said why
+	}
+	if f, bad := signatureFinding(rcv.cfg.Secret, body, r.Header.Values(gen.SignatureHeader)); bad {
+		f.Operation = receiveOperation
+		f.Actual = rcv.cfg.Engine.Redact(f.Actual)
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+const signaturePointer = "header:" + gen.SignatureHeader
+
+// receiveOperation is the operationId of the spec's notification callback.
+const receiveOperation = "receiveWebhookNotification"
+
+const signatureExpected = "40 lower-case hex digits: the HMAC-SHA1 of the body keyed with the webhook's secret"
+
+// signatureFinding judges the X-Spark-Signature values of a delivery.
+func signatureFinding(secret string, body []byte, values []string) (conformance.Finding, bool) {
+	f := conformance.NewFinding(conformance.RuleNotificationSignature, signaturePointer, "", signatureExpected, "")
+	if len(values) > 1 {
+		f.Message = "the delivery carries " + strconv.Itoa(len(values)) + " X-Spark-Signature headers; a receiver cannot tell which to check"
+		f.Actual = strconv.Itoa(len(values)) + " values"
+		return f, true
+	}
+	sig := ""
+	if len(values) == 1 {
+		sig = values[0]
+	}
+	switch err := gen.VerifySignature(secret, body, sig); {
+	case err == nil:
+		return f, false
+	case errors.Is(err, gen.ErrSignatureMissing):
+		f.Message = "the delivery carries no X-Spark-Signature, though the webhook has a secret"
+		f.Actual = "absent"
+	case errors.Is(err, gen.ErrSignatureMalformed):
+		f.Message = "X-Spark-Signature is not 40 lower-case hex digits"
+		f.Actual = quoteShort(sig)
+	default:
+		f.Message = "X-Spark-Signature is not the HMAC-SHA1 of the body keyed with the webhook's secret: the body was altered, the delivery forged, or the webhook has another secret"
+		f.Actual = quoteShort(sig)
+	}
+	return f, true
+}
+
+func quoteShort(s string) string {
+	if len(s) > 80 {
+		return strconv.Quote(s[:80]) + "..."
+	}
+	return strconv.Quote(s)
+}
+
+// describe names a delivery by what its envelope says it is about.
+func describe(body []byte) string {
+	var env struct {
+		ID       string `json:"id"`
+		Resource string `json:"resource"`
+		Event    string `json:"event"`
+	}
+	if json.Unmarshal(body, &env) != nil || env.Resource == "" && env.Event == "" && env.ID == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s %s (webhook %s)", env.Resource, env.Event, env.ID)
+}
+
+func (rcv *Receiver) record(path string, body []byte, fs []conformance.Finding, d time.Duration) {
+	rcv.mu.Lock()
+	rcv.n++
+	n := rcv.n
+	var fresh []conformance.Finding
+	if n <= rcv.cfg.MaxCases {
+		name := fmt.Sprintf("delivery %d: POST %s", n, path)
+		if what := describe(body); what != "" {
+			name += ": " + rcv.cfg.Engine.Redact(what)
+		}
+		rcv.cases = append(rcv.cases, report.Case{
+			Name: name, Operation: receiveOperation, Method: http.MethodPost, Path: path,
+			Status: http.StatusNoContent, DurationMS: ms(d), Findings: fs,
+		})
+		fresh = fs
+	} else {
+		fresh = rcv.foldIn(path, fs, d)
+	}
+	rcv.mu.Unlock()
+
+	if n <= rcv.cfg.MaxCases {
+		rcv.logf("receive: delivery %d: POST %s: %d %s", n, path, len(fs), plural(len(fs), "finding"))
+	}
+	for _, f := range fresh {
+		where, actual := "", ""
+		if f.Pointer != "" {
+			where = " " + f.Pointer
+		}
+		if f.Actual != "" {
+			actual = " (got " + f.Actual + ")"
+		}
+		rcv.logf("receive: delivery %d: POST %s: %s %s%s: %s%s", n, path, f.Severity, f.Rule, where, f.Message, actual)
+	}
+}
+
+// foldIn adds a delivery to its path's folded case and returns the kinds of
+// finding that case had not seen. Called with mu held.
+func (rcv *Receiver) foldIn(path string, fs []conformance.Finding, d time.Duration) []conformance.Finding {
+	f := rcv.folded[path]
+	if f == nil {
+		f = &fold{path: path, seen: map[findingKey]int{}, first: map[findingKey]conformance.Finding{}}
+		rcv.folded[path] = f
+		rcv.order = append(rcv.order, path)
+	}
+	f.count++
+	f.total += d
+	var fresh []conformance.Finding
+	for _, fd := range fs {
+		k := findingKey{rule: fd.Rule, pointer: fd.Pointer, expected: fd.Expected, severity: fd.Severity}
+		if _, dup := f.seen[k]; !dup {
+			if len(f.kinds) >= maxKindsPerRoute {
+				f.dropped++
+				continue
+			}
+			f.kinds = append(f.kinds, k)
+			f.first[k] = fd
+			fresh = append(fresh, fd)
+		}
+		f.seen[k]++
+	}
+	return fresh
+}
+
+// Deliveries reports how many deliveries were judged.
+func (rcv *Receiver) Deliveries() int {
+	rcv.mu.Lock()
+	defer rcv.mu.Unlock()
+	return rcv.n
+}
+
+// Report returns the report so far: a case per delivery up to MaxCases,
+// then one per path for the rest. It is not concluded; an empty report
+// (no delivery) is marked untested.
+func (rcv *Receiver) Report() *report.Report {
+	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: rcv.cfg.Engine.SpecInfo(),
+		Target: rcv.cfg.Target, Cases: []report.Case{}}
+	rcv.mu.Lock()
+	defer rcv.mu.Unlock()
+	for _, c := range rcv.cases {
+		rep.Add(c)
+	}
+	for _, path := range rcv.order {
+		f := rcv.folded[path]
+		c := report.Case{
+			Name:      fmt.Sprintf("POST %s (%d more %s after the first %d)", path, f.count, plural(f.count, "delivery"), rcv.cfg.MaxCases),
+			Operation: receiveOperation, Method: http.MethodPost, Path: path, Status: http.StatusNoContent,
+			DurationMS: ms(f.total / time.Duration(f.count)),
+			Findings:   make([]conformance.Finding, 0, len(f.kinds)),
+		}
+		if f.dropped > 0 {
+			c.Name += fmt.Sprintf("; %d findings of further kinds not kept", f.dropped)
+		}
+		for _, k := range f.kinds {
+			fd := f.first[k]
+			if n := f.seen[k]; n > 1 {
+				fd.Message = fmt.Sprintf("%s (in %d of %d deliveries)", fd.Message, n, f.count)
+			}
+			c.Findings = append(c.Findings, fd)
+		}
+		rep.Add(c)
+	}
+	if rcv.n == 0 {
+		rep.MarkUntested("no delivery was received")
+	}
+	return rep
+}
+
+func (rcv *Receiver) logf(format string, a ...any) {
+	line := rcv.cfg.Engine.Redact(fmt.Sprintf(format, a...))
+	rcv.logMu.Lock()
+	fmt.Fprintln(rcv.cfg.Log, line)
+	rcv.logMu.Unlock()
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return s
+	}
+	if s == "delivery" {
+		return "deliveries"
+	}
+	return s + "s"
+}
