@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"testing"
@@ -129,5 +130,95 @@ func BenchmarkNew(b *testing.B) {
 		if _, err := New(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// benchExchanges are whole exchanges, request and response, of the three
+// commonest calls.
+func benchExchanges(tb testing.TB) []struct {
+	name string
+	x    *Exchange
+} {
+	list := `{"items":[` + seedWebhook + `,` + seedWebhook + `,` + seedWebhook + `]}`
+	get := getDetails(200, seedWebhook, jsonCT, tracking)
+	lst := exchange("GET", "/v1/webhooks?max=10&ownedBy=org", 200, list, jsonCT, tracking)
+	crt := exchange("POST", "/v1/webhooks", 200, seedWebhook, jsonCT, tracking)
+	crt.Request.Header.Set("Content-Type", "application/json")
+	crt.Request.Body = []byte(`{"name":"My Awesome Webhook","targetUrl":"https://example.com/mywebhook","resource":"messages","event":"created","filter":"roomId=abc","secret":"86dacc007724d8ea666f88fc77d918dad9537a15"}`)
+	return []struct {
+		name string
+		x    *Exchange
+	}{{"get", get}, {"list", lst}, {"create", crt}}
+}
+
+// BenchmarkValidateExchange judges the request and the response of each
+// exchange, as the proxy and validate --har do.
+func BenchmarkValidateExchange(b *testing.B) {
+	e := testEngine(b)
+	for _, bx := range benchExchanges(b) {
+		b.Run(bx.name, func(b *testing.B) {
+			x := bx.x
+			require.Empty(b, e.ValidateExchange(x))
+			b.ReportAllocs()
+			for b.Loop() {
+				if len(e.ValidateExchange(x)) != 0 {
+					b.Fatal("verdict changed")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkKinOpenAPIExchange is the baseline of BenchmarkValidateExchange:
+// plain kin-openapi finding the route and calling ValidateRequest and
+// ValidateResponse, router and options built once, the bearer token checked
+// by an AuthenticationFunc.
+func BenchmarkKinOpenAPIExchange(b *testing.B) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(api.Spec)
+	require.NoError(b, err)
+	require.NoError(b, doc.Validate(loader.Context))
+	router, err := gorillamux.NewRouter(doc)
+	require.NoError(b, err)
+	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true,
+		AuthenticationFunc: func(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+			if len(in.RequestValidationInput.Request.Header.Get("Authorization")) <= len("Bearer ") {
+				return errors.New("no bearer token")
+			}
+			return nil
+		}}
+	ctx := context.Background()
+	for _, bx := range benchExchanges(b) {
+		b.Run(bx.name, func(b *testing.B) {
+			x := bx.x
+			req := &http.Request{Method: x.Request.Method, URL: x.Request.URL, Header: x.Request.Header}
+			run := func() error {
+				if x.Request.Body != nil {
+					req.Body = io.NopCloser(bytes.NewReader(x.Request.Body))
+				}
+				route, params, err := router.FindRoute(req)
+				if err != nil {
+					return err
+				}
+				in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
+				if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+					return err
+				}
+				return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
+					RequestValidationInput: in,
+					Status:                 x.Response.Status,
+					Header:                 x.Response.Header,
+					Body:                   io.NopCloser(bytes.NewReader(x.Response.Body)),
+					Options:                opts,
+				})
+			}
+			require.NoError(b, run())
+			b.ReportAllocs()
+			for b.Loop() {
+				if run() != nil {
+					b.Fatal("verdict changed")
+				}
+			}
+		})
 	}
 }

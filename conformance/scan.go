@@ -395,6 +395,9 @@ func (s *scanner) stringValue(n *schemaNode) {
 			s.constraintFinding(start, "longer than maxLength", "maxLength "+strconv.FormatInt(n.maxLen, 10))
 		}
 	}
+	if n.pattern != nil && !n.pattern.Match(str) {
+		s.constraintFinding(start, "does not match the pattern "+strconv.Quote(n.src.Pattern), "pattern")
+	}
 	if n.format != fmtNone && !formatOK(n.format, str) {
 		s.formatFinding(n, start)
 	}

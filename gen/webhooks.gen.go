@@ -224,11 +224,11 @@ type CreateWebhookRequest struct {
 	Secret *string `json:"secret,omitempty"`
 
 	// TargetURL The URL that will receive notifications. The service delivers over
-	// HTTP only, so it accepts just what the pattern says, stricter than
-	// `format: uri` alone: an absolute `http` or `https` URL with a host,
-	// made of the characters RFC 3986 allows, percent-encodings
-	// well-formed, brackets only around an IP literal host and at most one
-	// `#`. `ftp:` and `urn:` URIs are valid URIs and still refused.
+	// HTTP only, so it accepts less than `format: uri` alone: an absolute
+	// `http` or `https` URL with a host (the pattern), which is also a
+	// well-formed URI (the format: RFC 3986 characters, well-formed
+	// percent-encodings). `ftp:` and `urn:` URIs are valid URIs and still
+	// refused.
 	TargetURL TargetURLRequest `json:"targetUrl"`
 }
 
@@ -260,11 +260,11 @@ type ErrorDetail struct {
 type OwnedByOrg string
 
 // TargetURLRequest The URL that will receive notifications. The service delivers over
-// HTTP only, so it accepts just what the pattern says, stricter than
-// `format: uri` alone: an absolute `http` or `https` URL with a host,
-// made of the characters RFC 3986 allows, percent-encodings
-// well-formed, brackets only around an IP literal host and at most one
-// `#`. `ftp:` and `urn:` URIs are valid URIs and still refused.
+// HTTP only, so it accepts less than `format: uri` alone: an absolute
+// `http` or `https` URL with a host (the pattern), which is also a
+// well-formed URI (the format: RFC 3986 characters, well-formed
+// percent-encodings). `ftp:` and `urn:` URIs are valid URIs and still
+// refused.
 type TargetURLRequest = string
 
 // UpdateWebhookRequest The new values of a webhook's mutable fields.
@@ -282,11 +282,11 @@ type UpdateWebhookRequest struct {
 	Status *UpdateWebhookRequestStatus `json:"status,omitempty"`
 
 	// TargetURL The URL that will receive notifications. The service delivers over
-	// HTTP only, so it accepts just what the pattern says, stricter than
-	// `format: uri` alone: an absolute `http` or `https` URL with a host,
-	// made of the characters RFC 3986 allows, percent-encodings
-	// well-formed, brackets only around an IP literal host and at most one
-	// `#`. `ftp:` and `urn:` URIs are valid URIs and still refused.
+	// HTTP only, so it accepts less than `format: uri` alone: an absolute
+	// `http` or `https` URL with a host (the pattern), which is also a
+	// well-formed URI (the format: RFC 3986 characters, well-formed
+	// percent-encodings). `ftp:` and `urn:` URIs are valid URIs and still
+	// refused.
 	TargetURL TargetURLRequest `json:"targetUrl"`
 }
 
