@@ -108,8 +108,9 @@ func (e *UntestableError) Unwrap() error { return e.Err }
 // report is returned also with an error (partial): an *UntestableError, or
 // the context's error when the run was interrupted; the report is then
 // marked untested or interrupted with the reason. Otherwise its outcome is
-// left for Report.Conclude, which knows the caller's threshold. Whatever the run
-// created is deleted before Run returns, whatever happened.
+// left for Report.Conclude, which knows the caller's threshold. Whatever
+// the run created it deletes before Run returns, whatever happened; what it
+// could not delete is in Report.LeftBehind.
 func Run(ctx context.Context, v Validator, cfg Config) (*report.Report, error) {
 	r, err := newRunner(v, cfg)
 	if err != nil {
