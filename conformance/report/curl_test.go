@@ -108,11 +108,7 @@ func TestCurlInEveryFormat(t *testing.T) {
 				assert.NotContains(t, out, "s0cr3t-d4f8e2a1b9c7")
 				assert.NotContains(t, out, "passing=1", "a passing case carries no curl")
 				got := tc.curls(t, out)
-				wantN := 1
-				if tc.format == JUnit {
-					wantN = 2 // one per failure
-				}
-				require.Len(t, got, wantN, out)
+				require.Len(t, got, 1, out)
 				for _, c := range got {
 					assert.Equal(t, want, c)
 				}
@@ -125,13 +121,37 @@ func TestCurlInEveryFormat(t *testing.T) {
 func TestJUnitCurlWithoutFailuresGoesToSystemOut(t *testing.T) {
 	t.Parallel()
 	r := &Report{Tool: "conformance"}
-	r.Add(Case{Name: "odd", Verdict: VerdictFail, Curl: "curl 'https://example.com/x'",
-		Findings: []conformance.Finding{{Rule: "behavior.not-judged", Severity: conformance.SeverityInfo, Message: "m"}}})
+	r.Add(Case{Name: "known", Curl: "curl 'https://example.com/x'",
+		Findings: []conformance.Finding{{Rule: "body.enum", Severity: conformance.SeverityDrift, Message: "m", Baseline: conformance.BaselineKnown}}})
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, JUnit, r, Options{}))
 	var doc junitSuites
 	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc))
-	assert.Contains(t, doc.Suites[0].Cases[0].SystemOut, "reproduce: curl 'https://example.com/x'\n")
+	c := doc.Suites[0].Cases[0]
+	assert.Empty(t, c.Failures)
+	assert.Equal(t, "known from the baseline: drift body.enum at /: m\nreproduce: curl 'https://example.com/x'\n", c.SystemOut)
+}
+
+// A case that failed with nothing but notes (a request that got no answer)
+// still shows as one failure, so that the viewer and the counts agree.
+func TestJUnitFailedCaseWithoutFindingsHasItsFailure(t *testing.T) {
+	t.Parallel()
+	r := &Report{Tool: "conformance"}
+	r.Add(Case{Name: "odd", Verdict: VerdictFail, Reason: "no answer: connection reset", Curl: "curl 'https://example.com/x'",
+		Findings: []conformance.Finding{{Rule: "behavior.not-judged", Severity: conformance.SeverityInfo, Message: "m"}}})
+	r.Add(Case{Name: "odder", Verdict: VerdictFail})
+	var buf bytes.Buffer
+	require.NoError(t, Write(&buf, JUnit, r, Options{}))
+	var doc junitSuites
+	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc))
+	assert.Equal(t, 2, doc.Failures)
+	c := doc.Suites[0].Cases[0]
+	require.Len(t, c.Failures, 1)
+	assert.Equal(t, "no answer: connection reset", c.Failures[0].Message)
+	assert.Equal(t, "no answer: connection reset\nreproduce: curl 'https://example.com/x'\n", c.Failures[0].Text)
+	assert.Equal(t, "info behavior.not-judged at /: m\n", c.SystemOut, "the command is in the failure, not repeated")
+	require.Len(t, doc.Suites[0].Cases[1].Failures, 1)
+	assert.Equal(t, "the case failed", doc.Suites[0].Cases[1].Failures[0].Message)
 }
 
 func TestMarkdownFenceOutlastsBackticks(t *testing.T) {

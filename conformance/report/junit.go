@@ -72,8 +72,9 @@ const (
 )
 
 // writeJUnit writes one testsuite per operation, in order of first
-// appearance, one testcase per case and one failure per finding; the text
-// of each failure ends with the case's curl command.
+// appearance, and one testcase per case, passes included. A failing case
+// has one failure holding every finding, ending with the case's curl
+// command: viewers show one failure of a testcase, or confuse several.
 func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 	r = redacted(r, scrub)
 	doc := junitSuites{Name: r.Tool}
@@ -105,6 +106,7 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 		s := &doc.Suites[i]
 		jc := junitCase{Name: c.Name, Classname: r.Tool + "." + name, Time: seconds(c.DurationMS)}
 		known := 0
+		var failing []conformance.Finding
 		for _, f := range c.Findings {
 			if f.Severity == conformance.SeverityInfo {
 				jc.SystemOut += findingTitle(f) + "\n"
@@ -117,14 +119,22 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 				known++
 				continue
 			}
-			jc.Failures = append(jc.Failures, junitFailure{
-				Message: findingTitle(f),
-				Type:    f.Rule,
-				Text:    findingBody(c, f),
-			})
+			failing = append(failing, f)
+		}
+		switch {
+		case len(failing) > 0:
+			jc.Failures = []junitFailure{junitCaseFailure(c, failing)}
+		case c.Verdict == VerdictFail && known == 0:
+			// Failed without a finding of its own (a request that got no
+			// answer): the viewer still needs the one failure to show.
+			reason := oneLine(c.Reason)
+			if reason == "" {
+				reason = "the case failed"
+			}
+			jc.Failures = []junitFailure{{Message: reason, Type: "case", Text: reason + "\n" + reproduceLine(c)}}
 		}
 		if c.Curl != "" && len(jc.Failures) == 0 {
-			jc.SystemOut += "reproduce: " + oneLine(c.Curl) + "\n"
+			jc.SystemOut += reproduceLine(c)
 		}
 		s.Tests++
 		doc.Tests++
@@ -133,7 +143,7 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 			jc.Skipped = &junitSkipped{Message: c.Reason}
 			s.Skipped++
 			doc.Skipped++
-		case len(jc.Failures) > 0 || c.Verdict == VerdictFail && known == 0:
+		case len(jc.Failures) > 0:
 			s.Failures++
 			doc.Failures++
 		}
@@ -216,6 +226,38 @@ func findingTitle(f conformance.Finding) string {
 	return fmt.Sprintf("%s %s at %s: %s", f.Severity, f.Rule, pointerText(f.Pointer), oneLine(f.Message))
 }
 
+// junitCaseFailure is the one failure of a case: its message names the
+// first finding and how many more there are, its type the rules, its text
+// every finding and then the command that repeats the case.
+func junitCaseFailure(c Case, fs []conformance.Finding) junitFailure {
+	msg := findingTitle(fs[0])
+	if len(fs) > 1 {
+		msg = fmt.Sprintf("%d findings; first: %s", len(fs), msg)
+	}
+	var rules []string
+	var text strings.Builder
+	for i, f := range fs {
+		if !slices.Contains(rules, f.Rule) {
+			rules = append(rules, f.Rule)
+		}
+		if i > 0 {
+			text.WriteString("\n")
+		}
+		text.WriteString(findingBody(c, f))
+	}
+	if c.Curl != "" {
+		text.WriteString("\n" + reproduceLine(c))
+	}
+	return junitFailure{Message: msg, Type: strings.Join(rules, " "), Text: text.String()}
+}
+
+func reproduceLine(c Case) string {
+	if c.Curl == "" {
+		return ""
+	}
+	return "reproduce: " + oneLine(c.Curl) + "\n"
+}
+
 func findingBody(c Case, f conformance.Finding) string {
 	var b strings.Builder
 	line := func(k, v string) {
@@ -235,9 +277,6 @@ func findingBody(c Case, f conformance.Finding) string {
 	line("message", oneLine(f.Message))
 	line("expected", oneLine(f.Expected))
 	line("actual", oneLine(f.Actual))
-	// CI viewers show the failure's text next to it, and each failure may
-	// be read on its own: every one carries the command.
-	line("reproduce", oneLine(c.Curl))
 	return b.String()
 }
 

@@ -230,9 +230,20 @@ func TestJUnitIsWellFormed(t *testing.T) {
 	}
 	assert.Equal(t, []string{"listWebhooks", "getWebhookDetails", unmatchedSuite, "deleteWebhook"}, names)
 	get := doc.Suites[1].Cases[0]
-	require.Len(t, get.Failures, 2, "one failure per finding")
-	assert.Equal(t, "body.type", get.Failures[0].Type)
-	assert.Contains(t, get.Failures[1].Text, `actual:   "videoMeshAlerts"`)
+	require.Len(t, get.Failures, 1, "one failure per testcase, holding every finding")
+	assert.Equal(t, "body.type body.enum", get.Failures[0].Type)
+	assert.Equal(t, "2 findings; first: error body.type at /created: created is a number, the spec says string", get.Failures[0].Message)
+	body := get.Failures[0].Text
+	assert.Contains(t, body, "pointer:  /created\n")
+	assert.Contains(t, body, `actual:   "videoMeshAlerts"`)
+	assert.Equal(t, 1, strings.Count(body, "reproduce: "), "the command once, at the end")
+	assert.True(t, strings.HasSuffix(body, "'https://webexapis.com/v1/webhooks/abc'\n"), body)
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			assert.LessOrEqual(t, len(c.Failures), 1, "%s: at most one failure", c.Name)
+		}
+	}
+	assert.Equal(t, "list webhooks", doc.Suites[0].Cases[0].Name, "a pass is a testcase too")
 	require.NotNil(t, doc.Suites[2].Cases[0].Skipped)
 	assert.Nil(t, doc.Suites[0].Cases[0].Skipped)
 	assert.Empty(t, doc.Suites[0].Cases[0].Failures)
