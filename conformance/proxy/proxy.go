@@ -231,6 +231,9 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.URL.Scheme = p.upstream.Scheme
 	pr.Out.URL.Host = p.upstream.Host
 	pr.Out.Host = ""
+	// The server fills the client's trailer values in In.Trailer once the
+	// body has been read; Out's is a copy made before, with the names only.
+	pr.Out.Trailer = pr.In.Trailer
 }
 
 // upstreamError answers 502 with a short plain body, also when the client

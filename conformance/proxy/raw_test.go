@@ -29,7 +29,7 @@ type rawUpstream struct {
 // received is a request as it reached the upstream.
 type received struct {
 	Method, URI, Host, Authorization string
-	Header                           http.Header
+	Header, Trailer                  http.Header
 	Body                             string
 }
 
@@ -65,7 +65,7 @@ func newRawUpstream(t *testing.T, answer answer) *rawUpstream {
 					}
 					body, _ := io.ReadAll(r.Body)
 					u.mu.Lock()
-					u.got = append(u.got, received{r.Method, r.RequestURI, r.Host, r.Header.Get("Authorization"), r.Header, string(body)})
+					u.got = append(u.got, received{r.Method, r.RequestURI, r.Host, r.Header.Get("Authorization"), r.Header, r.Trailer, string(body)})
 					u.mu.Unlock()
 					if !answer(c, n, r) {
 						return
@@ -356,6 +356,19 @@ func TestTrailersAreForwarded(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, `{"items":[]}`, string(body))
 	assert.Equal(t, "abc123", resp.Trailer.Get("X-Checksum"))
+}
+
+func TestRequestTrailersAreForwarded(t *testing.T) {
+	t.Parallel()
+	up := newRawUpstream(t, okAnswer)
+	_, url, _ := start(t, up.URL(), Config{})
+	out := rawRequest(t, url, "POST /v1/webhooks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\nConnection: close\r\n\r\n"+
+		"2\r\n{}\r\n0\r\nX-Checksum: abc123\r\n\r\n", false, 5*time.Second)
+	require.True(t, strings.HasPrefix(out, "HTTP/1.1 200 "), "%q", out)
+	got := up.received()
+	require.Len(t, got, 1)
+	assert.Equal(t, "{}", got[0].Body)
+	assert.Equal(t, "abc123", got[0].Trailer.Get("X-Checksum"))
 }
 
 func TestHopByHopHeadersStopAtTheProxy(t *testing.T) {
