@@ -1,8 +1,9 @@
 // Package proxy is a validating reverse proxy: an http.Handler that
 // forwards every request to an upstream Webex-compatible API unchanged and
 // streaming (httputil.ReverseProxy over a tuned http.Transport), keeps a
-// bounded copy of each response as it passes, and judges the exchange with
-// the conformance engine on worker goroutines, off the client's path.
+// bounded copy of each request and response body as it passes, and judges
+// both halves of the exchange with the conformance engine on worker
+// goroutines, off the client's path.
 // Findings are logged as they appear; Report sums them up per operation
 // and status, and Observers are handed every finished exchange.
 //

@@ -28,6 +28,7 @@ import (
 // *conformance.Engine is one.
 type Validator interface {
 	Validate(x *conformance.Exchange) []conformance.Finding
+	ValidateRequest(x *conformance.Exchange) []conformance.Finding
 	FindOperation(method, path string) (conformance.Operation, bool)
 	Redact(s string) string
 	SpecInfo() conformance.SpecInfo
@@ -42,8 +43,9 @@ type Config struct {
 	Validator Validator
 	// Log receives one line per new finding as it happens; nil discards.
 	Log io.Writer
-	// MaxBodyBytes caps the copy of a response body kept for judging; a
-	// larger body is forwarded whole but not judged. 0 means 1 MiB.
+	// MaxBodyBytes caps the copy of a request or response body kept for
+	// judging; a larger body is forwarded whole but not judged. 0 means
+	// 1 MiB.
 	MaxBodyBytes int64
 	// Workers judge exchanges; 0 means GOMAXPROCS.
 	Workers int
@@ -79,14 +81,17 @@ func (f ObserverFunc) Observe(x *Finished) { f(x) }
 // Finished is one exchange the proxy is done with.
 type Finished struct {
 	// Request is the client's request: its method, its URL (path and
-	// query as the client sent them) and its header.
+	// query as the client sent them), its header and the kept copy of its
+	// body (valid only during Observe).
 	Request conformance.Request
 	// Response is what the client was given: the upstream's status and
 	// header, or 502 when the upstream failed; Body is the kept copy (nil
 	// when none was kept, see Outcome).
 	Response conformance.Response
-	// Findings are the engine's, or the one proxy.* finding that says why
-	// the exchange could not be judged.
+	// Findings are the engine's for the request (request.*, or a
+	// request.unjudged note when its body could not be kept whole) and then
+	// for the response, or the one proxy.* finding that says why the
+	// response could not be judged.
 	Findings []conformance.Finding
 	Outcome  Outcome
 	Start    time.Time
@@ -216,6 +221,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.forwarded.Add(1)
 	p.inFlight.Add(1)
 	x := &exchange{p: p, req: r, start: time.Now()}
+	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
+		x.reqBody = &reqTee{p: p, rc: r.Body}
+		r.Body = x.reqBody
+	}
 	// Runs also when the handler is aborted (a cut-short upstream body).
 	defer func() {
 		x.finish()
@@ -268,6 +277,63 @@ type exchange struct {
 	outcome  Outcome
 	duration time.Duration
 	done     bool
+	reqBody  *reqTee // nil: the request had no body
+}
+
+// reqTee keeps a bounded copy of the request body as the transport sends
+// it upstream. The transport may still be reading it (on its own
+// goroutine) when the response is done, so the copy is taken under a lock.
+type reqTee struct {
+	p        *Proxy
+	rc       io.ReadCloser
+	mu       sync.Mutex
+	buf      *bytes.Buffer
+	eof      bool
+	overflow bool
+}
+
+func (t *reqTee) Read(b []byte) (int, error) {
+	n, err := t.rc.Read(b)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if n > 0 && !t.overflow {
+		if t.buf == nil {
+			t.buf = t.p.bufs.Get().(*bytes.Buffer)
+			t.buf.Reset()
+		}
+		if int64(t.buf.Len()+n) > t.p.cfg.MaxBodyBytes {
+			t.overflow = true
+			t.p.put(t.buf)
+			t.buf = nil
+		} else {
+			t.buf.Write(b[:n])
+		}
+	}
+	if err == io.EOF {
+		t.eof = true
+	}
+	return n, err
+}
+
+func (t *reqTee) Close() error { return t.rc.Close() }
+
+// take hands over the copy, or says why there is none to judge; the tee
+// keeps no buffer afterwards.
+func (t *reqTee) take() (*bytes.Buffer, string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	buf := t.buf
+	t.buf = nil
+	switch {
+	case t.overflow:
+		return nil, fmt.Sprintf("the request body is larger than the proxy's cap of %d bytes and was not judged", t.p.cfg.MaxBodyBytes)
+	case !t.eof:
+		t.p.put(buf)
+		t.overflow = true // a late read keeps nothing
+		return nil, "the request body was not sent whole upstream (the upstream answered before reading it, or the client stopped) and was not judged"
+	}
+	t.overflow = true
+	return buf, ""
 }
 
 // tap wraps the response body so that a bounded copy is kept as it
@@ -449,6 +515,12 @@ type aggregate struct {
 
 func (p *Proxy) judge(x *exchange) {
 	defer p.put(x.body)
+	var reqBuf *bytes.Buffer
+	reqSkip := ""
+	if x.reqBody != nil {
+		reqBuf, reqSkip = x.reqBody.take()
+		defer p.put(reqBuf)
+	}
 	f := Finished{
 		Request:  conformance.Request{Method: x.req.Method, URL: x.req.URL, Header: x.req.Header},
 		Response: conformance.Response{Status: x.status, Header: x.header},
@@ -459,6 +531,19 @@ func (p *Proxy) judge(x *exchange) {
 	if x.body != nil {
 		f.Response.Body = x.body.Bytes()
 	}
+	if reqBuf != nil {
+		f.Request.Body = reqBuf.Bytes()
+	}
+	// Every forwarded request is judged, whatever became of its response.
+	var reqFindings []conformance.Finding
+	if reqSkip != "" {
+		if _, ok := p.v.FindOperation(f.Request.Method, f.Request.URL.EscapedPath()); ok {
+			reqFindings = []conformance.Finding{conformance.NewFinding(conformance.RuleRequestUnjudged, "", reqSkip, "", "")}
+		}
+	} else {
+		reqFindings = p.v.ValidateRequest(&conformance.Exchange{Request: f.Request})
+	}
+	f.Findings = reqFindings
 	switch f.Outcome {
 	case Judged:
 		judged := f.Response
@@ -474,14 +559,14 @@ func (p *Proxy) judge(x *exchange) {
 			judged.Header.Del("Content-Encoding")
 			judged.Header.Del("Content-Length")
 		}
-		f.Findings = p.v.Validate(&conformance.Exchange{Request: f.Request, Response: judged})
+		f.Findings = append(f.Findings, p.v.Validate(&conformance.Exchange{Request: f.Request, Response: judged})...)
 	case Truncated:
 		tf := conformance.NewFinding(conformance.RuleProxyUpstreamTruncated, "", "the upstream's body ended before its framing said; the client's connection was aborted and the partial body was not judged", "", "")
 		tf.Status = f.Response.Status
-		f.Findings = []conformance.Finding{tf}
+		f.Findings = append(f.Findings, tf)
 	}
 	p.outcomes[f.Outcome].Add(1)
-	if f.Outcome == Judged || f.Outcome == Truncated {
+	if f.Outcome == Judged || f.Outcome == Truncated || len(reqFindings) > 0 {
 		p.record(&f)
 	}
 	for _, o := range p.cfg.Observers {

@@ -154,7 +154,7 @@ func TestConformingUpstreamGivesNoFindings(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	do(t, http.MethodGet, url+"/v1/webhooks?max=1", ts.Token, "")
 	do(t, http.MethodGet, url+"/v1/webhooks/nope", ts.Token, "")
-	do(t, http.MethodGet, url+"/v1/webhooks", "", "")
+	do(t, http.MethodGet, url+"/v1/webhooks", "not-a-token-the-mock-knows", "")
 	p.Close()
 	rep := p.Report()
 	assert.Empty(t, log.String())
@@ -214,7 +214,7 @@ func TestNotJudged(t *testing.T) {
 	}))
 	t.Cleanup(upstream.Close)
 	p, url, _ := start(t, upstream.URL, Config{MaxBodyBytes: 100})
-	resp, body := do(t, http.MethodGet, url+"/v1/webhooks", "", "")
+	resp, body := do(t, http.MethodGet, url+"/v1/webhooks", "tok", "")
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, big, body, "a body above the cap is still forwarded whole")
 	p.Close()
@@ -440,4 +440,45 @@ func TestObserversSeeEveryFinishedExchange(t *testing.T) {
 	assert.Equal(t, UpstreamFailed, seen[0].Outcome)
 	assert.Equal(t, http.StatusBadGateway, seen[0].Response.Status)
 	assert.Empty(t, seen[0].Findings)
+}
+
+// Every request the proxy forwards is judged too, beside its response in
+// the same case: the client's mistakes show although the upstream refused
+// them with a conforming 400 or 401; a request body above the cap is
+// forwarded whole and noted as not judged; no secret of a request body
+// reaches the log or the report.
+func TestRequestsAreJudged(t *testing.T) {
+	t.Parallel()
+	ts := mocktest.NewServer(t)
+	p, url, log := start(t, ts.URL, Config{Validator: newEngine(t, ts.Token), MaxBodyBytes: 400})
+	const secret = "s3cr3t-of-the-client-42"
+	resp, body := do(t, http.MethodPost, url+"/v1/webhooks", ts.Token, `{"name":"n","targetUrl":"https://example.com/x","resource":"bogus","event":"created","secret":"`+secret+`"}`)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+	resp, body = do(t, http.MethodPost, url+"/v1/webhooks", ts.Token, `{"name":"n","targetUrl":"https://example.com/x","resource":"rooms","event":"created","secret":"`+secret+`"}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the upstream got the body whole: %s", body)
+	do(t, http.MethodGet, url+"/v1/webhooks?max=0", ts.Token, "")
+	do(t, http.MethodGet, url+"/v1/webhooks", "", "")
+	big := `{"name":"` + strings.Repeat("n", 500) + `","targetUrl":"https://example.com/x","resource":"rooms","event":"created"}`
+	resp, body = do(t, http.MethodPost, url+"/v1/webhooks", ts.Token, big)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	p.Close()
+	rep := p.Report()
+	got := map[string]string{}
+	for _, c := range rep.Cases {
+		for _, f := range c.Findings {
+			got[f.Rule+" "+f.Pointer] = c.Operation
+		}
+	}
+	assert.Equal(t, "createWebhook", got["request.body.enum /resource"], "%v", got)
+	assert.Equal(t, "listWebhooks", got["request.parameter query:max"], "%v", got)
+	assert.Equal(t, "listWebhooks", got["request.security header:Authorization"], "%v", got)
+	assert.Equal(t, "createWebhook", got["request.unjudged "], "%v", got)
+	assert.Len(t, got, 4, "%v", got)
+	assert.Contains(t, log.String(), "request.body.enum")
+	assert.NotContains(t, log.String(), secret)
+	for _, format := range report.Formats {
+		var buf bytes.Buffer
+		require.NoError(t, report.Write(&buf, format, rep, report.Options{Verbose: true}))
+		assert.NotContains(t, buf.String(), secret, format)
+	}
 }

@@ -282,7 +282,10 @@ func TestUpstreamBodyCutShort(t *testing.T) {
 			p, url, _ := start(t, up.URL(), Config{})
 			// The connection is aborted: before the head when the server still
 			// buffered it, else mid-body. Either way no clean end.
-			resp, err := http.Get(url + "/v1/webhooks")
+			req, err := http.NewRequest(http.MethodGet, url+"/v1/webhooks", nil)
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Bearer tok")
+			resp, err := http.DefaultClient.Do(req)
 			var body []byte
 			if err == nil {
 				body, err = io.ReadAll(resp.Body)
