@@ -133,7 +133,7 @@ func followSummary(e *env, name string, res *follow.Result) {
 			f.Severity, f.Rule, f.Operation, f.Status, conformance.FoldPointer(f.Pointer), runOneLine(f.Message), runOneLine(u.Reason))
 	}
 	if len(res.Changes) == 0 && len(res.NeedsPerson) == 0 {
-		fmt.Fprintf(e.stderr, "conformance follow: %s: nothing to follow\n", name)
+		fmt.Fprintf(e.stderr, "conformance follow: %s: nothing left to follow\n", name)
 	}
 }
 

@@ -151,5 +151,5 @@ func TestFollowUsageAndInputErrors(t *testing.T) {
 	code, out, errOut := followCLI(t, "--report", good, "--diff")
 	assert.Equal(t, exitOK, code)
 	assert.Empty(t, out)
-	assert.Contains(t, errOut, "nothing to follow")
+	assert.Contains(t, errOut, "nothing left to follow")
 }

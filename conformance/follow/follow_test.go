@@ -152,6 +152,7 @@ func TestFollowLeavesToAPerson(t *testing.T) {
 		drift(conformance.RuleBodyUndocumented, "getWebhookDetails", 200, "/mixed", `3`),
 		drift(conformance.RuleBodyUndocumented, "getWebhookDetails", 200, "/unknown", `null`),
 		drift("pagination.next", "listWebhooks", 200, "header:Link", "<…>"),
+		drift(conformance.RuleRequestBodyUndocumented, "createWebhook", 0, "/colour", `"red"`),
 		{Rule: "note", Severity: conformance.SeverityInfo, Operation: "listWebhooks", Status: 200},
 	}
 	res, err := Follow(src, findings, opts)

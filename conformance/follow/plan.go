@@ -58,6 +58,9 @@ func (p *planner) add(f conformance.Finding) {
 	case f.Severity == conformance.SeverityError:
 		p.person(f, "an error, not drift: the API breaks the spec, and whether the API or the spec is wrong is a person's call")
 		return
+	case f.Rule == conformance.RuleRequestBodyUndocumented:
+		p.person(f, "a property a client sent, not one the API answered: whether the API accepts it is a person's call")
+		return
 	case f.Rule != conformance.RuleBodyEnum && f.Rule != conformance.RuleHeaderEnum && f.Rule != conformance.RuleBodyUndocumented:
 		p.person(f, "no automatic amendment for %s", f.Rule)
 		return
