@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -238,4 +239,30 @@ func TestNotJudgedCaseIsNoPass(t *testing.T) {
 	assert.Equal(t, "no 2xx answer where the suite needed one: getWebhookDetails answered 502", ue.Reason)
 	c, _ := caseNamed(rep, "get webhook details (listed #1)")
 	assert.Equal(t, report.VerdictSkip, c.Verdict)
+}
+
+func TestCleanupThatCannotBeCheckedIsUntested(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	var patched atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPatch {
+			patched.Store(true) // the suite's last call: the list breaks from here on
+		}
+		if patched.Load() && r.Method == http.MethodGet && r.URL.Path == "/v1/webhooks" {
+			f.errorJSON(w, r, http.StatusServiceUnavailable, "try later")
+			return
+		}
+		f.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond})
+	var ue *UntestableError
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, ue.Reason, "the list could not be had at the end")
+	assert.Equal(t, report.Untested, rep.Outcome)
+	c, ok := caseNamed(rep, "check that the run left nothing behind")
+	require.True(t, ok)
+	assert.Equal(t, report.VerdictSkip, c.Verdict)
+	assert.Zero(t, f.count(), "what the run tracked was still deleted")
 }

@@ -121,6 +121,10 @@ func Run(ctx context.Context, v Validator, cfg Config) (*report.Report, error) {
 	if err == nil {
 		if gaps := r.cov.gaps(); gaps != "" {
 			err = &UntestableError{Reason: gaps}
+		} else if r.unverified != "" {
+			// Nothing left behind is part of the verdict: unchecked, it
+			// is no pass.
+			err = &UntestableError{Reason: r.unverified}
 		}
 	}
 	r.report.LeftBehind = r.leftBehind
@@ -160,6 +164,9 @@ type runner struct {
 	// leftBehind lists, in order, the webhooks the run made and could not
 	// delete.
 	leftBehind []report.LeftBehind
+	// unverified, when set, says why the final sweep could not check that
+	// nothing of the run is left.
+	unverified string
 	cov        *coverage
 	// lastURL is the URL of the last recorded response.
 	lastURL *url.URL
