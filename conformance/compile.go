@@ -71,9 +71,10 @@ func (e *Engine) compile() {
 			if id == "" {
 				id = method + " " + tmpl
 			}
-			if _, dup := e.ops[id]; dup {
-				// kin-openapi's validation has noted the duplicate; the
-				// operation stays reachable by its method and path.
+			if first, dup := e.ops[id]; dup {
+				// The operation stays reachable by its method and path.
+				e.notes = append(e.notes, specNote(RuleSpecOperationID, method+" "+tmpl,
+					"operationId "+strconv.Quote(id)+" is also "+first.Method+" "+first.PathTemplate+"'s; this operation is known as "+strconv.Quote(method+" "+tmpl)))
 				id = method + " " + tmpl
 			}
 			o := &operation{Operation: Operation{ID: id, Method: method, PathTemplate: tmpl}, byStatus: map[int]*response{}}

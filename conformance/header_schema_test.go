@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -84,4 +85,25 @@ func TestHeaderSchemas(t *testing.T) {
 	require.Len(t, fs, 1, "%+v", fs)
 	assert.Equal(t, "header:X-Ids", fs[0].Pointer)
 	assert.Contains(t, fs[0].Message, "maxItems")
+}
+
+// FuzzHeaderSchemas: any header value, read by any of the schema types,
+// gets findings at its header and never an engine failure.
+func FuzzHeaderSchemas(f *testing.F) {
+	for _, seed := range []string{"5", "1,x,3", "x,1,y,2", "x=3", "NaN", "", ",,,", " , ", "\"a\"", "1e400", "-0", "true"} {
+		f.Add(seed)
+	}
+	e, err := New(WithSpec([]byte(headerSpecDoc)))
+	require.NoError(f, err)
+	names := []string{"X-Count", "X-Ratio", "X-Code", "X-Ids", "X-Flags", "X-Point", "X-Pointe", "X-On", "X-Free"}
+	f.Fuzz(func(t *testing.T, v string) {
+		for _, name := range names {
+			x := exchange("GET", "/h", 200, "")
+			x.Response.Header.Set(name, v)
+			for _, f := range e.Validate(x) {
+				require.NotEqual(t, RuleEngineInternal, f.Rule, "%s: %q: %+v", name, v, f)
+				require.True(t, strings.HasPrefix(f.Pointer, "header:"+name), "%s: %q: %+v", name, v, f)
+			}
+		}
+	})
 }

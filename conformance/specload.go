@@ -100,7 +100,7 @@ func specNotes(err error, out []Finding) []Finding {
 	msg := err.Error()
 	switch {
 	case errors.As(err, &dup):
-		rule = RuleSpecOperationID
+		return out // kin-openapi names the first duplicate only; compile notes each
 	case errors.As(err, &pat):
 		rule = RuleSpecPattern
 	case errors.As(err, &sve) && sve.ValueKind == "default":

@@ -25,6 +25,13 @@ paths:
               schema: {$ref: '#/components/schemas/Thing Response'}
               example: {count: "three"}
         'oops': {description: not a status}
+  /things/{id}/parts:
+    get:
+      operationId: getThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: ok}
   /things/{id}:
     get:
       operationId: getThing
@@ -48,7 +55,11 @@ func TestNewToleratesDocumentDefects(t *testing.T) {
 	e, err := New(WithSpec([]byte(defectiveSpec)))
 	require.NoError(t, err)
 	rules := map[string]string{}
+	dups := 0
 	for _, n := range e.SpecNotes() {
+		if n.Rule == RuleSpecOperationID {
+			dups++
+		}
 		assert.Equal(t, SeverityInfo, n.Severity)
 		assert.NotContains(t, n.Message, "\n")
 		rules[n.Rule] = n.Message
@@ -57,6 +68,7 @@ func TestNewToleratesDocumentDefects(t *testing.T) {
 		assert.Contains(t, rules, want, "notes: %v", rules)
 	}
 	assert.Contains(t, rules[RuleSpecResponse], `"oops"`)
+	assert.Equal(t, 2, dups, "each duplicate operationId is noted")
 
 	// The relative server URL "api" is a base path; both operations are
 	// routed, the second getThing by its method and path.

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,4 +99,26 @@ func TestValidateCountsSpecNotes(t *testing.T) {
 	assert.Equal(t, exitOK, code, out+errOut)
 	assert.Equal(t, 1, strings.Count(errOut, "2 defects"), errOut)
 	assert.Contains(t, errOut, "conformance lint --spec "+path)
+}
+
+// run and proxy, too, judge by a defective document and count its
+// defects once on stderr.
+func TestRunAndProxyCountSpecNotes(t *testing.T) {
+	t.Parallel()
+	path := writeSpec(t, lintDefective)
+	code, _, errOut := runCLI(t, map[string]string{"WEBEX_TOKEN": "test-token-123456"}, false,
+		"--spec", path, "--target", "http://127.0.0.1:1/v1", "--rate", "0", "--timeout", "1s")
+	assert.Equal(t, exitUntestable, code, errOut)
+	assert.Equal(t, 1, strings.Count(errOut, "the spec has 2 defects"), errOut)
+
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"items":["a"]}`))
+	}))
+	defer upstream.Close()
+	base, _, stderr, stop := proxyStart(t, nil, "--upstream", upstream.URL, "--spec", path)
+	status, _ := proxyGet(t, base+"/things", "")
+	assert.Equal(t, http.StatusOK, status)
+	stop()
+	assert.Equal(t, 1, strings.Count(stderr.String(), "the spec has 2 defects"), stderr.String())
 }
