@@ -22,8 +22,9 @@ Forwards every request to the upstream unchanged and streaming (clients keep
 their paths: with --upstream https://webexapis.com/v1, a request for
 /v1/webhooks goes to https://webexapis.com/v1/webhooks) and judges each
 response against the spec off the client's path. Each new kind of finding
-is logged to stderr as it happens; on SIGINT or SIGTERM the report is
-written (--format and --output may be repeated and pair up as for run).
+is logged to stderr as it happens. On SIGINT or SIGTERM the exchanges in
+flight get 5 s to finish, then the report is written, counting those cut
+(--format and --output may be repeated and pair up as for run).
 
 ` + baselineHelp + `
 Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or
