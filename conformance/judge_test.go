@@ -72,10 +72,14 @@ func TestRecursiveAnyOfIsBounded(t *testing.T) {
 }
 
 // chainSpec: items judged by a chain of n distinct allOf schemas, so the
-// cost per item grows with n however well verdicts are memoized.
+// cost per item grows with n however well verdicts are memoized; the same
+// list is the request body of POST /list.
 func chainSpec(n int) string {
 	var b strings.Builder
-	b.WriteString(`{"openapi":"3.0.3","info":{"title":"chain","version":"1"},"paths":{"/list":{"get":{"operationId":"list","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/S0"}}}}}}}}},"components":{"schemas":{`)
+	list := `{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/S0"}}}}`
+	b.WriteString(`{"openapi":"3.0.3","info":{"title":"chain","version":"1"},"paths":{"/list":{` +
+		`"get":{"operationId":"list","responses":{"200":{"description":"ok","content":` + list + `}}},` +
+		`"post":{"operationId":"post","requestBody":{"content":` + list + `},"responses":{"204":{"description":"ok"}}}}},"components":{"schemas":{`)
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, `"S%d":{"allOf":[{"$ref":"#/components/schemas/S%d"}]},`, i, i+1)
 	}
@@ -93,6 +97,13 @@ func TestBodyBudget(t *testing.T) {
 	assert.Equal(t, RuleBodyBudget, fs[0].Rule)
 	assert.Equal(t, SeverityError, fs[0].Severity)
 
+	req := exchange("POST", "/list", 204, "", jsonCT)
+	req.Request.Header.Set("Content-Type", "application/json")
+	req.Request.Body = []byte(body)
+	fs = long.ValidateRequest(req)
+	require.Len(t, fs, 1, "%+v", fs)
+	assert.Equal(t, RuleRequestBodyBudget, fs[0].Rule)
+
 	short, err := New(WithSpec([]byte(chainSpec(40))))
 	require.NoError(t, err)
 	assert.Empty(t, short.Validate(exchange("GET", "/list", 200, body, jsonCT)))
@@ -100,6 +111,10 @@ func TestBodyBudget(t *testing.T) {
 	require.Len(t, fs, 1, "%+v", fs)
 	assert.Equal(t, RuleBodyType, fs[0].Rule)
 	assert.Equal(t, "/0", fs[0].Pointer)
+	req = exchange("POST", "/list", 204, "", jsonCT)
+	req.Request.Header.Set("Content-Type", "application/json")
+	req.Request.Body = []byte(body)
+	assert.Empty(t, short.ValidateRequest(req))
 }
 
 // BenchmarkRecursiveAnyOf: the engine against kin-openapi's VisitJSON on

@@ -129,7 +129,8 @@ func TestRequestRulesFireAndStayQuiet(t *testing.T) {
 			assert.Empty(t, withRule(quiet, tc.rule), "rule %s should stay quiet", tc.rule)
 		})
 	}
-	covered[RuleRequestUnjudged] = true // a note of the HAR reader: har.TestReplayJudgesRequests
+	covered[RuleRequestUnjudged] = true   // a note of the HAR reader: har.TestReplayJudgesRequests
+	covered[RuleRequestBodyBudget] = true // TestBodyBudget
 	for _, r := range Rules() {
 		if strings.HasPrefix(r.ID, "request.") {
 			assert.True(t, covered[r.ID], "rule %s has no fire/quiet case", r.ID)

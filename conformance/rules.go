@@ -79,6 +79,7 @@ var (
 	RuleRequestBodyAdditional   = declare(OriginRequest, "request.body.additional", SeverityError, "requestBody schema.additionalProperties: false", "the request body has a property its schema forbids")
 	RuleRequestBodyConstraint   = declare(OriginRequest, "request.body.constraint", SeverityError, "requestBody schema minLength, maxLength, minimum, maximum, minItems, maxItems, pattern, allOf/oneOf/anyOf/not, ...", "a value of the request body breaks another schema constraint")
 	RuleRequestBodyDuplicate    = declare(OriginRequest, "request.body.duplicate", SeverityError, "requestBody schema.properties (RFC 8259 section 4)", "a declared property appears twice in one object of the request body")
+	RuleRequestBodyBudget       = declare(OriginRequest, "request.body.budget", SeverityError, "engine bound on work per body (proportional to its size)", "the request body's schema is too expensive to judge it completely; the part not reached is not judged")
 	RuleRequestUnjudged         = declare(OriginRequest, "request.unjudged", SeverityInfo, "HAR 1.2 request.postData", "a recorded request could not be judged: its body was not saved, or saved in an encoding other than base64; its response still is")
 
 	// Notes on the document itself (Engine.SpecNotes, conformance lint). A

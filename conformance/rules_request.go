@@ -14,4 +14,5 @@ var requestBodyRule = map[string]string{
 	RuleBodyAdditional:   RuleRequestBodyAdditional,
 	RuleBodyConstraint:   RuleRequestBodyConstraint,
 	RuleBodyDuplicate:    RuleRequestBodyDuplicate,
+	RuleBodyBudget:       RuleRequestBodyBudget,
 }
