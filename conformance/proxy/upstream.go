@@ -139,21 +139,24 @@ func (c *guardedConn) Write(b []byte) (int, error) {
 			}
 			timer.Stop()
 		}
-		refuse := c.closed
+		early := false
 		if c.next == g {
 			c.next = nil
 			g.mu.Lock()
 			// A response that began while the request waited is not its own:
 			// the request is not sent at all.
-			refuse = refuse || g.early
-			g.written = !refuse
+			early = g.early
+			g.written = !early && !c.closed
 			g.mu.Unlock()
 		}
-		if refuse {
+		if early || c.closed {
 			c.closed = true
 			c.mu.Unlock()
 			c.Conn.Close()
-			return 0, errEarlyResponse
+			if early {
+				return 0, errEarlyResponse
+			}
+			return 0, net.ErrClosed
 		}
 	}
 	c.mu.Unlock()
