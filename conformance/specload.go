@@ -25,13 +25,15 @@ func loadSpec(data []byte) (doc *openapi3.T, notes []Finding, err error) {
 			doc, notes, err = nil, nil, fmt.Errorf("spec: cannot load: %v", r)
 		}
 	}()
-	if v := peekVersion(data); v != "" && !strings.HasPrefix(v, "3.0") {
-		return nil, nil, versionError(v)
-	}
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
 	doc, err = loader.LoadFromData(data)
 	if err != nil {
+		// A 3.1 document is refused by its version, not by whatever 3.1
+		// feature the 3.0 loader tripped on.
+		if v := peekVersion(data); v != "" && !strings.HasPrefix(v, "3.0") {
+			return nil, nil, versionError(v)
+		}
 		return nil, nil, fmt.Errorf("spec: %s", firstLine(err.Error()))
 	}
 	if !strings.HasPrefix(doc.OpenAPI, "3.0") {
@@ -58,25 +60,29 @@ func versionError(v string) error {
 	return fmt.Errorf("%w: openapi %q", ErrSpecVersion, v)
 }
 
-// peekVersion finds the openapi field of a JSON or YAML document without
-// loading it, so that a 3.1 document is refused by its version and not by
-// whatever 3.1 feature the 3.0 loader trips on first.
+// peekVersion finds the value of the first openapi field of a JSON or YAML
+// document that did not load: "" when there is none.
 func peekVersion(data []byte) string {
-	for _, line := range strings.SplitN(string(data[:min(len(data), 64<<10)]), "\n", 400) {
-		i := strings.Index(line, "openapi")
+	head := string(data[:min(len(data), 64<<10)])
+	for from := 0; ; {
+		i := strings.Index(head[from:], "openapi")
 		if i < 0 {
-			continue
+			return ""
 		}
-		rest := strings.TrimLeft(line[i+len("openapi"):], `"' `)
+		from += i + len("openapi")
+		rest := strings.TrimLeft(head[from:], `"' `)
 		if !strings.HasPrefix(rest, ":") {
 			continue
 		}
-		v := strings.Trim(strings.TrimSpace(rest[1:]), `"', `)
-		if strings.HasPrefix(v, "3.") || strings.HasPrefix(v, "2.") || strings.HasPrefix(v, "4.") {
+		rest = strings.TrimLeft(rest[1:], ` "'`)
+		end := 0
+		for end < len(rest) && (rest[end] == '.' || rest[end] == '-' || isAlnum(rest[end])) {
+			end++
+		}
+		if v := rest[:end]; len(v) > 1 && v[1] == '.' && digit(v[0]) {
 			return v
 		}
 	}
-	return ""
 }
 
 // specNotes flattens kin-openapi's validation errors into notes, each named
