@@ -85,11 +85,12 @@ func (s Severity) AtLeast(min Severity) bool {
 	return s.rank() >= min.rank()
 }
 
-// ParseFailOn reads a --fail-on value: "error" or "drift".
+// ParseFailOn reads the least severe finding that fails a run: "error"
+// or "drift" (info never fails one).
 func ParseFailOn(s string) (Severity, error) {
 	switch Severity(s) {
 	case SeverityError, SeverityDrift:
 		return Severity(s), nil
 	}
-	return "", fmt.Errorf("--fail-on must be error or drift, not %q", s)
+	return "", fmt.Errorf("a failing severity is error or drift, not %q", s)
 }

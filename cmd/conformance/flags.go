@@ -2,7 +2,10 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"strings"
+
+	"github.com/webex-conformance/webhooks/conformance"
 )
 
 // listFlag collects a repeatable flag.
@@ -24,6 +27,15 @@ func addReportFlags(fs *flag.FlagSet) *reportFlags {
 	fs.Var(&r.outputs, "output", "write a report to `PATH` instead of stdout (repeatable; without its --format, the format follows the extension: .json, .xml, .md, else text)")
 	fs.StringVar(&r.failOn, "fail-on", "drift", "exit 1 on findings of `SEVERITY` or worse: error or drift")
 	return r
+}
+
+// severity is --fail-on read.
+func (r *reportFlags) severity() (conformance.Severity, error) {
+	sev, err := conformance.ParseFailOn(r.failOn)
+	if err != nil {
+		return "", fmt.Errorf("--fail-on: %w", err)
+	}
+	return sev, nil
 }
 
 // reports pairs the n-th --format with the n-th --output.

@@ -56,7 +56,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
 	}
-	sev, err := conformance.ParseFailOn(reports.failOn)
+	sev, err := reports.severity()
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
 	}
@@ -74,7 +74,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 		// every doubling costs more CPU per request than the memory saves.
 		debug.SetGCPercent(400)
 	}
-	p, err := proxy.New(proxy.Config{Upstream: *upstream, Validator: eng, Log: e.stderr, MaxBodyBytes: *maxBody})
+	p, err := proxy.New(proxy.Config{Upstream: *upstream, Validator: eng, Log: e.stderr})
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
 	}

@@ -78,7 +78,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "run: %v", err)
 	}
-	sev, err := conformance.ParseFailOn(reports.failOn)
+	sev, err := reports.severity()
 	if err != nil {
 		return usageErr(e, "run: %v", err)
 	}
@@ -171,7 +171,7 @@ func runEngine(path string, opts ...conformance.Option) (*conformance.Engine, er
 func runWriteReports(e *env, cmd string, outs []runOutput, rep *report.Report, opts report.Options) error {
 	for _, o := range outs {
 		opts.Color = o.path == "" && e.colorStdout() && o.format == report.Text
-		if err := report.WriteOutput(o.path, e.stdout, o.format, rep, opts); err != nil {
+		if err := writeOutput(o.path, e.stdout, o.format, rep, opts); err != nil {
 			fmt.Fprintf(e.stderr, "conformance %s: writing the report: %s\n", cmd, runOneLine(err.Error()))
 			return err
 		}
@@ -183,6 +183,25 @@ func runWriteReports(e *env, cmd string, outs []runOutput, rep *report.Report, o
 		}
 	}
 	return nil
+}
+
+// writeOutput writes rep to the file at path, or to stdout when path is
+// empty. Colour is dropped for files: an escape sequence in a saved report
+// is noise.
+func writeOutput(path string, stdout io.Writer, f report.Format, rep *report.Report, opts report.Options) error {
+	if path == "" || path == "-" {
+		return report.Write(stdout, f, rep, opts)
+	}
+	opts.Color = false
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := report.Write(file, f, rep, opts); err != nil {
+		file.Close()
+		return err
+	}
+	return file.Close()
 }
 
 // runOutputs pairs the n-th --format with the n-th --output.
@@ -201,7 +220,7 @@ func runOutputs(formats, outputs []string) ([]runOutput, error) {
 		case i < len(formats):
 			f, err := report.ParseFormat(formats[i])
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("--format: %w", err)
 			}
 			o.format = f
 		default:

@@ -59,7 +59,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "validate: %v", err)
 	}
-	sev, err := conformance.ParseFailOn(reports.failOn)
+	sev, err := reports.severity()
 	if err != nil {
 		return usageErr(e, "validate: %v", err)
 	}
@@ -96,7 +96,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		}
 		var findings []conformance.Finding
 		if withRequest {
-			if err := validateRequest(e, x, *query, reqHeaders, *reqBodyPath); err != nil {
+			if err := validateRequest(e, x, *query, reqHeaders, *reqBodyPath, eng.MaxBodyBytes()); err != nil {
 				return usageErr(e, "validate: %s", validateOneLine(err.Error()))
 			}
 			findings = credentialNotGiven(eng.ValidateRequest(x), x.Operation)
@@ -214,7 +214,7 @@ func validateSingle(e *env, eng *conformance.Engine, opID, status string, header
 	if err != nil {
 		return nil, err
 	}
-	body, err := validateBody(e, "--body", bodyPath)
+	body, err := validateBody(e, "--body", bodyPath, eng.MaxBodyBytes())
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func validateHeaders(flagName string, lines []string) (http.Header, error) {
 
 // validateRequest fills in the request that --query, --request-header and
 // --request-body describe.
-func validateRequest(e *env, x *conformance.Exchange, query string, headers []string, bodyPath string) error {
+func validateRequest(e *env, x *conformance.Exchange, query string, headers []string, bodyPath string, maxBody int64) error {
 	query = strings.TrimPrefix(query, "?")
 	if strings.ContainsAny(query, "# \t\r\n") {
 		return fmt.Errorf("--query %q: expected a query string such as 'max=10&ownedBy=org'", query)
@@ -250,7 +250,7 @@ func validateRequest(e *env, x *conformance.Exchange, query string, headers []st
 	if err != nil {
 		return err
 	}
-	body, err := validateBody(e, "--request-body", bodyPath)
+	body, err := validateBody(e, "--request-body", bodyPath, maxBody)
 	if err != nil {
 		return err
 	}
@@ -278,10 +278,10 @@ func credentialNotGiven(fs []conformance.Finding, op string) []conformance.Findi
 	})
 }
 
-// validateBody reads --body, at most one byte past the engine's default
-// cap: enough for the engine to report a body too large without holding
-// all of it.
-func validateBody(e *env, flagName, path string) ([]byte, error) {
+// validateBody reads --body, at most one byte past the engine's cap:
+// enough for the engine to report a body too large without holding all of
+// it.
+func validateBody(e *env, flagName, path string, max int64) ([]byte, error) {
 	var r io.Reader
 	switch path {
 	case "":
@@ -296,7 +296,7 @@ func validateBody(e *env, flagName, path string) ([]byte, error) {
 		defer f.Close()
 		r = f
 	}
-	body, err := io.ReadAll(io.LimitReader(bufio.NewReader(r), conformance.DefaultMaxBodyBytes+1))
+	body, err := io.ReadAll(io.LimitReader(bufio.NewReader(r), max+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", flagName, err)
 	}

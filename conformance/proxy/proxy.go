@@ -32,6 +32,9 @@ type Validator interface {
 	FindOperation(method, path string) (conformance.Operation, bool)
 	Redact(s string) string
 	SpecInfo() conformance.SpecInfo
+	// MaxBodyBytes caps the copy of a request or response body kept for
+	// judging; a larger body is forwarded whole but not judged.
+	MaxBodyBytes() int64
 }
 
 // Config says where to forward and how to judge.
@@ -43,10 +46,6 @@ type Config struct {
 	Validator Validator
 	// Log receives one line per new finding as it happens; nil discards.
 	Log io.Writer
-	// MaxBodyBytes caps the copy of a request or response body kept for
-	// judging; a larger body is forwarded whole but not judged. 0 means
-	// 1 MiB.
-	MaxBodyBytes int64
 	// Workers judge exchanges; 0 means GOMAXPROCS.
 	Workers int
 	// Queue is how many finished exchanges may wait for a worker before
@@ -167,9 +166,6 @@ func New(cfg Config) (*Proxy, error) {
 	up, err := url.Parse(cfg.Upstream)
 	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
 		return nil, fmt.Errorf("upstream %q is not an http(s) URL", cfg.Upstream)
-	}
-	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = 1 << 20
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
@@ -301,7 +297,7 @@ func (t *reqTee) Read(b []byte) (int, error) {
 			t.buf = t.p.bufs.Get().(*bytes.Buffer)
 			t.buf.Reset()
 		}
-		if int64(t.buf.Len()+n) > t.p.cfg.MaxBodyBytes {
+		if int64(t.buf.Len()+n) > t.p.v.MaxBodyBytes() {
 			t.overflow = true
 			t.p.put(t.buf)
 			t.buf = nil
@@ -326,7 +322,7 @@ func (t *reqTee) take() (*bytes.Buffer, string) {
 	t.buf = nil
 	switch {
 	case t.overflow:
-		return nil, fmt.Sprintf("the request body is larger than the proxy's cap of %d bytes and was not judged", t.p.cfg.MaxBodyBytes)
+		return nil, fmt.Sprintf("the request body is larger than the proxy's cap of %d bytes and was not judged", t.p.v.MaxBodyBytes())
 	case !t.eof:
 		t.p.put(buf)
 		t.overflow = true // a late read keeps nothing
@@ -386,7 +382,7 @@ func (t *tee) Read(b []byte) (int, error) {
 			t.buf = t.x.p.bufs.Get().(*bytes.Buffer)
 			t.buf.Reset()
 		}
-		if int64(t.buf.Len()+n) > t.x.p.cfg.MaxBodyBytes {
+		if int64(t.buf.Len()+n) > t.x.p.v.MaxBodyBytes() {
 			t.overflow = true
 			t.x.p.put(t.buf)
 			t.buf = nil
@@ -548,7 +544,7 @@ func (p *Proxy) judge(x *exchange) {
 	case Judged:
 		judged := f.Response
 		if enc := judged.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
-			decoded, err := decode(enc, judged.Body, p.cfg.MaxBodyBytes)
+			decoded, err := decode(enc, judged.Body, p.v.MaxBodyBytes())
 			if err != nil {
 				f.Outcome = Undecodable
 				break
@@ -730,7 +726,7 @@ func (p *Proxy) Report() *report.Report {
 		what string
 	}{
 		{s.Unjudged, "the validation queue was full"},
-		{s.TooLarge, fmt.Sprintf("the body was larger than %d bytes", p.cfg.MaxBodyBytes)},
+		{s.TooLarge, fmt.Sprintf("the body was larger than %d bytes", p.v.MaxBodyBytes())},
 		{s.Incomplete, "the client did not read the body to its end"},
 		{s.Undecodable, "the body's content encoding could not be decoded"},
 		{s.Upgraded, "the connection switched protocols (tunnelled)"},

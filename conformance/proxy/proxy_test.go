@@ -213,7 +213,9 @@ func TestNotJudged(t *testing.T) {
 		_, _ = w.Write([]byte(big))
 	}))
 	t.Cleanup(upstream.Close)
-	p, url, _ := start(t, upstream.URL, Config{MaxBodyBytes: 100})
+	small, err := conformance.New(conformance.WithMaxBodyBytes(100))
+	require.NoError(t, err)
+	p, url, _ := start(t, upstream.URL, Config{Validator: small})
 	resp, body := do(t, http.MethodGet, url+"/v1/webhooks", "tok", "")
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, big, body, "a body above the cap is still forwarded whole")
@@ -450,7 +452,9 @@ func TestObserversSeeEveryFinishedExchange(t *testing.T) {
 func TestRequestsAreJudged(t *testing.T) {
 	t.Parallel()
 	ts := mocktest.NewServer(t)
-	p, url, log := start(t, ts.URL, Config{Validator: newEngine(t, ts.Token), MaxBodyBytes: 400})
+	eng, err := conformance.New(conformance.WithRedactions(ts.Token), conformance.WithMaxBodyBytes(400))
+	require.NoError(t, err)
+	p, url, log := start(t, ts.URL, Config{Validator: eng})
 	const secret = "s3cr3t-of-the-client-42"
 	resp, body := do(t, http.MethodPost, url+"/v1/webhooks", ts.Token, `{"name":"n","targetUrl":"https://example.com/x","resource":"bogus","event":"created","secret":"`+secret+`"}`)
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)

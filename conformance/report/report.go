@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/webex-conformance/webhooks/conformance"
@@ -14,7 +13,7 @@ import (
 // Format is an output format.
 type Format string
 
-// The formats the CLI accepts for --format.
+// The formats a report is written in.
 const (
 	Text     Format = "text"
 	JSON     Format = "json"
@@ -25,14 +24,14 @@ const (
 // Formats lists every format, in the order help texts name them.
 var Formats = []Format{Text, JSON, JUnit, Markdown}
 
-// ParseFormat reads a --format value.
+// ParseFormat reads the name of a format.
 func ParseFormat(s string) (Format, error) {
 	for _, f := range Formats {
 		if string(f) == s {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("--format must be text, json, junit or markdown, not %q", s)
+	return "", fmt.Errorf("a report format is text, json, junit or markdown, not %q", s)
 }
 
 // Options tune the writers.
@@ -65,25 +64,6 @@ func Write(w io.Writer, f Format, r *Report, opts Options) error {
 		return writeMarkdown(w, r, s)
 	}
 	return fmt.Errorf("report: unknown format %q", f)
-}
-
-// WriteOutput writes r to the file at path, or to stdout when path is
-// empty or "-". Colour is dropped for files: an escape sequence in a saved
-// report is noise.
-func WriteOutput(path string, stdout io.Writer, f Format, r *Report, opts Options) error {
-	if path == "" || path == "-" {
-		return Write(stdout, f, r, opts)
-	}
-	opts.Color = false
-	file, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := Write(file, f, r, opts); err != nil {
-		file.Close()
-		return err
-	}
-	return file.Close()
 }
 
 // scrubber returns the function every written string passes through: the

@@ -339,3 +339,4 @@ type passValidator struct{}
 func (passValidator) Validate(*conformance.Exchange) []conformance.Finding { return nil }
 func (passValidator) Redact(s string) string                               { return s }
 func (passValidator) SpecInfo() conformance.SpecInfo                       { return conformance.SpecInfo{Title: "test"} }
+func (passValidator) MaxBodyBytes() int64                                  { return conformance.DefaultMaxBodyBytes }

@@ -25,6 +25,10 @@ type Validator interface {
 	Validate(x *conformance.Exchange) []conformance.Finding
 	Redact(s string) string
 	SpecInfo() conformance.SpecInfo
+	// MaxBodyBytes is the largest body it judges; the runner reads one
+	// byte more, so that a longer body is reported as too large, not cut
+	// into broken JSON.
+	MaxBodyBytes() int64
 }
 
 // Config says what to test and how gently.
@@ -75,7 +79,6 @@ const (
 	NamePrefix = "conformance-"
 
 	defaultNotifyURL = "https://webhook-target.invalid/conformance"
-	maxBodyBytes     = 10 << 20
 	cleanupTimeout   = 30 * time.Second
 	badToken         = "conformance-invalid-token"
 	// smallWalkPages bounds a small-page walk: a few pages show that next
@@ -407,7 +410,7 @@ func (r *runner) send(ctx context.Context, c call, u *url.URL) (*rawResponse, ht
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, r.v.MaxBodyBytes()+1))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -347,4 +348,37 @@ func TestServerErrorsAreNotBehaviorFindings(t *testing.T) {
 	}
 	assert.Positive(t, notJudged)
 	assert.Zero(t, f.count())
+}
+
+// TestOversizedBodyIsBodyLimit: the runner reads one byte past the
+// engine's cap, so a body too large is reported as such, not as JSON cut
+// in the middle.
+func TestOversizedBodyIsBodyLimit(t *testing.T) {
+	t.Parallel()
+	big := `{"id":"` + strings.Repeat("x", 4000) + `"}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		if r.URL.Path == "/v1/webhooks" {
+			_, _ = io.WriteString(w, `{"items":[]}`)
+			return
+		}
+		_, _ = io.WriteString(w, big) // any webhook, even one that does not exist
+	}))
+	t.Cleanup(srv.Close)
+	eng, err := conformance.New(conformance.WithMaxBodyBytes(1024), conformance.WithRedactions(testToken))
+	require.NoError(t, err)
+	rep, err := Run(context.Background(), eng, Config{Target: srv.URL + "/v1", Token: testToken, MaxRetryWait: time.Millisecond})
+	require.NoError(t, err)
+	var rules []string
+	for _, c := range rep.Cases {
+		for _, f := range c.Findings {
+			rules = append(rules, f.Rule)
+			if f.Rule == conformance.RuleBodyLimit {
+				assert.Equal(t, "more than 1024 bytes", f.Actual, "read up to the engine's cap and one byte more")
+			}
+		}
+	}
+	assert.Contains(t, rules, conformance.RuleBodyLimit)
+	assert.NotContains(t, rules, conformance.RuleBodyJSON)
 }
