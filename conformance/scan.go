@@ -29,7 +29,7 @@ type scanner struct {
 	status int
 	out    []Finding
 	// asRequest judges a request body: readOnly and writeOnly apply the
-	// other way round in the schemas left to kin-openapi.
+	// other way round in the schemas left to the judge.
 	asRequest bool
 
 	// judge memoizes the verdicts of the values the fast path leaves

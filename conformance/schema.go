@@ -42,7 +42,7 @@ const (
 
 // schemaNode is a schema compiled for the single-pass validator. A node the
 // fast path cannot judge exactly (allOf, oneOf, pattern, ...) is marked
-// slow: its value is handed to kin-openapi's Schema.VisitJSON instead.
+// slow: its value is decoded and handed to the judge (judge.go) instead.
 type schemaNode struct {
 	src     *openapi3.Schema
 	slow    bool

@@ -109,3 +109,29 @@ func TestNewRefusesOtherVersions(t *testing.T) {
 		})
 	}
 }
+
+// An ECMA-262 pattern Go's regexp cannot compile as written (\cC) loads,
+// without a note, and judges.
+func TestNewLoadsECMAPatterns(t *testing.T) {
+	t.Parallel()
+	e, err := New(WithSpec([]byte(`openapi: 3.0.3
+info: {title: x, version: '1'}
+paths:
+  /x:
+    get:
+      operationId: x
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {c: {type: string, pattern: '^\cC\s$'}}}
+`)))
+	require.NoError(t, err)
+	assert.Empty(t, e.SpecNotes())
+	assert.Empty(t, e.Validate(exchange("GET", "/x", 200, `{"c":"\u0003\u00a0"}`, jsonCT)))
+	fs := e.Validate(exchange("GET", "/x", 200, `{"c":"C "}`, jsonCT))
+	require.Len(t, fs, 1, "%+v", fs)
+	assert.Equal(t, RuleBodyConstraint, fs[0].Rule)
+	assert.Equal(t, "/c", fs[0].Pointer)
+}
