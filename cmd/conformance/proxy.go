@@ -27,8 +27,9 @@ flight get 5 s to finish, then the report is written, counting those cut
 (--format and --output may be repeated and pair up as for run).
 
 ` + baselineHelp + `
-Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or
-input error, 3 the proxy could not serve.
+Exit status: 0 conformant, 1 nonconformant (findings at or above --fail-on),
+2 usage or input error, 3 untested (the proxy could not serve, or judged no
+response).
 `
 
 // proxyGrace bounds how long in-flight requests may finish after a signal.

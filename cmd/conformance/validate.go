@@ -32,7 +32,9 @@ otherwise; no credential is taken, so the security requirement is noted as
 not judged). --format and --output may be repeated and pair up as for run.
 
 ` + baselineHelp + `
-Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage or input error.
+Exit status: 0 conformant, 1 nonconformant (findings at or above --fail-on),
+2 usage or input error, 3 untested (no response could be judged) or
+interrupted.
 `
 
 // cmdValidate implements `conformance validate`.
