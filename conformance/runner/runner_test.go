@@ -66,10 +66,16 @@ func TestSuiteAgainstConformingFake(t *testing.T) {
 	for _, c := range rep.Cases {
 		ops[c.Operation] = true
 		assert.Empty(t, c.Curl, "a passing case carries no curl")
+		assert.Empty(t, c.Findings, "%s: not even a note (behavior.not-judged, phantom-create)", c.Name)
 	}
 	for _, op := range []string{opList, opCreate, opGet, opUpdate, opDelete} {
 		assert.True(t, ops[op], op)
 	}
+	assert.Zero(t, rep.Summary().Skipped, "everything was judged")
+	assert.Empty(t, rep.LeftBehind)
+	assert.Empty(t, rep.Outcome, "a conforming run is left for Conclude")
+	rep.Conclude(conformance.SeverityDrift)
+	assert.Equal(t, report.Conformant, rep.Outcome)
 	assert.Equal(t, 3, f.count(), "only the seeded webhooks remain")
 }
 
