@@ -13,7 +13,7 @@ ACTIONLINT ?= $(GOBIN_DIR)/actionlint
 FUZZTIME ?= 20s
 BENCHCOUNT ?= 6
 
-.PHONY: all generate check-generate test lint lint-go lint-spec lint-workflows install-tools bench fuzz bench-har bench-mock bench-proxy
+.PHONY: all generate check-generate test lint lint-go lint-spec lint-workflows install-tools bench fuzz bench-har bench-exchange bench-mock bench-proxy
 
 all: generate lint test
 
@@ -59,6 +59,9 @@ fuzz:
 
 bench-har:
 	bash scripts/bench-har.sh
+
+bench-exchange:
+	bash scripts/bench-exchange.sh
 
 bench-mock:
 	bash scripts/bench-mock.sh
