@@ -212,7 +212,8 @@ func deref(p *string) string {
 // envelope (X-Spark-Signature when the webhook has a secret), at most
 // DefaultDeliveryConcurrency at once, each bounded by the delivery timeout.
 // Emit returns when every delivery has ended, with one Delivery per webhook
-// in creation order.
+// in creation order. When ctx ends first, the deliveries still to make or
+// in flight fail with its error and count against no webhook.
 //
 // A failed delivery counts against its webhook; the one that reaches the
 // deactivation threshold within its window sets the webhook's status to
@@ -255,15 +256,16 @@ func (s *Server) Emit(ctx context.Context, ev Event) ([]Delivery, error) {
 	return out, nil
 }
 
-// deliver POSTs one notification and counts a failure.
-func (s *Server) deliver(ctx context.Context, e *entry, body []byte) Delivery {
+// deliver POSTs one notification and counts a failure: the target's, not
+// one of the caller giving up (its context done).
+func (s *Server) deliver(parent context.Context, e *entry, body []byte) Delivery {
 	d := Delivery{WebhookID: e.hook.ID, TargetURL: e.hook.TargetURL}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.deliveryTimeout)
+	ctx, cancel := context.WithTimeout(parent, s.cfg.deliveryTimeout)
 	defer cancel()
 	start := time.Now()
 	d.Status, d.Err = s.post(ctx, &e.hook, body)
 	d.Duration = time.Since(start)
-	if d.Err != nil {
+	if d.Err != nil && parent.Err() == nil {
 		d.Deactivated = s.failures.fail(e.hook.ID, s.cfg.now(), func() bool { return s.deactivate(e.hook.ID) })
 	}
 	return d
@@ -414,7 +416,9 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, tid string)
 			strings.TrimPrefix(err.Error(), "json: "))
 		return
 	}
-	deliveries, err := s.Emit(r.Context(), ev)
+	// The event happened: its deliveries go on, each within its timeout,
+	// if the caller stops waiting for them.
+	deliveries, err := s.Emit(context.WithoutCancel(r.Context()), ev)
 	if err != nil {
 		s.writeError(w, tid, http.StatusBadRequest, err.Error())
 		return

@@ -3,6 +3,7 @@ package mock_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -569,4 +570,33 @@ func TestEventsEndpoint(t *testing.T) {
 			assert.NotEmpty(t, e.Message, name)
 		}
 	}
+}
+
+// A caller that gives up does not count against the webhook: its
+// deliveries fail with the caller's error, and the target is not blamed.
+func TestCancelledEmitCountsNoFailure(t *testing.T) {
+	t.Parallel()
+	arrived := make(chan struct{}, 1)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Read to the end first: net/http notices the client going away
+		// only once the body is read.
+		_, _ = io.Copy(io.Discard, r.Body)
+		arrived <- struct{}{}
+		<-r.Context().Done()
+	}))
+	defer target.Close()
+	api := newAPIServer(t, mock.WithDeactivation(1, time.Hour))
+	h := api.create(t, gen.CreateWebhookRequest{TargetURL: target.URL, Resource: "messages", Event: "created"})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	ds, err := api.Emit(ctx, messageCreated)
+	require.NoError(t, err)
+	require.Len(t, ds, 1)
+	assert.ErrorIs(t, ds[0].Err, context.Canceled)
+	assert.False(t, ds[0].Deactivated)
+	assert.Zero(t, api.FailedDeliveries(h.ID))
+	assert.Equal(t, gen.WebhookStatusActive, api.status(t, h.ID))
 }
