@@ -12,11 +12,12 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/proxy"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/internal/metrics"
 )
 
 const proxyHelp = `usage: conformance proxy --upstream URL [--listen ADDR] [--max-body-bytes N]
                         [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
-                        [--baseline FILE]
+                        [--baseline FILE] [--metrics ADDR]
 
 Forwards every request to the upstream unchanged and streaming (clients keep
 their paths: with --upstream https://webexapis.com/v1, a request for
@@ -25,6 +26,10 @@ response against the spec off the client's path. Each new kind of finding
 is logged to stderr as it happens. On SIGINT or SIGTERM the exchanges in
 flight get 5 s to finish, then the report is written, counting those cut
 (--format and --output may be repeated and pair up as for run).
+--metrics serves Prometheus metrics at http://ADDR/metrics:
+conformance_exchanges_total{operation,status},
+conformance_findings_total{rule,severity,operation} and the histogram
+conformance_upstream_duration_seconds{operation}.
 
 ` + baselineHelp + `
 Exit status: 0 conformant, 1 nonconformant (findings at or above --fail-on),
@@ -44,6 +49,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	specPath := addSpecFlag(fs)
 	baselinePath := addBaselineFlag(fs)
 	maxBody := fs.Int64("max-body-bytes", 1<<20, "judge response bodies of at most `N` bytes (larger ones are forwarded, not judged)")
+	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (exchanges, findings, upstream latency)")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -75,13 +81,29 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 		// every doubling costs more CPU per request than the memory saves.
 		debug.SetGCPercent(400)
 	}
-	p, err := proxy.New(proxy.Config{Upstream: *upstream, Validator: eng, Log: e.stderr})
+	cfg := proxy.Config{Upstream: *upstream, Validator: eng, Log: e.stderr}
+	var m *metrics.Metrics
+	if *metricsAddr != "" {
+		m = metrics.New(metrics.Upstream)
+		cfg.Observers = append(cfg.Observers, proxyMetrics(eng, m))
+	}
+	p, err := proxy.New(cfg)
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
+		p.Close()
 		return usageErr(e, "proxy: cannot listen on %s: %s", *listen, runOneLine(err.Error()))
+	}
+	if m != nil {
+		stop, err := startMetrics(e, "proxy", *metricsAddr, m)
+		if err != nil {
+			ln.Close()
+			p.Close()
+			return usageErr(e, "proxy: --metrics: cannot listen on %s: %s", *metricsAddr, runOneLine(err.Error()))
+		}
+		defer stop()
 	}
 	base := strings.TrimRight(*upstream, "/")
 	fmt.Fprintf(e.stderr, "conformance proxy: http://%s → %s (Ctrl-C writes the report)\n", ln.Addr(), eng.Redact(base))
@@ -109,4 +131,16 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	}
 	outcome, _ := rep.Result()
 	return exitFor(outcome)
+}
+
+// proxyMetrics counts each finished exchange by its operation, with its
+// findings and the time the upstream took.
+func proxyMetrics(eng *conformance.Engine, m *metrics.Metrics) proxy.Observer {
+	return proxy.ObserverFunc(func(f *proxy.Finished) {
+		op := ""
+		if o, ok := eng.FindOperation(f.Request.Method, f.Request.URL.EscapedPath()); ok {
+			op = o.ID
+		}
+		m.Exchange(op, f.Response.Status, f.Duration, f.Findings)
+	})
 }

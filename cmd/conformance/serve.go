@@ -5,23 +5,32 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"log/slog"
 	"net"
+	"net/http"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/internal/metrics"
 	"github.com/webex-conformance/webhooks/mock"
 )
 
 const serveHelp = `usage: conformance serve [--listen ADDR] [--token TOKEN]... [--fault SPEC]... [--seed N]
                         [--max-webhooks N] [--max-body-bytes N] [--page-limit N]
-                        [--deactivate-after N/WINDOW]
+                        [--deactivate-after N/WINDOW] [--log] [--metrics ADDR]
 
 Serves a stateful mock of the Webex webhooks API under /v1 until SIGINT or
 SIGTERM. Without --token it makes one up, prints it on start and accepts
 only it. POST /_mock/events {resource, event, actorId, data}, with a token
 it accepts, delivers a notification to every matching webhook.
+
+--log writes one JSON line per request on stderr (log/slog); --metrics
+serves Prometheus metrics at http://ADDR/metrics:
+conformance_exchanges_total{operation,status} and the histogram
+conformance_response_duration_seconds{operation}.
 
 Exit status: 0 after a signal, 2 usage error, 3 the server failed.
 `
@@ -43,6 +52,8 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	pageLimit := fs.Int("page-limit", mock.DefaultPageLimit, "the server's page size and largest accepted max, `N`")
 	deactivateAfter := fs.String("deactivate-after", fmt.Sprintf("%d/%s", mock.DefaultDeactivateAfter, shortDuration(mock.DefaultDeactivateWindow)),
 		"deactivate a webhook after `N/WINDOW` failed deliveries (N within WINDOW, such as 100/5m)")
+	logRequests := fs.Bool("log", false, "log one JSON line per request on stderr: time, method, path, operation, status, duration_ms, trackingId (never a token)")
+	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (exchanges by operation and status, response times)")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -96,7 +107,29 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "serve: cannot listen on %s: %v", *listen, err)
 	}
-	srv := newServer(mock.New(opts...), mockLimits, log.New(e.stderr, "conformance serve: ", 0))
+	var handler http.Handler = mock.New(opts...)
+	if *logRequests || *metricsAddr != "" {
+		eng, err := conformance.New()
+		if err != nil {
+			return usageErr(e, "serve: the embedded spec: %s", runOneLine(err.Error()))
+		}
+		var logger *slog.Logger
+		if *logRequests {
+			logger = slog.New(slog.NewJSONHandler(e.stderr, nil))
+		}
+		var m *metrics.Metrics
+		if *metricsAddr != "" {
+			m = metrics.New(metrics.Served)
+			stop, err := startMetrics(e, "serve", *metricsAddr, m)
+			if err != nil {
+				ln.Close()
+				return usageErr(e, "serve: --metrics: cannot listen on %s: %s", *metricsAddr, runOneLine(err.Error()))
+			}
+			defer stop()
+		}
+		handler = observeServed(handler, eng, logger, m, tokens)
+	}
+	srv := newServer(handler, mockLimits, log.New(e.stderr, "conformance serve: ", 0))
 	fmt.Fprintf(e.stderr, "conformance serve: mock of the Webex webhooks API at http://%s%s\n", serveDialAddr(ln.Addr()), mock.BasePath)
 	if made != "" {
 		fmt.Fprintf(e.stderr, "token: %s\n", made)
