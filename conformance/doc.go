@@ -1,12 +1,20 @@
-// Package conformance judges HTTP responses against an OpenAPI 3.0
-// description. The spec is compiled once into a route table and, per
-// operation and status, into validators that check a JSON body while they
-// read it; every departure comes back as a Finding with a stable rule id, a
-// severity, a JSON pointer and a redacted value.
+// Package conformance judges HTTP requests and responses against an
+// OpenAPI 3.0 description. The spec is compiled once into a route table
+// and, per operation, into validators for its parameters, security
+// requirement and request body and, per status, for its response, each
+// checking a JSON body while it reads it; every departure comes back as a
+// Finding with a stable rule id, a severity, a JSON pointer (or
+// header:Name, query:name, path:name) and a redacted value.
 //
 //	eng, err := conformance.New() // the embedded Webex webhooks spec
 //	if err != nil { ... }
-//	findings := eng.Validate(&conformance.Exchange{Request: req, Response: resp})
+//	x := &conformance.Exchange{Request: req, Response: resp}
+//	findings := eng.Validate(x)        // the response
+//	findings = eng.ValidateRequest(x)  // the request (rules request.*)
+//	findings = eng.ValidateExchange(x) // both, request first
+//
+// CompileRequest compiles the request half of any operation of the spec on
+// its own, for requests no path of it reaches, such as a callback's.
 //
 // Around the engine, each in its own package: conformance/har
 // streams a HAR recording's entries and replays them into a report,

@@ -77,8 +77,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run the conformance suite against the embedded mock or a --target", runHelp, cmdRun},
-		{"validate", "validate recorded responses (HAR, or one response) against the spec", validateHelp, cmdValidate},
-		{"proxy", "forward traffic to --upstream and validate every response", proxyHelp, cmdProxy},
+		{"validate", "validate recorded exchanges (HAR, or one exchange) against the spec", validateHelp, cmdValidate},
+		{"proxy", "forward traffic to --upstream and validate every exchange", proxyHelp, cmdProxy},
 		{"serve", "serve the stateful mock of the Webex webhooks API", serveHelp, cmdServe},
 		{"receive", "receive webhook deliveries and judge each against the spec (and its signature)", receiveHelp, cmdReceive},
 		{"follow", "amend the spec for the drift in a JSON report (--output NEW.yaml or --diff)", followHelp, cmdFollow},

@@ -22,7 +22,8 @@ const proxyHelp = `usage: conformance proxy --upstream URL [--listen ADDR] [--ma
 Forwards every request to the upstream unchanged and streaming (clients keep
 their paths: with --upstream https://webexapis.com/v1, a request for
 /v1/webhooks goes to https://webexapis.com/v1/webhooks) and judges each
-response against the spec off the client's path. Each new kind of finding
+request and each response against the spec off the client's path (a body
+above --max-body-bytes is forwarded whole, not judged). Each new kind of finding
 is logged to stderr as it happens. On SIGINT or SIGTERM the exchanges in
 flight get 5 s to finish, then the report is written, counting those cut
 (--format and --output may be repeated and pair up as for run).
