@@ -23,8 +23,10 @@ Amends the spec for the drift in a JSON report (run, validate or proxy
 with --format json): each enum value the API sent that the spec lacks is
 added to the enum of the schema that declares it, each undocumented
 property is declared in its object schema with the JSON type seen and a
-description of when and where it was seen. The rest of the file stays byte
-for byte as it was. Following the same report twice changes nothing.
+description of when and where it was seen (the date is today's: reports
+carry none, and the nightly job follows its report the night it is made).
+The rest of the file stays byte for byte as it was. Following the same
+report twice changes nothing.
 
 Findings of severity error, and drift that cannot be placed in the spec,
 are not followed: stderr lists them as needing a person.
