@@ -16,7 +16,8 @@ import (
 
 // FuzzRequests sends arbitrary bodies and queries to every operation and
 // holds the mock to the spec: every answer passes the engine, whatever came
-// in, and the server never panics.
+// in, a request the engine judges an error is refused, and the server never
+// panics.
 func FuzzRequests(f *testing.F) {
 	for _, seed := range []struct{ body, query string }{
 		{createBody("a"), ""},
@@ -56,6 +57,13 @@ func FuzzRequests(f *testing.F) {
 				Response: conformance.Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()},
 			}
 			assert.Empty(t, eng.Validate(x), "%s %s -> %d %s", m, req.URL, rec.Code, rec.Body)
+			// And the mock accepts no request the engine judges an error.
+			x.Request.Body = []byte(body)
+			for _, f := range eng.ValidateRequest(x) {
+				if f.Severity == conformance.SeverityError {
+					assert.GreaterOrEqual(t, rec.Code, 400, "%s %s %q: the engine finds %s %s, the mock answered %d", m, req.URL, body, f.Rule, f.Pointer, rec.Code)
+				}
+			}
 			if m == "POST" && rec.Code == http.StatusOK {
 				id = decode[struct{ ID string }](t, rec.Body.Bytes()).ID
 			}

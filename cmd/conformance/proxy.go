@@ -49,7 +49,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	reports := addReportFlags(fs)
 	specPath := addSpecFlag(fs)
 	baselinePath := addBaselineFlag(fs)
-	maxBody := fs.Int64("max-body-bytes", 1<<20, "judge response bodies of at most `N` bytes (larger ones are forwarded, not judged)")
+	maxBody := fs.Int64("max-body-bytes", 1<<20, "judge request and response bodies of at most `N` bytes (larger ones are forwarded, not judged)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (exchanges, findings, upstream latency)")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
