@@ -764,20 +764,8 @@ func (d *Decoder) intern(b []byte) string {
 	return s
 }
 
-// object reads the members of an object whose '{' is the next token; fn
-// reads each value.
-func (d *Decoder) object(fn func(key []byte) error) error {
-	more, err := d.openObject()
-	for more && err == nil {
-		if err = fn(d.key); err == nil {
-			more, err = d.nextMember()
-		}
-	}
-	return err
-}
-
-// expectObject is object for a value that must be an object (or null,
-// which HAR writers use for "absent").
+// expectObject reads the members of a value that must be an object (or
+// null, which HAR writers use for "absent"); fn reads each value.
 func (d *Decoder) expectObject(fn func(key []byte) error) error {
 	more, err := d.expectOpenObject()
 	for more && err == nil {
