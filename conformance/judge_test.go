@@ -249,3 +249,20 @@ paths:
 	require.Len(t, fs, 1, "%+v", fs)
 	assert.Equal(t, RuleBodyRequired, fs[0].Rule)
 }
+
+// A document whose example nests deep in the recursive anyOf loads: its
+// examples are judged by the memoized judge, not by an unbounded walk.
+func TestRecursiveExampleLoads(t *testing.T) {
+	t.Parallel()
+	doc := strings.Replace(recursiveSpec, "    Node:\n", "    Node:\n      example: "+string(nestedB(60))+"\n", 1)
+	e, err := New(WithSpec([]byte(doc)))
+	require.NoError(t, err)
+	assert.Empty(t, e.SpecNotes())
+	bad := strings.Replace(doc, "{}", `{"b":1}`, 1)
+	e, err = New(WithSpec([]byte(bad)))
+	require.NoError(t, err)
+	notes := e.SpecNotes()
+	require.Len(t, notes, 1, "%+v", notes)
+	assert.Equal(t, RuleSpecExample, notes[0].Rule)
+	assert.Contains(t, notes[0].Message, strings.Repeat("/b", 61))
+}
