@@ -77,7 +77,7 @@ func FuzzServe(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	p, err := proxy.New(proxy.Config{Upstream: "http://" + mockAddr + "/v1", Validator: eng})
+	p, err := proxy.New("http://"+mockAddr+"/v1", eng)
 	if err != nil {
 		f.Fatal(err)
 	}

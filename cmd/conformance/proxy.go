@@ -82,13 +82,13 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 		// every doubling costs more CPU per request than the memory saves.
 		debug.SetGCPercent(400)
 	}
-	cfg := proxy.Config{Upstream: *upstream, Validator: eng, Log: e.stderr}
+	opts := []proxy.Option{proxy.WithLog(e.stderr)}
 	var m *metrics.Metrics
 	if *metricsAddr != "" {
 		m = metrics.New(metrics.Upstream)
-		cfg.Observers = append(cfg.Observers, proxyMetrics(eng, m))
+		opts = append(opts, proxy.WithObservers(proxyMetrics(eng, m)))
 	}
-	p, err := proxy.New(cfg)
+	p, err := proxy.New(*upstream, eng, opts...)
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
 	}

@@ -56,7 +56,7 @@ func BenchmarkDirect(b *testing.B) {
 // BenchmarkProxy forwards through the proxy and judges every exchange.
 func BenchmarkProxy(b *testing.B) {
 	up := benchUpstream(b)
-	p, err := New(Config{Upstream: up.URL + "/v1", Validator: newEngine(b)})
+	p, err := New(up.URL+"/v1", newEngine(b))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -37,31 +37,49 @@ type Validator interface {
 	MaxBodyBytes() int64
 }
 
-// Config says where to forward and how to judge.
-type Config struct {
-	// Upstream is the API's base URL, e.g. https://webexapis.com/v1. Only
-	// its scheme and host are used: clients keep their paths.
-	Upstream string
-	// Validator judges each exchange.
-	Validator Validator
-	// Log receives one line per new finding as it happens; nil discards.
-	Log io.Writer
-	// Workers judge exchanges; 0 means GOMAXPROCS.
-	Workers int
-	// Queue is how many finished exchanges may wait for a worker before
-	// new ones are counted as not judged rather than slow anything down;
-	// 0 means 8192.
-	Queue int
-	// TLS configures connections to an https upstream; nil verifies its
-	// certificate against the system's roots. Its NextProtos are ignored:
-	// the proxy offers HTTP/2 and HTTP/1.1.
-	TLS *tls.Config
-	// ResponseHeaderTimeout bounds the wait for the upstream's response
-	// head once the request is written; 0 means one minute.
+// Option tunes a Proxy.
+type Option func(*config)
+
+// config is what New and its options settle.
+type config struct {
+	Upstream              string
+	Validator             Validator
+	Log                   io.Writer
+	Workers               int
+	Queue                 int
+	TLS                   *tls.Config
 	ResponseHeaderTimeout time.Duration
-	// Observers are handed every finished exchange, in the order workers
-	// finish judging them; see Observer.
-	Observers []Observer
+	Observers             []Observer
+}
+
+// WithLog sends one line per new finding, as it happens, to w; without it
+// they are dropped.
+func WithLog(w io.Writer) Option { return func(c *config) { c.Log = w } }
+
+// WithWorkers sets how many goroutines judge exchanges; n <= 0 keeps
+// GOMAXPROCS.
+func WithWorkers(n int) Option { return func(c *config) { c.Workers = n } }
+
+// WithQueue sets how many finished exchanges may wait for a worker before
+// new ones are counted as not judged rather than slow anything down; n <=
+// 0 keeps 8192.
+func WithQueue(n int) Option { return func(c *config) { c.Queue = n } }
+
+// WithTLS configures connections to an https upstream; without it the
+// upstream's certificate is verified against the system's roots. Its
+// NextProtos are ignored: the proxy offers HTTP/2 and HTTP/1.1.
+func WithTLS(conf *tls.Config) Option { return func(c *config) { c.TLS = conf } }
+
+// WithResponseHeaderTimeout bounds the wait for the upstream's response
+// head once the request is written; d <= 0 keeps one minute.
+func WithResponseHeaderTimeout(d time.Duration) Option {
+	return func(c *config) { c.ResponseHeaderTimeout = d }
+}
+
+// WithObservers hands every finished exchange to each of obs, in the order
+// workers finish judging them; see Observer. Repeated uses add up.
+func WithObservers(obs ...Observer) Option {
+	return func(c *config) { c.Observers = append(c.Observers, obs...) }
 }
 
 // Observer is told of each exchange the proxy is done with. Observe runs
@@ -128,7 +146,7 @@ const maxFindingsPerCase = 50
 // unchanged and judges each exchange off the client's path. Close it once
 // its server has stopped, then read Report.
 type Proxy struct {
-	cfg      Config
+	cfg      config
 	v        Validator
 	upstream *url.URL
 	rp       *httputil.ReverseProxy
@@ -158,8 +176,15 @@ type Proxy struct {
 	outcomes  [len(outcomeNames)]atomic.Int64
 }
 
-// New returns a Proxy for cfg. It starts the workers; Close stops them.
-func New(cfg Config) (*Proxy, error) {
+// New returns a Proxy that forwards to upstream, the API's base URL (e.g.
+// https://webexapis.com/v1; only its scheme and host are used: clients
+// keep their paths), and judges each exchange with v. It starts the
+// workers; Close stops them.
+func New(upstream string, v Validator, opts ...Option) (*Proxy, error) {
+	cfg := config{Upstream: upstream, Validator: v}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	if cfg.Validator == nil {
 		return nil, errors.New("proxy: no validator")
 	}

@@ -50,15 +50,13 @@ func newEngine(t testing.TB, tokens ...string) *conformance.Engine {
 }
 
 // start puts a proxy for upstream on a loopback port.
-func start(t *testing.T, upstream string, cfg Config) (*Proxy, string, *syncBuffer) {
+func start(t *testing.T, upstream string, v Validator, opts ...Option) (*Proxy, string, *syncBuffer) {
 	t.Helper()
 	log := &syncBuffer{}
-	cfg.Upstream = upstream
-	cfg.Log = log
-	if cfg.Validator == nil {
-		cfg.Validator = newEngine(t)
+	if v == nil {
+		v = newEngine(t)
 	}
-	p, err := New(cfg)
+	p, err := New(upstream, v, append(opts, WithLog(log))...)
 	require.NoError(t, err)
 	srv := httptest.NewServer(p)
 	t.Cleanup(func() { srv.Close(); p.Close() })
@@ -103,7 +101,7 @@ func TestForwardsUnchanged(t *testing.T) {
 		_, _ = w.Write([]byte("exactly these bytes\x00\xff"))
 	}))
 	t.Cleanup(upstream.Close)
-	p, url, _ := start(t, upstream.URL+"/v1", Config{})
+	p, url, _ := start(t, upstream.URL+"/v1", nil)
 	resp, body := do(t, http.MethodPost, url+"/v1/webhooks?max=2&ownedBy=org", "tok", `{"a":1}`)
 	assert.Equal(t, http.StatusTeapot, resp.StatusCode)
 	assert.Equal(t, "exactly these bytes\x00\xff", body)
@@ -132,7 +130,7 @@ func TestStreams(t *testing.T) {
 		_, _ = w.Write([]byte("]}\n"))
 	}))
 	t.Cleanup(upstream.Close)
-	_, url, _ := start(t, upstream.URL, Config{})
+	_, url, _ := start(t, upstream.URL, nil)
 	resp, err := http.Get(url + "/v1/webhooks")
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -149,7 +147,7 @@ func TestStreams(t *testing.T) {
 func TestConformingUpstreamGivesNoFindings(t *testing.T) {
 	t.Parallel()
 	ts := mocktest.NewServer(t)
-	p, url, log := start(t, ts.URL, Config{Validator: newEngine(t, ts.Token)})
+	p, url, log := start(t, ts.URL, newEngine(t, ts.Token))
 	resp, body := do(t, http.MethodPost, url+"/v1/webhooks", ts.Token, `{"name":"n","targetUrl":"https://example.com/x","resource":"rooms","event":"created","secret":"s3cr3t-value"}`)
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	do(t, http.MethodGet, url+"/v1/webhooks?max=1", ts.Token, "")
@@ -177,7 +175,7 @@ func TestDeviatingUpstreamIsReported(t *testing.T) {
 		_, _ = w.Write([]byte(`{"id":"x","name":"` + r.Header.Get("Authorization") + `","resource":"someNewResource","event":"created","status":"active","created":"yesterday","secret":"topsecret"}`))
 	}))
 	t.Cleanup(upstream.Close)
-	p, url, log := start(t, upstream.URL, Config{Validator: newEngine(t, token)})
+	p, url, log := start(t, upstream.URL, newEngine(t, token))
 	for i := 0; i < 3; i++ {
 		do(t, http.MethodGet, url+"/v1/webhooks/x", token, "")
 	}
@@ -215,7 +213,7 @@ func TestNotJudged(t *testing.T) {
 	t.Cleanup(upstream.Close)
 	small, err := conformance.New(conformance.WithMaxBodyBytes(100))
 	require.NoError(t, err)
-	p, url, _ := start(t, upstream.URL, Config{Validator: small})
+	p, url, _ := start(t, upstream.URL, small)
 	resp, body := do(t, http.MethodGet, url+"/v1/webhooks", "tok", "")
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, big, body, "a body above the cap is still forwarded whole")
@@ -234,7 +232,7 @@ func TestUpstreamDown(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	p, url, log := start(t, "http://"+addr+"/v1", Config{})
+	p, url, log := start(t, "http://"+addr+"/v1", nil)
 	resp, _ := do(t, http.MethodGet, url+"/v1/webhooks", "CANARY-down-123456789", "")
 	assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
 	p.Close()
@@ -245,7 +243,7 @@ func TestUpstreamDown(t *testing.T) {
 
 func TestLateExchangesAfterClose(t *testing.T) {
 	t.Parallel()
-	p, err := New(Config{Upstream: "http://127.0.0.1:1", Validator: newEngine(t)})
+	p, err := New("http://127.0.0.1:1", newEngine(t))
 	require.NoError(t, err)
 	p.Close()
 	// Late exchanges after Close are dropped, never sent on a closed queue.
@@ -267,7 +265,7 @@ func TestUpstreamConnectionsAreReused(t *testing.T) {
 	}
 	upstream.Start()
 	t.Cleanup(upstream.Close)
-	p, url, _ := start(t, upstream.URL, Config{})
+	p, url, _ := start(t, upstream.URL, nil)
 	for i := 0; i < 5; i++ {
 		resp, _ := do(t, http.MethodGet, url+"/v1/webhooks", "", "")
 		require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -281,14 +279,14 @@ func TestUpstreamTLSIsVerified(t *testing.T) {
 	t.Parallel()
 	upstream := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	t.Cleanup(upstream.Close)
-	p, url, log := start(t, upstream.URL, Config{})
+	p, url, log := start(t, upstream.URL, nil)
 	resp, _ := do(t, http.MethodGet, url+"/v1/webhooks", "", "")
 	assert.Equal(t, http.StatusBadGateway, resp.StatusCode, "a self-signed certificate is refused")
 	p.Close()
 	assert.Contains(t, log.String(), "certificate")
 
 	// Trusting its certificate, the same upstream is reached.
-	p2, url2, _ := start(t, upstream.URL, Config{TLS: &tls.Config{RootCAs: upstream.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs}})
+	p2, url2, _ := start(t, upstream.URL, nil, WithTLS(&tls.Config{RootCAs: upstream.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs}))
 	resp, _ = do(t, http.MethodGet, url2+"/v1/webhooks", "", "")
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	p2.Close()
@@ -307,7 +305,7 @@ func TestHTTP2ToTLSUpstreams(t *testing.T) {
 	upstream.StartTLS()
 	t.Cleanup(upstream.Close)
 	roots := upstream.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
-	p, url, _ := start(t, upstream.URL, Config{TLS: &tls.Config{RootCAs: roots}})
+	p, url, _ := start(t, upstream.URL, nil, WithTLS(&tls.Config{RootCAs: roots}))
 	for i := 0; i < 3; i++ {
 		resp, body := do(t, http.MethodGet, url+"/v1/webhooks", "tok", "")
 		require.Equal(t, http.StatusOK, resp.StatusCode, body)
@@ -320,10 +318,10 @@ func TestHTTP2ToTLSUpstreams(t *testing.T) {
 
 func TestNewErrors(t *testing.T) {
 	t.Parallel()
-	_, err := New(Config{Upstream: "http://x"})
+	_, err := New("http://x", nil)
 	assert.Error(t, err)
 	for _, u := range []string{"", "ftp://x", "http://", "::"} {
-		_, err := New(Config{Upstream: u, Validator: newEngine(t)})
+		_, err := New(u, newEngine(t))
 		assert.Error(t, err, u)
 	}
 }
@@ -347,7 +345,7 @@ func TestJudgesEncodedBodies(t *testing.T) {
 		_, _ = w.Write(buf.Bytes())
 	}))
 	t.Cleanup(upstream.Close)
-	p, url, _ := start(t, upstream.URL, Config{})
+	p, url, _ := start(t, upstream.URL, nil)
 	for _, enc := range []string{"gzip", "br"} {
 		req, err := http.NewRequest(http.MethodGet, url+"/v1/webhooks?enc="+enc, nil)
 		require.NoError(t, err)
@@ -384,7 +382,7 @@ func TestFindingsCapped(t *testing.T) {
 		_, _ = io.WriteString(w, strings.TrimSuffix(benchWebhook, "}")+extra+"}")
 	}))
 	t.Cleanup(upstream.Close)
-	p, url, _ := start(t, upstream.URL, Config{})
+	p, url, _ := start(t, upstream.URL, nil)
 	do(t, http.MethodGet, url+"/v1/webhooks/x", "tok", "")
 	p.Close()
 	rep := p.Report()
@@ -413,7 +411,7 @@ func TestObserversSeeEveryFinishedExchange(t *testing.T) {
 		x.Response.Body = append([]byte(nil), x.Response.Body...)
 		seen = append(seen, *x)
 	})
-	p, url, _ := start(t, upstream.URL, Config{Observers: []Observer{observe}})
+	p, url, _ := start(t, upstream.URL, nil, WithObservers(observe))
 	do(t, http.MethodGet, url+"/v1/webhooks/x?max=1", "tok", "")
 	p.Close()
 	require.Len(t, seen, 1)
@@ -435,7 +433,7 @@ func TestObserversSeeEveryFinishedExchange(t *testing.T) {
 	down := "http://" + ln.Addr().String()
 	require.NoError(t, ln.Close())
 	seen = nil
-	p2, url2, _ := start(t, down, Config{Observers: []Observer{observe}})
+	p2, url2, _ := start(t, down, nil, WithObservers(observe))
 	do(t, http.MethodDelete, url2+"/v1/webhooks/x", "tok", "")
 	p2.Close()
 	require.Len(t, seen, 1)
@@ -454,7 +452,7 @@ func TestRequestsAreJudged(t *testing.T) {
 	ts := mocktest.NewServer(t)
 	eng, err := conformance.New(conformance.WithRedactions(ts.Token), conformance.WithMaxBodyBytes(400))
 	require.NoError(t, err)
-	p, url, log := start(t, ts.URL, Config{Validator: eng})
+	p, url, log := start(t, ts.URL, eng)
 	const secret = "s3cr3t-of-the-client-42"
 	resp, body := do(t, http.MethodPost, url+"/v1/webhooks", ts.Token, `{"name":"n","targetUrl":"https://example.com/x","resource":"bogus","event":"created","secret":"`+secret+`"}`)
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)

@@ -113,7 +113,7 @@ func TestNoResponseByteReachesAnotherClient(t *testing.T) {
 				_, err := io.WriteString(c, tc.respond(r.URL.Query().Get("id"), r.Method)+stolen)
 				return err == nil
 			})
-			_, url, _ := start(t, up.URL(), Config{})
+			_, url, _ := start(t, up.URL(), nil)
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 			t.Cleanup(client.CloseIdleConnections)
 			var answered, refused atomic.Int32
@@ -209,7 +209,7 @@ func TestIdleConnectionsTheUpstreamClosedAreNotReused(t *testing.T) {
 		_ = c.SetReadDeadline(time.Now().Add(30 * time.Millisecond))
 		return okAnswer(c, n, r)
 	})
-	_, url, _ := start(t, up.URL(), Config{})
+	_, url, _ := start(t, up.URL(), nil)
 	for i := 0; i < 8; i++ {
 		resp, body := do(t, http.MethodPost, url+"/v1/webhooks", "tok", `{"i":`+fmt.Sprint(i)+`}`)
 		assert.Equal(t, http.StatusOK, resp.StatusCode, "POST %d: %s", i, body)
@@ -243,7 +243,7 @@ func TestMalformedResponseIsNotSentAgain(t *testing.T) {
 		}
 		return okAnswer(c, n, r)
 	})
-	_, url, _ := start(t, up.URL(), Config{})
+	_, url, _ := start(t, up.URL(), nil)
 	var wg sync.WaitGroup
 	for i := 0; i < 4; i++ {
 		wg.Add(1)
@@ -279,7 +279,7 @@ func TestUpstreamBodyCutShort(t *testing.T) {
 				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTrackingID: ROUTER_1\r\n"+tc.head+"\r\n\r\n"+tc.part)
 				return false // and close, mid-body
 			})
-			p, url, _ := start(t, up.URL(), Config{})
+			p, url, _ := start(t, up.URL(), nil)
 			// The connection is aborted: before the head when the server still
 			// buffered it, else mid-body. Either way no clean end.
 			req, err := http.NewRequest(http.MethodGet, url+"/v1/webhooks", nil)
@@ -311,7 +311,7 @@ func TestClientHalfClosedWhileUpstreamIsSlow(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 		return okAnswer(c, n, r)
 	})
-	_, url, _ := start(t, up.URL(), Config{})
+	_, url, _ := start(t, up.URL(), nil)
 	out := rawRequest(t, url, "GET /v1/webhooks HTTP/1.1\r\nHost: x\r\n\r\n", true, 5*time.Second)
 	// The client stopped sending, not listening: it is told the exchange
 	// failed, never given a made-up answer.
@@ -331,7 +331,7 @@ func TestSlowUpstreamTimesOut(t *testing.T) {
 		}
 		return okAnswer(c, n, r)
 	})
-	p, url, log := start(t, up.URL(), Config{ResponseHeaderTimeout: 200 * time.Millisecond})
+	p, url, log := start(t, up.URL(), nil, WithResponseHeaderTimeout(200*time.Millisecond))
 	began := time.Now()
 	resp, body := do(t, http.MethodGet, url+"/v1/webhooks", "tok", "")
 	assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
@@ -351,7 +351,7 @@ func TestTrailersAreForwarded(t *testing.T) {
 			"c\r\n{\"items\":[]}\r\n0\r\nX-Checksum: abc123\r\n\r\n")
 		return err == nil
 	})
-	_, url, _ := start(t, up.URL(), Config{})
+	_, url, _ := start(t, up.URL(), nil)
 	resp, err := http.Get(url + "/v1/webhooks")
 	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
@@ -364,7 +364,7 @@ func TestTrailersAreForwarded(t *testing.T) {
 func TestRequestTrailersAreForwarded(t *testing.T) {
 	t.Parallel()
 	up := newRawUpstream(t, okAnswer)
-	_, url, _ := start(t, up.URL(), Config{})
+	_, url, _ := start(t, up.URL(), nil)
 	out := rawRequest(t, url, "POST /v1/webhooks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\nConnection: close\r\n\r\n"+
 		"2\r\n{}\r\n0\r\nX-Checksum: abc123\r\n\r\n", false, 5*time.Second)
 	require.True(t, strings.HasPrefix(out, "HTTP/1.1 200 "), "%q", out)
@@ -380,7 +380,7 @@ func TestHopByHopHeadersStopAtTheProxy(t *testing.T) {
 		_, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTrackingID: ROUTER_1\r\nConnection: X-Upstream-Hop\r\nX-Upstream-Hop: 1\r\nKeep-Alive: timeout=5\r\nX-End-To-End: kept\r\nContent-Length: 12\r\n\r\n{\"items\":[]}")
 		return err == nil
 	})
-	_, url, _ := start(t, up.URL(), Config{})
+	_, url, _ := start(t, up.URL(), nil)
 	out := rawRequest(t, url, "GET /v1/webhooks HTTP/1.1\r\nHost: x\r\nConnection: X-Client-Hop, close\r\nX-Client-Hop: secret\r\nKeep-Alive: 300\r\nProxy-Authorization: Basic cHJveHk6cHJveHk=\r\nX-Mine: kept\r\n\r\n", false, 5*time.Second)
 	resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(out)), nil)
 	require.NoError(t, err, "%q", out)
@@ -406,7 +406,7 @@ func TestHostTokenAndRedirectsStayWithTheUpstream(t *testing.T) {
 		_, err := io.WriteString(c, "HTTP/1.1 302 Found\r\nLocation: "+elsewhere.URL()+"/v1/webhooks\r\nContent-Length: 0\r\n\r\n")
 		return err == nil
 	})
-	_, url, _ := start(t, up.URL(), Config{})
+	_, url, _ := start(t, up.URL(), nil)
 	// An absolute URL and a Host naming another server change nothing.
 	out := rawRequest(t, url, "GET "+elsewhere.URL()+"/v1/webhooks?max=1 HTTP/1.1\r\nHost: "+strings.TrimPrefix(elsewhere.URL(), "http://")+"\r\nAuthorization: Bearer CANARY-token\r\nConnection: close\r\n\r\n", false, 5*time.Second)
 	resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(out)), nil)
@@ -427,7 +427,7 @@ func TestHostTokenAndRedirectsStayWithTheUpstream(t *testing.T) {
 // hosts, so a test upstream could not show it).
 func TestNoProxyFromTheEnvironment(t *testing.T) {
 	t.Parallel()
-	p, err := New(Config{Upstream: "https://webexapis.com/v1", Validator: newEngine(t)})
+	p, err := New("https://webexapis.com/v1", newEngine(t))
 	require.NoError(t, err)
 	t.Cleanup(p.Close)
 	assert.Nil(t, p.tr.Proxy)
@@ -436,7 +436,7 @@ func TestNoProxyFromTheEnvironment(t *testing.T) {
 func TestOptionsAsteriskIsNotForwarded(t *testing.T) {
 	t.Parallel()
 	up := newRawUpstream(t, okAnswer)
-	_, url, _ := start(t, up.URL(), Config{})
+	_, url, _ := start(t, up.URL(), nil)
 	out := rawRequest(t, url, "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", false, 5*time.Second)
 	assert.True(t, strings.HasPrefix(out, "HTTP/1.1 "), "%q", out)
 	assert.Empty(t, up.received())
@@ -454,7 +454,7 @@ func TestUpgradeIsTunnelledAndBothEndsClosed(t *testing.T) {
 		upstreamDone <- err
 		return false
 	})
-	_, url, _ := start(t, up.URL(), Config{})
+	_, url, _ := start(t, up.URL(), nil)
 	c, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
 	require.NoError(t, err)
 	_, err = io.WriteString(c, "GET /v1/echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
