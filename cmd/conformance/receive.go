@@ -69,7 +69,7 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "receive: cannot listen on %s: %s", *listen, runOneLine(err.Error()))
 	}
 	where := "http://" + serveDialAddr(ln.Addr()) + *path
-	rcv, err := receiver.New(receiver.Config{Engine: eng, Secret: secret, Path: *path, Log: e.stderr, Target: "deliveries to " + where})
+	rcv, err := receiver.New(eng, receiver.WithSecret(secret), receiver.WithPath(*path), receiver.WithLog(e.stderr), receiver.WithTarget("deliveries to "+where))
 	if err != nil {
 		ln.Close()
 		return usageErr(e, "receive: %s", runOneLine(err.Error()))

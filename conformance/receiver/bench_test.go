@@ -17,7 +17,7 @@ func BenchmarkJudge(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rcv, err := receiver.New(receiver.Config{Engine: eng, Secret: secret})
+	rcv, err := receiver.New(eng, receiver.WithSecret(secret))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func FuzzJudge(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	rcv, err := receiver.New(receiver.Config{Engine: eng, Secret: secret})
+	rcv, err := receiver.New(eng, receiver.WithSecret(secret))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -29,30 +29,43 @@ const (
 	callbackName      = "notification"
 )
 
-// Config configures a Receiver.
-type Config struct {
-	// Engine judges the envelope; required. Give it the secret with
-	// conformance.WithRedactions so that no output can show it.
-	Engine *conformance.Engine
-	// Secret is the webhook's secret; empty: signatures are not judged.
-	Secret string
-	// Path, when set, is the one path deliveries are taken on; others
-	// are answered 404 and not judged.
-	Path string
-	// Log receives one line per delivery and per finding as they happen;
-	// nil discards.
-	Log io.Writer
-	// Target names what was tested in the report (for example the
-	// receiver's URL).
-	Target string
-	// MaxCases is how many deliveries get a case of their own (default
-	// DefaultMaxCases); later ones are folded per path.
+// Option tunes a Receiver.
+type Option func(*config)
+
+// config is what New and its options settle.
+type config struct {
+	Engine   *conformance.Engine
+	Secret   string
+	Path     string
+	Log      io.Writer
+	Target   string
 	MaxCases int
 }
 
+// WithSecret judges signatures with the webhook's secret; without it they
+// are not judged. Give the engine the secret too (conformance.WithRedactions)
+// so that no output can show it.
+func WithSecret(secret string) Option { return func(c *config) { c.Secret = secret } }
+
+// WithPath takes deliveries on this one path; others are answered 404 and
+// not judged. Without it every path is.
+func WithPath(path string) Option { return func(c *config) { c.Path = path } }
+
+// WithLog sends one line per delivery and per finding, as they happen, to
+// w; without it they are dropped.
+func WithLog(w io.Writer) Option { return func(c *config) { c.Log = w } }
+
+// WithTarget names what was tested in the report (for example the
+// receiver's URL).
+func WithTarget(target string) Option { return func(c *config) { c.Target = target } }
+
+// WithMaxCases sets how many deliveries get a case of their own (n <= 0
+// keeps DefaultMaxCases); later ones are folded per path.
+func WithMaxCases(n int) Option { return func(c *config) { c.MaxCases = n } }
+
 // Receiver is the handler. It is safe for concurrent use.
 type Receiver struct {
-	cfg      Config
+	cfg      config
 	contract *conformance.RequestContract
 
 	mu     sync.Mutex
@@ -81,8 +94,12 @@ type fold struct {
 }
 
 // New compiles the spec's notification callback (the callback
-// "notification" of createWebhook) for cfg.Engine.
-func New(cfg Config) (*Receiver, error) {
+// "notification" of createWebhook) for eng.
+func New(eng *conformance.Engine, opts ...Option) (*Receiver, error) {
+	cfg := config{Engine: eng}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	if cfg.Engine == nil {
 		return nil, errors.New("receiver: no engine")
 	}

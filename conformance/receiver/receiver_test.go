@@ -26,12 +26,12 @@ const envelope = `{"id":"wh-1","name":"n","targetUrl":"https://example.com/hook"
 "orgId":"o","createdBy":"p","appId":"a","ownedBy":"creator","status":"active","created":"2026-01-02T03:04:05.000Z",
 "actorId":"p","data":{"id":"msg-1","roomId":"room-1"}}`
 
-func newReceiver(t *testing.T, cfg receiver.Config) *receiver.Receiver {
+// newReceiver builds a receiver whose engine redacts secret.
+func newReceiver(t *testing.T, secret string, opts ...receiver.Option) *receiver.Receiver {
 	t.Helper()
-	eng, err := conformance.New(conformance.WithRedactions(cfg.Secret))
+	eng, err := conformance.New(conformance.WithRedactions(secret))
 	require.NoError(t, err)
-	cfg.Engine = eng
-	rcv, err := receiver.New(cfg)
+	rcv, err := receiver.New(eng, append(opts, receiver.WithSecret(secret))...)
 	require.NoError(t, err)
 	return rcv
 }
@@ -91,7 +91,7 @@ func TestSignatureRule(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			rcv := newReceiver(t, receiver.Config{Secret: c.secret})
+			rcv := newReceiver(t, c.secret)
 			req := httptest.NewRequest(http.MethodPost, "/hook", nil)
 			req.Header.Set("Content-Type", "application/json")
 			for _, s := range c.signatures {
@@ -112,7 +112,7 @@ func TestSignatureRule(t *testing.T) {
 
 func TestEnvelopeJudgedByTheRequestRules(t *testing.T) {
 	t.Parallel()
-	rcv := newReceiver(t, receiver.Config{})
+	rcv := newReceiver(t, "")
 	cases := map[string]struct {
 		body, contentType string
 		want              []string
@@ -143,7 +143,7 @@ func TestEnvelopeJudgedByTheRequestRules(t *testing.T) {
 
 func TestReceiverAnswers(t *testing.T) {
 	t.Parallel()
-	anyPath := newReceiver(t, receiver.Config{})
+	anyPath := newReceiver(t, "")
 	assert.Equal(t, http.StatusNoContent, deliver(t, anyPath, "/anywhere", envelope, "application/json"))
 	assert.Equal(t, http.StatusNoContent, deliver(t, anyPath, "/", "garbage", ""), "judged, and still 204")
 	rec := httptest.NewRecorder()
@@ -151,7 +151,7 @@ func TestReceiverAnswers(t *testing.T) {
 	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)
 	assert.Equal(t, 2, anyPath.Deliveries())
 
-	one := newReceiver(t, receiver.Config{Path: "/hook"})
+	one := newReceiver(t, "", receiver.WithPath("/hook"))
 	assert.Equal(t, http.StatusNoContent, deliver(t, one, "/hook", envelope, "application/json"))
 	assert.Equal(t, http.StatusNotFound, deliver(t, one, "/other", envelope, "application/json"))
 	assert.Equal(t, 1, one.Deliveries())
@@ -160,7 +160,7 @@ func TestReceiverAnswers(t *testing.T) {
 func TestReportCasesAndFolding(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
-	rcv := newReceiver(t, receiver.Config{Secret: secret, MaxCases: 2, Log: &log})
+	rcv := newReceiver(t, secret, receiver.WithMaxCases(2), receiver.WithLog(&log))
 	empty := rcv.Report()
 	assert.Equal(t, report.Untested, empty.Outcome, "nothing received, nothing judged")
 
@@ -196,7 +196,7 @@ func TestReportCasesAndFolding(t *testing.T) {
 func TestSecretNeverShown(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
-	rcv := newReceiver(t, receiver.Config{Secret: secret, Log: &log})
+	rcv := newReceiver(t, secret, receiver.WithLog(&log))
 	body := strings.Replace(envelope, `"name":"n"`, `"name":"`+secret+`"`, 1)
 	deliver(t, rcv, "/hook", body, "application/json", secret) // the secret sent as the signature
 	rep := rcv.Report()
@@ -212,7 +212,7 @@ func TestSecretNeverShown(t *testing.T) {
 func TestMockDeliveriesPass(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
-	rcv := newReceiver(t, receiver.Config{Secret: secret, Log: &log})
+	rcv := newReceiver(t, secret, receiver.WithLog(&log))
 	target := httptest.NewServer(rcv)
 	defer target.Close()
 
