@@ -300,7 +300,7 @@ func runReproduce(w io.Writer, rep *report.Report, redact func(string) string) {
 	const most = 10
 	n := 0
 	for _, c := range rep.Cases {
-		if c.Curl == "" || c.Verdict != report.VerdictFail {
+		if c.Curl == "" || c.Verdict != report.VerdictFail || c.KnownOnly() {
 			continue
 		}
 		if n == 0 {

@@ -88,9 +88,13 @@ func TestCompareBaseline(t *testing.T) {
 	assert.Equal(t, Nonconformant, r.Outcome)
 	assert.Equal(t, "1 new finding at or above drift", r.Reason)
 
+	assert.False(t, r.Cases[0].KnownOnly(), "it has a new finding")
+	assert.False(t, r.Cases[1].KnownOnly(), "no findings at all")
+
 	// Without the new value, the known drift passes, and says so.
 	r.Cases[0].Findings = r.Cases[0].Findings[:3]
 	assert.False(t, r.Fails(conformance.SeverityDrift))
+	assert.True(t, r.Cases[0].KnownOnly())
 	r.Conclude(conformance.SeverityDrift)
 	assert.Equal(t, Conformant, r.Outcome)
 	assert.Contains(t, r.Reason, "no new finding at or above drift; 3 known from the baseline")
