@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"log"
 	"net"
+	"net/url"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/har"
 	"github.com/webex-conformance/webhooks/conformance/proxy"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/internal/metrics"
@@ -17,7 +20,7 @@ import (
 
 const proxyHelp = `usage: conformance proxy --upstream URL [--listen ADDR] [--max-body-bytes N]
                         [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
-                        [--baseline FILE] [--metrics ADDR]
+                        [--baseline FILE] [--har FILE] [--metrics ADDR]
 
 Forwards every request to the upstream unchanged and streaming (clients keep
 their paths: with --upstream https://webexapis.com/v1, a request for
@@ -27,7 +30,9 @@ above --max-body-bytes is forwarded whole, not judged). Each new kind of finding
 is logged to stderr as it happens. On SIGINT or SIGTERM the exchanges in
 flight get 5 s to finish, then the report is written, counting those cut
 (--format and --output may be repeated and pair up as for run).
---metrics serves Prometheus metrics at http://ADDR/metrics:
+--har FILE records every forwarded exchange as HAR 1.2 (both bodies, the
+response decoded; the token, credentials and secrets redacted), for
+validate --har to replay. --metrics serves Prometheus metrics at http://ADDR/metrics:
 conformance_exchanges_total{operation,status},
 conformance_findings_total{rule,severity,operation} and the histogram
 conformance_upstream_duration_seconds{operation}.
@@ -50,6 +55,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	specPath := addSpecFlag(fs)
 	baselinePath := addBaselineFlag(fs)
 	maxBody := fs.Int64("max-body-bytes", 1<<20, "judge request and response bodies of at most `N` bytes (larger ones are forwarded, not judged)")
+	harPath := fs.String("har", "", "record every forwarded exchange in the HAR 1.2 file `FILE`, secrets redacted (replay it with validate --har)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (exchanges, findings, upstream latency)")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
@@ -88,6 +94,24 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 		m = metrics.New(metrics.Upstream)
 		opts = append(opts, proxy.WithObservers(proxyMetrics(eng, m)))
 	}
+	var recorder *har.Writer
+	if *harPath != "" {
+		up, err := url.Parse(*upstream)
+		if err != nil {
+			return usageErr(e, "proxy: --upstream: %s", runOneLine(err.Error()))
+		}
+		recording, err := os.Create(*harPath)
+		if err != nil {
+			return usageErr(e, "proxy: --har: %s", runOneLine(err.Error()))
+		}
+		defer recording.Close()
+		if recorder, err = har.NewWriter(recording, "conformance", conformance.Version, eng.Redact); err != nil {
+			return usageErr(e, "proxy: --har %s: %s", *harPath, runOneLine(err.Error()))
+		}
+		// After the proxy's workers have stopped: every exchange is in.
+		defer recorder.Close()
+		opts = append(opts, proxy.WithObservers(newProxyRecorder(recorder, up, eng.MaxBodyBytes(), e.stderr)))
+	}
 	p, err := proxy.New(*upstream, eng, opts...)
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
@@ -117,6 +141,13 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	err = serveUntil(ctx, newServer(p, proxyLimits, errorLog), ln, proxyGrace, p.Close)
 	p.Close()
 	restore()
+	if recorder != nil {
+		if err := recorder.Close(); err != nil {
+			fmt.Fprintf(e.stderr, "conformance proxy: --har %s: %s\n", *harPath, runOneLine(err.Error()))
+		} else {
+			fmt.Fprintf(e.stderr, "conformance proxy: wrote %s: %d exchanges (HAR 1.2, secrets redacted)\n", *harPath, recorder.Entries())
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "conformance proxy: %s\n", runOneLine(err.Error()))
 		return exitUntestable

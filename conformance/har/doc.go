@@ -1,5 +1,6 @@
 // Package har reads HAR 1.2 recordings (browser devtools, proxies) entry by
-// entry and replays them against the conformance engine.
+// entry and replays them against the conformance engine, and writes them
+// (Writer: what conformance proxy --har records), redacted.
 //
 // A Decoder streams the entries: memory is bounded by one entry, not by the
 // recording, and a request or response body is kept only up to the

@@ -809,3 +809,9 @@ var copyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return 
 
 func (copyBuffers) Get() []byte  { return *copyBufPool.Get().(*[]byte) }
 func (copyBuffers) Put(b []byte) { copyBufPool.Put(&b) }
+
+// DecodeContent undoes a response's Content-Encoding (gzip or deflate) as
+// the proxy does before judging, refusing more than max decoded bytes.
+func DecodeContent(enc string, body []byte, max int64) ([]byte, error) {
+	return decode(enc, body, max)
+}
