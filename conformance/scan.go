@@ -168,16 +168,11 @@ func (s *scanner) wrongType(n *schemaNode, start int) {
 }
 
 func (s *scanner) literal(word string) {
-	if len(s.data)-s.pos < len(word) {
-		s.pos = len(s.data)
-		s.syntax("unexpected end of JSON")
-		return
+	n, err := jsonlex.Literal(s.data[s.pos:], word)
+	s.pos += n
+	if err != nil {
+		s.stop(err)
 	}
-	if string(s.data[s.pos:s.pos+len(word)]) != word {
-		s.syntax("invalid literal")
-		return
-	}
-	s.pos += len(word)
 }
 
 func (s *scanner) enter() bool {

@@ -170,17 +170,15 @@ func (s *harScanner) unescape(out []byte) (n, width int, err error) {
 func (s *harScanner) literal(word string) error {
 	for s.end-s.pos < len(word) && s.fill() {
 	}
-	if s.end-s.pos < len(word) {
-		if string(s.buf[s.pos:s.end]) == word[:s.end-s.pos] {
-			return s.eofErr()
-		}
-		return fmt.Errorf("invalid literal, expected %s", word)
+	n, err := jsonlex.Literal(s.buf[s.pos:s.end], word)
+	switch err {
+	case nil:
+		s.pos += n
+		return nil
+	case jsonlex.ErrEnd:
+		return s.eofErr()
 	}
-	if string(s.buf[s.pos:s.pos+len(word)]) != word {
-		return fmt.Errorf("invalid literal, expected %s", word)
-	}
-	s.pos += len(word)
-	return nil
+	return fmt.Errorf("invalid literal, expected %s", word)
 }
 
 // numberToken consumes a JSON number at s.pos and returns its text, valid

@@ -24,6 +24,7 @@ var (
 	ErrUEscape   = errors.New("invalid \\u escape in a string")
 	ErrUTF8      = errors.New("invalid UTF-8 in a string")
 	ErrNumber    = errors.New("invalid number")
+	ErrLiteral   = errors.New("invalid literal")
 )
 
 // IsHex reports whether c is a hexadecimal digit, as in a \u escape or a
@@ -292,6 +293,22 @@ func someDigits(b []byte, i int) (int, error) {
 		return i, ErrEnd
 	}
 	return i, ErrNumber
+}
+
+// Literal checks that b starts with word (true, false or null) and
+// returns its length. ErrEnd means b is a beginning of word that stops
+// short; ErrLiteral that it is something else.
+func Literal(b []byte, word string) (int, error) {
+	if len(b) < len(word) {
+		if string(b) == word[:len(b)] {
+			return len(b), ErrEnd
+		}
+		return 0, ErrLiteral
+	}
+	if string(b[:len(word)]) != word {
+		return 0, ErrLiteral
+	}
+	return len(word), nil
 }
 
 // QuoteEnd returns the index of the quote that ends the string opening at

@@ -67,6 +67,26 @@ func TestNumber(t *testing.T) {
 	}
 }
 
+func TestLiteral(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, word string
+		n        int
+		err      error
+	}{
+		{"true,", "true", 4, nil},
+		{"null", "null", 4, nil},
+		{"fal", "false", 3, ErrEnd},
+		{"", "null", 0, ErrEnd},
+		{"nul!", "null", 0, ErrLiteral},
+		{"tx", "true", 0, ErrLiteral},
+	} {
+		n, err := Literal([]byte(tc.in), tc.word)
+		assert.Equal(t, tc.n, n, tc.in)
+		assert.Equal(t, tc.err, err, tc.in)
+	}
+}
+
 func TestUnescape(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
