@@ -45,6 +45,9 @@ type fakeAPI struct {
 	storeRefused   bool // invalid creates are refused with 400 but stored anyway
 	create500      bool // creates are stored, then answered 500
 	deleteFails    bool // delete answers 500 and keeps the webhook
+	refuseCreate   bool // valid creates are answered 409
+	hideNew        bool // webhooks the suite created cannot be fetched
+	refuseUpdate   bool // updates are answered 409
 	blockCreateAt  int  // when > 0, the n-th create blocks until the request is cancelled
 	onCreate       func(n int)
 	mu             sync.Mutex
@@ -227,6 +230,10 @@ func (f *fakeAPI) create(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if f.refuseCreate {
+		f.errorJSON(w, r, http.StatusConflict, "no more webhooks")
+		return
+	}
 	h := f.store(in)
 	if f.create500 {
 		f.errorJSON(w, r, http.StatusInternalServerError, "something went wrong")
@@ -287,6 +294,10 @@ func (f *fakeAPI) item(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	switch r.Method {
 	case http.MethodGet:
+		if f.hideNew && !strings.HasSuffix(id, "-seed") {
+			f.errorJSON(w, r, http.StatusNotFound, "The requested resource could not be found.")
+			return
+		}
 		if f.getListed404 && strings.HasSuffix(id, "-seed") {
 			f.errorJSON(w, r, http.StatusNotFound, "gone")
 			return
@@ -299,6 +310,10 @@ func (f *fakeAPI) item(w http.ResponseWriter, r *http.Request, id string) {
 		}
 		f.writeJSON(w, h)
 	case http.MethodPut:
+		if f.refuseUpdate {
+			f.errorJSON(w, r, http.StatusConflict, "not now")
+			return
+		}
 		var in map[string]any
 		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 			f.errorJSON(w, r, http.StatusBadRequest, "bad JSON")

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -107,6 +109,7 @@ func TestBrokenExpectationsFire(t *testing.T) {
 		{"get answers another webhook", func(f *fakeAPI) { f.wrongID = true }, "behavior.id-mismatch", func(c *Config) { c.AllowWrites = false }},
 		{"listed webhooks cannot be fetched", func(f *fakeAPI) { f.getListed404 = true }, "behavior.listed-not-found", nil},
 		{"next links change the path", func(f *fakeAPI) { f.pathChange = true }, "pagination.path-changed", nil},
+		{"created webhooks cannot be fetched", func(f *fakeAPI) { f.hideNew = true }, "behavior.created-not-found", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -387,4 +390,62 @@ func TestOversizedBodyIsBodyLimit(t *testing.T) {
 	}
 	assert.Contains(t, rules, conformance.RuleBodyLimit)
 	assert.NotContains(t, rules, conformance.RuleBodyJSON)
+}
+
+// TestRefusedWritesFire: a write the suite needs that is refused stops the
+// writes (the run says what it could not reach) and is named by its rule.
+func TestRefusedWritesFire(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		knob func(*fakeAPI)
+		rule string
+	}{
+		{func(f *fakeAPI) { f.refuseCreate = true }, conformance.RuleBehaviorCreateFailed},
+		{func(f *fakeAPI) { f.refuseUpdate = true }, conformance.RuleBehaviorUpdateFailed},
+	} {
+		t.Run(tc.rule, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(testToken)
+			seed(f, 3)
+			tc.knob(f)
+			rep, err := runFake(t, f, nil)
+			require.Error(t, err, "a needed write that fails leaves the rest untested")
+			require.NotNil(t, rep)
+			assert.Positive(t, rules(rep)[tc.rule], "rule %s fires; got %v", tc.rule, rules(rep))
+		})
+	}
+	f := newFake(testToken)
+	seed(f, 3)
+	rep, err := runFake(t, f, nil)
+	require.NoError(t, err)
+	for _, id := range []string{conformance.RuleBehaviorCreateFailed, conformance.RuleBehaviorUpdateFailed, conformance.RuleBehaviorCreatedNotFound} {
+		assert.Zero(t, rules(rep)[id], "quiet against a conforming API: %s", id)
+	}
+}
+
+// TestEveryRunRuleIsFiredByATest: each rule the catalogue gives the run is
+// named by a test of this package, by its id or by its variable.
+func TestEveryRunRuleIsFiredByATest(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*_test.go")
+	require.NoError(t, err)
+	var all strings.Builder
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		all.Write(b)
+	}
+	src := all.String()
+	lower := strings.ToLower(src)
+	for _, r := range conformance.Rules() {
+		if r.Origin != conformance.OriginRun {
+			continue
+		}
+		name := "rule"
+		for _, w := range strings.FieldsFunc(r.ID, func(c rune) bool { return c == '.' || c == '-' }) {
+			name += w
+		}
+		assert.True(t, strings.Contains(src, `"`+r.ID+`"`) || strings.Contains(lower, "conformance."+name),
+			"no test of the runner names %s", r.ID)
+	}
 }

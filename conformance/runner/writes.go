@@ -245,7 +245,7 @@ func (r *runner) expectListed(ctx context.Context, name, id string, present bool
 	case present && !found:
 		f = conformance.NewFinding(conformance.RuleBehaviorCreatedNotListed, "", "the list was not walked to its end; the created webhook was not seen", "listed", "not seen").AsNote()
 	case !present && found:
-		f = conformance.NewFinding(conformance.RuleBehaviorDeletedListed, "", "a deleted webhook is still listed", "absent", "listed")
+		f = conformance.NewFinding(conformance.RuleBehaviorDeletedStillListed, "", "a deleted webhook is still listed", "absent", "listed")
 	default:
 		return nil
 	}
