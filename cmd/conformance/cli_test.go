@@ -30,7 +30,7 @@ func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 
 func TestTopLevelHelp(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"-help"}, {"help"}} {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"-help"}, {"help"}, {"help", "help"}} {
 		code, out, errOut := cli(t, args...)
 		assert.Equal(t, exitOK, code, "%v", args)
 		assert.Empty(t, errOut, "%v", args)

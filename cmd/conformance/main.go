@@ -125,7 +125,7 @@ func dispatch(ctx context.Context, e *env, args []string) int {
 	case "-version", "--version":
 		return cmdVersion(ctx, e, args[1:])
 	case "help":
-		if len(args) == 1 {
+		if len(args) == 1 || len(args) == 2 && args[1] == "help" {
 			usage(e.stdout)
 			return exitOK
 		}
