@@ -11,6 +11,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"net/http/httptrace"
 	"net/http/httputil"
 	"net/url"
 	"runtime"
@@ -251,7 +252,8 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		x.finish()
 		p.inFlight.Add(-1)
 	}()
-	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
+	ctx := httptrace.WithClientTrace(context.WithValue(r.Context(), exchangeKey{}, x), x.guard.trace())
+	p.rp.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // rewrite keeps the client's path and query and only swaps scheme and
@@ -292,6 +294,7 @@ type exchange struct {
 	p        *Proxy
 	req      *http.Request
 	start    time.Time
+	guard    upstreamGuard
 	status   int
 	header   http.Header
 	body     *bytes.Buffer

@@ -20,9 +20,6 @@ const (
 	maxIdleUpstreamConns   = 256
 	upstreamIdleTimeout    = 30 * time.Second
 	defaultResponseTimeout = time.Minute
-	// guardWait bounds how long a request waits for its connection's
-	// reader to be ready; see guardedConn.
-	guardWait = 5 * time.Second
 )
 
 // newTransport returns the transport to the one upstream: HTTP/2 where a
@@ -127,17 +124,10 @@ func (c *guardedConn) Read(b []byte) (int, error) {
 func (c *guardedConn) Write(b []byte) (int, error) {
 	c.mu.Lock()
 	if g := c.next; g != nil {
-		if !c.reading && !c.closed {
-			timer := time.AfterFunc(guardWait, func() {
-				c.mu.Lock()
-				c.closed = true
-				c.ready.Broadcast()
-				c.mu.Unlock()
-			})
-			for !c.reading && !c.closed {
-				c.ready.Wait()
-			}
-			timer.Stop()
+		// The transport's reader always comes back to the socket, or closes
+		// the connection (also when the request is cancelled or times out).
+		for !c.reading && !c.closed {
+			c.ready.Wait()
 		}
 		early := false
 		if c.next == g {
@@ -234,9 +224,18 @@ type guardedTransport struct{ *http.Transport }
 const guardedAttempts = 3
 
 func (t guardedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	// A request from Proxy.ServeHTTP carries its exchange's guard in its
+	// context already (one context for both); another gets its own.
+	var g *upstreamGuard
+	if x, ok := req.Context().Value(exchangeKey{}).(*exchange); ok {
+		g = &x.guard
+	} else {
+		g = &upstreamGuard{}
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), g.trace()))
+	}
+	// GotConn starts the guard over on each try.
 	for attempt := 1; ; attempt++ {
-		g := &upstreamGuard{}
-		resp, err := t.Transport.RoundTrip(req.WithContext(httptrace.WithClientTrace(req.Context(), g.trace())))
+		resp, err := t.Transport.RoundTrip(req)
 		if err != nil {
 			return nil, err
 		}
