@@ -105,8 +105,16 @@ func TestProxyHARReplaysWithValidate(t *testing.T) {
 		assert.NotNil(t, e.Response.Content.MimeType)
 		assert.True(t, strings.HasPrefix(e.Request.URL, ts.URL[:strings.Index(ts.URL, "/v1")]+"/v1/webhooks"), e.Request.URL)
 	}
-	require.NotNil(t, doc.Log.Entries[0].Request.PostData, "the create's body is recorded")
-	assert.Contains(t, doc.Log.Entries[0].Request.PostData.Text, `"secret":"[redacted]"`)
+	// Entries are written as exchanges finish judging, which concurrent
+	// workers need not do in the order the requests came.
+	var create *struct{ MimeType, Text string }
+	for _, e := range doc.Log.Entries {
+		if e.Request.Method == http.MethodPost && e.Response.Status == http.StatusOK {
+			create = e.Request.PostData
+		}
+	}
+	require.NotNil(t, create, "the create's body is recorded")
+	assert.Contains(t, create.Text, `"secret":"[redacted]"`)
 
 	var proxied report.Report
 	require.NoError(t, json.Unmarshal([]byte(stdout.String()), &proxied))
