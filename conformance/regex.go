@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/webex-conformance/webhooks/internal/jsonlex"
 )
 
@@ -166,16 +165,8 @@ func unicodeProperty(name string) string {
 
 var ecmaCache sync.Map // pattern -> *regexp.Regexp or error
 
-// compileECMA compiles an ECMA-262 pattern (as OpenAPI 3.0 requires) for
+// ecmaRegexp compiles an ECMA-262 pattern (as OpenAPI 3.0 requires) for
 // Go, once per distinct pattern.
-func compileECMA(p string) (openapi3.RegexMatcher, error) {
-	re, err := ecmaRegexp(p)
-	if err != nil {
-		return nil, err
-	}
-	return re, nil
-}
-
 func ecmaRegexp(p string) (*regexp.Regexp, error) {
 	if v, ok := ecmaCache.Load(p); ok {
 		if err, bad := v.(error); bad {
