@@ -3,17 +3,23 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
-const lintHelp = `usage: conformance lint [--spec PATH]
+const lintHelp = `usage: conformance lint [--spec PATH] [--explain]
 
 Lists what is wrong with an OpenAPI 3.0 document itself: examples and
 defaults that break their schemas, component names OpenAPI does not allow,
 operationIds used twice, patterns that are not ECMA-262 regular expressions,
 response keys that are not statuses. The engine judges traffic despite
 these; validate, run and proxy only count them.
+
+--explain also lists, after the defects, every response schema the engine
+judges on its slow path (the value decoded whole, then visited) rather than
+in its single pass over the body, with the keywords that put it there:
+where a spec is slow to judge, and what to rewrite.
 
 Exit status: 0 no defects, 1 defects listed, 2 usage error or a document
 that cannot be judged (unresolvable $ref, not OpenAPI 3.0).
@@ -23,6 +29,7 @@ that cannot be judged (unresolvable $ref, not OpenAPI 3.0).
 func cmdLint(_ context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "lint")
 	specPath := fs.String("spec", "", "lint the OpenAPI 3.0 document at `PATH` (default: the embedded Webex webhooks spec)")
+	explain := fs.Bool("explain", false, "also list the response schemas judged on the slow path, and why")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -37,6 +44,13 @@ func cmdLint(_ context.Context, e *env, args []string) int {
 	name := *specPath
 	if name == "" {
 		name = "the embedded spec"
+	}
+	if *explain {
+		slow := eng.SlowSchemas()
+		for _, s := range slow {
+			fmt.Fprintf(e.stdout, "slow\t%s %s %s %s\t%s\n", s.Operation, s.Status, s.Media, pointerOrBody(s.Pointer), strings.Join(s.Keywords, ", "))
+		}
+		fmt.Fprintf(e.stderr, "conformance lint: %s: %d %s judged on the slow path\n", name, len(slow), plural(len(slow), "schema", "schemas"))
 	}
 	if len(notes) == 0 {
 		fmt.Fprintf(e.stderr, "conformance lint: %s: no defects\n", name)
@@ -63,6 +77,14 @@ func noteSpecNotes(e *env, cmd, path string, eng *conformance.Engine) {
 	}
 	fmt.Fprintf(e.stderr, "conformance %s: the spec has %d %s (conformance lint --spec %s lists them)\n",
 		cmd, n, plural(n, "defect", "defects"), path)
+}
+
+// pointerOrBody spells the body's own pointer "" as a reader expects it.
+func pointerOrBody(p string) string {
+	if p == "" {
+		return "(body)"
+	}
+	return p
 }
 
 func plural(n int, one, many string) string {

@@ -122,3 +122,43 @@ func TestRunAndProxyCountSpecNotes(t *testing.T) {
 	stop()
 	assert.Equal(t, 1, strings.Count(stderr.String(), "the spec has 2 defects"), stderr.String())
 }
+
+func TestLintExplainsSlowSchemas(t *testing.T) {
+	t.Parallel()
+	slow := `openapi: 3.0.3
+info: {title: x, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items:
+                    type: array
+                    items:
+                      oneOf:
+                        - {type: string}
+                        - {type: integer}
+                  count: {type: integer, multipleOf: 2}
+`
+	path := writeSpec(t, slow)
+	code, out, errOut := lintRun(t, "--spec", path, "--explain")
+	assert.Equal(t, exitOK, code, "slow schemas are no defect")
+	assert.Equal(t, "slow\tlistThings 200 application/json /count\tmultipleOf\n"+
+		"slow\tlistThings 200 application/json /items/*\toneOf\n", out)
+	assert.Contains(t, errOut, "2 schemas judged on the slow path")
+
+	code, out, errOut = lintRun(t, "--explain")
+	assert.Equal(t, exitOK, code)
+	assert.Empty(t, out, "the embedded spec is judged in the single pass throughout")
+	assert.Contains(t, errOut, "0 schemas judged on the slow path")
+
+	_, out, _ = lintRun(t, "--spec", path)
+	assert.Empty(t, out, "without --explain only defects are listed")
+}
