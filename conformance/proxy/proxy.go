@@ -522,19 +522,10 @@ type caseKey struct {
 	status int
 }
 
-type findingKey struct {
-	rule, pointer, expected string
-	severity                conformance.Severity
-}
-
 type aggregate struct {
-	c       report.Case
-	count   int
-	total   time.Duration
-	seen    map[findingKey]int
-	order   []findingKey
-	first   map[findingKey]conformance.Finding
-	dropped int
+	c     report.Case
+	total time.Duration
+	tally *report.Tally
 }
 
 func (p *Proxy) judge(x *exchange) {
@@ -611,7 +602,7 @@ func (p *Proxy) record(f *Finished) {
 	p.mu.Lock()
 	a := p.cases[key]
 	if a == nil {
-		a = &aggregate{seen: map[findingKey]int{}, first: map[findingKey]conformance.Finding{}}
+		a = &aggregate{tally: report.NewTally(maxFindingsPerCase)}
 		a.c = report.Case{Operation: op.ID, Method: method, Path: op.PathTemplate, Status: status}
 		if !ok {
 			a.c.Path = ""
@@ -619,25 +610,8 @@ func (p *Proxy) record(f *Finished) {
 		p.cases[key] = a
 		p.order = append(p.order, key)
 	}
-	a.count++
 	a.total += f.Duration
-	var fresh []conformance.Finding
-	for _, fd := range f.Findings {
-		if fd.Operation == "" {
-			fd.Operation = key.op
-		}
-		k := findingKey{rule: fd.Rule, pointer: fd.Pointer, expected: fd.Expected, severity: fd.Severity}
-		if _, dup := a.seen[k]; !dup {
-			if len(a.order) >= maxFindingsPerCase {
-				a.dropped++
-				continue
-			}
-			a.order = append(a.order, k)
-			a.first[k] = fd
-			fresh = append(fresh, fd)
-		}
-		a.seen[k]++
-	}
+	fresh := a.tally.Add(f.Findings, key.op)
 	p.mu.Unlock()
 
 	for _, fd := range fresh {
@@ -728,19 +702,13 @@ func (p *Proxy) Report() *report.Report {
 		if what == "" {
 			what = "(no documented operation)"
 		}
-		c.Name = fmt.Sprintf("%s %s → %d (%d %s)", c.Method, what, c.Status, a.count, plural(a.count, "exchange"))
-		c.DurationMS = float64((a.total / time.Duration(a.count)).Microseconds()) / 1000
-		c.Findings = make([]conformance.Finding, 0, len(a.order)+1)
-		for _, fk := range a.order {
-			f := a.first[fk]
-			if n := a.seen[fk]; n > 1 {
-				f.Message = fmt.Sprintf("%s (in %d of %d exchanges)", f.Message, n, a.count)
-			}
-			c.Findings = append(c.Findings, f)
-		}
-		if a.dropped > 0 {
+		count := a.tally.Exchanges()
+		c.Name = fmt.Sprintf("%s %s → %d (%d %s)", c.Method, what, c.Status, count, plural(count, "exchange"))
+		c.DurationMS = float64((a.total / time.Duration(count)).Microseconds()) / 1000
+		c.Findings = a.tally.Findings("exchanges")
+		if d := a.tally.Dropped(); d > 0 {
 			capped := conformance.NewFinding(conformance.RuleProxyFindingsCapped, "",
-				fmt.Sprintf("%d more findings of other kinds were not kept (at most %d per case)", a.dropped, maxFindingsPerCase), "", "")
+				fmt.Sprintf("%d more findings of other kinds were not kept (at most %d per case)", d, maxFindingsPerCase), "", "")
 			capped.Operation, capped.Status = c.Operation, c.Status
 			c.Findings = append(c.Findings, capped)
 		}

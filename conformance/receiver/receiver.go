@@ -77,20 +77,11 @@ type Receiver struct {
 	logMu sync.Mutex
 }
 
-type findingKey struct {
-	rule, pointer, expected string
-	severity                conformance.Severity
-}
-
 // fold is the case of the deliveries to one path past MaxCases.
 type fold struct {
-	path    string
-	count   int
-	total   time.Duration
-	seen    map[findingKey]int
-	kinds   []findingKey
-	first   map[findingKey]conformance.Finding
-	dropped int
+	path  string
+	total time.Duration
+	tally *report.Tally
 }
 
 // New compiles the spec's notification callback (the callback
@@ -261,27 +252,12 @@ func (rcv *Receiver) record(path string, body []byte, fs []conformance.Finding, 
 func (rcv *Receiver) foldIn(path string, fs []conformance.Finding, d time.Duration) []conformance.Finding {
 	f := rcv.folded[path]
 	if f == nil {
-		f = &fold{path: path, seen: map[findingKey]int{}, first: map[findingKey]conformance.Finding{}}
+		f = &fold{path: path, tally: report.NewTally(maxKindsPerRoute)}
 		rcv.folded[path] = f
 		rcv.order = append(rcv.order, path)
 	}
-	f.count++
 	f.total += d
-	var fresh []conformance.Finding
-	for _, fd := range fs {
-		k := findingKey{rule: fd.Rule, pointer: fd.Pointer, expected: fd.Expected, severity: fd.Severity}
-		if _, dup := f.seen[k]; !dup {
-			if len(f.kinds) >= maxKindsPerRoute {
-				f.dropped++
-				continue
-			}
-			f.kinds = append(f.kinds, k)
-			f.first[k] = fd
-			fresh = append(fresh, fd)
-		}
-		f.seen[k]++
-	}
-	return fresh
+	return f.tally.Add(fs, "")
 }
 
 // Deliveries reports how many deliveries were judged.
@@ -304,21 +280,15 @@ func (rcv *Receiver) Report() *report.Report {
 	}
 	for _, path := range rcv.order {
 		f := rcv.folded[path]
+		count := f.tally.Exchanges()
 		c := report.Case{
-			Name:      fmt.Sprintf("POST %s (%d more %s after the first %d)", path, f.count, plural(f.count, "delivery"), rcv.cfg.MaxCases),
+			Name:      fmt.Sprintf("POST %s (%d more %s after the first %d)", path, count, plural(count, "delivery"), rcv.cfg.MaxCases),
 			Operation: receiveOperation, Method: http.MethodPost, Path: path, Status: http.StatusNoContent,
-			DurationMS: ms(f.total / time.Duration(f.count)),
-			Findings:   make([]conformance.Finding, 0, len(f.kinds)),
+			DurationMS: ms(f.total / time.Duration(count)),
+			Findings:   f.tally.Findings("deliveries"),
 		}
-		if f.dropped > 0 {
-			c.Name += fmt.Sprintf("; %d findings of further kinds not kept", f.dropped)
-		}
-		for _, k := range f.kinds {
-			fd := f.first[k]
-			if n := f.seen[k]; n > 1 {
-				fd.Message = fmt.Sprintf("%s (in %d of %d deliveries)", fd.Message, n, f.count)
-			}
-			c.Findings = append(c.Findings, fd)
+		if d := f.tally.Dropped(); d > 0 {
+			c.Name += fmt.Sprintf("; %d findings of further kinds not kept", d)
 		}
 		rep.Add(c)
 	}
