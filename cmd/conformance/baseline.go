@@ -28,15 +28,21 @@ func loadBaseline(path string) (*report.Report, error) {
 	if path == "" {
 		return nil, nil
 	}
+	return readReportFlag("baseline", path)
+}
+
+// readReportFlag reads the JSON report at path, given by the flag --name.
+// Its error is one line that names the flag.
+func readReportFlag(name, path string) (*report.Report, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--baseline %s", runOneLine(err.Error()))
+		return nil, fmt.Errorf("--%s %s", name, runOneLine(err.Error()))
 	}
-	base, err := report.ReadJSON(data)
+	rep, err := report.ReadJSON(data)
 	if err != nil {
-		return nil, fmt.Errorf("--baseline %s: %s", path, runOneLine(err.Error()))
+		return nil, fmt.Errorf("--%s %s: %s", name, path, runOneLine(err.Error()))
 	}
-	return base, nil
+	return rep, nil
 }
 
 // compareBaseline marks rep's findings against base, when there is one,

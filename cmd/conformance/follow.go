@@ -13,7 +13,6 @@ import (
 	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/follow"
-	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/internal/udiff"
 )
 
@@ -63,13 +62,9 @@ func cmdFollow(_ context.Context, e *env, args []string) int {
 	case *output != "" && *diff:
 		return usageErr(e, "follow: give --output or --diff, not both")
 	}
-	data, err := os.ReadFile(*reportPath)
+	rep, err := readReportFlag("report", *reportPath)
 	if err != nil {
-		return usageErr(e, "follow: --report %s", runOneLine(err.Error()))
-	}
-	rep, err := report.ReadJSON(data)
-	if err != nil {
-		return usageErr(e, "follow: --report %s: %s", *reportPath, runOneLine(err.Error()))
+		return usageErr(e, "follow: %s", err)
 	}
 	spec, name := api.Spec, defaultSpecName
 	if *specPath != "" {
