@@ -80,16 +80,17 @@ func (r *proxyRecorder) record(f *proxy.Finished) *har.Record {
 	}
 	body := f.Response.Body
 	if enc := rec.ResponseHeader.Get("Content-Encoding"); body != nil && enc != "" && !strings.EqualFold(enc, "identity") {
-		decoded, err := proxy.DecodeContent(enc, body, r.maxBody)
 		rec.ResponseHeader = rec.ResponseHeader.Clone()
 		rec.ResponseHeader.Del("Content-Encoding")
 		rec.ResponseHeader.Del("Content-Length")
-		if err != nil {
+		// A kept body was decoded for judging already: Decoded is nil only
+		// when that failed.
+		if f.Decoded == nil {
 			rec.ResponseBodySize = int64(len(body))
 			rec.Comment = "the response body (Content-Encoding " + enc + ") could not be decoded and is not recorded"
 			return rec
 		}
-		body = decoded
+		body = f.Decoded
 		rec.Comment = "the response body is recorded decoded (it was sent with Content-Encoding " + enc + ")"
 	}
 	rec.ResponseBody = body

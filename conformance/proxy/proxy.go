@@ -106,6 +106,11 @@ type Finished struct {
 	// header, or 502 when the upstream failed; Body is the kept copy (nil
 	// when none was kept, see Outcome).
 	Response conformance.Response
+	// Decoded is Response.Body with its Content-Encoding (gzip or deflate)
+	// undone, as it was judged; nil when the response named no encoding or
+	// its body was not kept or could not be decoded (Outcome Undecodable).
+	// Valid only during Observe.
+	Decoded []byte
 	// Findings are the engine's for the request (request.*, or a
 	// request.unjudged note when its body could not be kept whole) and then
 	// for the response, or the one proxy.* finding that says why the
@@ -570,6 +575,7 @@ func (p *Proxy) judge(x *exchange) {
 			}
 			// Judge the body as the client's library will see it, decoded.
 			judged.Body = decoded
+			f.Decoded = decoded
 			judged.Header = judged.Header.Clone()
 			judged.Header.Del("Content-Encoding")
 			judged.Header.Del("Content-Length")
@@ -780,9 +786,3 @@ var copyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return 
 
 func (copyBuffers) Get() []byte  { return *copyBufPool.Get().(*[]byte) }
 func (copyBuffers) Put(b []byte) { copyBufPool.Put(&b) }
-
-// DecodeContent undoes a response's Content-Encoding (gzip or deflate) as
-// the proxy does before judging, refusing more than max decoded bytes.
-func DecodeContent(enc string, body []byte, max int64) ([]byte, error) {
-	return decode(enc, body, max)
-}
