@@ -11,13 +11,12 @@ import (
 // that judged only error answers judged the error bodies, not the API.
 type coverage struct {
 	required []string // operations, in the order they became required
-	ok       map[string]bool
 	// seen counts, per operation, the statuses of calls that needed a 2xx.
 	seen map[string]map[int]int
 }
 
 func newCoverage() *coverage {
-	return &coverage{ok: map[string]bool{}, seen: map[string]map[int]int{}}
+	return &coverage{seen: map[string]map[int]int{}}
 }
 
 // require makes a 2xx answer of op necessary.
@@ -29,13 +28,20 @@ func (cv *coverage) require(op string) {
 
 // observe notes the status of a call to op that needed a 2xx.
 func (cv *coverage) observe(op string, status int) {
-	if is2xx(status) {
-		cv.ok[op] = true
-	}
 	if cv.seen[op] == nil {
 		cv.seen[op] = map[int]int{}
 	}
 	cv.seen[op][status]++
+}
+
+// covered says whether a call to op that needed a 2xx got one.
+func (cv *coverage) covered(op string) bool {
+	for status := range cv.seen[op] {
+		if is2xx(status) {
+			return true
+		}
+	}
+	return false
 }
 
 // gaps says which required operations never answered 2xx and what they
@@ -43,7 +49,7 @@ func (cv *coverage) observe(op string, status int) {
 func (cv *coverage) gaps() string {
 	var parts []string
 	for _, op := range cv.required {
-		if cv.ok[op] {
+		if cv.covered(op) {
 			continue
 		}
 		seen := cv.seen[op]
