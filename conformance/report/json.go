@@ -20,26 +20,10 @@ import (
 func writeJSON(w io.Writer, r *Report, scrub func(string) string) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	o, reason := outcomeOf(r, scrub)
-	head := reportJSON{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec,
-		Target: scrub(r.Target), Summary: r.Summary()}
-	if r.LeftBehind != nil {
-		head.LeftBehind = make([]LeftBehind, len(r.LeftBehind))
-		for i, lb := range r.LeftBehind {
-			head.LeftBehind[i] = LeftBehind{ID: scrub(lb.ID), Name: scrub(lb.Name)}
-		}
-	}
 	// The members before "cases", as the encoder writes them, without the
 	// closing brace.
-	b, err := json.MarshalIndent(struct {
-		Outcome    Outcome              `json:"outcome"`
-		Reason     string               `json:"reason"`
-		Tool       string               `json:"tool"`
-		Version    string               `json:"version"`
-		Spec       conformance.SpecInfo `json:"spec"`
-		Target     string               `json:"target,omitempty"`
-		Summary    Summary              `json:"summary"`
-		LeftBehind []LeftBehind         `json:"left_behind,omitempty"`
-	}{head.Outcome, head.Reason, head.Tool, head.Version, head.Spec, head.Target, head.Summary, head.LeftBehind}, "", "  ")
+	b, err := json.MarshalIndent(reportHead{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec,
+		Target: scrub(r.Target), Summary: r.Summary(), LeftBehind: redactedLeftBehind(r.LeftBehind, scrub)}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -62,11 +46,7 @@ func writeJSON(w io.Writer, r *Report, scrub func(string) string) error {
 	}
 	bw.WriteByte(']')
 	if r.Resolved != nil {
-		fs := make([]conformance.Finding, len(r.Resolved))
-		for i, f := range r.Resolved {
-			fs[i] = redactedFinding(f, scrub)
-		}
-		b, err := json.MarshalIndent(fs, "  ", "  ")
+		b, err := json.MarshalIndent(redactedFindings(r.Resolved, scrub), "  ", "  ")
 		if err != nil {
 			return err
 		}

@@ -117,26 +117,33 @@ func (r Report) Summary() Summary {
 	return s
 }
 
-// reportJSON is the wire form: the outcome first, then the fields of
-// Report and its summary.
+// reportHead is the wire form's members before "cases": the outcome
+// first, then the fields of Report and its summary.
+type reportHead struct {
+	Outcome    Outcome              `json:"outcome"`
+	Reason     string               `json:"reason"`
+	Tool       string               `json:"tool"`
+	Version    string               `json:"version"`
+	Spec       conformance.SpecInfo `json:"spec"`
+	Target     string               `json:"target,omitempty"`
+	Summary    Summary              `json:"summary"`
+	LeftBehind []LeftBehind         `json:"left_behind,omitempty"`
+}
+
+// reportJSON is the wire form.
 type reportJSON struct {
-	Outcome    Outcome               `json:"outcome"`
-	Reason     string                `json:"reason"`
-	Tool       string                `json:"tool"`
-	Version    string                `json:"version"`
-	Spec       conformance.SpecInfo  `json:"spec"`
-	Target     string                `json:"target,omitempty"`
-	Summary    Summary               `json:"summary"`
-	LeftBehind []LeftBehind          `json:"left_behind,omitempty"`
-	Cases      []Case                `json:"cases"`
-	Resolved   []conformance.Finding `json:"resolved,omitempty"`
+	reportHead
+	Cases    []Case                `json:"cases"`
+	Resolved []conformance.Finding `json:"resolved,omitempty"`
 }
 
 // MarshalJSON writes the report with its outcome (Result) and summary.
 func (r Report) MarshalJSON() ([]byte, error) {
 	o, reason := r.Result()
-	return json.Marshal(reportJSON{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec, Target: r.Target,
-		Summary: r.Summary(), LeftBehind: r.LeftBehind, Cases: r.Cases, Resolved: r.Resolved})
+	return json.Marshal(reportJSON{
+		reportHead: reportHead{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec, Target: r.Target,
+			Summary: r.Summary(), LeftBehind: r.LeftBehind},
+		Cases: r.Cases, Resolved: r.Resolved})
 }
 
 // UnmarshalJSON reads a report; its summary is whatever its cases say.

@@ -87,23 +87,37 @@ func redacted(r *Report, scrub func(string) string) *Report {
 	out := *r
 	out.Outcome, out.Reason = outcomeOf(r, scrub)
 	out.Target = scrub(r.Target)
-	if r.LeftBehind != nil {
-		out.LeftBehind = make([]LeftBehind, len(r.LeftBehind))
-		for i, w := range r.LeftBehind {
-			out.LeftBehind[i] = LeftBehind{ID: scrub(w.ID), Name: scrub(w.Name)}
-		}
-	}
+	out.LeftBehind = redactedLeftBehind(r.LeftBehind, scrub)
 	out.Cases = make([]Case, len(r.Cases))
 	for i, c := range r.Cases {
 		out.Cases[i] = redactedCase(c, scrub)
 	}
-	if r.Resolved != nil {
-		out.Resolved = make([]conformance.Finding, len(r.Resolved))
-		for i, f := range r.Resolved {
-			out.Resolved[i] = redactedFinding(f, scrub)
-		}
-	}
+	out.Resolved = redactedFindings(r.Resolved, scrub)
 	return &out
+}
+
+// redactedLeftBehind is ws with their strings through scrub; nil stays nil.
+func redactedLeftBehind(ws []LeftBehind, scrub func(string) string) []LeftBehind {
+	if ws == nil {
+		return nil
+	}
+	out := make([]LeftBehind, len(ws))
+	for i, w := range ws {
+		out[i] = LeftBehind{ID: scrub(w.ID), Name: scrub(w.Name)}
+	}
+	return out
+}
+
+// redactedFindings is fs with their strings through scrub; nil stays nil.
+func redactedFindings(fs []conformance.Finding, scrub func(string) string) []conformance.Finding {
+	if fs == nil {
+		return nil
+	}
+	out := make([]conformance.Finding, len(fs))
+	for i, f := range fs {
+		out[i] = redactedFinding(f, scrub)
+	}
+	return out
 }
 
 // outcomeOf is the report's Result with the reason scrubbed: a reason may
