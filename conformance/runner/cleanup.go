@@ -211,9 +211,7 @@ func (r *runner) cleanup() {
 		}
 		r.record(c, res, extra...)
 	}
-	if len(r.writes) > 0 || len(r.order) > 0 {
-		r.finalSweep(ctx)
-	}
+	r.finalSweep(ctx)
 	for _, id := range r.order {
 		if _, ok := r.created[id]; ok {
 			r.leaveBehind(id)
