@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,34 +26,7 @@ var proxyAddr = regexp.MustCompile(`conformance proxy: (http://\S+) →`)
 // called; stop returns the exit code.
 func proxyStart(t *testing.T, vars map[string]string, args ...string) (base string, stdout, stderr *serveBuffer, stop func() int) {
 	t.Helper()
-	stdout, stderr = &serveBuffer{}, &serveBuffer{}
-	e := &env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: func(k string) string { return vars[k] }}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() { done <- cmdProxy(ctx, e, append([]string{"--listen", "127.0.0.1:0"}, args...)) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if m := proxyAddr.FindStringSubmatch(stderr.String()); m != nil {
-			base = m[1]
-			break
-		}
-		select {
-		case code := <-done:
-			cancel()
-			t.Fatalf("proxy exited %d: %s", code, stderr.String())
-		default:
-		}
-		require.True(t, time.Now().Before(deadline), "proxy did not start: %s", stderr.String())
-		time.Sleep(5 * time.Millisecond)
-	}
-	var once sync.Once
-	code := 0
-	stop = func() int {
-		once.Do(func() { cancel(); code = <-done })
-		return code
-	}
-	t.Cleanup(func() { stop() })
-	return base, stdout, stderr, stop
+	return startCommand(t, "proxy", cmdProxy, proxyAddr, vars, args...)
 }
 
 func proxyGet(t *testing.T, url, token string) (int, string) {

@@ -26,37 +26,7 @@ var receiveURLLine = regexp.MustCompile(`deliveries to (http://127\.0\.0\.1:\d+)
 // sends the signal and returns the exit code.
 func receiveStart(t *testing.T, secret string, args ...string) (string, *serveBuffer, *serveBuffer, func() int) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &serveBuffer{}, &serveBuffer{}
-	getenv := func(k string) string {
-		if k == "WEBEX_WEBHOOK_SECRET" {
-			return secret
-		}
-		return ""
-	}
-	e := &env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: getenv}
-	code := make(chan int, 1)
-	go func() { code <- cmdReceive(ctx, e, append([]string{"--listen", "127.0.0.1:0"}, args...)) }()
-	var base string
-	require.Eventually(t, func() bool {
-		m := receiveURLLine.FindStringSubmatch(stderr.String())
-		if m != nil {
-			base = m[1]
-		}
-		return m != nil
-	}, 5*time.Second, 5*time.Millisecond, "no listening line: %s", stderr)
-	stop := func() int {
-		cancel()
-		select {
-		case c := <-code:
-			return c
-		case <-time.After(10 * time.Second):
-			t.Fatal("receive did not stop after cancel")
-			return -1
-		}
-	}
-	t.Cleanup(cancel)
-	return base, stdout, stderr, stop
+	return startCommand(t, "receive", cmdReceive, receiveURLLine, map[string]string{"WEBEX_WEBHOOK_SECRET": secret}, args...)
 }
 
 type receiveReport struct {

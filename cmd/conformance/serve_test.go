@@ -37,35 +37,57 @@ func (s *serveBuffer) String() string {
 
 var serveURLLine = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/v1)\n`)
 
+// startCommand runs a long-running command (serve, proxy, receive) with
+// --listen on a free loopback port and args, the environment read from
+// vars, until the returned stop is called. base is the first submatch of
+// urlLine in its stderr; stop returns the exit code and may be called more
+// than once.
+func startCommand(t *testing.T, name string, run func(context.Context, *env, []string) int, urlLine *regexp.Regexp,
+	vars map[string]string, args ...string) (base string, stdout, stderr *serveBuffer, stop func() int) {
+	t.Helper()
+	stdout, stderr = &serveBuffer{}, &serveBuffer{}
+	e := &env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: func(k string) string { return vars[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, e, append([]string{"--listen", "127.0.0.1:0"}, args...)) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := urlLine.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("%s exited %d: %s", name, code, stderr.String())
+		default:
+		}
+		require.True(t, time.Now().Before(deadline), "%s did not start: %s", name, stderr.String())
+		time.Sleep(5 * time.Millisecond)
+	}
+	var once sync.Once
+	code := -1
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(10 * time.Second):
+				t.Errorf("%s did not stop after cancel", name)
+			}
+		})
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return base, stdout, stderr, stop
+}
+
 // serveStart runs `conformance serve` with args on a free loopback port and
 // returns its base URL, its stderr and a stop function that returns the
 // exit code.
 func serveStart(t *testing.T, args ...string) (string, *serveBuffer, func() int) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	stderr := &serveBuffer{}
-	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr, getenv: func(string) string { return "" }}
-	code := make(chan int, 1)
-	go func() { code <- cmdServe(ctx, e, append([]string{"--listen", "127.0.0.1:0"}, args...)) }()
-	var base string
-	require.Eventually(t, func() bool {
-		m := serveURLLine.FindStringSubmatch(stderr.String())
-		if m != nil {
-			base = m[1]
-		}
-		return m != nil
-	}, 5*time.Second, 5*time.Millisecond, "no listening line: %s", stderr)
-	stop := func() int {
-		cancel()
-		select {
-		case c := <-code:
-			return c
-		case <-time.After(10 * time.Second):
-			t.Fatal("serve did not stop after cancel")
-			return -1
-		}
-	}
-	t.Cleanup(func() { cancel() })
+	base, _, stderr, stop := startCommand(t, "serve", cmdServe, serveURLLine, nil, args...)
 	return base, stderr, stop
 }
 
