@@ -211,8 +211,9 @@ func (w *Writer) entry(r *Record) ([]byte, error) {
 		HeadersSize: -1,
 		BodySize:    r.RequestBodySize,
 	}
-	for _, name := range slices.Sorted(maps.Keys(r.URL.Query())) {
-		for _, v := range r.URL.Query()[name] {
+	query := r.URL.Query()
+	for _, name := range slices.Sorted(maps.Keys(query)) {
+		for _, v := range query[name] {
 			e.Request.QueryString = append(e.Request.QueryString, harNameValue{Name: w.redact(name), Value: w.redact(v)})
 		}
 	}
