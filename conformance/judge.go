@@ -694,7 +694,6 @@ func issueFinding(is issue, base string, secret bool, op string, status int) Fin
 	if is.nearest && ruleSeverity[f.Rule] == SeverityDrift {
 		f.Rule = RuleBodyConstraint
 	}
-	f.Severity = ruleSeverity[f.Rule]
 	if f.Actual == "" && is.value != nil {
 		if secret {
 			f.Actual = redact.Marker

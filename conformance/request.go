@@ -783,7 +783,7 @@ func (e *Engine) checkRequestBody(out []Finding, c *requestContract, r *Request,
 	out = e.scanJSON(out, m.body, body, c.id, 0, true)
 	for i := mark; i < len(out); i++ {
 		if rule, ok := requestBodyRule[out[i].Rule]; ok {
-			out[i].Rule, out[i].Severity = rule, ruleSeverity[rule]
+			out[i].Rule = rule
 		}
 	}
 	return out

@@ -129,7 +129,6 @@ func (e *Engine) judgeHeaderJSON(out []Finding, hs *headerSpec, doc []byte, raw,
 		} else {
 			f.Rule = RuleHeaderFormat
 		}
-		f.Severity = ruleSeverity[f.Rule]
 		f.Pointer = "header:" + hs.name + f.Pointer
 		f.Message = hs.name + ": " + f.Message
 		if f.Actual == "" || len(out)-mark == 1 && f.Pointer == "header:"+hs.name {

@@ -318,7 +318,6 @@ func schemaErrorFinding(err error, base, op string, status int) Finding {
 		f.Rule = RuleBodyConstraint
 		f.Expected = se.SchemaField
 	}
-	f.Severity = ruleSeverity[f.Rule]
 	if f.Actual == "" && se.Value != nil {
 		if secret {
 			f.Actual = redact.Marker
