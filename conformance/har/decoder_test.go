@@ -584,3 +584,29 @@ func stdHeaders(v any) ([]struct{ Name, Value string }, bool) {
 	}
 	return out, true
 }
+
+// chunkReader hands over at most n bytes a Read, as a pipe does.
+type chunkReader struct {
+	r io.Reader
+	n int
+}
+
+func (c chunkReader) Read(p []byte) (int, error) {
+	if len(p) > c.n {
+		p = p[:c.n]
+	}
+	return c.r.Read(p)
+}
+
+// A long number read from a pipe is scanned once, not once more after
+// every read that cut it.
+func TestDecoderLongNumberFromAPipe(t *testing.T) {
+	t.Parallel()
+	digits := "1" + strings.Repeat("0", 4<<20)
+	doc := `{"log":{"custom":` + digits + `,"entries":[]}}`
+	d := NewDecoder(chunkReader{r: strings.NewReader(doc), n: 64 << 10})
+	_, err := d.Next()
+	require.Equal(t, io.EOF, err)
+	assert.LessOrEqual(t, d.s.numberScanned, int64(len(digits)),
+		"every byte of the number is examined once")
+}

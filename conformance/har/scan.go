@@ -23,6 +23,9 @@ type harScanner struct {
 	// stack holds, per container skipValue is inside, whether it is an
 	// object; kept to spare an allocation per skipped value.
 	stack []bool
+	// numberScanned counts the bytes numberToken examined, so that a test
+	// can hold it linear in the input.
+	numberScanned int64
 }
 
 var errHARTruncated = errors.New("unexpected end of file: the recording is truncated")
@@ -183,12 +186,19 @@ func (s *harScanner) literal(word string) error {
 
 // numberToken consumes a JSON number at s.pos and returns its text, valid
 // until the next read.
+//
+// A number cut by the end of the buffer is resumed where the scan stopped,
+// not rescanned from its first byte: a pipe hands over 64 KiB at a time,
+// and rescanning would make a long number quadratic.
 func (s *harScanner) numberToken() ([]byte, error) {
+	seen := 0 // bytes of the token already scanned, from s.pos
 	for {
-		i := s.pos
+		i := s.pos + seen
 		for i < s.end && isHARNumberByte(s.buf[i]) {
 			i++
 		}
+		s.numberScanned += int64(i - s.pos - seen)
+		seen = i - s.pos
 		if i == s.end && s.fill() {
 			continue
 		}
