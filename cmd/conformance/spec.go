@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 
 	"go.yaml.in/yaml/v3"
@@ -13,36 +14,52 @@ import (
 	"github.com/webex-conformance/webhooks/api"
 )
 
-const specHelp = `usage: conformance spec [--format yaml|json]
+const specHelp = `usage: conformance spec [--format yaml|json] [--output FILE]
 
 Prints the embedded OpenAPI description of the Webex webhooks API that the
 tool judges by: yaml is api/openapi.yaml byte for byte, json the same
-document with its keys in the same order. A client project can generate its
-own code from it:
+document with its keys in the same order. --output writes it to FILE
+instead, whole or not at all: a temporary file beside FILE is renamed over
+it once complete, so a failed run leaves FILE as it was.
 
-    go run github.com/webex-conformance/webhooks/cmd/conformance spec > webex-webhooks.yaml
+A client project takes its copy from the tool, as a tool dependency that
+go mod tidy keeps:
 
-Exit status: 0, 2 usage error.
+    go get -tool github.com/webex-conformance/webhooks/cmd/conformance
+    go tool conformance spec --output api/webex.yaml
+
+Exit status: 0, 2 usage error or a FILE that could not be written.
 `
 
 // cmdSpec implements `conformance spec`.
 func cmdSpec(_ context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "spec")
 	format := fs.String("format", "yaml", "print the spec as `FORMAT`: yaml or json")
+	output := fs.String("output", "", "write the spec to `FILE` (whole or not at all) instead of stdout")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
+	var doc []byte
 	switch *format {
 	case "yaml":
-		_, _ = e.stdout.Write(api.Spec)
+		doc = api.Spec
 	case "json":
-		doc, err := yamlToJSON(api.Spec)
-		if err != nil {
+		var err error
+		if doc, err = yamlToJSON(api.Spec); err != nil {
 			return usageErr(e, "spec: the embedded spec as JSON: %s", runOneLine(err.Error()))
 		}
-		_, _ = e.stdout.Write(doc)
 	default:
 		return usageErr(e, "spec: --format %q: expected yaml or json", *format)
+	}
+	if *output == "" || *output == "-" {
+		_, _ = e.stdout.Write(doc)
+		return exitOK
+	}
+	if err := writeFileAtomic(*output, func(w io.Writer) error {
+		_, err := w.Write(doc)
+		return err
+	}); err != nil {
+		return usageErr(e, "spec: writing %s: %s", *output, runOneLine(err.Error()))
 	}
 	return exitOK
 }

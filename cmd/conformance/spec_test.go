@@ -3,6 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -170,4 +175,74 @@ func TestRulesEveryFormatListsTheCatalogue(t *testing.T) {
 		assert.True(t, strings.HasPrefix(rows[i+2], "| `"+r.ID+"` | "+string(r.Severity)+" | "), rows[i+2])
 		assert.Equal(t, 5, strings.Count(rows[i+2], " | ")+2, "four cells: %s", rows[i+2])
 	}
+}
+
+func TestSpecOutputWritesTheFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tc := range []struct{ format, name string }{{"yaml", "webex.yaml"}, {"json", "webex.json"}} {
+		path := filepath.Join(dir, tc.name)
+		require.NoError(t, os.WriteFile(path, []byte("an older copy, longer than nothing"), 0o640))
+		code, out, errOut := cli(t, "spec", "--format", tc.format, "--output", path)
+		require.Equal(t, exitOK, code, errOut)
+		assert.Empty(t, out)
+		assert.Empty(t, errOut)
+		_, stdout, _ := cli(t, "spec", "--format", tc.format)
+		got, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, stdout, string(got), "--output writes what stdout gets")
+		info, err := os.Stat(path)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o640), info.Mode().Perm(), "a replaced file keeps its permissions")
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "no temporary file is left behind")
+}
+
+func TestSpecOutputThatCannotBeWrittenLeavesNoFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "missing-dir", "webex.yaml")
+	code, out, errOut := cli(t, "spec", "--output", path)
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, out)
+	assert.Regexp(t, `^conformance spec: writing .*webex\.yaml: .*no such file or directory\n$`, errOut)
+	_, err := os.Stat(path)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+}
+
+// TestWriteFileAtomicIsWholeOrNothing: a write that fails half-way leaves
+// neither an empty nor a partial file, and an existing file as it was.
+func TestWriteFileAtomicIsWholeOrNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	broken := errors.New("disk full")
+	failHalfWay := func(w io.Writer) error {
+		_, _ = w.Write([]byte("openapi: 3.0.3\ninfo:\n"))
+		return broken
+	}
+
+	fresh := filepath.Join(dir, "fresh.yaml")
+	assert.ErrorIs(t, writeFileAtomic(fresh, failHalfWay), broken)
+	_, err := os.Stat(fresh)
+	assert.ErrorIs(t, err, fs.ErrNotExist, "a failed write creates no file")
+
+	existing := filepath.Join(dir, "existing.yaml")
+	require.NoError(t, os.WriteFile(existing, []byte("the old spec\n"), 0o644))
+	assert.ErrorIs(t, writeFileAtomic(existing, failHalfWay), broken)
+	got, err := os.ReadFile(existing)
+	require.NoError(t, err)
+	assert.Equal(t, "the old spec\n", string(got), "a failed write leaves the old file")
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "the temporary file is removed")
+
+	require.NoError(t, writeFileAtomic(existing, func(w io.Writer) error {
+		_, err := w.Write([]byte("the new spec\n"))
+		return err
+	}))
+	got, err = os.ReadFile(existing)
+	require.NoError(t, err)
+	assert.Equal(t, "the new spec\n", string(got))
 }
