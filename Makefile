@@ -13,7 +13,7 @@ ACTIONLINT ?= $(GOBIN_DIR)/actionlint
 FUZZTIME ?= 20s
 BENCHCOUNT ?= 6
 
-.PHONY: all generate check-generate test lint lint-go lint-spec lint-workflows install-tools bench fuzz bench-har bench-exchange bench-mock bench-proxy
+.PHONY: all generate check-generate docs test lint lint-go lint-spec lint-workflows install-tools bench fuzz bench-har bench-exchange bench-mock bench-proxy
 
 all: generate lint test
 
@@ -24,6 +24,15 @@ generate:
 check-generate: generate
 	@git diff --exit-code --stat -- . || { echo "go generate ./... changed tracked files: commit the regenerated code"; exit 1; }
 	@test -z "$$(git status --porcelain --untracked-files=all -- gen)" || { git status --short -- gen; echo "go generate ./... left new files"; exit 1; }
+
+# Rewrites the generated parts of docs/ (the command reference from the
+# help texts, the rule table from the catalogue) and the Go blocks of the
+# README and docs/ from the files they show; the same tests fail without
+# -update-docs when a page and its source differ.
+docs:
+	$(GO) test ./cmd/conformance -run TestDocsCommandReference -update-docs
+	$(GO) test ./conformance -run TestDocsRuleTable -update-docs
+	$(GO) test ./examples -run TestDocsGoBlocks -update-docs
 
 test:
 	$(GO) test -race ./...

@@ -35,8 +35,9 @@ const (
 // The catalogue: every rule id the project emits, each declared once, here,
 // with its severity, what it enforces and when it fires. A finding is made
 // with NewFinding from one of these ids; a test fails for an id emitted
-// anywhere in the code that is not declared here, and for a README rule
-// table that does not match.
+// anywhere in the code that is not declared here, and for a rule table in
+// docs/rules.md that does not match (go test ./conformance -run
+// TestDocsRuleTable -update-docs rewrites it).
 var (
 	RuleOperationUnknown   = declare(OriginResponse, "operation.unknown", SeverityError, "paths.{path}.{method}", "no documented operation matches the request's method and path")
 	RuleStatusUndocumented = declare(OriginResponse, "status.undocumented", SeverityError, "operation.responses", "the status code is not documented for the operation (nor by a range or default)")
@@ -181,8 +182,8 @@ func (f Finding) AsNote() Finding {
 	return f
 }
 
-// RulesMarkdown renders the catalogue as a Markdown table, the one the
-// README shows.
+// RulesMarkdown renders the catalogue as a Markdown table, the one
+// docs/rules.md shows.
 func RulesMarkdown() string {
 	var b strings.Builder
 	b.WriteString("| rule | severity | from | fires when | enforces |\n|---|---|---|---|---|\n")

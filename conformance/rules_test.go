@@ -176,7 +176,7 @@ func TestWrongTypeReportsOnce(t *testing.T) {
 	}
 }
 
-var updateReadme = flag.Bool("update-readme", false, "rewrite the README's rule table from the catalogue")
+var updateDocs = flag.Bool("update-docs", false, "rewrite docs/rules.md's rule table from the catalogue")
 
 // ruleIDShape is how every rule id is spelled.
 var ruleIDShape = regexp.MustCompile(`^[a-z]+(-[a-z]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$`)
@@ -285,21 +285,24 @@ func TestEveryEmittedRuleIsCatalogued(t *testing.T) {
 	assert.Empty(t, problems)
 }
 
-// TestReadmeRuleTable: the README's table of rules is the catalogue's.
-// go test ./conformance -run TestReadmeRuleTable -update-readme rewrites it.
-func TestReadmeRuleTable(t *testing.T) {
+// updateRulesCommand rewrites docs/rules.md's table from the catalogue.
+const updateRulesCommand = "go test ./conformance -run TestDocsRuleTable -update-docs"
+
+// TestDocsRuleTable: docs/rules.md's table of rules is the catalogue's.
+// After adding a rule to rules.go, updateRulesCommand rewrites it.
+func TestDocsRuleTable(t *testing.T) {
 	const begin, end = "<!-- rules: generated from conformance.Rules() -->\n", "<!-- end of rules -->\n"
-	path := filepath.Join("..", "README.md")
+	path := filepath.Join("..", "docs", "rules.md")
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	doc := string(raw)
 	i, j := strings.Index(doc, begin), strings.Index(doc, end)
-	require.True(t, i >= 0 && j > i, "README.md has no rule table between %q and %q", begin, end)
+	require.True(t, i >= 0 && j > i, "%s has no rule table between %q and %q", path, begin, end)
 	want := "\n" + RulesMarkdown() + "\n" // blank lines around the table, for Markdown
-	if *updateReadme {
+	if *updateDocs {
 		doc = doc[:i+len(begin)] + want + doc[j:]
 		require.NoError(t, os.WriteFile(path, []byte(doc), 0o644))
 		return
 	}
-	assert.Equal(t, want, doc[i+len(begin):j], "the README's rule table is not the catalogue's; run go test ./conformance -run TestReadmeRuleTable -update-readme")
+	assert.Equal(t, want, doc[i+len(begin):j], "docs/rules.md's rule table is not the catalogue's (a rule was added, changed or removed in conformance/rules.go): run "+updateRulesCommand)
 }

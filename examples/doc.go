@@ -1,5 +1,7 @@
-// Package examples holds the complete programs the README shows. The
-// README's Go blocks are copies of files the build compiles (these
-// programs, example_*_test.go files and tests of the packages they use);
-// readme_test.go fails when a block and its file differ.
+// Package examples holds the complete programs the README and docs/ show,
+// and the tests that keep those pages true: every Go block of README.md
+// and docs/*.md is a copy of a file the build compiles (these programs,
+// example_*_test.go files and tests of the packages they use), the README
+// stays short, every page of docs/ is listed in docs/README.md, and every
+// relative link leads somewhere.
 package examples

@@ -13,24 +13,34 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var updateREADME = flag.Bool("update-readme", false, "rewrite the README's Go blocks from the files they come from")
+var updateDocs = flag.Bool("update-docs", false, "rewrite the Go blocks of README.md and docs/*.md from the files they come from")
 
-const readmePath = "../README.md"
+// updateGoBlocksCommand copies the files into the blocks that show them.
+const updateGoBlocksCommand = "go test ./examples -run TestDocsGoBlocks -update-docs"
+
+// docPaths are the README and every page of docs/, from this directory.
+func docPaths(t *testing.T) []string {
+	t.Helper()
+	pages, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	require.NoError(t, err)
+	require.NotEmpty(t, pages, "docs/ holds the reference")
+	return append([]string{filepath.Join("..", "README.md")}, pages...)
+}
 
 // goFileMarker names, on the line before a Go block, the file the block is.
 var goFileMarker = regexp.MustCompile(`^<!-- file: (\S+\.go) -->$`)
 
-// readmeGoBlock is one ```go block of the README.
-type readmeGoBlock struct {
+// docGoBlock is one ```go block of a Markdown page.
+type docGoBlock struct {
 	line       int    // of the opening fence, from 1
 	file       string // as the marker names it, from the repository root
 	start, end int    // byte offsets of the content, between the fences
 }
 
-// readmeGoBlocks finds every Go block and the file each names; a block
+// docGoBlocks finds every Go block and the file each names; a block
 // without its marker, a marker without its block, or an unclosed block is
 // an error in the list.
-func readmeGoBlocks(readme string) (blocks []readmeGoBlock, problems []string) {
+func docGoBlocks(path, readme string) (blocks []docGoBlock, problems []string) {
 	offset, marked, markedLine := 0, "", 0
 	lines := strings.SplitAfter(readme, "\n")
 	for i := 0; i < len(lines); i++ {
@@ -45,9 +55,9 @@ func readmeGoBlocks(readme string) (blocks []readmeGoBlock, problems []string) {
 		}
 		if line == "```go" {
 			if marked == "" {
-				problems = append(problems, readmePath+":"+strconv.Itoa(i+1)+": a ```go block needs the line <!-- file: PATH --> before it, PATH a .go file the build compiles (a program, a test or an example_*_test.go)")
+				problems = append(problems, path+":"+strconv.Itoa(i+1)+": a ```go block needs the line <!-- file: PATH --> before it, PATH a .go file the build compiles (a program, a test or an example_*_test.go)")
 			}
-			b := readmeGoBlock{line: i + 1, file: marked, start: offset}
+			b := docGoBlock{line: i + 1, file: marked, start: offset}
 			closed := false
 			for i++; i < len(lines); i++ {
 				if strings.TrimRight(lines[i], "\n") == "```" {
@@ -59,59 +69,70 @@ func readmeGoBlocks(readme string) (blocks []readmeGoBlock, problems []string) {
 				offset += len(lines[i])
 			}
 			if !closed {
-				problems = append(problems, readmePath+":"+strconv.Itoa(b.line)+": the ```go block is not closed")
+				problems = append(problems, path+":"+strconv.Itoa(b.line)+": the ```go block is not closed")
 				break
 			}
 			if marked != "" {
 				blocks = append(blocks, b)
 			}
 		} else if marked != "" {
-			problems = append(problems, readmePath+":"+strconv.Itoa(markedLine)+": <!-- file: "+marked+" --> is not followed by a ```go block")
+			problems = append(problems, path+":"+strconv.Itoa(markedLine)+": <!-- file: "+marked+" --> is not followed by a ```go block")
 		}
 		marked = ""
 	}
 	if marked != "" {
-		problems = append(problems, readmePath+":"+strconv.Itoa(markedLine)+": <!-- file: "+marked+" --> is not followed by a ```go block")
+		problems = append(problems, path+":"+strconv.Itoa(markedLine)+": <!-- file: "+marked+" --> is not followed by a ```go block")
 	}
 	return blocks, problems
 }
 
-// TestREADMEGoBlocksAreFilesTheBuildCompiles holds every Go block of the
-// README equal to the file its marker names, so each one compiles (and
-// tests and examples run) with the rest of the module.
-func TestREADMEGoBlocksAreFilesTheBuildCompiles(t *testing.T) {
-	raw, err := os.ReadFile(readmePath)
+// TestDocsGoBlocks holds every Go block of the README and of docs/ equal
+// to the file its marker names, so each one compiles (and tests and
+// examples run) with the rest of the module.
+func TestDocsGoBlocks(t *testing.T) {
+	total := 0
+	for _, path := range docPaths(t) {
+		total += checkGoBlocks(t, path)
+	}
+	require.NotZero(t, total, "the pages show Go code")
+}
+
+// checkGoBlocks checks (or, with -update-docs, rewrites) the Go blocks of
+// one page and says how many it has.
+func checkGoBlocks(t *testing.T, path string) int {
+	t.Helper()
+	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	readme := string(raw)
-	blocks, problems := readmeGoBlocks(readme)
+	blocks, problems := docGoBlocks(path, readme)
 	require.Empty(t, problems)
-	require.NotEmpty(t, blocks)
 
 	var updated strings.Builder
 	last := 0
 	for _, b := range blocks {
-		require.False(t, filepath.IsAbs(b.file) || strings.Contains(b.file, ".."), "%s:%d: the marker names a path inside the repository", readmePath, b.line)
+		require.False(t, filepath.IsAbs(b.file) || strings.Contains(b.file, ".."), "%s:%d: the marker names a path inside the repository", path, b.line)
 		want, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(b.file)))
-		require.NoError(t, err, "%s:%d: the block's file", readmePath, b.line)
-		if *updateREADME {
+		require.NoError(t, err, "%s:%d: the block's file", path, b.line)
+		if *updateDocs {
 			updated.WriteString(readme[last:b.start])
 			updated.Write(want)
 			last = b.end
 			continue
 		}
 		assert.Equal(t, string(want), readme[b.start:b.end],
-			"%s:%d: the block differs from %s: edit the file, then go test ./examples -run TestREADMEGoBlocks -update-readme", readmePath, b.line, b.file)
+			"%s:%d: the block differs from %s: edit the file, then run %s", path, b.line, b.file, updateGoBlocksCommand)
 	}
-	if *updateREADME {
+	if *updateDocs && len(blocks) > 0 {
 		updated.WriteString(readme[last:])
-		require.NoError(t, os.WriteFile(readmePath, []byte(updated.String()), 0o644))
+		require.NoError(t, os.WriteFile(path, []byte(updated.String()), 0o644))
 	}
+	return len(blocks)
 }
 
-func TestReadmeGoBlocksFindsProblems(t *testing.T) {
+func TestDocGoBlocksFindsProblems(t *testing.T) {
 	t.Parallel()
 	const good = "text\n<!-- file: a/b.go -->\n\n```go\npackage b\n```\n"
-	blocks, problems := readmeGoBlocks(good)
+	blocks, problems := docGoBlocks("README.md", good)
 	assert.Empty(t, problems)
 	require.Len(t, blocks, 1)
 	assert.Equal(t, "a/b.go", blocks[0].file)
@@ -125,7 +146,7 @@ func TestReadmeGoBlocksFindsProblems(t *testing.T) {
 		"<!-- file: a.go -->\n```sh\necho\n```\n":           ":1: <!-- file: a.go --> is not followed",
 		"x\n\n```go\npackage b\n```\n<!-- file: c.go -->\n": ":3: a ```go block needs",
 	} {
-		_, problems := readmeGoBlocks(in)
+		_, problems := docGoBlocks("README.md", in)
 		require.NotEmpty(t, problems, in)
 		assert.Contains(t, problems[0], want, in)
 	}

@@ -16,7 +16,7 @@ func ExampleNotificationHandler() {
 		return nil // an error answers 500, and Webex delivers again
 	}
 	srv := &http.Server{
-		Addr:              ":8080",
+		Addr:              ":8090", // not 8080, where conformance serve listens
 		Handler:           gen.NotificationHandler(os.Getenv("WEBEX_WEBHOOK_SECRET"), receive),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,

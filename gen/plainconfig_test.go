@@ -35,12 +35,12 @@ func main() {
 }
 `
 
-// plainDirective is the go:generate line of the README's plain
+// plainDirective is the go:generate line of docs/spec.md's plain
 // configuration (testdata/plainclient/webex.go).
 var plainDirective = regexp.MustCompile(`(?m)^//go:generate go run github\.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@(v\S+) -generate (\S+) -package (\S+) -o (\S+) (\S+)$`)
 
 // TestPlainClientConfigCompiles checks that a client project generating its
-// own code from api/openapi.yaml with the README's plain configuration
+// own code from api/openapi.yaml with docs/spec.md's plain configuration
 // (testdata/plainclient/webex.go: nothing but "-generate types,client
 // -package webex") gets code that builds, beside that file, against the
 // runtime version this module pins.
@@ -77,7 +77,7 @@ func TestPlainClientConfigCompiles(t *testing.T) {
 	require.NotNil(t, m, "go.mod must require github.com/oapi-codegen/runtime")
 	pinned := regexp.MustCompile(`(?m)^\s*(?:require\s+)?github\.com/oapi-codegen/oapi-codegen/v2\s+(v\S+)`).FindSubmatch(gomod)
 	require.NotNil(t, pinned, "go.mod must require github.com/oapi-codegen/oapi-codegen/v2")
-	require.Equal(t, string(pinned[1]), version, "the README's directive runs the oapi-codegen version this module pins")
+	require.Equal(t, string(pinned[1]), version, "docs/spec.md's directive runs the oapi-codegen version this module pins")
 	gosum, err := os.ReadFile(filepath.Join("..", "go.sum"))
 	require.NoError(t, err)
 

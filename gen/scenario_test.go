@@ -14,10 +14,10 @@ import (
 	"github.com/webex-conformance/webhooks/gen"
 )
 
-// TestREADMEScenario runs the README's program against a server that
+// TestClientScenario runs the program of docs/client.md against a server that
 // refuses every third request with 429: every step must still succeed, and
 // a 404 must come back as a typed *APIError.
-func TestREADMEScenario(t *testing.T) {
+func TestClientScenario(t *testing.T) {
 	t.Parallel()
 	const token = "scenario-token"
 	// One real one-second wait, the rest immediate, to keep the test fast.

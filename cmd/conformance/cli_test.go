@@ -17,7 +17,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
-var updateREADME = flag.Bool("update-readme", false, "rewrite the README's command reference from the commands' help")
+var updateDocs = flag.Bool("update-docs", false, "rewrite docs/commands.md's command reference from the commands' help")
 
 // cli runs `conformance args...` as main does, without a terminal.
 func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -143,13 +143,16 @@ func TestVersion(t *testing.T) {
 	assert.Len(t, spec.SHA256, 64)
 }
 
+// updateDocsCommand rewrites the command reference from the help texts.
+const updateDocsCommand = "go test ./cmd/conformance -run TestDocsCommandReference -update-docs"
+
 const (
-	referenceBegin = "<!-- command reference: made by `go test ./cmd/conformance -run TestREADMEShowsEveryHelp -update-readme` -->\n"
+	referenceBegin = "<!-- command reference: made by `" + updateDocsCommand + "` -->\n"
 	referenceEnd   = "<!-- end of command reference -->\n"
 )
 
-// commandReference is the README's command reference: the help of the tool
-// and of every command, exactly as they print it.
+// commandReference is docs/commands.md's command reference: the help of
+// the tool and of every command, exactly as they print it.
 func commandReference(t *testing.T) string {
 	var b strings.Builder
 	b.WriteString(referenceBegin)
@@ -157,29 +160,29 @@ func commandReference(t *testing.T) string {
 	b.WriteString("\n```text\n$ conformance --help\n" + top + "```\n")
 	for _, c := range commands() {
 		_, help, _ := cli(t, c.name, "--help")
-		b.WriteString("\n### `conformance " + c.name + "`\n\n```text\n$ conformance " + c.name + " --help\n" + help + "```\n")
+		b.WriteString("\n## `conformance " + c.name + "`\n\n```text\n$ conformance " + c.name + " --help\n" + help + "```\n")
 	}
 	b.WriteString("\n" + referenceEnd)
 	return b.String()
 }
 
-// TestREADMEShowsEveryHelp keeps the README's command reference equal to
-// what the commands print, so every flag of every command is documented.
-func TestREADMEShowsEveryHelp(t *testing.T) {
-	const path = "../../README.md"
-	readme, err := os.ReadFile(path)
+// TestDocsCommandReference keeps docs/commands.md equal to what the
+// commands print, so every flag of every command is documented.
+func TestDocsCommandReference(t *testing.T) {
+	const path = "../../docs/commands.md"
+	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
-	s := string(readme)
+	s := string(raw)
 	begin := strings.Index(s, referenceBegin)
 	end := strings.Index(s, referenceEnd)
-	require.True(t, begin >= 0 && end > begin, "README.md has no command reference between %q and %q", referenceBegin, referenceEnd)
+	require.True(t, begin >= 0 && end > begin, "%s has no command reference between %q and %q", path, referenceBegin, referenceEnd)
 	got := s[begin : end+len(referenceEnd)]
 	want := commandReference(t)
-	if *updateREADME {
+	if *updateDocs {
 		require.NoError(t, os.WriteFile(path, []byte(s[:begin]+want+s[end+len(referenceEnd):]), 0o644))
 		return
 	}
-	assert.Equal(t, want, got, "the README's command reference differs from the commands' help: run go test ./cmd/conformance -run TestREADMEShowsEveryHelp -update-readme")
+	assert.Equal(t, want, got, "docs/commands.md differs from the commands' help: run "+updateDocsCommand)
 }
 
 // assertUsageErrors runs each command line (split at spaces) and expects

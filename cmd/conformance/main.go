@@ -61,7 +61,7 @@ func (e *env) colorStdout() bool {
 // command is one subcommand. Its entry in commands() is all it takes to be
 // dispatched, listed by `conformance --help`, and given `CMD --help`,
 // `help CMD` and one-line usage errors; TestEveryCommandsManners checks each
-// entry, and TestREADMEShowsEveryHelp that the README shows its help.
+// entry, and TestDocsCommandReference that docs/commands.md shows its help.
 type command struct {
 	name    string
 	summary string // one line in the command list

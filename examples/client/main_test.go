@@ -13,8 +13,8 @@ import (
 	"github.com/webex-conformance/webhooks/mock/mocktest"
 )
 
-// TestMainAgainstTheMock runs the README's program against the mock
-// refusing about a third of all requests with 429, as the README suggests trying
+// TestMainAgainstTheMock runs docs/client.md's program against the mock
+// refusing about a third of all requests with 429, as docs/client.md suggests trying
 // it: the program retries through them, prints what it did and leaves
 // nothing behind. On any error it exits through log.Fatal, failing the test
 // binary.
