@@ -25,9 +25,13 @@ func loadSpec(data []byte) (doc *openapi3.T, notes []Finding, err error) {
 			doc, notes, err = nil, nil, fmt.Errorf("spec: cannot load: %v", r)
 		}
 	}()
+	loadable, err := guardSpec(data)
+	if err != nil {
+		return nil, nil, err
+	}
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
-	doc, err = loader.LoadFromData(data)
+	doc, err = loader.LoadFromData(loadable)
 	if err != nil {
 		// A 3.1 document is refused by its version, not by whatever 3.1
 		// feature the 3.0 loader tripped on.
