@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
 
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
@@ -24,17 +23,17 @@ func addBaselineFlag(fs *flag.FlagSet) *string {
 }
 
 // loadBaseline reads the report at path, nil for "". Its error is one line.
-func loadBaseline(path string) (*report.Report, error) {
+func loadBaseline(e *env, path string) (*report.Report, error) {
 	if path == "" {
 		return nil, nil
 	}
-	return readReportFlag("baseline", path)
+	return readReportFlag(e, "baseline", path)
 }
 
 // readReportFlag reads the JSON report at path, given by the flag --name.
 // Its error is one line that names the flag.
-func readReportFlag(name, path string) (*report.Report, error) {
-	data, err := os.ReadFile(path)
+func readReportFlag(e *env, name, path string) (*report.Report, error) {
+	data, err := readInput(e, path)
 	if err != nil {
 		return nil, fmt.Errorf("--%s %s", name, runOneLine(err.Error()))
 	}

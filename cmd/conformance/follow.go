@@ -16,7 +16,7 @@ import (
 	"github.com/webex-conformance/webhooks/internal/udiff"
 )
 
-const followHelp = `usage: conformance follow --report R.json [--spec PATH] (--output NEW.yaml | --diff)
+const followHelp = `usage: conformance follow --report R.json [--spec PATH] (--output NEW.yaml | --diff) [--max-input-bytes N]
 
 Amends the spec for the drift in a JSON report (run, validate or proxy
 with --format json): each enum value the API sent that the spec lacks is
@@ -45,12 +45,13 @@ var followNow = time.Now
 const defaultSpecName = "api/openapi.yaml"
 
 // cmdFollow implements `conformance follow`.
-func cmdFollow(_ context.Context, e *env, args []string) int {
+func cmdFollow(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "follow")
 	reportPath := fs.String("report", "", "the JSON report whose drift to follow (`R.json`)")
 	specPath := fs.String("spec", "", "amend the OpenAPI document at `PATH` (default: the embedded spec, named "+defaultSpecName+")")
 	output := fs.String("output", "", "write the amended spec to `NEW.yaml`")
 	diff := fs.Bool("diff", false, "write a unified diff of the amendment on stdout instead")
+	addMaxInputFlag(fs, e)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -62,13 +63,13 @@ func cmdFollow(_ context.Context, e *env, args []string) int {
 	case *output != "" && *diff:
 		return usageErr(e, "follow: give --output or --diff, not both")
 	}
-	rep, err := readReportFlag("report", *reportPath)
+	rep, err := readReportFlag(e, "report", *reportPath)
 	if err != nil {
 		return usageErr(e, "follow: %s", err)
 	}
 	spec, name := api.Spec, defaultSpecName
 	if *specPath != "" {
-		if spec, err = os.ReadFile(*specPath); err != nil {
+		if spec, err = readInput(e, *specPath); err != nil {
 			return usageErr(e, "follow: --spec %s", runOneLine(err.Error()))
 		}
 		name = filepath.ToSlash(filepath.Clean(*specPath))
@@ -88,8 +89,8 @@ func cmdFollow(_ context.Context, e *env, args []string) int {
 	}
 	if len(res.Changes) > 0 {
 		// The amendment must still be a spec the engine can judge by.
-		if _, err := conformance.New(conformance.WithSpec(res.Spec)); err != nil {
-			return usageErr(e, "follow: the amended spec does not load: %s", runOneLine(err.Error()))
+		if _, err := loadEngine(ctx, func() (*conformance.Engine, error) { return conformance.New(conformance.WithSpec(res.Spec)) }); err != nil {
+			return engineFailed(e, "follow", "the amended spec does not load: "+runOneLine(err.Error()), err)
 		}
 	}
 	followSummary(e, name, res)

@@ -8,7 +8,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
-const lintHelp = `usage: conformance lint [--spec PATH] [--explain]
+const lintHelp = `usage: conformance lint [--spec PATH] [--explain] [--max-input-bytes N]
 
 Lists what is wrong with an OpenAPI 3.0 document itself: examples and
 defaults that break their schemas, component names OpenAPI does not allow,
@@ -26,16 +26,17 @@ that cannot be judged (unresolvable $ref, not OpenAPI 3.0).
 `
 
 // cmdLint implements `conformance lint`.
-func cmdLint(_ context.Context, e *env, args []string) int {
+func cmdLint(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "lint")
 	specPath := fs.String("spec", "", "lint the OpenAPI 3.0 document at `PATH` (default: the embedded Webex webhooks spec)")
 	explain := fs.Bool("explain", false, "also list the response schemas judged on the slow path, and why")
+	addMaxInputFlag(fs, e)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
-	eng, err := runEngine(*specPath)
+	eng, err := runEngine(ctx, e, *specPath)
 	if err != nil {
-		return usageErr(e, "lint: %s", specErrLine(*specPath, err))
+		return engineFailed(e, "lint", specErrLine(*specPath, err), err)
 	}
 	notes := eng.SpecNotes()
 	for _, n := range notes {

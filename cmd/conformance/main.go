@@ -50,6 +50,8 @@ type env struct {
 	isTerminal bool
 	// stdoutTerminal reports whether stdout is a terminal (a coloured report).
 	stdoutTerminal bool
+	// maxInput is --max-input-bytes: the most read of a file read whole.
+	maxInput int64
 }
 
 // colorStdout reports whether a text report on stdout may be coloured: only

@@ -20,7 +20,7 @@ import (
 
 const proxyHelp = `usage: conformance proxy --upstream URL [--listen ADDR] [--max-body-bytes N]
                         [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
-                        [--baseline FILE] [--har FILE] [--metrics ADDR]
+                        [--baseline FILE] [--har FILE] [--metrics ADDR] [--max-input-bytes N]
 
 Forwards every request to the upstream unchanged and streaming (clients keep
 their paths: with --upstream https://webexapis.com/v1, a request for
@@ -57,6 +57,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	maxBody := fs.Int64("max-body-bytes", 1<<20, "judge request and response bodies of at most `N` bytes (larger ones are forwarded, not judged)")
 	harPath := fs.String("har", "", "record every forwarded exchange in the HAR 1.2 file `FILE`, secrets redacted (replay it with validate --har)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (exchanges, findings, upstream latency)")
+	addMaxInputFlag(fs, e)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -74,13 +75,13 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
 	}
-	baseline, err := loadBaseline(*baselinePath)
+	baseline, err := loadBaseline(e, *baselinePath)
 	if err != nil {
 		return usageErr(e, "proxy: %s", err)
 	}
-	eng, err := runEngine(*specPath, conformance.WithMaxBodyBytes(*maxBody), conformance.WithRedactions(e.getenv("WEBEX_TOKEN")))
+	eng, err := runEngine(ctx, e, *specPath, conformance.WithMaxBodyBytes(*maxBody), conformance.WithRedactions(e.getenv("WEBEX_TOKEN")))
 	if err != nil {
-		return usageErr(e, "proxy: %s", runOneLine(err.Error()))
+		return engineFailed(e, "proxy", runOneLine(err.Error()), err)
 	}
 	noteSpecNotes(e, "proxy", *specPath, eng)
 	if e.getenv("GOGC") == "" {

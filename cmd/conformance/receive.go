@@ -60,9 +60,9 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "receive: %v", err)
 	}
 	secret := e.getenv("WEBEX_WEBHOOK_SECRET")
-	eng, err := runEngine("", conformance.WithRedactions(secret, e.getenv("WEBEX_TOKEN")))
+	eng, err := runEngine(ctx, e, "", conformance.WithRedactions(secret, e.getenv("WEBEX_TOKEN")))
 	if err != nil {
-		return usageErr(e, "receive: %s", runOneLine(err.Error()))
+		return engineFailed(e, "receive", runOneLine(err.Error()), err)
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

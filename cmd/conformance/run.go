@@ -21,7 +21,7 @@ import (
 
 const runHelp = `usage: conformance run [--target URL] [--webhook-id ID]... [--allow-writes] [--rate N] [--timeout DUR]
                       [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
-                      [--baseline FILE]
+                      [--baseline FILE] [--max-input-bytes N]
 
 Runs the conformance suite. Without --target it starts the mock in-process
 and runs every scenario against it, writes included. With --target it reads
@@ -68,6 +68,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	reports := addReportFlags(fs)
 	specPath := addSpecFlag(fs)
 	baselinePath := addBaselineFlag(fs)
+	addMaxInputFlag(fs, e)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -82,7 +83,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "run: %v", err)
 	}
-	base, err := loadBaseline(*baselinePath)
+	base, err := loadBaseline(e, *baselinePath)
 	if err != nil {
 		return usageErr(e, "run: %s", err)
 	}
@@ -116,9 +117,9 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 		}
 	}
 
-	eng, err := runEngine(*specPath, conformance.WithRedactions(cfg.Token))
+	eng, err := runEngine(ctx, e, *specPath, conformance.WithRedactions(cfg.Token))
 	if err != nil {
-		return usageErr(e, "run: %s", runOneLine(err.Error()))
+		return engineFailed(e, "run", runOneLine(err.Error()), err)
 	}
 	noteSpecNotes(e, "run", *specPath, eng)
 	redact := eng.Redact // the engine knows the token: WithRedactions above
@@ -154,16 +155,19 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	return code
 }
 
-// runEngine compiles the spec at path, or the embedded one.
-func runEngine(path string, opts ...conformance.Option) (*conformance.Engine, error) {
-	if path != "" {
-		doc, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
+// runEngine compiles the spec at path, or the embedded one, until ctx is
+// done.
+func runEngine(ctx context.Context, e *env, path string, opts ...conformance.Option) (*conformance.Engine, error) {
+	return loadEngine(ctx, func() (*conformance.Engine, error) {
+		if path != "" {
+			doc, err := readInput(e, path)
+			if err != nil {
+				return nil, err
+			}
+			opts = append(opts, conformance.WithSpec(doc))
 		}
-		opts = append(opts, conformance.WithSpec(doc))
-	}
-	return conformance.New(opts...)
+		return conformance.New(opts...)
+	})
 }
 
 // runWriteReports writes rep once per output; an error has been reported

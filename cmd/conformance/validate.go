@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,7 +21,7 @@ import (
 const validateHelp = `usage: conformance validate (--har FILE... | --operation OPID --status CODE [--header 'Name: value']... [--body FILE|-]
                             [--query Q] [--request-header 'Name: value']... [--request-body FILE|-])
                            [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
-                           [--baseline FILE]
+                           [--baseline FILE] [--max-input-bytes N]
 
 Validates recorded exchanges against the spec: every entry of one or more
 HAR 1.2 recordings, its request and its response (one case per entry;
@@ -53,6 +54,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	reports := addReportFlags(fs)
 	specPath := addSpecFlag(fs)
 	baselinePath := addBaselineFlag(fs)
+	addMaxInputFlag(fs, e)
 	if code, ok := validateParse(e, fs, args, &hars); !ok {
 		return code
 	}
@@ -65,7 +67,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return usageErr(e, "validate: %v", err)
 	}
-	base, err := loadBaseline(*baselinePath)
+	base, err := loadBaseline(e, *baselinePath)
 	if err != nil {
 		return usageErr(e, "validate: %s", err)
 	}
@@ -84,9 +86,9 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "validate: --operation needs --status CODE")
 	}
 
-	eng, err := validateEngine(e, *specPath)
+	eng, err := validateEngine(ctx, e, *specPath)
 	if err != nil {
-		return usageErr(e, "validate: %s", validateOneLine(err.Error()))
+		return engineFailed(e, "validate", validateOneLine(err.Error()), err)
 	}
 	noteSpecNotes(e, "validate", *specPath, eng)
 	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo()}
@@ -156,20 +158,22 @@ func validateParse(e *env, fs *flag.FlagSet, args []string, hars *listFlag) (int
 }
 
 // validateEngine compiles the spec at path, or the embedded one.
-func validateEngine(e *env, path string) (*conformance.Engine, error) {
+func validateEngine(ctx context.Context, e *env, path string) (*conformance.Engine, error) {
 	var opts []conformance.Option
 	if tok := e.getenv("WEBEX_TOKEN"); tok != "" {
 		opts = append(opts, conformance.WithRedactions(tok))
 	}
-	if path != "" {
-		doc, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("--spec: %w", err)
+	eng, err := loadEngine(ctx, func() (*conformance.Engine, error) {
+		if path != "" {
+			doc, err := readInput(e, path)
+			if err != nil {
+				return nil, fmt.Errorf("--spec: %w", err)
+			}
+			opts = append(opts, conformance.WithSpec(doc))
 		}
-		opts = append(opts, conformance.WithSpec(doc))
-	}
-	eng, err := conformance.New(opts...)
-	if err != nil && path != "" {
+		return conformance.New(opts...)
+	})
+	if err != nil && path != "" && !errors.Is(err, errLoadInterrupted) {
 		return nil, fmt.Errorf("--spec %s: %w", path, err)
 	}
 	return eng, err
