@@ -17,6 +17,10 @@ type operation struct {
 	fallback *response    // "default"
 	statuses string       // the documented statuses, for messages
 	req      *requestContract
+	// item and op are the document's path item and operation, for
+	// Operations.
+	item *openapi3.PathItem
+	op   *openapi3.Operation
 }
 
 // response is what one documented status promises.
@@ -106,6 +110,7 @@ func (e *Engine) compile() {
 				e.notes = append(e.notes, specNote(RuleSpecInvalid, method+" "+tmpl, p))
 			}
 			o.req = req
+			o.item, o.op = item, op
 			sort.Strings(statuses)
 			o.statuses = strings.Join(statuses, ", ")
 			e.ops[id] = o

@@ -19,15 +19,25 @@ import (
 	"github.com/webex-conformance/webhooks/mock"
 )
 
-const runHelp = `usage: conformance run [--target URL] [--webhook-id ID]... [--allow-writes] [--rate N] [--timeout DUR]
-                      [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
-                      [--baseline FILE] [--max-input-bytes N]
+const runHelp = `usage: conformance run [--target URL] [--webhook-id ID]... [--allow-writes] [--generate N [--seed S]]
+                      [--rate N] [--timeout DUR] [--format text|json|junit|markdown --output PATH]...
+                      [--fail-on error|drift] [--spec PATH] [--baseline FILE] [--max-input-bytes N]
 
 Runs the conformance suite. Without --target it starts the mock in-process
 and runs every scenario against it, writes included. With --target it reads
 the access token from WEBEX_TOKEN and is read-only unless --allow-writes:
 webhooks it creates are named conformance-<run id>-... and deleted again,
 also when the run fails or is interrupted.
+
+--generate N adds N requests drawn from the spec after the suite: valid
+ones, which must be accepted, and invalid ones (one parameter or property
+broken as the spec says), which must be refused with a documented 4xx. A
+failing one is shrunk before it is reported. --seed S draws them (default
+1): the same seed, spec and answers send the same requests. Without
+--allow-writes only reads are drawn. With --spec naming another API's
+document, only the generated requests are sent (WEBEX_TOKEN, when set, is
+sent as a bearer token); what they create is deleted through the spec's
+delete operations.
 
 --format and --output may be repeated: the n-th --format goes to the n-th
 --output (an --output without its --format takes the format from its
@@ -47,6 +57,9 @@ or a webhook the run made left on the target), 2 usage or input error,
 3 untested or interrupted.
 `
 
+// maxGenerate bounds --generate: a report holds a case per request.
+const maxGenerate = 1_000_000
+
 // defaultTargetRate keeps a live account far from its rate limits.
 const defaultTargetRate = 5
 
@@ -65,6 +78,8 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	allowWrites := fs.Bool("allow-writes", false, "with --target: also create, update and delete webhooks (all named conformance-<run id>-..., all deleted again)")
 	rate := fs.Float64("rate", 0, fmt.Sprintf("at most `N` requests per second (default %d with --target, unpaced against the mock)", defaultTargetRate))
 	timeout := fs.Duration("timeout", 30*time.Second, "give up on a request after `DUR`")
+	generateN := fs.Int("generate", 0, "after the suite, send `N` requests drawn from the spec (valid must be accepted, invalid refused)")
+	seed := fs.Uint64("seed", 1, "draw the generated requests from seed `S`")
 	reports := addReportFlags(fs)
 	specPath := addSpecFlag(fs)
 	baselinePath := addBaselineFlag(fs)
@@ -94,9 +109,19 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "run: --timeout must be positive")
 	case *target == "" && len(ids) > 0:
 		return usageErr(e, "run: --webhook-id needs --target")
+	case *generateN < 0:
+		return usageErr(e, "run: --generate must not be negative")
+	case *generateN > maxGenerate:
+		return usageErr(e, "run: --generate is at most %d", maxGenerate)
+	}
+	seedSet := false
+	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
+	if seedSet && *generateN == 0 {
+		return usageErr(e, "run: --seed needs --generate")
 	}
 
-	cfg := runner.Config{Target: *target, WebhookIDs: ids, AllowWrites: *allowWrites, Rate: *rate, Timeout: *timeout}
+	cfg := runner.Config{Target: *target, WebhookIDs: ids, AllowWrites: *allowWrites, Rate: *rate, Timeout: *timeout,
+		Generate: *generateN, Seed: *seed}
 	var stopMock func()
 	if *target == "" {
 		cfg.AllowWrites = true
@@ -109,9 +134,6 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 		defer stopMock()
 	} else {
 		cfg.Token = e.getenv("WEBEX_TOKEN")
-		if cfg.Token == "" {
-			return usageErr(e, "run: --target needs the access token in the environment variable WEBEX_TOKEN")
-		}
 		if !rateSet {
 			cfg.Rate = defaultTargetRate
 		}
@@ -120,6 +142,10 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	eng, err := runEngine(ctx, e, *specPath, conformance.WithRedactions(cfg.Token))
 	if err != nil {
 		return engineFailed(e, "run", runOneLine(err.Error()), err)
+	}
+	if _, webex := eng.Operation("listWebhooks"); cfg.Token == "" && *target != "" && (webex || *generateN == 0) {
+		// Another API's document needs no token to be generated for.
+		return usageErr(e, "run: --target needs the access token in the environment variable WEBEX_TOKEN")
 	}
 	noteSpecNotes(e, "run", *specPath, eng)
 	redact := eng.Redact // the engine knows the token: WithRedactions above

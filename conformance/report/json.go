@@ -23,7 +23,7 @@ func writeJSON(w io.Writer, r *Report, scrub func(string) string) error {
 	// The members before "cases", as the encoder writes them, without the
 	// closing brace.
 	b, err := json.MarshalIndent(reportHead{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec,
-		Target: scrub(r.Target), Summary: r.Summary(), LeftBehind: redactedLeftBehind(r.LeftBehind, scrub)}, "", "  ")
+		Target: scrub(r.Target), Generated: r.Generated, Summary: r.Summary(), LeftBehind: redactedLeftBehind(r.LeftBehind, scrub)}, "", "  ")
 	if err != nil {
 		return err
 	}

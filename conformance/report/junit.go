@@ -218,6 +218,10 @@ func junitProps(r *Report) []junitProperty {
 	if r.Target != "" {
 		props = append(props, junitProperty{"target", r.Target})
 	}
+	if g := r.Generated; g != nil {
+		props = append(props, junitProperty{"generate.seed", strconv.FormatUint(g.Seed, 10)},
+			junitProperty{"generate.cases", strconv.Itoa(g.Cases)})
+	}
 	return props
 }
 

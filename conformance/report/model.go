@@ -17,12 +17,27 @@ type Report struct {
 	Version string               `json:"version"`
 	Spec    conformance.SpecInfo `json:"spec"`
 	Target  string               `json:"target,omitempty"`
+	// Generated, for a run that generated requests, says how many and from
+	// which seed: the same seed, spec and answers send the same requests.
+	Generated *Generated `json:"generated,omitempty"`
 	// LeftBehind lists the webhooks a run made and could not delete.
 	LeftBehind []LeftBehind `json:"left_behind,omitempty"`
 	Cases      []Case       `json:"cases"`
 	// Resolved lists the findings of the baseline that were not seen
 	// again (see CompareBaseline).
 	Resolved []conformance.Finding `json:"resolved,omitempty"`
+}
+
+// Generated describes the generated requests of a run.
+type Generated struct {
+	// Seed is what to pass to --seed to draw the same requests again.
+	Seed uint64 `json:"seed"`
+	// Requested is how many requests were asked for (--generate), Cases
+	// how many were drawn and judged, Sent how many were sent in all,
+	// shrinking included.
+	Requested int `json:"requested"`
+	Cases     int `json:"cases"`
+	Sent      int `json:"sent"`
 }
 
 // Summary counts cases and findings.
@@ -126,6 +141,7 @@ type reportHead struct {
 	Version    string               `json:"version"`
 	Spec       conformance.SpecInfo `json:"spec"`
 	Target     string               `json:"target,omitempty"`
+	Generated  *Generated           `json:"generated,omitempty"`
 	Summary    Summary              `json:"summary"`
 	LeftBehind []LeftBehind         `json:"left_behind,omitempty"`
 }
@@ -142,7 +158,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	o, reason := r.Result()
 	return json.Marshal(reportJSON{
 		reportHead: reportHead{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec, Target: r.Target,
-			Summary: r.Summary(), LeftBehind: r.LeftBehind},
+			Generated: r.Generated, Summary: r.Summary(), LeftBehind: r.LeftBehind},
 		Cases: r.Cases, Resolved: r.Resolved})
 }
 
@@ -153,7 +169,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = Report{Outcome: w.Outcome, Reason: w.Reason, Tool: w.Tool, Version: w.Version, Spec: w.Spec, Target: w.Target,
-		LeftBehind: w.LeftBehind, Cases: w.Cases, Resolved: w.Resolved}
+		Generated: w.Generated, LeftBehind: w.LeftBehind, Cases: w.Cases, Resolved: w.Resolved}
 	return nil
 }
 

@@ -61,6 +61,9 @@ func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) 
 	if r.Target != "" {
 		fmt.Fprintf(bw, "target %s\n", oneLine(scrub(r.Target)))
 	}
+	if g := r.Generated; g != nil {
+		fmt.Fprintf(bw, "generated %d of %d requests, seed %d (%d sent with shrinking)\n", g.Cases, g.Requested, g.Seed, g.Sent)
+	}
 	// A case with lines under it stands in its own paragraph; a run of
 	// plain passes is listed line after line.
 	prevBlock := true

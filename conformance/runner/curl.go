@@ -2,6 +2,7 @@ package runner
 
 import (
 	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -19,9 +20,21 @@ func (r *runner) curl(c call, u *url.URL) string {
 	}
 	switch c.auth {
 	case authToken:
-		b.WriteString(` -H "Authorization: Bearer $WEBEX_TOKEN"`)
+		if r.cfg.Token != "" {
+			b.WriteString(` -H "Authorization: Bearer $WEBEX_TOKEN"`)
+		}
 	case authBad:
 		b.WriteString(" -H " + shellQuote("Authorization: Bearer "+curlBadToken))
+	}
+	keys := make([]string, 0, len(c.header))
+	for k := range c.header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range c.header[k] {
+			b.WriteString(" -H " + shellQuote(k+": "+r.redact(v)))
+		}
 	}
 	if c.body != nil {
 		ct := c.contentType

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/generate"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/internal/redact"
 )
@@ -70,6 +71,15 @@ type Config struct {
 	Transport http.RoundTripper
 	// Progress, when set, is called after each case is recorded.
 	Progress func(report.Case)
+	// Generate, when positive, adds this many requests drawn from the spec
+	// after the suite (see conformance/generate): valid ones must be
+	// accepted, invalid ones refused. Without AllowWrites only reads are
+	// drawn. Against a spec that is not the Webex webhooks API, only the
+	// generated requests are sent.
+	Generate int
+	// Seed draws the generated requests; the same seed, spec and answers
+	// send the same requests. 0 means 1.
+	Seed uint64
 }
 
 const (
@@ -119,8 +129,17 @@ func Run(ctx context.Context, v Validator, cfg Config) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = r.suite(ctx)
-	r.cleanup()
+	if r.webex {
+		err = r.suite(ctx)
+	}
+	if err == nil && cfg.Generate > 0 {
+		err = r.generated(ctx)
+	}
+	if r.webex {
+		r.cleanup()
+	} else {
+		r.cleanupGenerated()
+	}
 	if err == nil {
 		if gaps := r.cov.gaps(); gaps != "" {
 			err = &UntestableError{Reason: gaps}
@@ -173,6 +192,10 @@ type runner struct {
 	cov        *coverage
 	// lastURL is the URL of the last recorded response.
 	lastURL *url.URL
+	// webex says the spec is the Webex webhooks API's: the suite runs.
+	// Otherwise only generated requests are sent.
+	webex bool
+	gen   *generate.Generator
 }
 
 func newRunner(v Validator, cfg Config) (*runner, error) {
@@ -214,7 +237,17 @@ func newRunner(v Validator, cfg Config) (*runner, error) {
 	if tr == nil {
 		tr = http.DefaultTransport.(*http.Transport).Clone()
 	}
+	webex := true
+	if e, ok := v.(*conformance.Engine); ok {
+		_, webex = e.Operation(opList)
+	}
+	if cfg.Generate > 0 {
+		if _, ok := v.(*conformance.Engine); !ok {
+			return nil, errors.New("runner: generating requests needs the engine as the validator")
+		}
+	}
 	return &runner{
+		webex:  webex,
 		cfg:    cfg,
 		v:      v,
 		base:   base,
@@ -273,6 +306,11 @@ type call struct {
 	body        []byte
 	contentType string
 	auth        authMode
+	// header holds more request headers (generated parameters).
+	header http.Header
+	// template is the operation's path template, when pathTemplate does
+	// not know the operation.
+	template string
 	// need2xx says the suite needs a 2xx answer to judge the API (see
 	// coverage): a 5xx or 429 instead leaves the case not judged.
 	need2xx bool
@@ -389,6 +427,9 @@ func (r *runner) send(ctx context.Context, c call, u *url.URL) (*rawResponse, ht
 	if err != nil {
 		return nil, nil, err
 	}
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "webex-conformance/"+conformance.Version)
 	if c.body != nil {
@@ -400,7 +441,9 @@ func (r *runner) send(ctx context.Context, c call, u *url.URL) (*rawResponse, ht
 	}
 	switch c.auth {
 	case authToken:
-		req.Header.Set("Authorization", "Bearer "+r.cfg.Token)
+		if r.cfg.Token != "" {
+			req.Header.Set("Authorization", "Bearer "+r.cfg.Token)
+		}
 	case authBad:
 		req.Header.Set("Authorization", "Bearer "+badToken)
 	}
@@ -425,6 +468,9 @@ func (r *runner) record(c call, res *result, extra ...conformance.Finding) repor
 		Operation: c.op,
 		Method:    c.method,
 		Path:      pathTemplate(c.op),
+	}
+	if c.template != "" {
+		cs.Path = c.template
 	}
 	var all []conformance.Finding
 	if res != nil {
