@@ -21,7 +21,7 @@ func TestNewRejectsBrokenSpecs(t *testing.T) {
 		"not yaml":     "{{{{",
 		"not openapi":  "hello: world\n",
 		"swagger 2":    "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
-		"openapi 3.1":  "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
+		"openapi 3.2":  "openapi: 3.2.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
 		"dangling ref": "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n",
 		"binary":       "\x00\x01\x02\xff",
 	}

@@ -58,7 +58,7 @@ func (e *Engine) compile() {
 	}
 	e.routes = newRouter(bases)
 	e.ops = map[string]*operation{}
-	sc := newSchemaCompiler()
+	sc := newSchemaCompiler(e.dialect)
 	paths := e.doc.Paths.InMatchingOrder()
 	sort.Strings(paths)
 	for _, tmpl := range paths {

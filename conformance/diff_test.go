@@ -33,7 +33,7 @@ func diffSchemas(t testing.TB) []diffSchema {
 	t.Helper()
 	var out []diffSchema
 	for _, e := range []*Engine{testEngine(t), testPetEngine(t)} {
-		sc := newSchemaCompiler()
+		sc := newSchemaCompiler(dialect{})
 		names := make([]string, 0, len(e.doc.Components.Schemas))
 		for name := range e.doc.Components.Schemas {
 			names = append(names, name)

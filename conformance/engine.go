@@ -30,6 +30,7 @@ type Engine struct {
 	ops        map[string]*operation
 	notes      []Finding
 	reqHeaders []string // RequestHeaderNames
+	dialect    dialect
 }
 
 // Operation names one documented operation.
@@ -42,13 +43,15 @@ type config struct {
 	maxBody    int64
 	maxDepth   int
 	redactions []string
+	// formatsAnnotate: WithFormatAnnotations.
+	formatsAnnotate bool
 }
 
 // Option configures New.
 type Option func(*config)
 
-// WithSpec judges by doc, any OpenAPI 3.0 document in YAML or JSON, instead
-// of the embedded Webex webhooks spec.
+// WithSpec judges by doc, any OpenAPI 3.0 or 3.1 document in YAML or JSON,
+// instead of the embedded Webex webhooks spec.
 func WithSpec(doc []byte) Option { return func(c *config) { c.spec = doc } }
 
 // WithMaxBodyBytes caps how much of a body is read; a larger body is reported
@@ -71,6 +74,14 @@ func WithMaxDepth(n int) Option {
 	}
 }
 
+// WithFormatAnnotations reads format, contentEncoding and contentMediaType
+// in an OpenAPI 3.1 document as annotations, as JSON Schema 2020-12 does by
+// default. Without it the engine asserts the formats it knows (date-time,
+// date, uri, byte, int32, int64 and those registered with kin-openapi) and
+// base64 content in 3.1 documents as it does in 3.0 ones. It changes
+// nothing for a 3.0 document.
+func WithFormatAnnotations() Option { return func(c *config) { c.formatsAnnotate = true } }
+
 // WithRedactions registers literal values (tokens, passwords) that must never
 // appear in a finding or any other output made through Redact.
 func WithRedactions(values ...string) Option {
@@ -85,7 +96,7 @@ func WithRedactions(values ...string) Option {
 
 // New loads and compiles the spec. Only a document that cannot be judged by
 // is an error: one that does not parse, an unresolvable $ref, a version
-// other than OpenAPI 3.0 (ErrSpecVersion). Everything else wrong with the
+// other than OpenAPI 3.0 or 3.1 (ErrSpecVersion). Everything else wrong with the
 // document is tolerated and listed by SpecNotes.
 func New(opts ...Option) (*Engine, error) {
 	c := config{spec: api.Spec, maxBody: DefaultMaxBodyBytes, maxDepth: DefaultMaxDepth}
@@ -95,7 +106,7 @@ func New(opts ...Option) (*Engine, error) {
 	if len(c.spec) == 0 {
 		return nil, errors.New("spec: empty document")
 	}
-	doc, notes, err := loadSpec(c.spec)
+	doc, notes, err := loadSpec(c.spec, c.formatsAnnotate)
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +118,7 @@ func New(opts ...Option) (*Engine, error) {
 		redactions: c.redactions,
 		notes:      notes,
 		info:       SpecInfo{SHA256: hex.EncodeToString(sum[:])},
+		dialect:    docDialect(doc, c.formatsAnnotate),
 	}
 	if doc.Info != nil {
 		e.info.Title, e.info.Version = doc.Info.Title, doc.Info.Version

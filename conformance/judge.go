@@ -139,6 +139,9 @@ type judge struct {
 	// neither judges a value that is neither (an example in the
 	// components): readOnly and writeOnly do not apply.
 	neither bool
+	// dialect says how schemas are read: OpenAPI 3.0's, or JSON Schema
+	// 2020-12 as OpenAPI 3.1 uses it (judge31.go).
+	dialect dialect
 }
 
 // Costs are counted in schema visits; a body of n bytes may cost
@@ -149,8 +152,8 @@ const (
 	judgeBudgetPerByte = 64
 )
 
-func newJudge(size int, asRequest bool) *judge {
-	return &judge{memo: map[judgeKey][]issue{}, active: map[judgeKey]bool{}, budget: judgeBudgetBase + judgeBudgetPerByte*size, asRequest: asRequest}
+func newJudge(size int, asRequest bool, d dialect) *judge {
+	return &judge{memo: map[judgeKey][]issue{}, active: map[judgeKey]bool{}, budget: judgeBudgetBase + judgeBudgetPerByte*size, asRequest: asRequest, dialect: d}
 }
 
 // valid reports whether n satisfies s.
@@ -185,6 +188,9 @@ func (j *judge) fail(s *openapi3.Schema, n *jnode, keyword, reason string) []iss
 }
 
 func (j *judge) eval(s *openapi3.Schema, n *jnode) []issue {
+	if j.dialect.v31 {
+		return j.eval31(s, n)
+	}
 	untyped := s.Type == nil || len(*s.Type) == 0
 	if n.kind == jNull && (s.Nullable || s.Type.Includes(openapi3.TypeNull)) {
 		return nil
@@ -357,7 +363,9 @@ func (j *judge) number(s *openapi3.Schema, n *jnode) []issue {
 	if integer && v != math.Trunc(v) {
 		out = append(out, j.fail(s, n, "type", "expected "+typeName(s, s.Nullable)+", got a number with a fraction")...)
 	}
-	if integer && (s.Format == "int32" || s.Format == "int64") {
+	switch fv := numberFormat(s.Format, integer); {
+	case j.dialect.formatsAnnotate:
+	case integer && (s.Format == "int32" || s.Format == "int64"):
 		f := fmtInt64
 		if s.Format == "int32" {
 			f = fmtInt32
@@ -365,7 +373,7 @@ func (j *judge) number(s *openapi3.Schema, n *jnode) []issue {
 		if !intFormatOK(f, v) {
 			out = append(out, j.fail(s, n, "format", formatMessage(f))...)
 		}
-	} else if fv := numberFormat(s.Format, integer); fv != nil {
+	case fv != nil:
 		if err := fv(v); err != nil {
 			out = append(out, j.fail(s, n, "format", err.Error())...)
 		}
@@ -456,7 +464,7 @@ func (j *judge) string(s *openapi3.Schema, n *jnode) []issue {
 			out = append(out, j.fail(s, n, "pattern", "does not match the pattern "+strconv.Quote(s.Pattern))...)
 		}
 	}
-	if s.Format != "" {
+	if s.Format != "" && !j.dialect.formatsAnnotate {
 		if f := stringFormat(s.Format); f != fmtNone {
 			if !formatOK(f, []byte(n.str)) {
 				out = append(out, j.fail(s, n, "format", formatMessage(f))...)
@@ -500,10 +508,18 @@ func (j *judge) array(s *openapi3.Schema, n *jnode) []issue {
 	if s.UniqueItems && !uniqueItems(n) {
 		out = append(out, j.fail(s, n, "uniqueItems", "the items are not unique")...)
 	}
+	from := 0
+	if j.dialect.v31 {
+		from = min(len(s.PrefixItems), len(n.items))
+		out = j.arrayApplicators31(s, n, out)
+	}
 	if s.Items != nil && s.Items.Value != nil {
-		for i, it := range n.items {
-			out = appendUnder(out, strconv.Itoa(i), j.visit(s.Items.Value, it))
+		for i, it := range n.items[from:] {
+			out = appendUnder(out, strconv.Itoa(from+i), j.visit(s.Items.Value, it))
 		}
+	}
+	if j.dialect.v31 && (s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil) {
+		out = j.unevaluatedItems(s, n, out)
 	}
 	return out
 }
@@ -536,6 +552,13 @@ func (j *judge) object(s *openapi3.Schema, n *jnode) []issue {
 	}
 	for i, k := range n.keys {
 		v := n.vals[i]
+		if j.dialect.v31 {
+			var matched bool
+			out, matched = j.keyApplicators31(s, k, v, out)
+			if _, declared := s.Properties[k]; matched && !declared {
+				continue // a patternProperties match: additionalProperties does not apply
+			}
+		}
 		if p, ok := s.Properties[k]; ok && p != nil && p.Value != nil {
 			switch {
 			case j.neither:
@@ -558,6 +581,9 @@ func (j *judge) object(s *openapi3.Schema, n *jnode) []issue {
 		if n.get(k) == nil && (j.neither || !oneWayIn(s, k, j.asRequest, nil)) {
 			out = append(out, issue{path: []string{k}, keyword: "required", schema: s, reason: "required property " + strconv.Quote(k) + " is missing"})
 		}
+	}
+	if j.dialect.v31 {
+		out = j.objectApplicators31(s, n, out)
 	}
 	return out
 }
@@ -641,6 +667,15 @@ func jsonEqual(a, b any) bool {
 	return reflect.DeepEqual(a, b)
 }
 
+// jsonText is v as JSON, shortened for a message.
+func jsonText(v any) string {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return "?"
+	}
+	return shorten(raw)
+}
+
 func asFloat(v any) (float64, bool) {
 	switch v := v.(type) {
 	case float64:
@@ -686,8 +721,14 @@ func issueFinding(is issue, base string, secret bool, op string, status int) Fin
 		f.Rule, f.Expected = RuleBodyEnum, enumExpected(is.schema.Enum)
 	case "format":
 		f.Rule, f.Expected = RuleBodyFormat, is.schema.Format
-	case "additionalProperties":
+	case "additionalProperties", "unevaluatedProperties":
 		f.Rule, f.Expected = RuleBodyAdditional, "no such property"
+	case "const":
+		f.Rule, f.Expected = RuleBodyConstraint, "const "+jsonText(is.schema.Const)
+	case "contentEncoding":
+		f.Rule, f.Expected = RuleBodyFormat, "contentEncoding "+is.schema.ContentEncoding
+	case "contentMediaType":
+		f.Rule, f.Expected = RuleBodyFormat, "contentMediaType "+is.schema.ContentMediaType
 	default:
 		f.Rule, f.Expected = RuleBodyConstraint, is.keyword
 	}

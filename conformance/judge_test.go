@@ -58,7 +58,7 @@ func TestRecursiveAnyOfIsBounded(t *testing.T) {
 	var v any
 	require.NoError(t, json.Unmarshal(body, &v))
 	node := e.doc.Components.Schemas["Node"].Value
-	j := newJudge(len(body), false)
+	j := newJudge(len(body), false, dialect{})
 	assert.Empty(t, j.visit(node, j.tree(v)))
 	assert.LessOrEqual(t, j.spent, 3*51)
 	assert.False(t, j.over)
@@ -161,7 +161,7 @@ func judgeSchema(t *testing.T, schema, body string) []Finding {
 	require.NoError(t, json.Unmarshal([]byte(schema), &s))
 	var v any
 	require.NoError(t, json.Unmarshal([]byte(body), &v))
-	j := newJudge(len(body), false)
+	j := newJudge(len(body), false, dialect{})
 	var out []Finding
 	for _, is := range j.visit(&s, j.tree(v)) {
 		out = append(out, issueFinding(is, "", false, "op", 200))

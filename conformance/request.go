@@ -871,7 +871,7 @@ func (e *Engine) CompileRequest(id, pathTemplate string, item *openapi3.PathItem
 	if op == nil {
 		return nil, fmt.Errorf("spec: %s: no operation", id)
 	}
-	c, problems := compileRequest(e.doc, id, pathTemplate, item, op, newSchemaCompiler(), [][]string{nil})
+	c, problems := compileRequest(e.doc, id, pathTemplate, item, op, newSchemaCompiler(e.dialect), [][]string{nil})
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("spec: %s: %s", id, strings.Join(problems, "; "))
 	}

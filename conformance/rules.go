@@ -92,7 +92,8 @@ var (
 	RuleSpecPattern     = declare(OriginSpec, "spec.pattern", SeverityInfo, "schema.pattern (ECMA-262)", "a pattern is not a regular expression the engine can run (lookaround, backreferences); it is not checked")
 	RuleSpecResponse    = declare(OriginSpec, "spec.response", SeverityInfo, "operation.responses", "a response key is not a status, a status range or default; it is ignored")
 	RuleSpecServer      = declare(OriginSpec, "spec.server", SeverityInfo, "servers.url", "a server URL has no readable path; operations are matched from /")
-	RuleSpecInvalid     = declare(OriginSpec, "spec.invalid", SeverityInfo, "OpenAPI 3.0.3", "anything else kin-openapi's document validation finds wrong")
+	RuleSpecKeyword     = declare(OriginSpec, "spec.keyword", SeverityInfo, "OpenAPI 3.1 Schema Object (JSON Schema 2020-12)", "a 3.1 document uses a 3.0 keyword that means nothing there (nullable, a boolean exclusiveMinimum or exclusiveMaximum); the engine ignores it")
+	RuleSpecInvalid     = declare(OriginSpec, "spec.invalid", SeverityInfo, "OpenAPI 3.0.3, 3.1", "anything else kin-openapi's document validation finds wrong")
 
 	// What conformance run checks beyond the shape of each answer: that
 	// the target behaves as the operations say.

@@ -28,7 +28,7 @@ func (s *scanner) kinValue(n *schemaNode) {
 		return
 	}
 	if s.judge == nil {
-		s.judge = newJudge(len(s.data), s.asRequest)
+		s.judge = newJudge(len(s.data), s.asRequest, s.dialect)
 	}
 	j := s.judge
 	root := j.tree(v)
@@ -108,7 +108,7 @@ func (u *undocumentedWalk) object(all []*openapi3.Schema, v *jnode, ptr string, 
 	for _, s := range all {
 		judged = judged || len(s.Properties) > 0
 		ap := s.AdditionalProperties
-		if ap.Has != nil || ap.Schema != nil {
+		if ap.Has != nil || ap.Schema != nil || s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil {
 			mentioned = true
 		}
 		if ap.Schema != nil && ap.Schema.Value != nil {
@@ -131,6 +131,8 @@ func (u *undocumentedWalk) object(all []*openapi3.Schema, v *jnode, ptr string, 
 				}
 			} else if slices.Contains(s.Required, k) {
 				declared = true // required is documented enough, as on the fast path
+			} else if matchesPatternProperty(s, k) {
+				declared = true
 			}
 		}
 		props := u.stack[propFrom:]
@@ -162,6 +164,17 @@ func (u *undocumentedWalk) report(val *jnode, at, name string, secret bool) {
 	u.out = append(u.out, f)
 }
 
+// matchesPatternProperty: an OpenAPI 3.1 patternProperties pattern of s
+// matches k.
+func matchesPatternProperty(s *openapi3.Schema, k string) bool {
+	for pattern := range s.PatternProperties {
+		if re, err := ecmaRegexp(pattern); err == nil && re.MatchString(k) {
+			return true
+		}
+	}
+	return false
+}
+
 func isContainer(v any) bool {
 	switch v.(type) {
 	case map[string]any, []any:
@@ -185,7 +198,7 @@ func pointerTo(ptr, key string) string {
 func (u *undocumentedWalk) applicable(schemas []*openapi3.Schema, v *jnode) ([]*openapi3.Schema, bool) {
 	plain := true
 	for _, s := range schemas {
-		if s == nil || len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0 {
+		if s == nil || len(s.AllOf)+len(s.OneOf)+len(s.AnyOf)+len(s.DependentSchemas) > 0 || s.If != nil {
 			plain = false
 			break
 		}
@@ -211,6 +224,25 @@ func (u *undocumentedWalk) expand(s *openapi3.Schema, v *jnode, from int) bool {
 	u.stack = append(u.stack, s)
 	for _, br := range s.AllOf {
 		if br == nil || br.Value == nil || !u.expand(br.Value, v, from) {
+			return false
+		}
+	}
+	// OpenAPI 3.1: the branch of if that applies, and the dependent
+	// schemas of the properties present.
+	if s.If != nil && s.If.Value != nil {
+		branch := s.Else
+		if u.judge.valid(s.If.Value, v) {
+			branch = s.Then
+			if !u.expand(s.If.Value, v, from) {
+				return false
+			}
+		}
+		if branch != nil && branch.Value != nil && !u.expand(branch.Value, v, from) {
+			return false
+		}
+	}
+	for _, k := range sortedKeys(s.DependentSchemas) {
+		if ds := s.DependentSchemas[k]; ds != nil && ds.Value != nil && v.kind == jObject && v.get(k) != nil && !u.expand(ds.Value, v, from) {
 			return false
 		}
 	}

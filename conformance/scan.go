@@ -31,6 +31,7 @@ type scanner struct {
 	// asRequest judges a request body: readOnly and writeOnly apply the
 	// other way round in the schemas left to the judge.
 	asRequest bool
+	dialect   dialect
 
 	// judge memoizes the verdicts of the values the fast path leaves
 	// aside, for the whole body, within one budget.

@@ -16,6 +16,7 @@ const (
 	tBoolean
 	tArray
 	tObject
+	tNull // OpenAPI 3.1: "null" in the type list
 )
 
 // addlMode says what a schema makes of properties it does not declare.
@@ -99,11 +100,12 @@ func (n *schemaNode) needsNumber() bool {
 }
 
 type schemaCompiler struct {
-	memo map[*openapi3.Schema]*schemaNode
+	memo    map[*openapi3.Schema]*schemaNode
+	dialect dialect
 }
 
-func newSchemaCompiler() *schemaCompiler {
-	return &schemaCompiler{memo: map[*openapi3.Schema]*schemaNode{}}
+func newSchemaCompiler(d dialect) *schemaCompiler {
+	return &schemaCompiler{memo: map[*openapi3.Schema]*schemaNode{}, dialect: d}
 }
 
 func (c *schemaCompiler) ref(r *openapi3.SchemaRef) *schemaNode {
@@ -121,7 +123,11 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 	}
 	n := &schemaNode{src: s, maxLen: -1, maxItems: -1}
 	c.memo[s] = n
-	if why := slowReasons(s); len(why) > 0 {
+	why := slowReasons(s)
+	if c.dialect.v31 {
+		why = append(why, slowReasons31(s, c.dialect)...)
+	}
+	if len(why) > 0 {
 		n.slow, n.slowWhy = true, why
 		return n
 	}
@@ -143,6 +149,7 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 				n.types |= tObject
 			case openapi3.TypeNull:
 				n.nullable = true
+				n.types |= tNull
 			}
 		}
 	}
@@ -170,6 +177,9 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 		n.format = fmtInt32
 	case "int64":
 		n.format = fmtInt64
+	}
+	if c.dialect.formatsAnnotate {
+		n.format = fmtNone
 	}
 	if n.format == fmtInt32 || n.format == fmtInt64 {
 		if !n.allows(tInteger) || n.types&tNumber != 0 && n.types&tInteger == 0 {
@@ -326,7 +336,8 @@ func typeName(s *openapi3.Schema, nullable bool) string {
 			}
 		}
 	}
-	if len(names) == 0 {
+	nullable = nullable || s.Type.Includes(openapi3.TypeNull)
+	if len(names) == 0 && !nullable {
 		names = append(names, "any value")
 	}
 	if nullable {

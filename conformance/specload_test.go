@@ -94,9 +94,7 @@ func TestNewEmbeddedSpecHasNoNotes(t *testing.T) {
 func TestNewRefusesOtherVersions(t *testing.T) {
 	t.Parallel()
 	for name, c := range map[string]struct{ doc, msg string }{
-		"3.1 yaml":  {"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "3.1 is not supported yet"},
-		"3.1 json":  {`{"openapi": "3.1.1", "info": {"title": "x", "version": "1"}, "paths": {}, "webhooks": {}}`, "OpenAPI 3.1.1: 3.1 is not supported yet"},
-		"3.1 min":   {`{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"x","content":{"application/json":{"schema":{"type":["string","null"]}}}}}}}}}`, "OpenAPI 3.1.0: 3.1 is not supported yet"},
+		"3.2":       {"openapi: 3.2.0\ninfo: {title: x, version: '1'}\npaths: {}\n", `"3.2.0"`},
 		"swagger 2": {"swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "Swagger 2.0"},
 		"4.0":       {"openapi: 4.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n", `"4.0.0"`},
 	} {

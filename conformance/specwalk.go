@@ -14,12 +14,13 @@ import (
 // pattern that does not compile, and an example or default that breaks its
 // schema.
 type docChecker struct {
-	notes []Finding
-	seen  map[*openapi3.Schema]bool
+	notes   []Finding
+	seen    map[*openapi3.Schema]bool
+	dialect dialect
 }
 
-func checkDocument(doc *openapi3.T) []Finding {
-	c := &docChecker{seen: map[*openapi3.Schema]bool{}}
+func checkDocument(doc *openapi3.T, d dialect) []Finding {
+	c := &docChecker{seen: map[*openapi3.Schema]bool{}, dialect: d}
 	if comp := doc.Components; comp != nil {
 		for _, name := range sortedKeys(comp.Schemas) {
 			c.schema("components.schemas."+name, comp.Schemas[name])
@@ -182,7 +183,7 @@ func (c *docChecker) judgeValue(rule, where string, s *openapi3.Schema, v any, r
 	if json.Unmarshal(raw, &decoded) != nil {
 		return
 	}
-	j := newJudge(len(raw), request)
+	j := newJudge(len(raw), request, c.dialect)
 	j.neither = strings.HasPrefix(where, "components.schemas.")
 	issues := j.visit(s, j.tree(decoded))
 	if len(issues) == 0 {

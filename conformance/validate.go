@@ -76,7 +76,7 @@ func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, 
 	}
 	s := scanners.Get().(*scanner)
 	mark := len(out)
-	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out, asRequest: asRequest}
+	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out, asRequest: asRequest, dialect: e.dialect}
 	s.scanBody(n)
 	out = s.out
 	se, malformed := s.err.(*syntaxError)

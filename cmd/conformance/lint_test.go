@@ -68,10 +68,41 @@ func TestLint(t *testing.T) {
 	assert.Contains(t, errOut, "no defects")
 }
 
+// A 3.1 document is linted as a 3.0 one is, and the 3.0 keywords left in it
+// are noted where they are.
+func TestLintNotes30KeywordsIn31(t *testing.T) {
+	t.Parallel()
+	path := writeSpec(t, `openapi: 3.1.0
+info: {title: x, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: a
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  n: {type: integer, minimum: 0, exclusiveMinimum: true}
+                  s: {type: string, nullable: true}
+                  t: {type: [string, "null"]}
+                  k: {const: org}
+`)
+	code, out, errOut := lintRun(t, "--spec", path)
+	assert.Equal(t, exitFindings, code, errOut)
+	assert.Equal(t, 2, strings.Count(out, "spec.keyword\t"), out)
+	assert.Contains(t, out, "/properties/n: a boolean exclusiveMinimum means nothing in OpenAPI 3.1")
+	assert.Contains(t, out, "/properties/s: nullable means nothing in OpenAPI 3.1")
+	assert.Equal(t, 2, strings.Count(out, "\n"), out)
+}
+
 func TestLintRefusesWhatCannotBeJudged(t *testing.T) {
 	t.Parallel()
 	for name, c := range map[string]struct{ doc, msg string }{
-		"3.1":          {"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "3.1 is not supported yet"},
+		"3.2":          {"openapi: 3.2.0\ninfo: {title: x, version: '1'}\npaths: {}\n", `"3.2.0"`},
 		"dangling ref": {"openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Nope'}\n", "#/components/responses/Nope"},
 	} {
 		t.Run(name, func(t *testing.T) {
