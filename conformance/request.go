@@ -823,13 +823,19 @@ func (e *Engine) collectRequestHeaders() {
 // (Exchange.Operation, or found from the request's method and path): its
 // path, query, header and cookie parameters, the credentials the security
 // requirement asks for, the media type and the body, and returns the
-// findings (rules request.*), redacted, without a status. A request whose
-// operation is unknown gets none here: Validate reports operation.unknown.
+// findings (rules request.*), redacted, without a status. A request no
+// documented operation matches gets operation.unknown: an undocumented
+// method or path is the client's finding, whatever the server answered.
 // It never panics and keeps no state between calls.
 func (e *Engine) ValidateRequest(x *Exchange) (out []Finding) {
 	if x == nil {
 		return nil
 	}
+	op, pathKnown := e.resolve(x)
+	return e.validateRequest(x, op, pathKnown)
+}
+
+func (e *Engine) validateRequest(x *Exchange, op *operation, pathKnown bool) (out []Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = []Finding{{
@@ -838,18 +844,29 @@ func (e *Engine) ValidateRequest(x *Exchange) (out []Finding) {
 		}
 		e.finishFindings(out, x)
 	}()
-	op, _ := e.resolve(x)
-	if op == nil || op.req == nil {
+	if op == nil {
+		return append(out, e.unknownOperation(x, pathKnown))
+	}
+	if op.req == nil {
 		return nil
 	}
 	return e.judgeRequest(out, op.req, &x.Request)
 }
 
 // ValidateExchange judges both halves of x: the request's findings
-// (ValidateRequest) first, then the response's (Validate).
+// (ValidateRequest) first, then the response's (ValidateResponse). An
+// exchange whose operation is unknown has the one finding
+// operation.unknown, of the request.
 func (e *Engine) ValidateExchange(x *Exchange) []Finding {
-	out := e.ValidateRequest(x)
-	return append(out, e.Validate(x)...)
+	if x == nil {
+		return nil
+	}
+	op, pathKnown := e.resolve(x)
+	out := e.validateRequest(x, op, pathKnown)
+	if op == nil {
+		return out
+	}
+	return append(out, e.validateResponse(x, op, pathKnown)...)
 }
 
 // RequestContract is the request half of an operation compiled for

@@ -18,6 +18,9 @@ type Rule struct {
 	FiresWhen string
 	// Origin says what emits it.
 	Origin Origin
+	// Side is the party its findings blame; empty for the notes on the
+	// document (spec.*), which blame neither.
+	Side Side
 }
 
 // Origin is what emits a rule.
@@ -39,7 +42,7 @@ const (
 // docs/rules.md that does not match (go test ./conformance -run
 // TestDocsRuleTable -update-docs rewrites it).
 var (
-	RuleOperationUnknown   = declare(OriginResponse, "operation.unknown", SeverityError, "paths.{path}.{method}", "no documented operation matches the request's method and path")
+	RuleOperationUnknown   = declare(OriginRequest, "operation.unknown", SeverityError, "paths.{path}.{method}", "no documented operation matches the request's method and path")
 	RuleStatusUndocumented = declare(OriginResponse, "status.undocumented", SeverityError, "operation.responses", "the status code is not documented for the operation (nor by a range or default)")
 	RuleContentType        = declare(OriginResponse, "content-type", SeverityError, "response.content.{media type}", "a body has no Content-Type, or one the response does not document, or a JSON charset other than UTF-8")
 	RuleBodyJSON           = declare(OriginResponse, "body.json", SeverityError, "response.content.application/json (RFC 8259)", "the body is not valid JSON: malformed, truncated, invalid UTF-8, or empty where a body is documented")
@@ -140,6 +143,8 @@ var (
 	ruleIndex = map[string]int{}
 	// ruleSeverity is each rule's severity, for the engine's findings.
 	ruleSeverity = map[string]Severity{}
+	// ruleSide is the side each rule's findings blame.
+	ruleSide = map[string]Side{}
 )
 
 // declare adds a rule to the catalogue and returns its id. Declaring an
@@ -150,8 +155,24 @@ func declare(origin Origin, id string, sev Severity, enforces, firesWhen string)
 	}
 	ruleIndex[id] = len(rules)
 	ruleSeverity[id] = sev
-	rules = append(rules, Rule{ID: id, Severity: sev, Enforces: enforces, FiresWhen: firesWhen, Origin: origin})
+	side := origin.side()
+	ruleSide[id] = side
+	rules = append(rules, Rule{ID: id, Severity: sev, Enforces: enforces, FiresWhen: firesWhen, Origin: origin, Side: side})
 	return id
+}
+
+// side is the party the findings of an origin's rules blame. What the
+// engine finds in a request, and in a delivery conformance receive takes
+// (the notifier's request), is the sender's; everything else an exchange
+// shows is the server's.
+func (o Origin) side() Side {
+	switch o {
+	case OriginRequest, OriginReceive:
+		return SideRequest
+	case OriginSpec:
+		return ""
+	}
+	return SideResponse
 }
 
 // Rules lists every rule the project can emit, in catalogue order.
@@ -174,7 +195,7 @@ func NewFinding(id, pointer, message, expected, actual string) Finding {
 	if !ok {
 		panic(fmt.Sprintf("conformance: rule %q is not in the catalogue (rules.go)", id))
 	}
-	return Finding{Rule: r.ID, Severity: r.Severity, Pointer: pointer, Message: message, Expected: expected, Actual: actual}
+	return Finding{Rule: r.ID, Severity: r.Severity, Side: r.Side, Pointer: pointer, Message: message, Expected: expected, Actual: actual}
 }
 
 // AsNote is the finding as a note: for a check that could not be carried

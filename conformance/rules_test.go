@@ -197,13 +197,28 @@ func TestCatalogueIsWellFormed(t *testing.T) {
 		assert.NotEmpty(t, r.FiresWhen, r.ID)
 		assert.NotContains(t, r.FiresWhen, "\n", r.ID)
 		assert.Contains(t, []Origin{OriginResponse, OriginRequest, OriginSpec, OriginRun, OriginProxy, OriginReceive}, r.Origin, r.ID)
+		if r.Origin == OriginSpec {
+			assert.Empty(t, r.Side, "%s: a note on the document blames no side", r.ID)
+		} else {
+			assert.Contains(t, []Side{SideRequest, SideResponse}, r.Side, r.ID)
+		}
 		got, ok := RuleByID(r.ID)
 		assert.True(t, ok)
 		assert.Equal(t, r, got)
 	}
+	// The client's part and the server's: an undocumented method or path is
+	// the client's whatever the server answered.
+	for id, want := range map[string]Side{
+		RuleOperationUnknown: SideRequest, RuleRequestSecurity: SideRequest, RuleRequestBodyType: SideRequest,
+		RuleStatusUndocumented: SideResponse, RuleContentType: SideResponse, RuleHeaderRequired: SideResponse,
+		RuleBodyType: SideResponse, RuleBehaviorNoToken: SideResponse, RuleNotificationSignature: SideRequest,
+	} {
+		r, _ := RuleByID(id)
+		assert.Equal(t, want, r.Side, id)
+	}
 	assert.Panics(t, func() { NewFinding("body.no-such-rule", "", "", "", "") })
 	f := NewFinding(RuleBodyEnum, "/x", "m", "e", "a")
-	assert.Equal(t, Finding{Rule: RuleBodyEnum, Severity: SeverityDrift, Pointer: "/x", Message: "m", Expected: "e", Actual: "a"}, f)
+	assert.Equal(t, Finding{Rule: RuleBodyEnum, Severity: SeverityDrift, Side: SideResponse, Pointer: "/x", Message: "m", Expected: "e", Actual: "a"}, f)
 	assert.Equal(t, SeverityInfo, f.AsNote().Severity)
 }
 

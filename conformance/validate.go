@@ -9,14 +9,24 @@ import (
 	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
-// Validate judges one exchange's response against the operation it belongs
-// to (Exchange.Operation, or found from the request's method and path) and
-// returns its findings, already redacted. It never panics and keeps no
-// state between calls.
-func (e *Engine) Validate(x *Exchange) (out []Finding) {
+// Validate is ValidateResponse.
+func (e *Engine) Validate(x *Exchange) []Finding { return e.ValidateResponse(x) }
+
+// ValidateResponse judges one exchange's response against the operation it
+// belongs to (Exchange.Operation, or found from the request's method and
+// path) and returns its findings, already redacted. An exchange whose
+// operation is unknown has the one finding operation.unknown, which blames
+// the request: the response cannot be judged without an operation. It
+// never panics and keeps no state between calls.
+func (e *Engine) ValidateResponse(x *Exchange) []Finding {
 	if x == nil {
 		return nil
 	}
+	op, pathKnown := e.resolve(x)
+	return e.validateResponse(x, op, pathKnown)
+}
+
+func (e *Engine) validateResponse(x *Exchange, op *operation, pathKnown bool) (out []Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = []Finding{{
@@ -26,9 +36,8 @@ func (e *Engine) Validate(x *Exchange) (out []Finding) {
 		}
 		e.finishFindings(out, x)
 	}()
-	op, pathKnown := e.resolve(x)
 	if op == nil {
-		return append(out, unknownOperation(x, pathKnown))
+		return append(out, e.unknownOperation(x, pathKnown))
 	}
 	status := x.Response.Status
 	h := canonicalHeader(x.Response.Header)
@@ -107,7 +116,7 @@ func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, 
 }
 
 // finishFindings is the one way out of the engine for the findings of an
-// exchange: each gets its rule's severity from the catalogue, and
+// exchange: each gets its rule's severity and side from the catalogue, and
 // registered tokens, the request's own credential, the secrets the request
 // sent and Bearer credentials are hidden in every finding (secret property
 // values were already replaced where they were read; Expected comes from
@@ -135,6 +144,7 @@ func (e *Engine) finishFindings(out []Finding, x *Exchange) {
 	secrets := redact.SecretValues(x.Request.Body)
 	for i := range out {
 		out[i].Severity = ruleSeverity[out[i].Rule]
+		out[i].Side = ruleSide[out[i].Rule]
 		out[i].Actual = redact.Text(redact.Value(out[i].Actual, cred), e.redactions...)
 		out[i].Message = redact.Text(redact.Value(out[i].Message, cred), e.redactions...)
 		for _, v := range secrets {

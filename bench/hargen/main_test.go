@@ -9,6 +9,7 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/har"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
@@ -25,7 +26,7 @@ func TestWriteMakesAJudgeableRecording(t *testing.T) {
 	eng, err := conformance.New()
 	require.NoError(t, err)
 	rep := &report.Report{}
-	require.NoError(t, har.Replay(eng, &a, "gen.har", rep))
+	require.NoError(t, har.Replay(judgement.New(eng), &a, "gen.har", rep))
 	require.Equal(t, 500, rep.Summary().Cases)
 	assert.Zero(t, rep.Summary().Skipped)
 	assert.Greater(t, rep.Summary().Passed, 450)

@@ -47,3 +47,20 @@ func (r *reportFlags) reports() ([]runOutput, error) {
 func addSpecFlag(fs *flag.FlagSet) *string {
 	return fs.String("spec", "", "judge by the OpenAPI 3.0 document at `PATH` (default: the embedded Webex webhooks spec)")
 }
+
+const judgeUsage = "count the findings of `SIDES`: requests (the client's part), responses (the server's part) or both"
+
+// addJudgeFlag is --judge, for every command that judges both halves of
+// an exchange.
+func addJudgeFlag(fs *flag.FlagSet) *string {
+	return fs.String("judge", "both", judgeUsage)
+}
+
+// judgeSides reads --judge.
+func judgeSides(s string) (conformance.Sides, error) {
+	sides, err := conformance.ParseSides(s)
+	if err != nil {
+		return 0, fmt.Errorf("--judge: %w", err)
+	}
+	return sides, nil
+}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/webex-conformance/webhooks/conformance/judgement"
+
 	"bytes"
 	"io"
 	"log"
@@ -77,7 +79,7 @@ func FuzzServe(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	p, err := proxy.New("http://"+mockAddr+"/v1", eng)
+	p, err := proxy.New("http://"+mockAddr+"/v1", judgement.New(eng))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/har"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/proxy"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/internal/metrics"
@@ -21,6 +22,7 @@ import (
 const proxyHelp = `usage: conformance proxy --upstream URL [--listen ADDR] [--max-body-bytes N]
                         [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
                         [--baseline FILE] [--har FILE] [--metrics ADDR] [--max-input-bytes N]
+                        [--judge requests|responses|both]
 
 Forwards every request to the upstream unchanged and streaming (clients keep
 their paths: with --upstream https://webexapis.com/v1, a request for
@@ -36,6 +38,10 @@ validate --har to replay. --metrics serves Prometheus metrics at http://ADDR/met
 conformance_exchanges_total{operation,status},
 conformance_findings_total{rule,severity,operation} and the histogram
 conformance_upstream_duration_seconds{operation}.
+A request no documented operation matches (an undocumented method or path)
+is the client's finding, operation.unknown, whatever the upstream answered.
+--judge responses counts only what the upstream answered (a mock's author
+behind a sloppy client), --judge requests only what the client sent.
 
 ` + baselineHelp + `
 Exit status: 0 conformant, 1 nonconformant (findings at or above --fail-on),
@@ -58,8 +64,13 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	harPath := fs.String("har", "", "record every forwarded exchange in the HAR 1.2 file `FILE`, secrets redacted (replay it with validate --har)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (exchanges, findings, upstream latency)")
 	addMaxInputFlag(fs, e)
+	judgeFlag := addJudgeFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
+	}
+	sides, err := judgeSides(*judgeFlag)
+	if err != nil {
+		return usageErr(e, "proxy: %v", err)
 	}
 	if *upstream == "" {
 		return usageErr(e, "proxy: --upstream URL is required")
@@ -113,7 +124,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 		defer recorder.Close()
 		opts = append(opts, proxy.WithObservers(newProxyRecorder(recorder, up, eng.MaxBodyBytes(), e.stderr)))
 	}
-	p, err := proxy.New(*upstream, eng, opts...)
+	p, err := proxy.New(*upstream, judgement.New(eng, judgement.WithSides(sides)), opts...)
 	if err != nil {
 		return usageErr(e, "proxy: %v", err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
-const receiveHelp = `usage: conformance receive --listen ADDR [--path P]
+const receiveHelp = `usage: conformance receive --listen ADDR [--path P] [--judge requests|responses|both]
                           [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift]
 
 Receives webhook deliveries: answers 204 to every POST (to any path, or only
@@ -23,7 +23,9 @@ WEBEX_WEBHOOK_SECRET holds the webhook's secret, its X-Spark-Signature
 (notification.signature: missing, malformed or wrong). Each finding is
 logged to stderr as it arrives; on SIGINT or SIGTERM the report is written,
 one case per delivery (after 1,000, one case per path). Point a webhook's
-targetUrl at it through any tunnel to check live deliveries.
+targetUrl at it through any tunnel to check live deliveries. A delivery is
+the notifier's request: its findings are on the request side, so --judge
+responses counts none of them.
 
 Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage error,
 3 no delivery was received or the receiver could not serve.
@@ -42,8 +44,13 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 	listen := fs.String("listen", "", "`ADDR` to listen on (host:port; port 0 picks a free one)")
 	path := fs.String("path", "", "judge only deliveries POSTed to path `P` (default: any path)")
 	reports := addReportFlags(fs)
+	judgeFlag := addJudgeFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
+	}
+	sides, err := judgeSides(*judgeFlag)
+	if err != nil {
+		return usageErr(e, "receive: %v", err)
 	}
 	if *listen == "" {
 		return usageErr(e, "receive: --listen ADDR is required")
@@ -69,7 +76,7 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "receive: cannot listen on %s: %s", *listen, runOneLine(err.Error()))
 	}
 	where := "http://" + serveDialAddr(ln.Addr()) + *path
-	rcv, err := receiver.New(eng, receiver.WithSecret(secret), receiver.WithPath(*path), receiver.WithLog(e.stderr), receiver.WithTarget("deliveries to "+where))
+	rcv, err := receiver.New(eng, receiver.WithSecret(secret), receiver.WithPath(*path), receiver.WithLog(e.stderr), receiver.WithTarget("deliveries to "+where), receiver.WithSides(sides))
 	if err != nil {
 		ln.Close()
 		return usageErr(e, "receive: %s", runOneLine(err.Error()))

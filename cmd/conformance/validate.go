@@ -15,13 +15,14 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/har"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
 const validateHelp = `usage: conformance validate (--har FILE... | --operation OPID --status CODE [--header 'Name: value']... [--body FILE|-]
                             [--query Q] [--request-header 'Name: value']... [--request-body FILE|-])
-                           [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
-                           [--baseline FILE] [--max-input-bytes N]
+                           [--judge requests|responses|both] [--format text|json|junit|markdown --output PATH]...
+                           [--fail-on error|drift] [--spec PATH] [--baseline FILE] [--max-input-bytes N]
 
 Validates recorded exchanges against the spec: every entry of one or more
 HAR 1.2 recordings, its request and its response (one case per entry;
@@ -30,7 +31,11 @@ response given by its operation, status, headers and body, with the request
 that asked for it when --query, --request-header or --request-body describe
 one (a request body is application/json unless a --request-header says
 otherwise; no credential is taken, so the security requirement is noted as
-not judged). --format and --output may be repeated and pair up as for run.
+not judged). An entry that matches no operation of the spec (an
+undocumented method or path) is the client's finding, operation.unknown,
+whatever the server answered. --judge responses counts only what the server
+answered, --judge requests only what the client sent. --format and --output
+may be repeated and pair up as for run.
 
 ` + baselineHelp + `
 Exit status: 0 conformant, 1 nonconformant (findings at or above --fail-on),
@@ -55,8 +60,13 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	specPath := addSpecFlag(fs)
 	baselinePath := addBaselineFlag(fs)
 	addMaxInputFlag(fs, e)
+	judgeFlag := addJudgeFlag(fs)
 	if code, ok := validateParse(e, fs, args, &hars); !ok {
 		return code
+	}
+	sides, err := judgeSides(*judgeFlag)
+	if err != nil {
+		return usageErr(e, "validate: %v", err)
 	}
 
 	outs, err := reports.reports()
@@ -91,29 +101,25 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		return engineFailed(e, "validate", validateOneLine(err.Error()), err)
 	}
 	noteSpecNotes(e, "validate", *specPath, eng)
-	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo()}
+	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo(), Judge: sides}
 	opts := report.Options{Redact: eng.Redact}
+	j := judgement.New(eng, judgement.WithSides(sides))
 	if single {
 		x, err := validateSingle(e, eng, *opID, *status, headers, *bodyPath)
 		if err != nil {
 			return usageErr(e, "validate: %s", validateOneLine(err.Error()))
 		}
-		var findings []conformance.Finding
 		if withRequest {
 			if err := validateRequest(e, x, *query, reqHeaders, *reqBodyPath, eng.MaxBodyBytes()); err != nil {
 				return usageErr(e, "validate: %s", validateOneLine(err.Error()))
 			}
-			findings = credentialNotGiven(eng.ValidateRequest(x), x.Operation)
+		} else {
+			// No request was described: only the response is judged.
+			j = judgement.New(eng, judgement.WithSides(conformance.JudgeResponses))
 		}
-		op, _ := eng.Operation(x.Operation)
-		rep.Add(report.Case{
-			Name:      fmt.Sprintf("%s %d", x.Operation, x.Response.Status),
-			Operation: x.Operation,
-			Method:    x.Request.Method,
-			Path:      op.PathTemplate,
-			Status:    x.Response.Status,
-			Findings:  append(findings, eng.Validate(x)...),
-		})
+		c := j.Case(x)
+		c.Name = fmt.Sprintf("%s %d", x.Operation, x.Response.Status)
+		rep.Add(c)
 		opts.Verbose = true // one case: say how it went
 	} else {
 		for _, path := range hars {
@@ -121,7 +127,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 				rep.MarkInterrupted("interrupted before every recording was read")
 				break
 			}
-			if err := validateHAR(e, eng, path, rep); err != nil {
+			if err := validateHAR(e, j, path, rep); err != nil {
 				return usageErr(e, "validate: %s", validateOneLine(err.Error()))
 			}
 		}
@@ -180,9 +186,9 @@ func validateEngine(ctx context.Context, e *env, path string) (*conformance.Engi
 }
 
 // validateHAR replays one recording into rep; "-" reads it from stdin.
-func validateHAR(e *env, eng *conformance.Engine, path string, rep *report.Report) error {
+func validateHAR(e *env, j *judgement.Judge, path string, rep *report.Report) error {
 	if path == "-" {
-		if err := har.Replay(eng, e.stdin, "stdin", rep); err != nil {
+		if err := har.Replay(j, e.stdin, "stdin", rep); err != nil {
 			return fmt.Errorf("stdin: %w", err)
 		}
 		return nil
@@ -199,7 +205,7 @@ func validateHAR(e *env, eng *conformance.Engine, path string, rep *report.Repor
 	if i := strings.LastIndexAny(source, `/\`); i >= 0 {
 		source = source[i+1:]
 	}
-	if err := har.Replay(eng, f, source, rep); err != nil {
+	if err := har.Replay(j, f, source, rep); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
@@ -225,9 +231,11 @@ func validateSingle(e *env, eng *conformance.Engine, opID, status string, header
 		return nil, err
 	}
 	// No path is given: the path parameters are not judged.
+	// validate takes no credential (a token on a command line ends up in
+	// shell histories): the security requirement is not judged.
 	return &conformance.Exchange{
 		Operation: op.ID,
-		Request:   conformance.Request{Method: op.Method, URL: &url.URL{}, Header: http.Header{}},
+		Request:   conformance.Request{Method: op.Method, URL: &url.URL{}, Header: http.Header{}, Credentials: conformance.CredentialsNotGiven},
 		Response:  conformance.Response{Status: code, Header: h, Body: body},
 	}, nil
 }
@@ -266,22 +274,6 @@ func validateRequest(e *env, x *conformance.Exchange, query string, headers []st
 	x.Request.URL.RawQuery = query
 	x.Request.Header, x.Request.Body = h, body
 	return nil
-}
-
-// credentialNotGiven: validate takes no credential (a token on a command
-// line ends up in shell histories), so request.security becomes a note
-// that the security requirement was not judged.
-func credentialNotGiven(fs []conformance.Finding, op string) []conformance.Finding {
-	out := fs[:0]
-	for _, f := range fs {
-		if f.Rule != conformance.RuleRequestSecurity {
-			out = append(out, f)
-		}
-	}
-	return append(out, conformance.Finding{
-		Rule: conformance.RuleRequestUnjudged, Severity: conformance.SeverityInfo, Operation: op,
-		Message: "the security requirement is not judged: validate takes no credential",
-	})
 }
 
 // validateBody reads --body, at most one byte past the engine's cap:

@@ -141,12 +141,15 @@ func TestTransportUnmatchedPathFailsUnlessIgnored(t *testing.T) {
 	res := tr.Results()
 	require.Len(t, res, 1)
 	assert.True(t, res[0].Unmatched)
-	assert.Equal(t, "no operation of the spec matches GET /v1/people/me", res[0].Skip)
+	require.Len(t, res[0].Findings, 1, "an undocumented path is the client's finding")
+	assert.Equal(t, conformance.RuleOperationUnknown, res[0].Findings[0].Rule)
+	assert.Equal(t, conformance.SideRequest, res[0].Findings[0].Side)
 	rec := &recordingTB{}
 	tr.AssertConformant(rec)
 	require.Len(t, rec.errors, 1, "nothing checked the exchange: no pass")
-	assert.Contains(t, rec.errors[0], "1 of 1 matched no operation of the spec")
-	assert.Contains(t, rec.errors[0], "GET "+srv.URL+"/v1/people/me → 200")
+	assert.Contains(t, rec.errors[0], "1 of 1 exchange did not conform")
+	assert.Contains(t, rec.errors[0], "GET "+srv.URL+"/v1/people/me () → 200")
+	assert.Contains(t, rec.errors[0], "operation.unknown")
 
 	for _, ignore := range [][]string{{"/v1/people/me"}, {"/v1/people/"}} {
 		tr.IgnorePaths = ignore
@@ -171,10 +174,11 @@ func TestTransportSuggestsTheBasePath(t *testing.T) {
 	require.Len(t, rec.cleanups, 1)
 	rec.cleanups[0]()
 	require.Len(t, rec.errors, 1)
-	assert.Contains(t, rec.errors[0], "no operation of the spec matches GET /webhooks (did you mean /v1/webhooks? the spec's paths are under /v1")
+	assert.Contains(t, rec.errors[0], "no documented path matches the request (did you mean /v1/webhooks? the spec's paths are under /v1")
 
 	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/elsewhere")
-	assert.Equal(t, "no operation of the spec matches GET /elsewhere (the spec's paths are under /v1)", tr.Results()[1].Skip)
+	require.Len(t, tr.Results()[1].Findings, 1)
+	assert.Equal(t, "no documented path matches the request (the spec's paths are under /v1)", tr.Results()[1].Findings[0].Message)
 }
 
 func TestTransportBodyOverTheCapIsDeliveredWhole(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
 )
@@ -43,6 +44,12 @@ type Request struct {
 	// response can: the recording says there was one (bodySize) but did
 	// not save it, or saved it in an encoding other than base64.
 	BodySkip string
+	// CredentialsKept says the recorder kept the request's credential
+	// headers (their values redacted), as this package's Writer does and
+	// marks with request._credentials: a missing credential was missing.
+	// Other recorders, browsers' sanitized exports among them, may drop
+	// them.
+	CredentialsKept bool
 }
 
 // Response is an entry's response: status, headers and content.text,
@@ -53,13 +60,31 @@ type Response struct {
 	Body   []byte
 }
 
-// Exchange is the entry as the engine judges it.
+// Exchange is the entry as the engine judges it: the entry's Skip makes
+// the response not judged (or, without a method or URL, the whole entry),
+// BodySkip the request's body, and a recording that may have dropped
+// credential headers says so.
 func (e *Entry) Exchange() conformance.Exchange {
-	return conformance.Exchange{
-		Request:  conformance.Request{Method: e.Request.Method, URL: e.Request.URL, Header: e.Request.Header, Body: e.Request.Body},
-		Response: conformance.Response(e.Response),
+	x := conformance.Exchange{
+		Request: conformance.Request{Method: e.Request.Method, URL: e.Request.URL, Header: e.Request.Header, Body: e.Request.Body,
+			Unjudged: e.Request.BodySkip, Credentials: conformance.CredentialsMayBeDropped},
+		Response: conformance.Response{Status: e.Response.Status, Header: e.Response.Header, Body: e.Response.Body, Unjudged: e.Skip},
 	}
+	if e.Request.CredentialsKept {
+		x.Request.Credentials = conformance.CredentialsAsSent
+	}
+	if e.Skip != "" && x.Request.URL == nil {
+		x.Request.Method = "" // nothing of the entry can be judged
+	}
+	if e.Time > 0 {
+		x.Duration = time.Duration(e.Time * float64(time.Millisecond))
+	}
+	return x
 }
+
+// credentialsKeptMark is request._credentials of a recording that kept
+// credential headers, values redacted.
+const credentialsKeptMark = "kept, values redacted"
 
 // SyntaxError is a recording that is not a well-formed HAR 1.2 document.
 type SyntaxError struct {
@@ -356,6 +381,11 @@ func (d *Decoder) entryMember(e *Entry, raw *harRaw, key []byte) error {
 				return err
 			case "url":
 				return d.stringInto(&raw.url)
+			case "_credentials":
+				b, err := d.stringBytes(d.nameBuf[:0])
+				d.nameBuf = b
+				e.Request.CredentialsKept = string(b) == credentialsKeptMark
+				return err
 			case "headers":
 				return d.headers(false)
 			case "bodySize":

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
@@ -19,7 +20,7 @@ func TestReplaySample(t *testing.T) {
 	eng, err := conformance.New()
 	require.NoError(t, err)
 	rep := &report.Report{}
-	require.NoError(t, Replay(eng, bytes.NewReader(readHARFile(t, "sample.har")), "sample.har", rep))
+	require.NoError(t, Replay(judgement.New(eng), bytes.NewReader(readHARFile(t, "sample.har")), "sample.har", rep))
 	require.Len(t, rep.Cases, 8, "one case per entry, none dropped")
 
 	verdicts := make([]report.Verdict, len(rep.Cases))
@@ -33,7 +34,7 @@ func TestReplaySample(t *testing.T) {
 		report.VerdictFail, // base64 body with an unknown enum value and property
 		report.VerdictFail, // created is a number, on another host
 		report.VerdictPass, // delete, 204 without a body
-		report.VerdictSkip, // GET /v1/people/me is not in the spec
+		report.VerdictFail, // GET /v1/people/me is not in the spec: the client's operation.unknown
 		report.VerdictSkip, // no response recorded
 		report.VerdictSkip, // body not saved
 	}, verdicts, "%+v", rep.Cases)
@@ -52,11 +53,13 @@ func TestReplaySample(t *testing.T) {
 
 	assert.Equal(t, "listWebhooks", rep.Cases[1].Operation)
 	assert.Equal(t, "deleteWebhook", rep.Cases[4].Operation)
-	assert.Contains(t, rep.Cases[5].Reason, "no operation of the spec matches GET /v1/people/me")
+	assert.Equal(t, []string{"operation.unknown"}, harRules(rep.Cases[5].Findings))
+	assert.Equal(t, conformance.SideRequest, rep.Cases[5].Findings[0].Side)
 	assert.Contains(t, rep.Cases[6].Reason, "no response was recorded")
 	assert.Contains(t, rep.Cases[7].Reason, "not recorded")
 
-	assert.Equal(t, report.Summary{Cases: 8, Passed: 3, Failed: 2, Skipped: 3, Errors: 1, Drift: 2, New: 3}, rep.Summary())
+	assert.Equal(t, report.Summary{Cases: 8, Passed: 3, Failed: 3, Skipped: 2, Errors: 2, Drift: 2, New: 4,
+		Request: report.SideSummary{Errors: 1}, Response: report.SideSummary{Errors: 1, Drift: 2}}, rep.Summary())
 	assert.True(t, rep.Fails(conformance.SeverityDrift))
 }
 
@@ -73,7 +76,7 @@ func TestReplayKeepsCasesBeforeAnError(t *testing.T) {
 	eng, err := conformance.New()
 	require.NoError(t, err)
 	rep := &report.Report{}
-	err = Replay(eng, bytes.NewReader(readHARFile(t, "truncated.har")), "t.har", rep)
+	err = Replay(judgement.New(eng), bytes.NewReader(readHARFile(t, "truncated.har")), "t.har", rep)
 	var he *SyntaxError
 	require.ErrorAs(t, err, &he)
 	assert.Len(t, rep.Cases, he.Entry, "every entry before the broken one is a case")
@@ -86,7 +89,7 @@ func TestReplayRedactsNames(t *testing.T) {
 	require.NoError(t, err)
 	doc := `{"log":{"entries":[{"request":{"method":"GET","url":"https://webexapis.com/v1/other/` + token + `"},"response":{"status":200}}]}}`
 	rep := &report.Report{}
-	require.NoError(t, Replay(eng, strings.NewReader(doc), "r.har", rep))
+	require.NoError(t, Replay(judgement.New(eng), strings.NewReader(doc), "r.har", rep))
 	require.Len(t, rep.Cases, 1)
 	assert.NotContains(t, rep.Cases[0].Name, token)
 	assert.NotContains(t, rep.Cases[0].Path, token)
@@ -105,10 +108,10 @@ func TestReplayMatchesDecoder(t *testing.T) {
 	entries, err := collectHAR(bytes.NewReader(data))
 	require.NoError(t, err)
 	for _, h := range entries {
-		want = append(want, entryCase(eng, h, "s.har"))
+		want = append(want, entryCase(judgement.New(eng), h, "s.har"))
 	}
 	rep := &report.Report{}
-	require.NoError(t, Replay(eng, bytes.NewReader(data), "s.har", rep))
+	require.NoError(t, Replay(judgement.New(eng), bytes.NewReader(data), "s.har", rep))
 	require.Len(t, rep.Cases, len(want))
 	for i := range want {
 		if want[i].Findings == nil {
@@ -130,7 +133,7 @@ func TestReplayJudgesRequests(t *testing.T) {
 	eng, err := conformance.New()
 	require.NoError(t, err)
 	rep := &report.Report{}
-	require.NoError(t, Replay(eng, bytes.NewReader(readHARFile(t, "requests.har")), "requests.har", rep))
+	require.NoError(t, Replay(judgement.New(eng), bytes.NewReader(readHARFile(t, "requests.har")), "requests.har", rep))
 	require.Len(t, rep.Cases, 7)
 	rules := make([][]string, len(rep.Cases))
 	for i, c := range rep.Cases {
@@ -198,7 +201,7 @@ func TestReplayCredentialDroppedByTheRecorder(t *testing.T) {
 	}
 	doc := `{"log":{"entries":[` + entry(200, `{"items":[]}`) + `,` + entry(401, `{"message":"no","trackingId":"R"}`) + `]}}`
 	rep := &report.Report{}
-	require.NoError(t, Replay(eng, strings.NewReader(doc), "", rep))
+	require.NoError(t, Replay(judgement.New(eng), strings.NewReader(doc), "", rep))
 	require.Len(t, rep.Cases, 2)
 	assert.Equal(t, []string{"request.unjudged"}, harRules(rep.Cases[0].Findings))
 	assert.Equal(t, report.VerdictPass, rep.Cases[0].Verdict)

@@ -155,6 +155,11 @@ type harRequest struct {
 	PostData    *harPostData   `json:"postData,omitempty"`
 	HeadersSize int            `json:"headersSize"`
 	BodySize    int64          `json:"bodySize"`
+	// Credentials marks a request whose credential headers are kept,
+	// values redacted: a reader judges a missing one as missing, not as
+	// dropped by the recorder (HAR 1.2 allows custom fields that start
+	// with an underscore).
+	Credentials string `json:"_credentials"`
 }
 
 type harPostData struct {
@@ -210,6 +215,7 @@ func (w *Writer) entry(r *Record) ([]byte, error) {
 		QueryString: []harNameValue{},
 		HeadersSize: -1,
 		BodySize:    r.RequestBodySize,
+		Credentials: credentialsKeptMark,
 	}
 	query := r.URL.Query()
 	for _, name := range slices.Sorted(maps.Keys(query)) {
@@ -270,12 +276,40 @@ func (w *Writer) headers(h http.Header) []harNameValue {
 		for _, v := range h[name] {
 			rv := w.redact(v)
 			if secretName && !strings.Contains(rv, redact.Marker) {
-				rv = redact.Marker
+				rv = redactedCredential(name, v)
 			}
 			out = append(out, harNameValue{Name: name, Value: rv})
 		}
 	}
 	return out
+}
+
+// redactedCredential hides a credential header's value whole, but for an
+// Authorization header keeps its scheme ("Basic [redacted]"): a reader
+// judges the security requirement by the scheme and the presence of a
+// credential, as the proxy did.
+func redactedCredential(name, v string) string {
+	if strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Proxy-Authorization") {
+		if scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " "); ok && strings.TrimSpace(cred) != "" && validScheme(scheme) {
+			return scheme + " " + redact.Marker
+		}
+	}
+	return redact.Marker
+}
+
+// validScheme reports whether s is an RFC 9110 token, as an
+// authentication scheme is: no secret hides in one.
+func validScheme(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func isCookieHeader(name string) bool {

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/internal/cputime"
 )
 
@@ -56,7 +57,7 @@ func BenchmarkDirect(b *testing.B) {
 // BenchmarkProxy forwards through the proxy and judges every exchange.
 func BenchmarkProxy(b *testing.B) {
 	up := benchUpstream(b)
-	p, err := New(up.URL+"/v1", newEngine(b))
+	p, err := New(up.URL+"/v1", judgement.New(newEngine(b)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -22,21 +22,9 @@ import (
 	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
-
-// Validator is what the proxy needs of the conformance engine;
-// *conformance.Engine is one.
-type Validator interface {
-	Validate(x *conformance.Exchange) []conformance.Finding
-	ValidateRequest(x *conformance.Exchange) []conformance.Finding
-	FindOperation(method, path string) (conformance.Operation, bool)
-	Redact(s string) string
-	SpecInfo() conformance.SpecInfo
-	// MaxBodyBytes caps the copy of a request or response body kept for
-	// judging; a larger body is forwarded whole but not judged.
-	MaxBodyBytes() int64
-}
 
 // Option tunes a Proxy.
 type Option func(*config)
@@ -44,7 +32,6 @@ type Option func(*config)
 // config is what New and its options settle.
 type config struct {
 	Upstream              string
-	Validator             Validator
 	Log                   io.Writer
 	Workers               int
 	Queue                 int
@@ -111,10 +98,11 @@ type Finished struct {
 	// its body was not kept or could not be decoded (Outcome Undecodable).
 	// Valid only during Observe.
 	Decoded []byte
-	// Findings are the engine's for the request (request.*, or a
-	// request.unjudged note when its body could not be kept whole) and then
-	// for the response, or the one proxy.* finding that says why the
-	// response could not be judged.
+	// Findings are the judgement's for the request (request.*,
+	// operation.unknown, or a request.unjudged note when its body could
+	// not be kept whole) and then for the response, or the one proxy.*
+	// finding that says why the response could not be judged; only those
+	// of the sides judged (judgement.WithSides).
 	Findings []conformance.Finding
 	Outcome  Outcome
 	Start    time.Time
@@ -153,7 +141,8 @@ const maxFindingsPerCase = 50
 // its server has stopped, then read Report.
 type Proxy struct {
 	cfg      config
-	v        Validator
+	j        *judgement.Judge
+	v        *conformance.Engine
 	upstream *url.URL
 	rp       *httputil.ReverseProxy
 	tr       *http.Transport
@@ -184,15 +173,15 @@ type Proxy struct {
 
 // New returns a Proxy that forwards to upstream, the API's base URL (e.g.
 // https://webexapis.com/v1; only its scheme and host are used: clients
-// keep their paths), and judges each exchange with v. It starts the
+// keep their paths), and judges each exchange with j. It starts the
 // workers; Close stops them.
-func New(upstream string, v Validator, opts ...Option) (*Proxy, error) {
-	cfg := config{Upstream: upstream, Validator: v}
+func New(upstream string, j *judgement.Judge, opts ...Option) (*Proxy, error) {
+	cfg := config{Upstream: upstream}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.Validator == nil {
-		return nil, errors.New("proxy: no validator")
+	if j == nil || j.Engine() == nil {
+		return nil, errors.New("proxy: no judge")
 	}
 	up, err := url.Parse(cfg.Upstream)
 	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
@@ -212,7 +201,8 @@ func New(upstream string, v Validator, opts ...Option) (*Proxy, error) {
 	}
 	p := &Proxy{
 		cfg:      cfg,
-		v:        cfg.Validator,
+		j:        j,
+		v:        j.Engine(),
 		upstream: up,
 		tr:       newTransport(cfg.TLS, cfg.ResponseHeaderTimeout),
 		wake:     make(chan struct{}, 1),
@@ -555,40 +545,37 @@ func (p *Proxy) judge(x *exchange) {
 		f.Request.Body = reqBuf.Bytes()
 	}
 	// Every forwarded request is judged, whatever became of its response.
-	var reqFindings []conformance.Finding
-	if reqSkip != "" {
-		if _, ok := p.v.FindOperation(f.Request.Method, f.Request.URL.EscapedPath()); ok {
-			reqFindings = []conformance.Finding{conformance.NewFinding(conformance.RuleRequestUnjudged, "", reqSkip, "", "")}
-		}
-	} else {
-		reqFindings = p.v.ValidateRequest(&conformance.Exchange{Request: f.Request})
-	}
-	f.Findings = reqFindings
+	jx := conformance.Exchange{Request: f.Request, Response: f.Response, Start: f.Start, Duration: f.Duration}
+	jx.Request.Unjudged = reqSkip
 	switch f.Outcome {
 	case Judged:
-		judged := f.Response
-		if enc := judged.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
-			decoded, err := decode(enc, judged.Body, p.v.MaxBodyBytes())
+		if enc := jx.Response.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+			decoded, err := decode(enc, jx.Response.Body, p.v.MaxBodyBytes())
 			if err != nil {
 				f.Outcome = Undecodable
+				jx.Response.Unjudged = f.Outcome.String()
 				break
 			}
 			// Judge the body as the client's library will see it, decoded.
-			judged.Body = decoded
+			jx.Response.Body = decoded
 			f.Decoded = decoded
-			judged.Header = judged.Header.Clone()
-			judged.Header.Del("Content-Encoding")
-			judged.Header.Del("Content-Length")
+			jx.Response.Header = jx.Response.Header.Clone()
+			jx.Response.Header.Del("Content-Encoding")
+			jx.Response.Header.Del("Content-Length")
 		}
-		f.Findings = append(f.Findings, p.v.Validate(&conformance.Exchange{Request: f.Request, Response: judged})...)
-	case Truncated:
+	default:
+		jx.Response.Unjudged = f.Outcome.String()
+	}
+	c := p.j.Case(&jx)
+	f.Findings = c.Findings
+	if f.Outcome == Truncated && p.j.Sides().Judges(conformance.SideResponse) {
 		tf := conformance.NewFinding(conformance.RuleProxyUpstreamTruncated, "", "the upstream's body ended before its framing said; the client's connection was aborted and the partial body was not judged", "", "")
-		tf.Status = f.Response.Status
+		tf.Status, tf.Operation = f.Response.Status, c.Operation
 		f.Findings = append(f.Findings, tf)
 	}
 	p.outcomes[f.Outcome].Add(1)
-	if f.Outcome == Judged || f.Outcome == Truncated || len(reqFindings) > 0 {
-		p.record(&f)
+	if f.Outcome == Judged || f.Outcome == Truncated || len(f.Findings) > 0 {
+		p.record(&f, c.Operation, c.Path)
 	}
 	for _, o := range p.cfg.Observers {
 		o.Observe(&f)
@@ -597,21 +584,17 @@ func (p *Proxy) judge(x *exchange) {
 
 // record adds a judged exchange to its case and logs the kinds of finding
 // the case had not seen.
-func (p *Proxy) record(f *Finished) {
+func (p *Proxy) record(f *Finished, opID, template string) {
 	method, status := f.Request.Method, f.Response.Status
-	op, ok := p.v.FindOperation(method, f.Request.URL.EscapedPath())
-	key := caseKey{method: method, status: status}
-	if ok {
-		key.op = op.ID
-	}
+	key := caseKey{op: opID, method: method, status: status}
 
 	p.mu.Lock()
 	a := p.cases[key]
 	if a == nil {
 		a = &aggregate{tally: report.NewTally(maxFindingsPerCase)}
-		a.c = report.Case{Operation: op.ID, Method: method, Path: op.PathTemplate, Status: status}
-		if !ok {
-			a.c.Path = ""
+		a.c = report.Case{Operation: opID, Method: method, Status: status}
+		if opID != "" {
+			a.c.Path = template
 		}
 		p.cases[key] = a
 		p.order = append(p.order, key)
@@ -686,7 +669,7 @@ func (p *Proxy) Stats() Stats {
 // skipped case for exchanges that could not be judged.
 func (p *Proxy) Report() *report.Report {
 	rep := &report.Report{
-		Tool: "conformance", Version: conformance.Version, Spec: p.v.SpecInfo(),
+		Tool: "conformance", Version: conformance.Version, Spec: p.v.SpecInfo(), Judge: p.j.Sides(),
 		Target: p.upstream.Scheme + "://" + p.upstream.Host + p.upstream.Path, Cases: []report.Case{},
 	}
 	p.mu.Lock()

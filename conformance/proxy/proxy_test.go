@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/mock/mocktest"
 )
@@ -50,13 +51,13 @@ func newEngine(t testing.TB, tokens ...string) *conformance.Engine {
 }
 
 // start puts a proxy for upstream on a loopback port.
-func start(t *testing.T, upstream string, v Validator, opts ...Option) (*Proxy, string, *syncBuffer) {
+func start(t *testing.T, upstream string, v *conformance.Engine, opts ...Option) (*Proxy, string, *syncBuffer) {
 	t.Helper()
 	log := &syncBuffer{}
 	if v == nil {
 		v = newEngine(t)
 	}
-	p, err := New(upstream, v, append(opts, WithLog(log))...)
+	p, err := New(upstream, judgement.New(v), append(opts, WithLog(log))...)
 	require.NoError(t, err)
 	srv := httptest.NewServer(p)
 	t.Cleanup(func() { srv.Close(); p.Close() })
@@ -243,7 +244,7 @@ func TestUpstreamDown(t *testing.T) {
 
 func TestLateExchangesAfterClose(t *testing.T) {
 	t.Parallel()
-	p, err := New("http://127.0.0.1:1", newEngine(t))
+	p, err := New("http://127.0.0.1:1", judgement.New(newEngine(t)))
 	require.NoError(t, err)
 	p.Close()
 	// Late exchanges after Close are dropped, never sent on a closed queue.
@@ -321,7 +322,7 @@ func TestNewErrors(t *testing.T) {
 	_, err := New("http://x", nil)
 	assert.Error(t, err)
 	for _, u := range []string{"", "ftp://x", "http://", "::"} {
-		_, err := New(u, newEngine(t))
+		_, err := New(u, judgement.New(newEngine(t)))
 		assert.Error(t, err, u)
 	}
 }

@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"github.com/webex-conformance/webhooks/conformance/judgement"
+
 	"bufio"
 	"fmt"
 	"io"
@@ -427,7 +429,7 @@ func TestHostTokenAndRedirectsStayWithTheUpstream(t *testing.T) {
 // hosts, so a test upstream could not show it).
 func TestNoProxyFromTheEnvironment(t *testing.T) {
 	t.Parallel()
-	p, err := New("https://webexapis.com/v1", newEngine(t))
+	p, err := New("https://webexapis.com/v1", judgement.New(newEngine(t)))
 	require.NoError(t, err)
 	t.Cleanup(p.Close)
 	assert.Nil(t, p.tr.Proxy)

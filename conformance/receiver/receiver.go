@@ -40,6 +40,7 @@ type config struct {
 	Log      io.Writer
 	Target   string
 	MaxCases int
+	Sides    conformance.Sides
 }
 
 // WithSecret judges signatures with the webhook's secret; without it they
@@ -62,6 +63,11 @@ func WithTarget(target string) Option { return func(c *config) { c.Target = targ
 // WithMaxCases sets how many deliveries get a case of their own (n <= 0
 // keeps DefaultMaxCases); later ones are folded per path.
 func WithMaxCases(n int) Option { return func(c *config) { c.MaxCases = n } }
+
+// WithSides counts only the findings of the sides given (default both): a
+// delivery is the notifier's request, so JudgeResponses counts nothing of
+// it.
+func WithSides(s conformance.Sides) Option { return func(c *config) { c.Sides = s } }
 
 // Receiver is the handler. It is safe for concurrent use.
 type Receiver struct {
@@ -129,7 +135,7 @@ func (rcv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "body unreadable", http.StatusBadRequest)
 		return
 	}
-	findings := rcv.Judge(r, body)
+	findings := rcv.cfg.Sides.Keep(rcv.Judge(r, body))
 	w.WriteHeader(http.StatusNoContent)
 	rcv.record(r.URL.Path, body, findings, time.Since(start))
 }
@@ -272,7 +278,7 @@ func (rcv *Receiver) Deliveries() int {
 // (no delivery) is marked untested.
 func (rcv *Receiver) Report() *report.Report {
 	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: rcv.cfg.Engine.SpecInfo(),
-		Target: rcv.cfg.Target, Cases: []report.Case{}}
+		Target: rcv.cfg.Target, Judge: rcv.cfg.Sides, Cases: []report.Case{}}
 	rcv.mu.Lock()
 	defer rcv.mu.Unlock()
 	for _, c := range rcv.cases {

@@ -86,7 +86,7 @@ func TestCompareBaseline(t *testing.T) {
 	assert.False(t, r.Fails(conformance.SeverityError))
 	r.Conclude(conformance.SeverityDrift)
 	assert.Equal(t, Nonconformant, r.Outcome)
-	assert.Equal(t, "1 new finding at or above drift", r.Reason)
+	assert.Equal(t, "1 new finding at or above drift, in responses (the server's side)", r.Reason)
 
 	assert.False(t, r.Cases[0].KnownOnly(), "it has a new finding")
 	assert.False(t, r.Cases[1].KnownOnly(), "no findings at all")

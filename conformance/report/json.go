@@ -23,7 +23,7 @@ func writeJSON(w io.Writer, r *Report, scrub func(string) string) error {
 	// The members before "cases", as the encoder writes them, without the
 	// closing brace.
 	b, err := json.MarshalIndent(reportHead{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec,
-		Target: scrub(r.Target), Generated: r.Generated, Summary: r.Summary(), LeftBehind: redactedLeftBehind(r.LeftBehind, scrub)}, "", "  ")
+		Target: scrub(r.Target), Generated: r.Generated, Judge: r.Judge, Summary: r.Summary(), LeftBehind: redactedLeftBehind(r.LeftBehind, scrub)}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -99,6 +99,7 @@ func appendFinding(b []byte, f *conformance.Finding) []byte {
 	b = append(b, "\n        {"...)
 	b = appendMember(b, in, "rule", f.Rule, true)
 	b = appendMember(b, in, "severity", string(f.Severity), true)
+	b = appendMember(b, in, "side", string(f.Side), true)
 	b = appendMember(b, in, "operation", f.Operation, false)
 	if f.Status != 0 {
 		b = append(b, in+`"status": `...)

@@ -222,6 +222,10 @@ func junitProps(r *Report) []junitProperty {
 		props = append(props, junitProperty{"generate.seed", strconv.FormatUint(g.Seed, 10)},
 			junitProperty{"generate.cases", strconv.Itoa(g.Cases)})
 	}
+	s := r.Summary()
+	props = append(props, junitProperty{"judge", r.Judge.String()},
+		junitProperty{"requests.errors", strconv.Itoa(s.Request.Errors)}, junitProperty{"requests.drift", strconv.Itoa(s.Request.Drift)},
+		junitProperty{"responses.errors", strconv.Itoa(s.Response.Errors)}, junitProperty{"responses.drift", strconv.Itoa(s.Response.Drift)})
 	return props
 }
 

@@ -50,6 +50,9 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 		bw.WriteString("|---:|---:|---:|---:|---:|---:|\n")
 		fmt.Fprintf(bw, "| %d | %d | %d | %d | %d | %d |\n", s.Cases, s.Passed, s.Failed, s.Skipped, s.Errors, s.Drift)
 	}
+	if s.Errors+s.Drift > 0 || r.Judge != conformance.JudgeBoth {
+		fmt.Fprintf(bw, "\nJudged: %s · %s\n", r.Judge, mdCell(sidesText(s)))
+	}
 
 	if counts := countRules(r); len(counts) > 0 {
 		bw.WriteString("\n| Rule | Severity | Findings |\n|---|---|---:|\n")

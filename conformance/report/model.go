@@ -20,6 +20,9 @@ type Report struct {
 	// Generated, for a run that generated requests, says how many and from
 	// which seed: the same seed, spec and answers send the same requests.
 	Generated *Generated `json:"generated,omitempty"`
+	// Judge is the sides whose findings were made and count (--judge):
+	// requests, responses or both.
+	Judge conformance.Sides `json:"judge"`
 	// LeftBehind lists the webhooks a run made and could not delete.
 	LeftBehind []LeftBehind `json:"left_behind,omitempty"`
 	Cases      []Case       `json:"cases"`
@@ -48,11 +51,32 @@ type Summary struct {
 	Skipped int `json:"skipped"`
 	Errors  int `json:"errors"`
 	Drift   int `json:"drift"`
+	// Request and Response count the errors and drift of each side: what
+	// the client sent and what the server answered.
+	Request  SideSummary `json:"request"`
+	Response SideSummary `json:"response"`
 	// New, Known and Resolved count errors and drift against a baseline:
 	// without one, every finding is new.
 	New      int `json:"new"`
 	Known    int `json:"known"`
 	Resolved int `json:"resolved"`
+}
+
+// SideSummary counts the errors and drift that blame one side.
+type SideSummary struct {
+	Errors int `json:"errors"`
+	Drift  int `json:"drift"`
+}
+
+// side is the count of side, or nil for findings that blame neither.
+func (s *Summary) side(side conformance.Side) *SideSummary {
+	switch side {
+	case conformance.SideRequest:
+		return &s.Request
+	case conformance.SideResponse:
+		return &s.Response
+	}
+	return nil
 }
 
 // Verdict of a case.
@@ -84,6 +108,14 @@ func (r *Report) Add(c Case) {
 	if c.Findings == nil {
 		c.Findings = []conformance.Finding{}
 	}
+	for i := range c.Findings {
+		if c.Findings[i].Side == "" {
+			// Made by hand rather than from the catalogue: the rule says.
+			if rule, ok := conformance.RuleByID(c.Findings[i].Rule); ok {
+				c.Findings[i].Side = rule.Side
+			}
+		}
+	}
 	if c.Verdict == "" {
 		c.Verdict = verdictOf(c.Findings)
 	}
@@ -113,11 +145,18 @@ func (r Report) Summary() Summary {
 			s.Skipped++
 		}
 		for _, f := range c.Findings {
+			ss := s.side(f.Side)
 			switch f.Severity {
 			case conformance.SeverityError:
 				s.Errors++
+				if ss != nil {
+					ss.Errors++
+				}
 			case conformance.SeverityDrift:
 				s.Drift++
+				if ss != nil {
+					ss.Drift++
+				}
 			default:
 				continue
 			}
@@ -142,6 +181,7 @@ type reportHead struct {
 	Spec       conformance.SpecInfo `json:"spec"`
 	Target     string               `json:"target,omitempty"`
 	Generated  *Generated           `json:"generated,omitempty"`
+	Judge      conformance.Sides    `json:"judge"`
 	Summary    Summary              `json:"summary"`
 	LeftBehind []LeftBehind         `json:"left_behind,omitempty"`
 }
@@ -158,7 +198,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	o, reason := r.Result()
 	return json.Marshal(reportJSON{
 		reportHead: reportHead{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec, Target: r.Target,
-			Generated: r.Generated, Summary: r.Summary(), LeftBehind: r.LeftBehind},
+			Generated: r.Generated, Judge: r.Judge, Summary: r.Summary(), LeftBehind: r.LeftBehind},
 		Cases: r.Cases, Resolved: r.Resolved})
 }
 
@@ -169,7 +209,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = Report{Outcome: w.Outcome, Reason: w.Reason, Tool: w.Tool, Version: w.Version, Spec: w.Spec, Target: w.Target,
-		Generated: w.Generated, LeftBehind: w.LeftBehind, Cases: w.Cases, Resolved: w.Resolved}
+		Generated: w.Generated, Judge: w.Judge, LeftBehind: w.LeftBehind, Cases: w.Cases, Resolved: w.Resolved}
 	return nil
 }
 
@@ -182,13 +222,25 @@ func (r *Report) Fails(failOn conformance.Severity) bool {
 // failing counts the findings at or above failOn that are not known from
 // the baseline: the ones that fail a run.
 func (r *Report) failing(failOn conformance.Severity) int {
-	n := 0
+	n, _, _ := r.failingBySide(failOn)
+	return n
+}
+
+// failingBySide is failing, and how many of those blame the request and
+// the response.
+func (r *Report) failingBySide(failOn conformance.Severity) (n, request, response int) {
 	for _, c := range r.Cases {
 		for _, f := range c.Findings {
 			if f.Baseline != conformance.BaselineKnown && f.Severity.AtLeast(failOn) {
 				n++
+				switch f.Side {
+				case conformance.SideRequest:
+					request++
+				case conformance.SideResponse:
+					response++
+				}
 			}
 		}
 	}
-	return n
+	return n, request, response
 }

@@ -45,7 +45,7 @@ func TestReportJSONSummary(t *testing.T) {
 	r := Report{Tool: "conformance", Cases: []Case{{Name: "a", Verdict: VerdictPass, Findings: []conformance.Finding{}}}}
 	b, err := json.Marshal(r)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), `"summary":{"cases":1,"passed":1,"failed":0,"skipped":0,"errors":0,"drift":0,"new":0,"known":0,"resolved":0}`)
+	assert.Contains(t, string(b), `"summary":{"cases":1,"passed":1,"failed":0,"skipped":0,"errors":0,"drift":0,"request":{"errors":0,"drift":0},"response":{"errors":0,"drift":0},"new":0,"known":0,"resolved":0}`)
 
 	// A summary that disagrees with the cases is not believed.
 	var back Report

@@ -78,7 +78,7 @@ func (r *Report) conclusion(failOn conformance.Severity) (Outcome, string) {
 		}
 		return r.Outcome, reason
 	}
-	failing := r.failing(failOn)
+	failing, request, response := r.failingBySide(failOn)
 	s := r.Summary()
 	// Against a baseline, only what it lacks fails, and the reason says so.
 	newWord := ""
@@ -89,7 +89,8 @@ func (r *Report) conclusion(failOn conformance.Severity) (Outcome, string) {
 	case left != "" || failing > 0:
 		var parts []string
 		if failing > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s%s at or above %s", failing, newWord, plural(failing, "finding", "findings"), failOn))
+			parts = append(parts, fmt.Sprintf("%d %s%s at or above %s", failing, newWord, plural(failing, "finding", "findings"), failOn)+
+				sidesAtFault(request, response))
 		}
 		return Nonconformant, joinReasons(strings.Join(parts, ""), left)
 	case s.Passed+s.Failed == 0:
@@ -107,6 +108,20 @@ func (r *Report) conclusion(failOn conformance.Severity) (Outcome, string) {
 		reason += fmt.Sprintf("; %d skipped", s.Skipped)
 	}
 	return Conformant, reason
+}
+
+// sidesAtFault names the side, or the sides, that failing findings blame:
+// the client's requests, the server's responses.
+func sidesAtFault(request, response int) string {
+	switch {
+	case request > 0 && response > 0:
+		return fmt.Sprintf(": %d in requests (the client's side), %d in responses (the server's side)", request, response)
+	case request > 0:
+		return ", in requests (the client's side)"
+	case response > 0:
+		return ", in responses (the server's side)"
+	}
+	return ""
 }
 
 // leftBehindText names the webhooks left on the target, or is empty.

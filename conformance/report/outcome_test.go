@@ -36,7 +36,7 @@ func TestConclude(t *testing.T) {
 		{"passes with a skip", func(r *Report) { r.Add(passingCase("a")); r.Add(Case{Name: "s", Verdict: VerdictSkip}) }, conformance.SeverityDrift,
 			Conformant, "1 case passed, no finding at or above drift; 1 skipped"},
 		{"drift fails at drift", func(r *Report) { r.Add(passingCase("a")); r.Add(driftCase()) }, conformance.SeverityDrift,
-			Nonconformant, "1 finding at or above drift"},
+			Nonconformant, "1 finding at or above drift, in responses (the server's side)"},
 		{"drift passes at error", func(r *Report) { r.Add(passingCase("a")); r.Add(driftCase()) }, conformance.SeverityError,
 			Conformant, "1 case passed, no finding at or above error"},
 		{"nothing judged", func(r *Report) {}, conformance.SeverityDrift, Untested, "no response was judged"},

@@ -241,11 +241,21 @@ func summaryLine(s Summary, p painter) string {
 	counts := fmt.Sprintf("%d %s: %d passed, %d failed, %d skipped; %d %s, %d drift",
 		s.Cases, plural(s.Cases, "case", "cases"), s.Passed, s.Failed, s.Skipped,
 		s.Errors, plural(s.Errors, "error", "errors"), s.Drift)
+	if s.Errors+s.Drift > 0 {
+		counts += " (" + sidesText(s) + ")"
+	}
 	if s.Failed > 0 {
 		return p.paint(ansiRed, counts)
 	}
 	// The counts are no verdict: the outcome line below is.
 	return counts
+}
+
+// sidesText counts the errors and drift of each side.
+func sidesText(s Summary) string {
+	return fmt.Sprintf("requests: %d %s, %d drift; responses: %d %s, %d drift",
+		s.Request.Errors, plural(s.Request.Errors, "error", "errors"), s.Request.Drift,
+		s.Response.Errors, plural(s.Response.Errors, "error", "errors"), s.Response.Drift)
 }
 
 func plural(n int, one, many string) string {

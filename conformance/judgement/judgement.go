@@ -1,0 +1,193 @@
+package judgement
+
+import (
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
+)
+
+// Judge turns exchanges into cases. It is immutable after New and safe for
+// concurrent use as long as its observers are.
+type Judge struct {
+	eng       *conformance.Engine
+	sides     conformance.Sides
+	observers []Observer
+}
+
+// Observer is told of every exchange judged, with the operation it
+// matched (ok false: none) and its case, before Case returns: the place
+// for a coverage model to take its share. It must not keep x or its
+// bodies, which the front end may reuse.
+type Observer interface {
+	Judged(x *conformance.Exchange, op conformance.Operation, ok bool, c *report.Case)
+}
+
+// ObserverFunc is an Observer that is a function.
+type ObserverFunc func(x *conformance.Exchange, op conformance.Operation, ok bool, c *report.Case)
+
+// Judged calls f.
+func (f ObserverFunc) Judged(x *conformance.Exchange, op conformance.Operation, ok bool, c *report.Case) {
+	f(x, op, ok, c)
+}
+
+// Option tunes a Judge.
+type Option func(*Judge)
+
+// WithSides counts only the findings of the sides given (default: both);
+// the other side's findings are not made.
+func WithSides(s conformance.Sides) Option { return func(j *Judge) { j.sides = s } }
+
+// WithObserver adds an observer of every judged exchange.
+func WithObserver(o Observer) Option { return func(j *Judge) { j.observers = append(j.observers, o) } }
+
+// New returns a Judge judging by eng.
+func New(eng *conformance.Engine, opts ...Option) *Judge {
+	j := &Judge{eng: eng}
+	for _, o := range opts {
+		o(j)
+	}
+	return j
+}
+
+// Engine is the engine j judges by.
+func (j *Judge) Engine() *conformance.Engine { return j.eng }
+
+// Sides is the sides j judges.
+func (j *Judge) Sides() conformance.Sides { return j.sides }
+
+// Case judges one exchange: its request and its response, by the policy
+// every front end shares.
+//
+//   - An exchange no documented operation matches (an undocumented method
+//     or path, whatever the server answered: 404, 405 or anything else) is
+//     the client's: one operation.unknown finding of the request, and the
+//     response is not judged. Judging responses only, it is a skipped case.
+//   - A request whose record may lack its credentials
+//     (conformance.CredentialsMayBeDropped) and that the server accepted (a
+//     status below 400) gets a request.unjudged note instead of
+//     request.security; one whose credentials could not be given
+//     (CredentialsNotGiven) gets the note whatever the status. A record
+//     that keeps credential headers, values redacted, is judged as sent.
+//   - A request whose body could not be kept (Request.Unjudged) gets a
+//     request.unjudged note; a response that could not be kept
+//     (Response.Unjudged) is not judged: the case's reason says why, and
+//     with nothing else failing it is skipped.
+//
+// The case carries the operation, method, path (the template when an
+// operation matched, else the request's path, redacted), status, duration,
+// findings and verdict; the front end names it.
+func (j *Judge) Case(x *conformance.Exchange) report.Case {
+	c := report.Case{Method: x.Request.Method, Status: x.Response.Status}
+	if x.Duration > 0 {
+		c.DurationMS = float64(x.Duration.Microseconds()) / 1000
+	}
+	path := ""
+	if x.Request.URL != nil {
+		path = x.Request.URL.EscapedPath()
+		c.Path = j.eng.Redact(path)
+	}
+	var op conformance.Operation
+	var ok bool
+	switch {
+	case x.Operation != "":
+		op, ok = j.eng.Operation(x.Operation)
+	case x.Request.URL == nil || x.Request.Method == "":
+		// Nothing to find the operation by: the record is incomplete.
+		c.Verdict, c.Reason = report.VerdictSkip, j.eng.Redact(orDefault(x.Response.Unjudged, "the request has no method or URL"))
+		j.observe(x, op, false, &c)
+		return c
+	default:
+		op, ok = j.eng.FindOperation(x.Request.Method, path)
+	}
+	if !ok {
+		if j.sides.Judges(conformance.SideRequest) {
+			c.Findings = j.eng.ValidateRequest(x)
+		} else {
+			c.Verdict = report.VerdictSkip
+			c.Reason = "no operation of the spec matches " + x.Request.Method + " " + c.Path + ": the client's request, not judged (only responses are)"
+		}
+		j.observe(x, op, false, &c)
+		return c
+	}
+	c.Operation, c.Path = op.ID, op.PathTemplate
+	// The operation is known from here on: the engine looks it up by id.
+	saved := x.Operation
+	x.Operation = op.ID
+	defer func() { x.Operation = saved }()
+	if j.sides.Judges(conformance.SideRequest) {
+		c.Findings = j.request(x, op.ID)
+	}
+	if x.Response.Unjudged != "" {
+		c.Reason = j.eng.Redact(x.Response.Unjudged)
+		if !fails(c.Findings) {
+			c.Verdict = report.VerdictSkip
+		}
+	} else if j.sides.Judges(conformance.SideResponse) {
+		c.Findings = append(c.Findings, j.eng.ValidateResponse(x)...)
+	}
+	j.observe(x, op, true, &c)
+	return c
+}
+
+// request judges the request half, with the policies on credentials and
+// on bodies that could not be kept.
+func (j *Judge) request(x *conformance.Exchange, opID string) []conformance.Finding {
+	if x.Request.Unjudged != "" {
+		f := conformance.NewFinding(conformance.RuleRequestUnjudged, "", j.eng.Redact(x.Request.Unjudged), "", "")
+		f.Operation = opID
+		return []conformance.Finding{f}
+	}
+	fs := j.eng.ValidateRequest(x)
+	switch x.Request.Credentials {
+	case conformance.CredentialsMayBeDropped:
+		if x.Response.Unjudged == "" && x.Response.Status > 0 && x.Response.Status < 400 {
+			fs = securityNote(fs, "the recording holds no credential though the server accepted the request: the recorder dropped it (a sanitized export), so the security requirement is not judged")
+		}
+	case conformance.CredentialsNotGiven:
+		out := fs[:0]
+		for _, f := range fs {
+			if f.Rule != conformance.RuleRequestSecurity {
+				out = append(out, f)
+			}
+		}
+		note := conformance.NewFinding(conformance.RuleRequestUnjudged, "", "the security requirement is not judged: no credential was given", "", "")
+		note.Operation = opID
+		fs = append(out, note)
+	}
+	return fs
+}
+
+// securityNote turns request.security into a request.unjudged note saying
+// why.
+func securityNote(fs []conformance.Finding, why string) []conformance.Finding {
+	for i := range fs {
+		if fs[i].Rule == conformance.RuleRequestSecurity {
+			old := fs[i]
+			fs[i] = conformance.NewFinding(conformance.RuleRequestUnjudged, old.Pointer, why, "", "")
+			fs[i].Operation, fs[i].Status = old.Operation, old.Status
+		}
+	}
+	return fs
+}
+
+func (j *Judge) observe(x *conformance.Exchange, op conformance.Operation, ok bool, c *report.Case) {
+	for _, o := range j.observers {
+		o.Judged(x, op, ok, c)
+	}
+}
+
+// fails reports whether a finding is more than a note.
+func fails(fs []conformance.Finding) bool {
+	for _, f := range fs {
+		if f.Severity != conformance.SeverityInfo {
+			return true
+		}
+	}
+	return false
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

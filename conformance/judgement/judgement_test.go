@@ -1,0 +1,149 @@
+package judgement_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
+	"github.com/webex-conformance/webhooks/conformance/report"
+)
+
+func engine(t *testing.T) *conformance.Engine {
+	t.Helper()
+	eng, err := conformance.New()
+	require.NoError(t, err)
+	return eng
+}
+
+const errBody = `{"message":"no","trackingId":"ROUTER_1"}`
+
+// exchange is method path answered status with a JSON body, TrackingID
+// and, when token, a bearer token on the request.
+func exchange(method, path string, token bool, body string, status int, respBody string) *conformance.Exchange {
+	u, _ := url.Parse("https://webexapis.com" + path)
+	h := http.Header{}
+	if token {
+		h.Set("Authorization", "Bearer abcdefgh0123")
+	}
+	x := &conformance.Exchange{
+		Request:  conformance.Request{Method: method, URL: u, Header: h},
+		Response: conformance.Response{Status: status, Header: http.Header{"Trackingid": {"ROUTER_1"}}},
+	}
+	if body != "" {
+		x.Request.Body = []byte(body)
+		x.Request.Header.Set("Content-Type", "application/json")
+	}
+	if respBody != "" {
+		x.Response.Body = []byte(respBody)
+		x.Response.Header.Set("Content-Type", "application/json")
+	}
+	return x
+}
+
+func rules(c report.Case) []string {
+	out := []string{}
+	for _, f := range c.Findings {
+		out = append(out, f.Rule+"@"+string(f.Side))
+	}
+	return out
+}
+
+func TestUndocumentedMethodOrPathIsTheClients(t *testing.T) {
+	t.Parallel()
+	eng := engine(t)
+	for _, x := range []*conformance.Exchange{
+		exchange("PATCH", "/v1/webhooks", true, "", 405, errBody), // a correct 405
+		exchange("GET", "/v1/rooms", true, "", 404, errBody),      // a correct 404
+		exchange("GET", "/v1/rooms", true, "", 200, "{}"),         // anything else
+	} {
+		c := judgement.New(eng).Case(x)
+		assert.Equal(t, []string{"operation.unknown@request"}, rules(c), "%s %s → %d", x.Request.Method, x.Request.URL.Path, x.Response.Status)
+		assert.Equal(t, report.VerdictFail, verdict(c))
+
+		c = judgement.New(eng, judgement.WithSides(conformance.JudgeResponses)).Case(x)
+		assert.Empty(t, c.Findings, "never the server's")
+		assert.Equal(t, report.VerdictSkip, c.Verdict)
+		assert.Contains(t, c.Reason, "the client's request, not judged")
+	}
+}
+
+func verdict(c report.Case) report.Verdict {
+	r := &report.Report{}
+	r.Add(c)
+	return r.Cases[0].Verdict
+}
+
+func TestSidesCountOnlyWhatIsJudged(t *testing.T) {
+	t.Parallel()
+	eng := engine(t)
+	// A sloppy client (no token, an undocumented property) in front of a
+	// faithful server (401 with a Webex error) and the other way round.
+	sloppyClient := exchange("POST", "/v1/webhooks", false, `{"name":"n","targetUrl":"https://x.example","resource":"all","event":"all","color":"red"}`, 401, errBody)
+	sloppyServer := exchange("GET", "/v1/webhooks/abc", true, "", 200, `{"id":1}`)
+
+	both := judgement.New(eng)
+	assert.ElementsMatch(t, []string{"request.security@request", "request.body.undocumented@request"}, rules(both.Case(sloppyClient)))
+	assert.Contains(t, rules(both.Case(sloppyServer)), "body.type@response")
+
+	responses := judgement.New(eng, judgement.WithSides(conformance.JudgeResponses))
+	assert.Empty(t, responses.Case(sloppyClient).Findings)
+	assert.Contains(t, rules(responses.Case(sloppyServer)), "body.type@response")
+
+	requests := judgement.New(eng, judgement.WithSides(conformance.JudgeRequests))
+	assert.ElementsMatch(t, []string{"request.security@request", "request.body.undocumented@request"}, rules(requests.Case(sloppyClient)))
+	assert.Empty(t, requests.Case(sloppyServer).Findings)
+}
+
+func TestCredentialsPolicy(t *testing.T) {
+	t.Parallel()
+	j := judgement.New(engine(t))
+	accepted := exchange("GET", "/v1/webhooks/abc", false, "", 404, errBody)
+	accepted.Response.Status = 200
+	accepted.Response.Body = []byte(`{"id":"abc","name":"n","targetUrl":"https://x.example","resource":"all","event":"all","status":"active","created":"2015-10-18T14:26:16Z"}`)
+
+	// As sent (the proxy, the transport, a recording this project wrote):
+	// no credential was sent.
+	assert.Equal(t, []string{"request.security@request"}, rules(j.Case(accepted)))
+
+	// A recorder that may drop credentials: the server accepted the
+	// request, so it had one.
+	accepted.Request.Credentials = conformance.CredentialsMayBeDropped
+	assert.Equal(t, []string{"request.unjudged@request"}, rules(j.Case(accepted)))
+	refused := exchange("GET", "/v1/webhooks/abc", false, "", 401, errBody)
+	refused.Request.Credentials = conformance.CredentialsMayBeDropped
+	assert.Equal(t, []string{"request.security@request"}, rules(j.Case(refused)), "refused: it had none")
+
+	// None could be given.
+	accepted.Request.Credentials = conformance.CredentialsNotGiven
+	assert.Equal(t, []string{"request.unjudged@request"}, rules(j.Case(accepted)))
+}
+
+func TestUnjudgedHalves(t *testing.T) {
+	t.Parallel()
+	j := judgement.New(engine(t))
+	x := exchange("GET", "/v1/webhooks/abc", true, "", 0, "")
+	x.Response.Unjudged = "no response: connection refused"
+	c := j.Case(x)
+	assert.Equal(t, report.VerdictSkip, c.Verdict)
+	assert.Equal(t, "no response: connection refused", c.Reason)
+	assert.Equal(t, "getWebhookDetails", c.Operation)
+
+	x = exchange("POST", "/v1/webhooks", true, "", 200, "")
+	x.Request.Unjudged = "the request body was not kept"
+	x.Response.Unjudged = "too-large"
+	c = j.Case(x)
+	assert.Equal(t, []string{"request.unjudged@request"}, rules(c))
+	assert.Equal(t, report.VerdictSkip, c.Verdict)
+
+	var seen []string
+	obs := judgement.ObserverFunc(func(x *conformance.Exchange, op conformance.Operation, ok bool, c *report.Case) {
+		seen = append(seen, op.ID)
+	})
+	judgement.New(engine(t), judgement.WithObserver(obs)).Case(exchange("GET", "/v1/webhooks", true, "", 200, `{"items":[]}`))
+	assert.Equal(t, []string{"listWebhooks"}, seen)
+}
