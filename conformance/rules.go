@@ -61,6 +61,7 @@ var (
 	RuleHeaderRequired     = declare(OriginResponse, "header.required", SeverityError, "response.headers.{name}.required", "a required header is absent")
 	RuleHeaderFormat       = declare(OriginResponse, "header.format", SeverityError, "response.headers.{name}.schema; RFC 9110 10.2.3 (Retry-After), RFC 8288 (Link)", "a header value is ill-formed: a Retry-After or Link anywhere, or any header against its documented schema type")
 	RuleHeaderEnum         = declare(OriginResponse, "header.enum", SeverityDrift, "response.headers.{name}.schema.enum", "a header value is not one of the documented enum values")
+	RuleFindingsCapped     = declare(OriginResponse, "findings.capped", SeverityInfo, "engine bound: 20 findings of a rule per body", "a body breaks one rule more than 20 times; the first 20 are kept and the rest counted, so that one response cannot make a huge report")
 	RuleEngineInternal     = declare(OriginResponse, "engine.internal", SeverityError, "-", "the engine itself failed on a response (a bug: please report it with the response)")
 
 	// What a client sends, judged against the operation it calls. A client

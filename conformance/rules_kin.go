@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -370,7 +371,41 @@ func enumExpected(vals []any) string {
 		raw, _ := json.Marshal(v)
 		parts = append(parts, string(raw))
 	}
-	return "one of [" + strings.Join(parts, ", ") + "]"
+	return enumList(parts)
+}
+
+// maxEnumShown and maxEnumText bound the enum an expected value lists: a
+// finding against a 1M-value enum repeated the whole enum (an 8.9 GB
+// report).
+const (
+	maxEnumShown = 32
+	maxEnumText  = 1024
+)
+
+// enumList is an expected value listing an enum, abbreviated past
+// maxEnumShown values or maxEnumText bytes with a count of the rest.
+func enumList(vals []string) string {
+	var b strings.Builder
+	b.WriteString("one of [")
+	shown := 0
+	for _, v := range vals {
+		if shown == maxEnumShown || b.Len()+len(v) > maxEnumText {
+			break
+		}
+		if shown > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(v)
+		shown++
+	}
+	if rest := len(vals) - shown; rest > 0 {
+		if shown > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "… %d more", rest)
+	}
+	b.WriteString("]")
+	return b.String()
 }
 
 func shortenString(s string) string {

@@ -121,6 +121,16 @@ func TestRulesFireAndStayQuiet(t *testing.T) {
 		{RuleHeaderFormat, "header:X-Shard", side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 1", "X-Shard: 5")}, side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 1", "X-Shard: 12")}},
 		{RuleHeaderEnum, "header:X-Mode", side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 1", "X-Mode: turbo")}, side{pet, pets("/api/v3/pets", 200, `[]`, jsonCT, "X-Rate-Limit: 1", "X-Mode: slow")}},
 	}
+	// 21 webhooks without created break body.required 21 times, one more
+	// than a body keeps; 20 break it exactly as often as kept.
+	noCreated := webhook(t, map[string]any{"created": deleteField})
+	list := func(n int) string { return `{"items":[` + strings.TrimSuffix(strings.Repeat(noCreated+",", n), ",") + `]}` }
+	cases = append(cases, struct {
+		rule    string
+		pointer string
+		fire    side
+		quiet   side
+	}{RuleFindingsCapped, "", side{wh, exchange("GET", "/v1/webhooks", 200, list(21), jsonCT, tracking)}, side{wh, exchange("GET", "/v1/webhooks", 200, list(20), jsonCT, tracking)}})
 	covered := map[string]bool{}
 	for _, tc := range cases {
 		covered[tc.rule] = true

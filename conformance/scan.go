@@ -37,6 +37,18 @@ type scanner struct {
 	// aside, for the whole body, within one budget.
 	judge          *judge
 	budgetReported bool
+
+	// perRule counts the findings of each rule, so that a body keeps at
+	// most maxPerRule of each (see emit); 0 keeps them all.
+	maxPerRule int
+	perRule    [16]ruleCount
+	nPerRule   int
+}
+
+// ruleCount is how many findings of a rule a scan kept and dropped.
+type ruleCount struct {
+	rule          string
+	kept, dropped int
 }
 
 // pathSeg is one step of the pointer: an object key (raw bytes, still

@@ -162,7 +162,7 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 			n.enum[str] = struct{}{}
 			vals = append(vals, str)
 		}
-		n.enumExpected = "one of [" + strings.Join(vals, ", ") + "]"
+		n.enumExpected = enumList(vals)
 	}
 	switch s.Format {
 	case "date-time":

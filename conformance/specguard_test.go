@@ -106,3 +106,61 @@ func TestRefChainLoadsLinearly(t *testing.T) {
 	assert.Empty(t, judge(`"x"`))
 	assert.NotEmpty(t, judge(`7`), "the end of the chain is a string schema")
 }
+
+// A body breaking one rule 2.1 million times keeps 20 findings of it and a
+// count of the rest: before, every one was kept (a 675 MB JSON report).
+func TestFindingsPerRuleAreBounded(t *testing.T) {
+	t.Parallel()
+	e, err := New()
+	require.NoError(t, err)
+	body := `{"items":[` + strings.TrimSuffix(strings.Repeat("{},", 300_000), ",") + `]}`
+	fs := e.Validate(&Exchange{Operation: "listWebhooks", Response: Response{Status: 200,
+		Header: http.Header{"Content-Type": {"application/json"}, "Trackingid": {"x"}}, Body: []byte(body)}})
+	byRule := map[string]int{}
+	var capped Finding
+	for _, f := range fs {
+		byRule[f.Rule]++
+		if f.Rule == RuleFindingsCapped {
+			capped = f
+		}
+	}
+	assert.Equal(t, map[string]int{RuleBodyRequired: 20, RuleFindingsCapped: 1}, byRule)
+	assert.Equal(t, "2099980 more body.required findings in this body were not kept (at most 20 of a rule)", capped.Message)
+	assert.Equal(t, "2100000 findings", capped.Actual)
+	assert.Equal(t, SeverityInfo, capped.Severity)
+	assert.Equal(t, "listWebhooks", capped.Operation)
+}
+
+// An enum of many values is listed in an expected value up to a few dozen
+// values and a count of the rest: before, a 1M-value enum was repeated in
+// every finding (an 8.9 GB report).
+func TestEnumExpectedIsAbbreviated(t *testing.T) {
+	t.Parallel()
+	vals := make([]string, 5000)
+	for i := range vals {
+		vals[i] = fmt.Sprintf("v%d", i)
+	}
+	for name, schema := range map[string]string{
+		"fast path": "{type: string, enum: [" + strings.Join(vals, ", ") + "]}",
+		"judge":     "{oneOf: [{type: string, enum: [" + strings.Join(vals, ", ") + "]}, {type: integer}]}",
+	} {
+		spec := guardHead + "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n" +
+			"          content: {application/json: {schema: " + schema + "}}\n"
+		e, err := New(WithSpec([]byte(spec)))
+		require.NoError(t, err, name)
+		fs := e.Validate(&Exchange{Operation: "GET /a", Response: Response{Status: 200,
+			Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`"nope"`)}})
+		var expected string
+		for _, f := range fs {
+			if f.Expected != "" && strings.HasPrefix(f.Expected, "one of [") {
+				expected = f.Expected
+			}
+		}
+		require.NotEmpty(t, expected, "%s: %v", name, fs)
+		assert.Less(t, len(expected), 1100, name)
+		assert.True(t, strings.HasPrefix(expected, "one of [v0, v1, v2, "), name)
+		assert.True(t, strings.HasSuffix(expected, ", … 4968 more]"), "%s: %s", name, expected)
+	}
+	assert.Equal(t, "one of [a, b]", enumList([]string{"a", "b"}))
+	assert.Equal(t, "one of [… 1 more]", enumList([]string{strings.Repeat("x", 2000)}))
+}

@@ -85,7 +85,7 @@ func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, 
 	}
 	s := scanners.Get().(*scanner)
 	mark := len(out)
-	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out, asRequest: asRequest, dialect: e.dialect}
+	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out, asRequest: asRequest, dialect: e.dialect, maxPerRule: maxFindingsPerRule}
 	s.scanBody(n)
 	out = s.out
 	se, malformed := s.err.(*syntaxError)
@@ -107,6 +107,9 @@ func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, 
 			Message:  what + ": " + se.Error() + " of " + strconv.Itoa(len(body)),
 			Expected: "a JSON document (RFC 8259)",
 		})
+	}
+	if s.err == nil {
+		out = s.cappedNotes(out)
 	}
 	s.data, s.out = nil, nil
 	if cap(s.path) <= 1024 && cap(s.buf) <= 64<<10 {
