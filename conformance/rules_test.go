@@ -124,7 +124,9 @@ func TestRulesFireAndStayQuiet(t *testing.T) {
 	// 21 webhooks without created break body.required 21 times, one more
 	// than a body keeps; 20 break it exactly as often as kept.
 	noCreated := webhook(t, map[string]any{"created": deleteField})
-	list := func(n int) string { return `{"items":[` + strings.TrimSuffix(strings.Repeat(noCreated+",", n), ",") + `]}` }
+	list := func(n int) string {
+		return `{"items":[` + strings.TrimSuffix(strings.Repeat(noCreated+",", n), ",") + `]}`
+	}
 	cases = append(cases, struct {
 		rule    string
 		pointer string

@@ -371,20 +371,24 @@ func TestJudgesEncodedBodies(t *testing.T) {
 
 func TestFindingsCapped(t *testing.T) {
 	t.Parallel()
-	// A webhook with many undocumented properties: each is its own kind
-	// of finding (rule and pointer).
-	extra := ""
-	for i := 0; i < maxFindingsPerCase+10; i++ {
-		extra += fmt.Sprintf(`,"extra%d":%d`, i, i)
-	}
+	// Webhooks with undocumented properties, 20 each (as many of a rule as
+	// the engine keeps of one body), other names each time: each is its own
+	// kind of finding (rule and pointer), 60 in all.
+	var n atomic.Int32
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		extra, k := "", n.Add(1)
+		for i := range 20 {
+			extra += fmt.Sprintf(`,"extra%d_%d":%d`, k, i, i)
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("TrackingID", "ROUTER_1")
 		_, _ = io.WriteString(w, strings.TrimSuffix(benchWebhook, "}")+extra+"}")
 	}))
 	t.Cleanup(upstream.Close)
 	p, url, _ := start(t, upstream.URL, nil)
-	do(t, http.MethodGet, url+"/v1/webhooks/x", "tok", "")
+	for range 3 {
+		do(t, http.MethodGet, url+"/v1/webhooks/x", "tok", "")
+	}
 	p.Close()
 	rep := p.Report()
 	require.Len(t, rep.Cases, 1)
