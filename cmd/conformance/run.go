@@ -16,6 +16,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/conformance/runner"
+	"github.com/webex-conformance/webhooks/internal/redact"
 	"github.com/webex-conformance/webhooks/mock"
 )
 
@@ -63,6 +64,18 @@ const maxGenerate = 1_000_000
 // defaultTargetRate keeps a live account far from its rate limits.
 const defaultTargetRate = 5
 
+// minRate and maxRate bound --rate: below one request in about seventeen
+// minutes a run would never end, and past a million a second the pause
+// between requests rounds to nothing. NaN and infinities are no rate.
+const (
+	minRate = 1e-3
+	maxRate = 1e6
+)
+
+func validRate(r float64) bool {
+	return r == 0 || r >= minRate && r <= maxRate
+}
+
 // runOutput is one report to write.
 type runOutput struct {
 	format report.Format
@@ -103,8 +116,8 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "run: %s", err)
 	}
 	switch {
-	case *rate < 0:
-		return usageErr(e, "run: --rate must not be negative")
+	case !validRate(*rate):
+		return usageErr(e, "run: --rate must be 0 (unpaced) or a number of requests per second from %g to %g", minRate, maxRate)
 	case *timeout <= 0:
 		return usageErr(e, "run: --timeout must be positive")
 	case *target == "" && len(ids) > 0:
@@ -308,7 +321,7 @@ func runProgress(w io.Writer, redact func(string) string) func(report.Case) {
 		if c.Status != 0 {
 			status = fmt.Sprint(c.Status)
 		}
-		fmt.Fprintf(w, "  %s %s %-6s %s\n", mark, status, c.Method, redact(c.Name))
+		fmt.Fprintf(w, "  %s %s %-6s %s\n", mark, status, runOneLine(c.Method), runOneLine(redact(c.Name)))
 	}
 }
 
@@ -344,8 +357,9 @@ func runReproduce(w io.Writer, rep *report.Report, redact func(string) string) {
 	}
 }
 
-// runOneLine keeps the first line of an error message.
+// runOneLine keeps the first line of an error message, its control
+// characters escaped.
 func runOneLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
-	return s
+	return redact.Line(s)
 }
