@@ -416,6 +416,13 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, tid string)
 			strings.TrimPrefix(err.Error(), "json: "))
 		return
 	}
+	// One event, one value: anything after it but white space makes the
+	// body something else than the event it starts with.
+	if _, err := dec.Token(); err != io.EOF {
+		s.writeError(w, tid, http.StatusBadRequest, "The event is not a JSON object {resource, event, actorId, data}.",
+			"the body goes on after the event")
+		return
+	}
 	// The event happened: its deliveries go on, each within its timeout,
 	// if the caller stops waiting for them.
 	deliveries, err := s.Emit(context.WithoutCancel(r.Context()), ev)

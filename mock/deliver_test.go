@@ -562,6 +562,8 @@ func TestEventsEndpoint(t *testing.T) {
 		"unknown field":    {http.MethodPost, `{"resource":"messages","event":"created","colour":"red"}`, "application/json", deliveryToken, http.StatusBadRequest},
 		"unknown resource": {http.MethodPost, `{"resource":"kittens","event":"created"}`, "application/json", deliveryToken, http.StatusBadRequest},
 		"firehose event":   {http.MethodPost, `{"resource":"all","event":"all"}`, "application/json", deliveryToken, http.StatusBadRequest},
+		"second value":     {http.MethodPost, `{"resource":"messages","event":"created"} {"resource":"rooms","event":"created"}`, "application/json", deliveryToken, http.StatusBadRequest},
+		"trailing garbage": {http.MethodPost, `{"resource":"messages","event":"created"}]`, "application/json", deliveryToken, http.StatusBadRequest},
 	} {
 		status, _, body := post(c.method, c.body, c.contentType, c.token)
 		assert.Equal(t, c.want, status, "%s: %s", name, body)
