@@ -2,7 +2,6 @@ package har
 
 import (
 	"bufio"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/webex-conformance/webhooks/internal/redact"
 )
@@ -204,14 +202,31 @@ func (w *Writer) entry(r *Record) ([]byte, error) {
 		StartedDateTime: r.Start.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
 		Time:            ms,
 		Timings:         harTimings{Wait: ms},
-		Comment:         r.Comment,
 	}
+	reqHeader, respHeader := r.RequestHeader, r.ResponseHeader
+	var notes []string
+	if r.Comment != "" {
+		notes = append(notes, r.Comment)
+	}
+	var reqText, respText string
+	reqKept, respKept := r.RequestBody != nil, r.ResponseBody != nil
+	if reqKept {
+		var note string
+		reqText, reqHeader, reqKept, note = w.body("request", r.RequestBody, reqHeader)
+		notes = appendNote(notes, note)
+	}
+	if respKept {
+		var note string
+		respText, respHeader, respKept, note = w.body("response", r.ResponseBody, respHeader)
+		notes = appendNote(notes, note)
+	}
+	e.Comment = strings.Join(notes, "; ")
 	e.Request = harRequest{
 		Method:      r.Method,
-		URL:         w.redact(r.URL.String()),
+		URL:         w.redact(redact.Text(r.URL.String())),
 		HTTPVersion: "HTTP/1.1",
 		Cookies:     []harNameValue{},
-		Headers:     w.headers(r.RequestHeader),
+		Headers:     w.headers(reqHeader),
 		QueryString: []harNameValue{},
 		HeadersSize: -1,
 		BodySize:    r.RequestBodySize,
@@ -220,21 +235,26 @@ func (w *Writer) entry(r *Record) ([]byte, error) {
 	query := r.URL.Query()
 	for _, name := range slices.Sorted(maps.Keys(query)) {
 		for _, v := range query[name] {
+			if redact.IsSecretName(name) {
+				v = redact.Marker
+			}
 			e.Request.QueryString = append(e.Request.QueryString, harNameValue{Name: w.redact(name), Value: w.redact(v)})
 		}
 	}
 	if r.RequestBody != nil {
-		text, enc := w.text(r.RequestBody)
-		e.Request.PostData = &harPostData{MimeType: r.RequestHeader.Get("Content-Type"), Text: text, Encoding: enc}
 		e.Request.BodySize = int64(len(r.RequestBody))
+		if reqKept {
+			e.Request.PostData = &harPostData{MimeType: reqHeader.Get("Content-Type"), Text: reqText}
+			e.Request.BodySize = int64(len(reqText))
+		}
 	}
 	e.Response = harResponse{
 		Status:      r.Status,
 		StatusText:  http.StatusText(r.Status),
 		HTTPVersion: "HTTP/1.1",
 		Cookies:     []harNameValue{},
-		Headers:     w.headers(r.ResponseHeader),
-		Content:     harContentOut{Size: r.ResponseBodySize, MimeType: r.ResponseHeader.Get("Content-Type")},
+		Headers:     w.headers(respHeader),
+		Content:     harContentOut{Size: r.ResponseBodySize, MimeType: respHeader.Get("Content-Type")},
 		HeadersSize: -1,
 		BodySize:    r.ResponseBodySize,
 	}
@@ -242,8 +262,11 @@ func (w *Writer) entry(r *Record) ([]byte, error) {
 		e.Response.HTTPVersion = ""
 	}
 	if r.ResponseBody != nil {
-		e.Response.Content.Text, e.Response.Content.Encoding = w.text(r.ResponseBody)
 		e.Response.Content.Size = int64(len(r.ResponseBody))
+		if respKept {
+			e.Response.Content.Text = respText
+			e.Response.Content.Size = int64(len(respText))
+		}
 		e.Response.BodySize = e.Response.Content.Size
 	}
 	var b strings.Builder
@@ -255,65 +278,52 @@ func (w *Writer) entry(r *Record) ([]byte, error) {
 	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
 }
 
-// text is a body as HAR text: redacted UTF-8, or base64 when it is not
-// UTF-8 (redaction cannot see into those bytes, and JSON cannot hold them).
-func (w *Writer) text(body []byte) (text, encoding string) {
-	if utf8.Valid(body) {
-		return w.redact(string(body)), ""
+// maxDecodedBody bounds what a compressed body may decode to before it is
+// redacted and recorded; past it, the body is left out.
+const maxDecodedBody = 64 << 20
+
+// body is a body as HAR text, redacted, with the headers that describe
+// it: a body sent compressed is decoded first (its Content-Encoding and
+// Content-Length go, as the text no longer has them). A body the
+// redactor cannot see into (not UTF-8, or in an encoding not decoded
+// here) is left out: kept is false and note says why.
+func (w *Writer) body(what string, b []byte, h http.Header) (text string, header http.Header, kept bool, note string) {
+	enc := h.Get("Content-Encoding")
+	if len(h.Values("Content-Encoding")) > 1 {
+		enc = strings.Join(h.Values("Content-Encoding"), ",")
 	}
-	return base64.StdEncoding.EncodeToString(body), "base64"
+	text, decoded, why := redact.BodyText(b, enc, maxDecodedBody)
+	if why != "" {
+		return "", h, false, "the " + what + " body is left out: " + why + ", and a secret in it could not be redacted"
+	}
+	if decoded {
+		h = h.Clone()
+		h.Del("Content-Encoding")
+		h.Del("Content-Length")
+		note = "the " + what + " body is recorded decoded (it was sent with Content-Encoding " + enc + ")"
+	}
+	return w.redact(redact.Text(text)), h, true, note
 }
 
-// headers lists h sorted by name. Values are redacted; the whole value of
-// a header whose name says it holds a credential (Authorization, Cookie,
-// X-Auth-Token, ...) is hidden unless the redactor already hid its secret
-// part (keeping "Bearer [redacted]", so a reader still sees a credential
-// was sent).
+func appendNote(notes []string, note string) []string {
+	if note == "" || slices.Contains(notes, note) {
+		return notes
+	}
+	return append(notes, note)
+}
+
+// headers lists h sorted by name, each value as redact.Header shows it
+// (Authorization keeps its scheme, "Bearer [redacted]", so that a reader
+// still sees a credential was sent) and then through the Writer's
+// redactor, which knows the registered values.
 func (w *Writer) headers(h http.Header) []harNameValue {
 	out := []harNameValue{}
 	for _, name := range slices.Sorted(maps.Keys(h)) {
-		secretName := redact.IsSecretName(name) || isCookieHeader(name)
 		for _, v := range h[name] {
-			rv := w.redact(v)
-			if secretName && !strings.Contains(rv, redact.Marker) {
-				rv = redactedCredential(name, v)
-			}
-			out = append(out, harNameValue{Name: name, Value: rv})
+			out = append(out, harNameValue{Name: name, Value: w.redact(redact.Header(name, v))})
 		}
 	}
 	return out
-}
-
-// redactedCredential hides a credential header's value whole, but for an
-// Authorization header keeps its scheme ("Basic [redacted]"): a reader
-// judges the security requirement by the scheme and the presence of a
-// credential, as the proxy did.
-func redactedCredential(name, v string) string {
-	if strings.EqualFold(name, "Authorization") || strings.EqualFold(name, "Proxy-Authorization") {
-		if scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " "); ok && strings.TrimSpace(cred) != "" && validScheme(scheme) {
-			return scheme + " " + redact.Marker
-		}
-	}
-	return redact.Marker
-}
-
-// validScheme reports whether s is an RFC 9110 token, as an
-// authentication scheme is: no secret hides in one.
-func validScheme(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-func isCookieHeader(name string) bool {
-	return strings.EqualFold(name, "Cookie") || strings.EqualFold(name, "Set-Cookie")
 }
 
 // ContentLength is the size a header declares, or -1.

@@ -1,13 +1,15 @@
 // Package redact is the one place that decides what output must not show:
 // literal values registered as secret (a token), the credential after
-// "Bearer " or "Basic ", and the value of every JSON property whose name
-// says it holds a secret. Findings, kin-judged schemas, curl commands,
-// reports and the proxy's log all go through it.
+// "Bearer " or "Basic ", URL userinfo, and the value of every JSON
+// property, query or form parameter, header and cookie whose name says it
+// holds a credential (see IsSecretName). It also keeps lines meant for a
+// person free of control characters (see Line). Findings, curl commands,
+// reports, HAR recordings, logs and metrics all go through it.
 package redact
 
 import (
-	"bytes"
 	"encoding/json"
+	"net/url"
 	"strings"
 
 	"github.com/webex-conformance/webhooks/internal/jsonlex"
@@ -16,9 +18,10 @@ import (
 // Marker stands in for whatever was hidden.
 const Marker = "[redacted]"
 
-// Text hides, in any text meant for output, every value of values, every
-// credential (see Credentials) and every secret JSON property (see
-// JSONSecrets).
+// Text hides, in any text meant for output, every value of values, the
+// userinfo of every URL (see Userinfo), every credential after Bearer or
+// Basic (see Credentials), every secret parameter (see Params) and every
+// secret JSON property (see JSONSecrets).
 func Text(s string, values ...string) string {
 	if s == "" {
 		return s
@@ -26,37 +29,7 @@ func Text(s string, values ...string) string {
 	for _, v := range values {
 		s = Value(s, v)
 	}
-	return JSONSecrets(Credentials(s))
-}
-
-// IsSecretName says whether a property of this name holds a credential:
-// secret, clientSecret, password, accessToken, authorization and the like.
-// It is the only such test; every path that prints a value asks it.
-func IsSecretName[T ~string | ~[]byte](name T) bool {
-	if len(name) < 5 || len(name) > 64 {
-		return false
-	}
-	var buf [64]byte
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	return hasSecretWord(buf[:len(name)])
-}
-
-// secretWords are what a secret property's name contains, in lower case.
-var secretWords = [...]string{"secret", "password", "token", "authorization"}
-
-func hasSecretWord(lower []byte) bool {
-	for _, w := range secretWords {
-		if bytes.Contains(lower, []byte(w)) {
-			return true
-		}
-	}
-	return false
+	return JSONSecrets(Params(Credentials(Userinfo(s))))
 }
 
 // SecretValues returns the string values of the secret properties (by
@@ -65,7 +38,7 @@ func hasSecretWord(lower []byte) bool {
 // than four bytes are left out: hiding them would mangle unrelated text.
 // A document that is not JSON has none.
 func SecretValues(doc []byte) []string {
-	if len(doc) == 0 || !hasSecretWord(bytes.ToLower(doc)) {
+	if len(doc) == 0 || !hasSecretKey(doc) {
 		return nil
 	}
 	var v any
@@ -156,9 +129,15 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// Credentials hides the credential after "Bearer " or "Basic " (any case):
-// the token68 characters that follow. "Bearer $WEBEX_TOKEN" in a curl
-// command is no credential (the shell fills it in) and stays as it is.
+// Credentials hides the credential after "Bearer " or "Basic " (any case),
+// whole: everything up to the next white space or quote, whatever
+// characters it holds ("Bearer abc!def" leaves no "!def"). What is no
+// credential stays as it is:
+//   - a shell variable, "Bearer $WEBEX_TOKEN" in a curl command (the shell
+//     fills it in), and a placeholder such as [redacted] or [invalid];
+//   - the parameters of a challenge, as in WWW-Authenticate: Bearer
+//     realm="example", error="invalid_token" (a parameter named as a
+//     secret is hidden by Params).
 func Credentials(s string) string {
 	for from := 0; from < len(s); {
 		i := indexB(s, from)
@@ -168,11 +147,13 @@ func Credentials(s string) string {
 		rest := s[i:]
 		n := 0
 		switch {
+		case i > 0 && isAlnum(s[i-1]):
 		case len(rest) >= 7 && strings.EqualFold(rest[:7], "bearer "):
 			n = 7
 		case len(rest) >= 6 && strings.EqualFold(rest[:6], "basic "):
 			n = 6
-		default:
+		}
+		if n == 0 {
 			from = i + 1
 			continue
 		}
@@ -180,17 +161,111 @@ func Credentials(s string) string {
 		for start < len(s) && s[start] == ' ' {
 			start++
 		}
-		end := start
-		for end < len(s) && isToken68(s[end]) {
-			end++
+		if keep := kept(s[start:]); keep > 0 {
+			from = start + keep
+			continue
 		}
+		if challengeParam(s[start:]) {
+			from = start
+			continue
+		}
+		end := credentialEnd(s, start)
 		if end > start {
 			s = s[:start] + Marker + s[end:]
 			end = start + len(Marker)
 		}
-		from = end
+		from = max(end, start+1)
 	}
 	return s
+}
+
+// placeholders stand where a credential would: they are shown as they are.
+var placeholders = [...]string{Marker, "[invalid]"}
+
+// kept is the length of what starts s and is no credential: a placeholder
+// or a shell variable ($NAME, ${NAME}); 0 when s starts with neither.
+func kept(s string) int {
+	for _, p := range placeholders {
+		if strings.HasPrefix(s, p) && (len(s) == len(p) || credentialStop(s, len(p))) {
+			return len(p)
+		}
+	}
+	if len(s) < 2 || s[0] != '$' {
+		return 0
+	}
+	i, brace := 1, s[1] == '{'
+	if brace {
+		i++
+	}
+	j := i
+	for j < len(s) && (isAlnum(s[j]) || s[j] == '_') {
+		j++
+	}
+	switch {
+	case j == i:
+		return 0
+	case brace && (j == len(s) || s[j] != '}'):
+		return 0
+	case brace:
+		j++
+	}
+	if j < len(s) && !credentialStop(s, j) {
+		return 0 // $TOKEN!x is text, not a variable alone
+	}
+	return j
+}
+
+// credentialEnd is where a credential starting at s[start] ends: at white
+// space, a control character, a quote (not one escaped with a backslash,
+// as inside a JSON string) or the end, less the punctuation that ends it.
+func credentialEnd(s string, start int) int {
+	end := start
+	for end < len(s) && !credentialStop(s, end) {
+		end++
+	}
+	// Punctuation that closes a sentence or a list ("Bearer abc, then")
+	// is the text's, not the credential's: it says nothing of it.
+	for end > start+1 && strings.IndexByte(",.;:)", s[end-1]) >= 0 {
+		end--
+	}
+	return end
+}
+
+func credentialStop(s string, i int) bool {
+	switch c := s[i]; {
+	case c <= ' ' || c == 0x7f:
+		return true
+	case c == '\'' || c == '`':
+		return true
+	case c == '"':
+		return i == 0 || s[i-1] != '\\'
+	}
+	return false
+}
+
+// challengeParams are the parameters a challenge (RFC 9110 section 11.6.1,
+// RFC 6750 section 3, RFC 7616 section 3.3) carries in the open.
+var challengeParams = [...]string{
+	"realm", "scope", "error", "error_description", "error_uri", "charset",
+	"nonce", "opaque", "algorithm", "qop", "stale", "domain", "userhash",
+}
+
+// challengeParam says whether s starts with a challenge parameter: one of
+// challengeParams followed by "=" and a value. Anything else after Bearer
+// or Basic is a credential, even one shaped as name=value.
+func challengeParam(s string) bool {
+	eq := strings.IndexByte(s, '=')
+	if eq <= 0 || eq > 20 {
+		return false
+	}
+	name := strings.TrimRight(s[:eq], " ")
+	for _, p := range challengeParams {
+		if strings.EqualFold(name, p) {
+			rest := strings.TrimLeft(s[eq+1:], " ")
+			return rest != "" && rest[0] != '='
+		}
+	}
+	return false
 }
 
 // indexB finds the next 'b' or 'B' at or after from.
@@ -206,16 +281,116 @@ func indexB(s string, from int) int {
 	return from + lower
 }
 
-// isToken68 is RFC 9110's token68 alphabet, the shape of a credential.
-func isToken68(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '='
+// Userinfo hides the userinfo of every URL in s, user name and password
+// alike (either may be the credential): http://user:pw@host/ becomes
+// http://[redacted]@host/.
+func Userinfo(s string) string {
+	if strings.IndexByte(s, '@') < 0 || !strings.Contains(s, "://") {
+		return s
+	}
+	for from := 0; ; {
+		k := strings.Index(s[from:], "://")
+		if k < 0 {
+			return s
+		}
+		start := from + k + 3
+		end := start
+		for end < len(s) && !authorityStop(s[end]) {
+			end++
+		}
+		from = end
+		at := strings.LastIndexByte(s[start:end], '@')
+		if at <= 0 || s[start:start+at] == Marker {
+			continue
+		}
+		s = s[:start] + Marker + s[start+at:]
+		from = start + len(Marker) + 1
+	}
+}
+
+// authorityStop ends a URL's authority: the path, query or fragment, or
+// whatever cannot be in a URL.
+func authorityStop(c byte) bool {
+	return c <= ' ' || c == 0x7f || strings.IndexByte(`/?#\"'<>`+"`", c) >= 0
+}
+
+// Params hides the value of every name=value parameter whose name is secret
+// (IsSecretName, after percent-decoding): in query strings
+// (?access_token=...), form bodies (password=...&client_secret=...),
+// cookies and challenge parameters (token="..."). A quoted value is hidden
+// up to its closing quote; any other runs to '&', '#', white space or a
+// quote or an angle bracket (<https://h/?token=x>).
+func Params(s string) string {
+	if strings.IndexByte(s, '=') < 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '=' {
+			continue
+		}
+		ns := i
+		for ns > 0 && isParamNameByte(s[ns-1]) {
+			ns--
+		}
+		if ns == i || !IsSecretName(paramName(s[ns:i])) {
+			continue
+		}
+		from, to := i+1, i+1
+		if to < len(s) && s[to] == '"' {
+			from = to + 1
+			to = from
+			for to < len(s) && s[to] != '"' {
+				if s[to] == '\\' {
+					to++
+				}
+				to++
+			}
+			to = min(to, len(s))
+		} else {
+			for to < len(s) && !paramValueStop(s[to]) {
+				to++
+			}
+		}
+		if to == from || s[from:to] == Marker || from < last {
+			continue
+		}
+		b.WriteString(s[last:from])
+		b.WriteString(Marker)
+		last = to
+		i = to - 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isParamNameByte(c byte) bool {
+	return isAlnum(c) || c == '_' || c == '-' || c == '.' || c == '%' || c == '[' || c == ']'
+}
+
+func paramValueStop(c byte) bool {
+	return c <= ' ' || c == 0x7f || c == '&' || c == '#' || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>'
+}
+
+// paramName percent-decodes a parameter's name (access%5Ftoken).
+func paramName(name string) string {
+	if strings.IndexByte(name, '%') < 0 {
+		return name
+	}
+	if u, err := url.QueryUnescape(name); err == nil {
+		return u
+	}
+	return name
 }
 
 // JSONSecrets replaces the value of every secret JSON property (by
-// IsSecretName) in text that carries JSON, such as a request body in a
-// curl command or a value shortened for a finding. A string keeps its
-// quotes; null is left alone.
+// IsSecretName, escapes in the name decoded) in text that carries JSON,
+// such as a request body in a curl command or a value shortened for a
+// finding. A string keeps its quotes; null is left alone.
 func JSONSecrets(s string) string {
 	if strings.IndexByte(s, ':') < 0 || strings.IndexByte(s, '"') < 0 {
 		return s
@@ -233,7 +408,7 @@ func JSONSecrets(s string) string {
 		}
 		key := s[i+1 : end]
 		j := skipSpace(s, end+1)
-		if j >= len(s) || s[j] != ':' || !IsSecretName(key) {
+		if j >= len(s) || s[j] != ':' || !isSecretKey(key) {
 			i = end
 			continue
 		}
@@ -270,6 +445,40 @@ func JSONSecrets(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// isSecretKey is IsSecretName for a JSON key as written, escapes and all
+// ("api\u005fkey" is api_key).
+func isSecretKey[T ~string | ~[]byte](key T) bool {
+	for i := 0; i < len(key); i++ {
+		if key[i] == '\\' {
+			return IsSecretName(jsonlex.AppendUnquoted(nil, []byte(key)))
+		}
+	}
+	return IsSecretName(key)
+}
+
+// hasSecretKey says whether a JSON document has a property whose name is
+// secret, without decoding it: the cheap test before SecretValues does.
+func hasSecretKey(doc []byte) bool {
+	for i := 0; i < len(doc); i++ {
+		if doc[i] != '"' {
+			continue
+		}
+		end := jsonlex.QuoteEnd(doc, i)
+		if end >= len(doc) {
+			return false
+		}
+		j := end + 1
+		for j < len(doc) && (doc[j] == ' ' || doc[j] == '\t' || doc[j] == '\n' || doc[j] == '\r') {
+			j++
+		}
+		if j < len(doc) && doc[j] == ':' && isSecretKey(doc[i+1:end]) {
+			return true
+		}
+		i = end
+	}
+	return false
 }
 
 func skipSpace(s string, j int) int {

@@ -14,8 +14,21 @@ func TestIsSecretName(t *testing.T) {
 	for name, want := range map[string]bool{
 		"secret": true, "clientSecret": true, "webhook_secret": true, "password": true,
 		"accessToken": true, "refresh_token": true, "Authorization": true, "TOKEN": true,
-		"name": false, "tokens_": true, "tok": false, "": false, "secretary": true,
-		"targetUrl": false, "resource": false, strings.Repeat("x", 60) + "secret": false,
+		"name": false, "tokens_": true, "tok": false, "": false, "secretary": false,
+		"targetUrl": false, "resource": false, strings.Repeat("x", 60) + "secret": true,
+		// Words, however they are joined.
+		"api_key": true, "apikey": true, "apiKey": true, "APIKey": true, "x-api-key": true, "X-Api-Key": true,
+		"Api-Key": true, "x_api_key": true, "api.key": true, "xapikey": true,
+		"access_token": true, "accesstoken": true, "id_token": true, "client_secret": true,
+		"passwd": true, "pwd": true, "PWD": true, "userPassword": true, "pass_word": true,
+		"private_key": true, "privateKey": true, "credentials": true, "Credential": true,
+		"session": true, "X-Session-Id": true, "sessionid": true, "cookie": true, "Set-Cookie": true,
+		"X-CSRF-Token": true, "HTTPAuthToken": true, "oauth2Token": true, "auth": true, "jwt": true,
+		"Proxy-Authorization": true, "header:X-Api-Key": true,
+		// Neither words nor joined credentials.
+		"tokenizer": false, "keyboard": false, "key": false, "monkey": false, "authMethod": false,
+		"author": false, "WWW-Authenticate": false, "Location": false, "event": false, "orgId": false,
+		"passage": false, "sessile": false, "id": false, "keys": false, "X-Spark-Signature": false,
 	} {
 		assert.Equal(t, want, IsSecretName(name), name)
 		assert.Equal(t, want, IsSecretName([]byte(name)), name)
@@ -42,6 +55,8 @@ func TestText(t *testing.T) {
 	cases := map[string]string{
 		"curl -H 'Authorization: Bearer tok-123456789'":        "curl -H 'Authorization: Bearer [redacted]'",
 		`curl -H "Authorization: Bearer $WEBEX_TOKEN"`:         `curl -H "Authorization: Bearer $WEBEX_TOKEN"`,
+		`curl -H "Authorization: Bearer ${WEBEX_TOKEN}"`:       `curl -H "Authorization: Bearer ${WEBEX_TOKEN}"`,
+		"curl -H 'Authorization: Bearer [invalid]'":            "curl -H 'Authorization: Bearer [invalid]'",
 		"Authorization: bearer eyJhbGciOi.J9.x_y-z":            "Authorization: bearer [redacted]",
 		"Authorization: Basic dXNlcjpwYXNz":                    "Authorization: Basic [redacted]",
 		`{"name":"n","secret":"86dacc"}`:                       `{"name":"n","secret":"[redacted]"}`,
@@ -50,9 +65,37 @@ func TestText(t *testing.T) {
 		`{"secret":null,"name":"secret"}`:                      `{"secret":null,"name":"secret"}`,
 		"token tok-123456789 in text, and again tok-123456789": "token [redacted] in text, and again [redacted]",
 		`{"secret":"unterminated`:                              `{"secret":"[redacted]`,
+		// A credential is hidden whole, whatever it holds.
+		"Authorization: Bearer CANARY!TOKEN": "Authorization: Bearer [redacted]",
+		"Bearer CANARY=TOKEN, Basic a,b":     "Bearer [redacted], Basic [redacted]",
+		"Bearer CANARY,TOKEN.":               "Bearer [redacted].",
+		"Bearer $TOKEN!x":                    "Bearer [redacted]",
+		`{"note":"Bearer abc\"def","n":1}`:   `{"note":"Bearer [redacted]","n":1}`,
+		"Bearer [redacted]!x":                "Bearer [redacted]",
+		// A challenge's open parameters stay readable.
+		`WWW-Authenticate: Bearer realm="x"`:                          `WWW-Authenticate: Bearer realm="x"`,
+		`Bearer realm="api", error="invalid_token", access_token="q"`: `Bearer realm="api", error="invalid_token", access_token="[redacted]"`,
+		// Other words and names that are not credentials.
+		"basically a bearer-less text": "basically a bearer-less text",
+		"the bearerAuth scheme":        "the bearerAuth scheme",
+		// URL userinfo and query parameters.
+		"GET http://user:PW@host:8/v1?access_token=Q&max=5 failed": "GET http://[redacted]@host:8/v1?access_token=[redacted]&max=5 failed",
+		"https://TOKEN@example.com/":                               "https://[redacted]@example.com/",
+		"http://[::1]:8080/v1?x=1":                                 "http://[::1]:8080/v1?x=1",
+		"mail ann@example.com at http://h/p@q":                     "mail ann@example.com at http://h/p@q",
+		// Form bodies and percent-encoded names.
+		"password=p1&client_secret=s2&name=n": "password=[redacted]&client_secret=[redacted]&name=n",
+		"grant=x&access%5Ftoken=abc#frag":     "grant=x&access%5Ftoken=[redacted]#frag",
+		"refresh_token=a;b,c d":               "refresh_token=[redacted] d",
+		`api_key="x y"`:                       `api_key="[redacted]"`,
+		"?max=10&event=created":               "?max=10&event=created",
+		// JSON names however spelled, escapes included.
+		`{"x_api_key":"k","apiKey":"k","pwd":"k","private_key":"k","credentials":{"a":1}}`: `{"x_api_key":"[redacted]","apiKey":"[redacted]","pwd":"[redacted]","private_key":"[redacted]","credentials":[redacted]}`,
+		`{"api\u005fkey":"CANARY"}`: `{"api\u005fkey":"[redacted]"}`,
 	}
 	for in, want := range cases {
 		assert.Equal(t, want, Text(in, "tok-123456789", ""), in)
+		assert.Equal(t, want, Text(want, "tok-123456789", ""), "redacting twice changes nothing: %s", in)
 	}
 	assert.Equal(t, "", Text(""))
 	assert.NotContains(t, Text("Bearer "+strings.Repeat("a", 5000)), "aaaa")
