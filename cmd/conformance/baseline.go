@@ -51,6 +51,6 @@ func compareBaseline(e *env, cmd string, rep, base *report.Report) {
 		return
 	}
 	if w := rep.CompareBaseline(base); w != "" {
-		fmt.Fprintf(e.stderr, "conformance %s: warning: %s\n", cmd, w)
+		fmt.Fprintf(e.stderr, "conformance %s: warning: %s\n", cmd, runOneLine(w))
 	}
 }

@@ -109,6 +109,10 @@ func cmdFollow(ctx context.Context, e *env, args []string) int {
 // followSummary tells on stderr what was added and what needs a person,
 // each distinct finding once.
 func followSummary(e *env, name string, res *follow.Result) {
+	// What a report says came from the network: escaped, line by line.
+	safe := *e
+	safe.stderr = redactingWriter{w: e.stderr}
+	e = &safe
 	for _, c := range res.Changes {
 		switch c.Kind {
 		case follow.KindEnumValue:

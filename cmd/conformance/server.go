@@ -7,7 +7,10 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // serverLimits are the timeouts and bounds of an http.Server, chosen per
@@ -72,14 +75,27 @@ func serveUntil(ctx context.Context, srv *http.Server, ln net.Listener, grace ti
 	return nil
 }
 
-// redactingWriter passes each write through redact.
+// redactingWriter takes one line a write, as a log.Logger writes them,
+// and passes it through redact (nil: redact.Text) with its control
+// characters escaped (redact.Line): a log line quoting the network can
+// neither show a secret nor drive the terminal.
 type redactingWriter struct {
 	w      io.Writer
 	redact func(string) string
 }
 
 func (r redactingWriter) Write(b []byte) (int, error) {
-	if _, err := io.WriteString(r.w, r.redact(string(b))); err != nil {
+	s, nl := strings.CutSuffix(string(b), "\n")
+	if r.redact != nil {
+		s = r.redact(s)
+	} else {
+		s = redact.Text(s)
+	}
+	s = redact.Line(s)
+	if nl {
+		s += "\n"
+	}
+	if _, err := io.WriteString(r.w, s); err != nil {
 		return 0, err
 	}
 	return len(b), nil

@@ -24,6 +24,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // Option tunes a Proxy.
@@ -275,7 +276,7 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 		if x != nil {
 			x.outcome = UpstreamFailed
 		}
-		p.logf("proxy: %s %s: upstream failed: %s", r.Method, r.URL.Path, err)
+		p.logf("proxy: %s %s: upstream failed: %s", r.Method, r.URL.EscapedPath(), err)
 	}
 	if x != nil {
 		x.status = http.StatusBadGateway
@@ -617,7 +618,7 @@ func (p *Proxy) record(f *Finished, opID, template string) {
 }
 
 func (p *Proxy) logf(format string, a ...any) {
-	line := p.v.Redact(fmt.Sprintf(format, a...))
+	line := redact.Line(p.v.Redact(fmt.Sprintf(format, a...)))
 	p.logMu.Lock()
 	fmt.Fprintln(p.cfg.Log, line)
 	p.logMu.Unlock()

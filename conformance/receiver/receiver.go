@@ -14,6 +14,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/gen"
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // DefaultMaxCases is how many deliveries get a case of their own.
@@ -305,7 +306,7 @@ func (rcv *Receiver) Report() *report.Report {
 }
 
 func (rcv *Receiver) logf(format string, a ...any) {
-	line := rcv.cfg.Engine.Redact(fmt.Sprintf(format, a...))
+	line := redact.Line(rcv.cfg.Engine.Redact(fmt.Sprintf(format, a...)))
 	rcv.logMu.Lock()
 	fmt.Fprintln(rcv.cfg.Log, line)
 	rcv.logMu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 const (
@@ -268,36 +269,4 @@ func plural(n int, one, many string) string {
 // oneLine keeps a value on its line: a newline or control character inside
 // a message would break the one-finding-per-line layout, and an escape
 // sequence from a server could repaint the terminal.
-func oneLine(s string) string {
-	clean := true
-	for _, r := range s {
-		if isControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case isControl(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// isControl reports C0 and C1 control characters and DEL.
-func isControl(r rune) bool {
-	return r < 0x20 || (r >= 0x7f && r <= 0x9f)
-}
+func oneLine(s string) string { return redact.Line(s) }
