@@ -27,33 +27,37 @@ func docPaths(t *testing.T) []string {
 	return append([]string{filepath.Join("..", "README.md")}, pages...)
 }
 
-// goFileMarker names, on the line before a Go block, the file the block is.
-var goFileMarker = regexp.MustCompile(`^<!-- file: (\S+\.go) -->$`)
+// fileMarker names, on the line before a fenced block, the file the block
+// is: every Go block has one; a block of another language (a workflow's
+// YAML) may.
+var fileMarker = regexp.MustCompile(`^<!-- file: (\S+) -->$`)
 
-// docGoBlock is one ```go block of a Markdown page.
+// docGoBlock is one block of a Markdown page that shows a file.
 type docGoBlock struct {
 	line       int    // of the opening fence, from 1
 	file       string // as the marker names it, from the repository root
 	start, end int    // byte offsets of the content, between the fences
 }
 
-// docGoBlocks finds every Go block and the file each names; a block
-// without its marker, a marker without its block, or an unclosed block is
-// an error in the list.
+// docGoBlocks finds every Go block, and every block with a marker, and
+// the file each names; a Go block without its marker, a marker without its
+// block (a .go file's: without its Go block), or an unclosed block is an
+// error in the list.
 func docGoBlocks(path, readme string) (blocks []docGoBlock, problems []string) {
 	offset, marked, markedLine := 0, "", 0
 	lines := strings.SplitAfter(readme, "\n")
 	for i := 0; i < len(lines); i++ {
 		line := strings.TrimRight(lines[i], "\n")
 		offset += len(lines[i])
-		if m := goFileMarker.FindStringSubmatch(line); m != nil {
+		if m := fileMarker.FindStringSubmatch(line); m != nil {
 			marked, markedLine = m[1], i+1
 			continue
 		}
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		if line == "```go" {
+		isGoFile := strings.HasSuffix(marked, ".go")
+		if line == "```go" && (marked == "" || isGoFile) || marked != "" && !isGoFile && len(line) > 3 && strings.HasPrefix(line, "```") {
 			if marked == "" {
 				problems = append(problems, path+":"+strconv.Itoa(i+1)+": a ```go block needs the line <!-- file: PATH --> before it, PATH a .go file the build compiles (a program, a test or an example_*_test.go)")
 			}
@@ -69,21 +73,29 @@ func docGoBlocks(path, readme string) (blocks []docGoBlock, problems []string) {
 				offset += len(lines[i])
 			}
 			if !closed {
-				problems = append(problems, path+":"+strconv.Itoa(b.line)+": the ```go block is not closed")
+				problems = append(problems, path+":"+strconv.Itoa(b.line)+": the "+line+" block is not closed")
 				break
 			}
 			if marked != "" {
 				blocks = append(blocks, b)
 			}
 		} else if marked != "" {
-			problems = append(problems, path+":"+strconv.Itoa(markedLine)+": <!-- file: "+marked+" --> is not followed by a ```go block")
+			problems = append(problems, path+":"+strconv.Itoa(markedLine)+": <!-- file: "+marked+" --> is not followed by a "+blockKind(marked))
 		}
 		marked = ""
 	}
 	if marked != "" {
-		problems = append(problems, path+":"+strconv.Itoa(markedLine)+": <!-- file: "+marked+" --> is not followed by a ```go block")
+		problems = append(problems, path+":"+strconv.Itoa(markedLine)+": <!-- file: "+marked+" --> is not followed by a "+blockKind(marked))
 	}
 	return blocks, problems
+}
+
+// blockKind is the block a marker for file needs.
+func blockKind(file string) string {
+	if strings.HasSuffix(file, ".go") {
+		return "```go block"
+	}
+	return "fenced block"
 }
 
 // TestDocsGoBlocks holds every Go block of the README and of docs/ equal
@@ -139,11 +151,18 @@ func TestDocGoBlocksFindsProblems(t *testing.T) {
 	assert.Equal(t, "package b\n", good[blocks[0].start:blocks[0].end])
 	assert.Equal(t, 4, blocks[0].line)
 
+	const yml = "<!-- file: w.yml -->\n```yaml\non: push\n```\n```yaml\nunmarked: fine\n```\n"
+	blocks, problems = docGoBlocks("README.md", yml)
+	assert.Empty(t, problems)
+	require.Len(t, blocks, 1)
+	assert.Equal(t, "on: push\n", yml[blocks[0].start:blocks[0].end])
+
 	for in, want := range map[string]string{
 		"```go\npackage b\n```\n":                           ":1: a ```go block needs the line <!-- file: PATH -->",
 		"<!-- file: a.go -->\nsome text\n":                  ":1: <!-- file: a.go --> is not followed by a ```go block",
 		"<!-- file: a.go -->\n```go\npackage a\n":           ":2: the ```go block is not closed",
 		"<!-- file: a.go -->\n```sh\necho\n```\n":           ":1: <!-- file: a.go --> is not followed",
+		"<!-- file: a.yml -->\ntext\n":                      ":1: <!-- file: a.yml --> is not followed by a fenced block",
 		"x\n\n```go\npackage b\n```\n<!-- file: c.go -->\n": ":3: a ```go block needs",
 	} {
 		_, problems := docGoBlocks("README.md", in)

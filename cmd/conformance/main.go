@@ -84,6 +84,7 @@ func commands() []command {
 		{"serve", "serve the stateful mock of the Webex webhooks API", serveHelp, cmdServe},
 		{"receive", "receive webhook deliveries and judge each against the spec (and its signature)", receiveHelp, cmdReceive},
 		{"follow", "amend the spec for the drift in a JSON report (--output NEW.yaml or --diff)", followHelp, cmdFollow},
+		{"summary", "digest a JSON report in Markdown for a CI step summary or issue, findings grouped by place", summaryHelp, cmdSummary},
 		{"lint", "list what is wrong with an OpenAPI document itself (--spec)", lintHelp, cmdLint},
 		{"spec", "print the embedded spec (yaml byte for byte, or json)", specHelp, cmdSpec},
 		{"rules", "print the rule catalogue: id, severity, what fires it, what it enforces", rulesHelp, cmdRules},
