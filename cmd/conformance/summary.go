@@ -15,7 +15,7 @@ import (
 )
 
 const summaryHelp = `usage: conformance summary --report R.json [--baseline PREVIOUS.json] [--diff FILE] [--follow-log FILE]
-                          [--title TEXT] [--link URL] [--output FILE] [--github-output FILE]
+                          [--title TEXT] [--link URL] [--output FILE] [--github-output FILE] [--max-input-bytes N]
 
 Writes the Markdown digest of a JSON report that a nightly check posts as
 its step summary and as its issue: the outcome and its reason, the counts,
@@ -55,6 +55,7 @@ func cmdSummary(_ context.Context, e *env, args []string) int {
 	link := fs.String("link", "", "link `URL` as the run that made the report")
 	output := fs.String("output", "", "write the digest to `FILE` (whole or not at all) instead of stdout")
 	githubOutput := fs.String("github-output", "", "append the figures as key=value lines to `FILE` (such as $GITHUB_OUTPUT)")
+	addMaxInputFlag(fs, e)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -64,11 +65,11 @@ func cmdSummary(_ context.Context, e *env, args []string) int {
 	if *githubOutput != "" && *githubOutput == *output {
 		return usageErr(e, "summary: --output and --github-output name the same file %s", *output)
 	}
-	rep, err := readReportFlag("report", *reportPath)
+	rep, err := readReportFlag(e, "report", *reportPath)
 	if err != nil {
 		return usageErr(e, "summary: %s", err)
 	}
-	base, err := loadBaseline(*baselinePath)
+	base, err := loadBaseline(e, *baselinePath)
 	if err != nil {
 		return usageErr(e, "summary: %s", err)
 	}
@@ -76,7 +77,7 @@ func cmdSummary(_ context.Context, e *env, args []string) int {
 
 	opts := report.DigestOptions{Title: *title, Link: *link}
 	if *diffPath != "" {
-		diff, err := os.ReadFile(*diffPath)
+		diff, err := readInput(e, *diffPath)
 		if err != nil {
 			return usageErr(e, "summary: --diff %s", runOneLine(err.Error()))
 		}
@@ -86,7 +87,7 @@ func cmdSummary(_ context.Context, e *env, args []string) int {
 		}
 	}
 	if *logPath != "" {
-		log, err := os.ReadFile(*logPath)
+		log, err := readInput(e, *logPath)
 		if err != nil {
 			return usageErr(e, "summary: --follow-log %s", runOneLine(err.Error()))
 		}
