@@ -59,6 +59,7 @@ func (e *Engine) compile() {
 	e.routes = newRouter(bases)
 	e.ops = map[string]*operation{}
 	sc := newSchemaCompiler(e.dialect)
+	sc.judgeCombinators = e.judgeComb
 	paths := e.doc.Paths.InMatchingOrder()
 	sort.Strings(paths)
 	for _, tmpl := range paths {
@@ -176,7 +177,7 @@ func compileResponse(r *openapi3.Response, sc *schemaCompiler) *response {
 		}
 		hs := headerSpec{name: name, key: http.CanonicalHeaderKey(name), required: ref.Value.Required}
 		if s := ref.Value.Schema; s != nil && s.Value != nil {
-			if n := sc.ref(s); n != nil && (n.slow || !n.allows(tString) || n.needsString()) {
+			if n := sc.ref(s); n != nil && (n.slow || n.comb != nil || n.enumAny != nil || !n.allows(tString) || n.needsString()) {
 				hs.node = n // something to check beyond "it is text"
 				hs.kind = kindOf(s.Value)
 				switch {

@@ -27,6 +27,7 @@ type Engine struct {
 	maxDepth   int
 	redactions []string
 	routes     *router
+	judgeComb  bool // withJudgedCombinators
 	ops        map[string]*operation
 	notes      []Finding
 	reqHeaders []string // RequestHeaderNames
@@ -39,6 +40,7 @@ type Operation struct {
 }
 
 type config struct {
+	judgeComb  bool
 	spec       []byte
 	maxBody    int64
 	maxDepth   int
@@ -116,6 +118,7 @@ func New(opts ...Option) (*Engine, error) {
 		maxBody:    c.maxBody,
 		maxDepth:   c.maxDepth,
 		redactions: c.redactions,
+		judgeComb:  c.judgeComb,
 		notes:      notes,
 		info:       SpecInfo{SHA256: hex.EncodeToString(sum[:])},
 		dialect:    docDialect(doc, c.formatsAnnotate),
@@ -164,3 +167,7 @@ func (e *Engine) FindOperation(method, path string) (Operation, bool) {
 	}
 	return op.Operation, true
 }
+
+// withJudgedCombinators leaves allOf, anyOf and oneOf to the judge of
+// whole values: the reading the single pass's is tested against.
+func withJudgedCombinators() Option { return func(c *config) { c.judgeComb = true } }

@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"slices"
+
+	"github.com/getkin/kin-openapi/openapi3"
 	"strconv"
 	"strings"
 )
@@ -87,8 +89,102 @@ func (r *response) slowSchemas(out []SlowSchema, op, status string) []SlowSchema
 			}
 			walk(n.items, ptr+"/*")
 			walk(n.addlNode, ptr+"/*")
+			if c := n.comb; c != nil {
+				for _, x := range c.allOf {
+					walk(x, ptr)
+				}
+				for _, br := range c.anyOf {
+					walk(br.node, ptr)
+				}
+				for _, br := range c.oneOf {
+					walk(br.node, ptr)
+				}
+			}
 		}
 		walk(m.body, "")
 	}
 	return out
+}
+
+// PathShare counts the distinct schemas the spec's response bodies are
+// judged by: Fast on the single pass, Slow by the judge of whole values
+// (a schema the single pass leaves aside, and every schema below it).
+type PathShare struct {
+	Fast, Slow int
+}
+
+// ResponsePathShare is the share of the response schemas judged on the
+// fast path: what `lint --explain` sums up.
+func (e *Engine) ResponsePathShare() PathShare {
+	fast := map[*openapi3.Schema]bool{}
+	slow := map[*openapi3.Schema]bool{}
+	var slowWalk func(s *openapi3.Schema)
+	slowWalk = func(s *openapi3.Schema) {
+		if s == nil || slow[s] {
+			return
+		}
+		slow[s] = true
+		refs := []*openapi3.SchemaRef{s.Items, s.Not, s.AdditionalProperties.Schema}
+		for _, p := range s.Properties {
+			refs = append(refs, p)
+		}
+		refs = append(append(append(refs, s.AllOf...), s.AnyOf...), s.OneOf...)
+		for _, r := range refs {
+			if r != nil {
+				slowWalk(r.Value)
+			}
+		}
+	}
+	seen := map[*schemaNode]bool{}
+	var walk func(n *schemaNode)
+	walk = func(n *schemaNode) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		if n.slow {
+			slowWalk(n.src)
+			return
+		}
+		fast[n.src] = true
+		for _, p := range n.props.slots {
+			if p != nil {
+				walk(p.node)
+			}
+		}
+		walk(n.items)
+		walk(n.addlNode)
+		if c := n.comb; c != nil {
+			for _, x := range c.allOf {
+				walk(x)
+			}
+			for _, br := range c.anyOf {
+				walk(br.node)
+			}
+			for _, br := range c.oneOf {
+				walk(br.node)
+			}
+		}
+	}
+	for _, op := range e.ops {
+		rs := append([]*response{op.fallback}, op.byRange[:]...)
+		for _, r := range op.byStatus {
+			rs = append(rs, r)
+		}
+		for _, r := range rs {
+			if r == nil {
+				continue
+			}
+			for _, m := range r.media {
+				walk(m.body)
+			}
+		}
+	}
+	share := PathShare{Fast: len(fast)}
+	for s := range slow {
+		if !fast[s] {
+			share.Slow++
+		}
+	}
+	return share
 }

@@ -31,12 +31,18 @@ paths:
                   tags: {type: array, items: {oneOf: [{type: string}, {type: integer}], not: {type: boolean}}}
         default:
           description: error
-          content: {application/json: {schema: {allOf: [{type: object}]}}}
+          content:
+            application/json:
+              schema:
+                oneOf: [{type: object, properties: {c: {type: string}}}, {type: string}]
+                allOf:
+                  - {type: object, properties: {a: {type: string}}}
+                  - {type: object, properties: {b: {type: string}}}
 `)))
 	require.NoError(t, err)
 	// A pattern (/id) the single pass runs itself.
 	assert.Equal(t, []SlowSchema{
-		{Operation: "a", Status: "200", Media: "application/json", Pointer: "/tags/*", Keywords: []string{"oneOf", "not"}},
-		{Operation: "a", Status: "default", Media: "application/json", Pointer: "", Keywords: []string{"allOf"}},
+		{Operation: "a", Status: "200", Media: "application/json", Pointer: "/tags/*", Keywords: []string{"not"}},
+		{Operation: "a", Status: "default", Media: "application/json", Pointer: "", Keywords: []string{"allOf of several schemas naming properties"}},
 	}, e.SlowSchemas())
 }

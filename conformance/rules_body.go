@@ -33,6 +33,16 @@ func (s *scanner) finding(rule, extra, msg, expected, actual string) {
 // emit is the one sink of a scan: the fast path's rules and the judge of
 // the schemas it leaves aside both report here.
 func (s *scanner) emit(f Finding) {
+	if s.quiet {
+		// Trying a branch: undocumented properties do not break it.
+		if f.Rule != RuleBodyUndocumented && s.err == nil {
+			s.err = errProbe
+		}
+		return
+	}
+	if f.Rule != RuleBodyUndocumented && f.Rule != RuleBodyDuplicate {
+		s.faults++
+	}
 	if c := s.countOf(f.Rule); c != nil {
 		if c.kept >= s.maxPerRule {
 			c.dropped++
@@ -188,12 +198,10 @@ func (s *scanner) checkBounds(n *schemaNode, v float64, start int) {
 
 func (s *scanner) checkItems(n *schemaNode, count int) {
 	if uint64(count) < n.minItems {
-		s.constraintFinding(-1, "fewer items than minItems", "at least "+strconv.FormatUint(n.minItems, 10)+" items")
-		s.out[len(s.out)-1].Actual = strconv.Itoa(count) + " items"
+		s.finding(RuleBodyConstraint, "", "fewer items than minItems", "at least "+strconv.FormatUint(n.minItems, 10)+" items", strconv.Itoa(count)+" items")
 	}
 	if n.maxItems >= 0 && int64(count) > n.maxItems {
-		s.constraintFinding(-1, "more items than maxItems", "at most "+strconv.FormatInt(n.maxItems, 10)+" items")
-		s.out[len(s.out)-1].Actual = strconv.Itoa(count) + " items"
+		s.finding(RuleBodyConstraint, "", "more items than maxItems", "at most "+strconv.FormatInt(n.maxItems, 10)+" items", strconv.Itoa(count)+" items")
 	}
 }
 

@@ -16,6 +16,10 @@ import (
 // well-formedness, are decoded and given to the judge, and its issues
 // become findings at their pointers below the current one.
 func (s *scanner) kinValue(n *schemaNode) {
+	if s.quiet {
+		s.kinProbe(n)
+		return
+	}
 	start, found := s.pos, len(s.out)
 	s.value(nil)
 	if s.err != nil {
@@ -413,4 +417,27 @@ func shortenString(s string) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:120], "") + "…"
+}
+
+// kinProbe is kinValue while a combinator's branch is tried: only whether
+// the judge admits the value counts. A value the budget stopped is taken
+// as not matching, so that the judge's own reading reports it.
+func (s *scanner) kinProbe(n *schemaNode) {
+	start := s.pos
+	s.value(nil)
+	if s.err != nil {
+		return
+	}
+	var v any
+	if err := json.Unmarshal(s.data[start:s.pos], &v); err != nil {
+		s.err = errProbe
+		return
+	}
+	if s.judge == nil {
+		s.judge = newJudge(len(s.data), s.asRequest, s.dialect)
+	}
+	j := s.judge
+	if !j.valid(n.src, j.tree(v)) || j.over {
+		s.err = errProbe
+	}
 }

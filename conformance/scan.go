@@ -43,6 +43,17 @@ type scanner struct {
 	maxPerRule int
 	perRule    [16]ruleCount
 	nPerRule   int
+
+	// quiet tries a combinator's branch: the first fault stops the scan
+	// with errProbe instead of making a finding (combine.go).
+	quiet bool
+	// seenExt holds the seen bits of objects with more than 64
+	// properties, past the first 64, per object being read.
+	seenExt []uint64
+	probes  map[probeKey]bool
+	// faults counts the findings other than body.undocumented and
+	// body.duplicate, kept or dropped by the cap.
+	faults int
 }
 
 // ruleCount is how many findings of a rule a scan kept and dropped.
@@ -129,6 +140,18 @@ func (s *scanner) value(n *schemaNode) {
 		s.kinValue(n)
 		return
 	}
+	if n != nil && n.comb != nil {
+		s.combValue(n)
+		return
+	}
+	s.plainValue(n)
+}
+
+// plainValue is value by n's own keywords, without its combinators.
+func (s *scanner) plainValue(n *schemaNode) {
+	if n != nil && n.enumAny != nil && !s.anyEnumOK(n) {
+		return
+	}
 	start := s.pos
 	switch c := s.data[s.pos]; c {
 	case '{':
@@ -205,6 +228,13 @@ func (s *scanner) object(n *schemaNode) {
 		return
 	}
 	var seen uint64
+	ext := len(s.seenExt)
+	if n != nil && n.words > 1 {
+		for range n.words - 1 {
+			s.seenExt = append(s.seenExt, 0)
+		}
+		defer func() { s.seenExt = s.seenExt[:ext] }()
+	}
 	s.skipWS()
 	if s.eof() {
 		return
@@ -212,7 +242,7 @@ func (s *scanner) object(n *schemaNode) {
 	if s.data[s.pos] == '}' {
 		s.pos++
 		s.depth--
-		s.checkRequired(n, seen)
+		s.checkRequired(n, seen, ext)
 		return
 	}
 	for {
@@ -243,7 +273,7 @@ func (s *scanner) object(n *schemaNode) {
 		if n == nil {
 			s.value(nil)
 		} else {
-			s.member(n, key, esc, &seen)
+			s.member(n, key, esc, &seen, ext)
 		}
 		s.path = s.path[:len(s.path)-1]
 		if s.err != nil {
@@ -259,7 +289,7 @@ func (s *scanner) object(n *schemaNode) {
 		case '}':
 			s.pos++
 			s.depth--
-			s.checkRequired(n, seen)
+			s.checkRequired(n, seen, ext)
 			return
 		default:
 			s.syntax("expected ',' or '}' in an object")
@@ -269,14 +299,18 @@ func (s *scanner) object(n *schemaNode) {
 }
 
 // member judges one property of an object with schema n.
-func (s *scanner) member(n *schemaNode, key []byte, esc bool, seen *uint64) {
+func (s *scanner) member(n *schemaNode, key []byte, esc bool, seen *uint64, ext int) {
 	name := key
 	if esc {
 		name = s.unquote(key)
 	}
 	if p := n.props.get(name); p != nil {
-		dup := *seen&p.bit != 0
-		*seen |= p.bit
+		w := seen
+		if p.word > 0 {
+			w = &s.seenExt[ext+p.word-1]
+		}
+		dup := *w&p.bit != 0
+		*w |= p.bit
 		s.skipWS()
 		start := s.pos
 		s.value(p.node)
@@ -303,12 +337,16 @@ func (s *scanner) member(n *schemaNode, key []byte, esc bool, seen *uint64) {
 	}
 }
 
-func (s *scanner) checkRequired(n *schemaNode, seen uint64) {
+func (s *scanner) checkRequired(n *schemaNode, seen uint64, ext int) {
 	if n == nil {
 		return
 	}
 	for _, p := range n.required {
-		if seen&p.bit == 0 {
+		w := seen
+		if p.word > 0 {
+			w = s.seenExt[ext+p.word-1]
+		}
+		if w&p.bit == 0 {
 			s.requiredFinding(p.name)
 		}
 	}

@@ -72,11 +72,25 @@ type schemaNode struct {
 	required []*property
 	addl     addlMode
 	addlNode *schemaNode
+	// words is how many 64-bit words the properties' seen bits take.
+	words int
+
+	// enumAny is an enum with values other than strings (or beside a type
+	// other than string): judged before the type, as kin-openapi does.
+	enumAny *anyEnum
+	// comb holds allOf, anyOf and oneOf (combine.go); the node's other
+	// fields are the schema's own keywords beside them.
+	comb *combinator
+	// documents: the schema names properties or items (properties,
+	// required, additionalProperties, items, a combinator), so it counts
+	// when deciding which properties of a value are undocumented.
+	documents bool
 }
 
 type property struct {
 	name      string
 	bit       uint64
+	word      int         // which word of seen bits holds bit
 	node      *schemaNode // nil: any value
 	forbidden bool        // required, but not declared under additionalProperties: false
 }
@@ -102,6 +116,10 @@ func (n *schemaNode) needsNumber() bool {
 type schemaCompiler struct {
 	memo    map[*openapi3.Schema]*schemaNode
 	dialect dialect
+	// judgeCombinators leaves every allOf, anyOf and oneOf to the judge,
+	// as before the single pass tried branches: the yardstick its tests
+	// compare with.
+	judgeCombinators bool
 }
 
 func newSchemaCompiler(d dialect) *schemaCompiler {
@@ -123,9 +141,18 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 	}
 	n := &schemaNode{src: s, maxLen: -1, maxItems: -1}
 	c.memo[s] = n
+	n.documents = documentsNames(s)
 	why := slowReasons(s)
 	if c.dialect.v31 {
 		why = append(why, slowReasons31(s, c.dialect)...)
+	}
+	if (c.judgeCombinators || c.dialect.v31) && len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 {
+		// JSON Schema 2020-12 reads null and the keywords beside a
+		// combinator its own way: the judge's eval31 does.
+		why = append(why, "allOf, anyOf or oneOf")
+	}
+	if c.dialect.v31 && len(s.Enum) > 0 && !stringEnum(s) {
+		why = append(why, "enum of other values than strings")
 	}
 	if len(why) > 0 {
 		n.slow, n.slowWhy = true, why
@@ -154,7 +181,10 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 		}
 	}
 	n.typeName = typeName(s, n.nullable)
-	if len(s.Enum) > 0 {
+	if len(s.Enum) > 0 && !stringEnum(s) {
+		n.enumAny = newAnyEnum(s.Enum)
+		n.enumExpected = enumExpected(s.Enum)
+	} else if len(s.Enum) > 0 {
 		n.enum = make(map[string]struct{}, len(s.Enum))
 		vals := make([]string, 0, len(s.Enum))
 		for _, v := range s.Enum {
@@ -209,6 +239,15 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 	}
 	n.items = c.ref(s.Items)
 	c.compileObject(n, s)
+	if len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 {
+		n.comb = c.combinator(s)
+		n.finishCombinator()
+		if n.comb.documentedTwice(s) {
+			// Which properties are undocumented takes the judge's
+			// union of the schemas: the branches cannot decide it.
+			n.slow, n.slowWhy, n.comb = true, []string{"allOf of several schemas naming properties"}, nil
+		}
+	}
 	return n
 }
 
@@ -234,7 +273,7 @@ func (c *schemaCompiler) compileObject(n *schemaNode, s *openapi3.Schema) {
 	all := make([]*property, 0, len(names)+len(s.Required))
 	byName := make(map[string]*property, cap(all))
 	for i, name := range names {
-		p := &property{name: name, bit: 1 << uint(i), node: c.ref(s.Properties[name])}
+		p := &property{name: name, bit: 1 << uint(i%64), word: i / 64, node: c.ref(s.Properties[name])}
 		all = append(all, p)
 		byName[name] = p
 	}
@@ -244,13 +283,15 @@ func (c *schemaCompiler) compileObject(n *schemaNode, s *openapi3.Schema) {
 			// Required but not declared: present is documented enough,
 			// and judged by additionalProperties when it has a schema;
 			// additionalProperties: false forbids it all the same.
-			p = &property{name: name, bit: 1 << uint(len(all)), node: n.addlNode, forbidden: n.addl == addlForbidden}
+			i := len(all)
+			p = &property{name: name, bit: 1 << uint(i%64), word: i / 64, node: n.addlNode, forbidden: n.addl == addlForbidden}
 			all = append(all, p)
 			byName[name] = p
 		}
 		n.required = append(n.required, p)
 	}
 	n.props = newPropTable(all)
+	n.words = (len(all) + 63) / 64
 }
 
 // slowKeyword is one reason the single pass leaves a schema to the judge
@@ -265,11 +306,9 @@ type slowKeyword struct {
 // leaves aside: combinators, regular expressions and the rarer keywords.
 // A schema that uses none of them is judged in the one pass over the body.
 var slowKeywords = []slowKeyword{
-	{"allOf", func(s *openapi3.Schema) bool { return len(s.AllOf) > 0 }},
-	{"anyOf", func(s *openapi3.Schema) bool { return len(s.AnyOf) > 0 }},
-	{"oneOf", func(s *openapi3.Schema) bool { return len(s.OneOf) > 0 }},
+	// allOf, anyOf, oneOf and discriminator are not among them: the
+	// single pass tries the branches (combine.go).
 	{"not", func(s *openapi3.Schema) bool { return s.Not != nil }},
-	{"discriminator", func(s *openapi3.Schema) bool { return s.Discriminator != nil }},
 	// A pattern is not among them: the single pass runs it (schemaNode.pattern).
 	{"multipleOf", func(s *openapi3.Schema) bool { return s.MultipleOf != nil }},
 	{"uniqueItems", func(s *openapi3.Schema) bool { return s.UniqueItems }},
@@ -284,17 +323,14 @@ var slowKeywords = []slowKeyword{
 			s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil
 	}},
 	{"type: []", func(s *openapi3.Schema) bool { return s.Type != nil && len(*s.Type) == 0 }},
-	{"enum of other values than strings", func(s *openapi3.Schema) bool {
+	{"enum of arrays or objects", func(s *openapi3.Schema) bool {
 		for _, v := range s.Enum {
-			if _, ok := v.(string); !ok {
+			if !enumScalar(v) {
 				return true
 			}
 		}
-		// The single pass compares enums as strings, so a value of any
-		// other type must be refused by the type check first.
-		return len(s.Enum) > 0 && !stringOnly(s.Type)
+		return false
 	}},
-	{"more than 64 properties", func(s *openapi3.Schema) bool { return len(s.Properties)+len(s.Required) > 64 }},
 	{"writeOnly property", func(s *openapi3.Schema) bool {
 		for _, p := range s.Properties {
 			if p.Value != nil && p.Value.WriteOnly {

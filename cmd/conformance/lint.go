@@ -52,6 +52,10 @@ func cmdLint(ctx context.Context, e *env, args []string) int {
 			fmt.Fprintf(e.stdout, "slow\t%s %s %s %s\t%s\n", s.Operation, s.Status, s.Media, pointerOrBody(s.Pointer), strings.Join(s.Keywords, ", "))
 		}
 		fmt.Fprintf(e.stderr, "conformance lint: %s: %d %s judged on the slow path\n", name, len(slow), plural(len(slow), "schema", "schemas"))
+		share := eng.ResponsePathShare()
+		if total := share.Fast + share.Slow; total > 0 {
+			fmt.Fprintf(e.stderr, "conformance lint: %s: %d of %d response schemas (%.1f%%) on the fast path\n", name, share.Fast, total, 100*float64(share.Fast)/float64(total))
+		}
 	}
 	if len(notes) == 0 {
 		fmt.Fprintf(e.stderr, "conformance lint: %s: no defects\n", name)
