@@ -13,7 +13,7 @@ ACTIONLINT ?= $(GOBIN_DIR)/actionlint
 FUZZTIME ?= 20s
 BENCHCOUNT ?= 6
 
-.PHONY: all generate check-generate docs test lint lint-go lint-spec lint-workflows install-tools bench fuzz bench-har bench-exchange bench-mock bench-proxy
+.PHONY: all generate check-generate docs test lint lint-go lint-spec lint-workflows install-tools bench fuzz bench-har bench-exchange bench-mock bench-proxy bench-generate
 
 all: generate lint test
 
@@ -79,3 +79,6 @@ bench-mock:
 
 bench-proxy:
 	bash scripts/bench-proxy.sh
+
+bench-generate:
+	bash scripts/bench-generate.sh

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -314,4 +315,39 @@ func TestGeneratedFindsStrictTarget(t *testing.T) {
 		assert.Contains(t, f.Message, "query ownedBy=org")
 		assert.Equal(t, "400", f.Actual)
 	}
+}
+
+// Interrupted while generating, the run still deletes what it made.
+func TestGeneratedInterruptedCleansUp(t *testing.T) {
+	t.Parallel()
+	m, tok := newMock(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := Config{Target: serve(t, m), Token: tok, AllowWrites: true, Generate: 500, Seed: 3}
+	cfg.Progress = func(c report.Case) {
+		if strings.HasPrefix(c.Name, "generated #61:") {
+			cancel()
+		}
+	}
+	rep, err := Run(ctx, engine(t, tok), cfg)
+	require.ErrorIs(t, err, context.Canceled)
+	outcome, _ := rep.Result()
+	assert.Equal(t, report.Interrupted, outcome)
+	assert.Less(t, len(generatedCases(rep)), 500)
+	assert.Empty(t, m.Webhooks())
+	assert.Empty(t, rep.LeftBehind)
+}
+
+// Rate limits are waited out as in the suite: a 429 is retried, never
+// judged as a refusal.
+func TestGeneratedHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
+	m, tok := newMock(t, mock.WithFaults(mock.MustParseFault("429:0.3")), mock.WithSeed(7))
+	rep, err := Run(context.Background(), engine(t, tok), Config{Target: serve(t, m), Token: tok, AllowWrites: true,
+		Generate: 150, Seed: 5, MaxRetryWait: time.Millisecond, Retries: 20})
+	require.NoError(t, err)
+	for _, c := range rep.Cases {
+		assert.Empty(t, c.Findings, c.Name)
+	}
+	assert.Len(t, generatedCases(rep), 150)
 }
