@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // CompileCallback compiles the request of a callback the spec documents:
@@ -44,3 +45,40 @@ func (e *Engine) CompileCallback(operationID, name, method string) (*RequestCont
 	}
 	return nil, fmt.Errorf("spec: no operation %s", operationID)
 }
+
+// CompileWebhook compiles the request of an OpenAPI 3.1 document's
+// top-level webhook name, its operation for method: what the receiver of
+// that webhook gets. Its findings name the webhook operation's
+// operationId, or webhooks.name when it has none.
+func (e *Engine) CompileWebhook(name, method string) (*RequestContract, error) {
+	item := e.doc.Webhooks[name]
+	if item == nil {
+		known := e.Webhooks()
+		if len(known) == 0 {
+			return nil, fmt.Errorf("spec: the document has no webhooks (a top-level webhooks entry is OpenAPI 3.1)")
+		}
+		return nil, fmt.Errorf("spec: no webhook %s (the document has %s)", strconv.Quote(name), strings.Join(known, ", "))
+	}
+	op := item.GetOperation(method)
+	if op == nil {
+		return nil, fmt.Errorf("spec: webhook %s documents no %s", strconv.Quote(name), method)
+	}
+	id := op.OperationID
+	if id == "" {
+		id = "webhooks." + name
+	}
+	return e.CompileRequest(id, "", item, op)
+}
+
+// Webhooks names the document's top-level webhooks, sorted.
+func (e *Engine) Webhooks() []string {
+	names := make([]string, 0, len(e.doc.Webhooks))
+	for name := range e.doc.Webhooks {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Operation is the operation the contract's findings name.
+func (rc *RequestContract) Operation() string { return rc.c.id }

@@ -45,7 +45,7 @@ func (r *reportFlags) reports() ([]runOutput, error) {
 
 // addSpecFlag is --spec, for every command that judges by a spec.
 func addSpecFlag(fs *flag.FlagSet) *string {
-	return fs.String("spec", "", "judge by the OpenAPI 3.0 document at `PATH` (default: the embedded Webex webhooks spec)")
+	return fs.String("spec", "", "judge by the OpenAPI 3.0 or 3.1 document at `PATH` (default: the embedded Webex webhooks spec)")
 }
 
 const judgeUsage = "count the findings of `SIDES`: requests (the client's part), responses (the server's part) or both"

@@ -10,11 +10,12 @@ import (
 
 const lintHelp = `usage: conformance lint [--spec PATH] [--explain] [--max-input-bytes N]
 
-Lists what is wrong with an OpenAPI 3.0 document itself: examples and
-defaults that break their schemas, component names OpenAPI does not allow,
-operationIds used twice, patterns that are not ECMA-262 regular expressions,
-response keys that are not statuses. The engine judges traffic despite
-these; validate, run and proxy only count them.
+Lists what is wrong with an OpenAPI 3.0 or 3.1 document itself: examples
+and defaults that break their schemas, component names OpenAPI does not
+allow, operationIds used twice, patterns that are not ECMA-262 regular
+expressions, response keys that are not statuses, 3.0 keywords left in a
+3.1 document (nullable, boolean exclusiveMinimum). The engine judges
+traffic despite these; validate, run and proxy only count them.
 
 --explain also lists, after the defects, every response schema the engine
 judges on its slow path (the value decoded whole, then visited) rather than
@@ -22,13 +23,13 @@ in its single pass over the body, with the keywords that put it there:
 where a spec is slow to judge, and what to rewrite.
 
 Exit status: 0 no defects, 1 defects listed, 2 usage error or a document
-that cannot be judged (unresolvable $ref, not OpenAPI 3.0).
+that cannot be judged (unresolvable $ref, not OpenAPI 3.0 or 3.1).
 `
 
 // cmdLint implements `conformance lint`.
 func cmdLint(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "lint")
-	specPath := fs.String("spec", "", "lint the OpenAPI 3.0 document at `PATH` (default: the embedded Webex webhooks spec)")
+	specPath := fs.String("spec", "", "lint the OpenAPI 3.0 or 3.1 document at `PATH` (default: the embedded Webex webhooks spec)")
 	explain := fs.Bool("explain", false, "also list the response schemas judged on the slow path, and why")
 	addMaxInputFlag(fs, e)
 	if code, ok := parseFlags(e, fs, args); !ok {

@@ -14,6 +14,7 @@ import (
 )
 
 const receiveHelp = `usage: conformance receive --listen ADDR [--path P] [--judge requests|responses|both]
+                          [--spec PATH --webhook NAME | [--spec PATH] --callback OP.NAME]
                           [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift]
 
 Receives webhook deliveries: answers 204 to every POST (to any path, or only
@@ -26,6 +27,12 @@ one case per delivery (after 1,000, one case per path). Point a webhook's
 targetUrl at it through any tunnel to check live deliveries. A delivery is
 the notifier's request: its findings are on the request side, so --judge
 responses counts none of them.
+
+With --spec PATH --webhook NAME the deliveries are judged against the
+OpenAPI 3.1 document's top-level webhook NAME (its POST operation); with
+--callback OP.NAME against the callback NAME of the operation OP (of
+--spec's document, or of the Webex spec without it). No signature is
+checked then: X-Spark-Signature is Webex's.
 
 Exit status: 0 conformant, 1 findings at or above --fail-on, 2 usage error,
 3 no delivery was received or the receiver could not serve.
@@ -43,6 +50,9 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "receive")
 	listen := fs.String("listen", "", "`ADDR` to listen on (host:port; port 0 picks a free one)")
 	path := fs.String("path", "", "judge only deliveries POSTed to path `P` (default: any path)")
+	specPath := fs.String("spec", "", "judge by the OpenAPI 3.0 or 3.1 document at `PATH` (with --webhook or --callback)")
+	webhook := fs.String("webhook", "", "judge deliveries against the document's top-level webhook `NAME` (OpenAPI 3.1)")
+	callback := fs.String("callback", "", "judge deliveries against the callback NAME of the operation OP (`OP.NAME`)")
 	reports := addReportFlags(fs)
 	judgeFlag := addJudgeFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
@@ -58,6 +68,23 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 	if *path != "" && !strings.HasPrefix(*path, "/") {
 		return usageErr(e, "receive: --path %q must start with /", *path)
 	}
+	var opts []receiver.Option
+	switch {
+	case *webhook != "" && *callback != "":
+		return usageErr(e, "receive: --webhook and --callback exclude each other")
+	case *webhook != "" && *specPath == "":
+		return usageErr(e, "receive: --webhook NAME needs --spec PATH (a document with top-level webhooks)")
+	case *specPath != "" && *webhook == "" && *callback == "":
+		return usageErr(e, "receive: --spec PATH needs --webhook NAME or --callback OP.NAME")
+	case *webhook != "":
+		opts = append(opts, receiver.WithWebhook(*webhook))
+	case *callback != "":
+		op, name, ok := strings.Cut(*callback, ".")
+		if !ok || op == "" || name == "" {
+			return usageErr(e, "receive: --callback %q is not OP.NAME (an operationId, a dot, a callback name)", *callback)
+		}
+		opts = append(opts, receiver.WithCallback(op, name))
+	}
 	outs, err := reports.reports()
 	if err != nil {
 		return usageErr(e, "receive: %v", err)
@@ -67,7 +94,7 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "receive: %v", err)
 	}
 	secret := e.getenv("WEBEX_WEBHOOK_SECRET")
-	eng, err := runEngine(ctx, e, "", conformance.WithRedactions(secret, e.getenv("WEBEX_TOKEN")))
+	eng, err := runEngine(ctx, e, *specPath, conformance.WithRedactions(secret, e.getenv("WEBEX_TOKEN")))
 	if err != nil {
 		return engineFailed(e, "receive", runOneLine(err.Error()), err)
 	}
@@ -76,14 +103,19 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "receive: cannot listen on %s: %s", *listen, runOneLine(err.Error()))
 	}
 	where := "http://" + serveDialAddr(ln.Addr()) + *path
-	rcv, err := receiver.New(eng, receiver.WithSecret(secret), receiver.WithPath(*path), receiver.WithLog(e.stderr), receiver.WithTarget("deliveries to "+where), receiver.WithSides(sides))
+	signatures := "signatures checked with WEBEX_WEBHOOK_SECRET"
+	switch {
+	case len(opts) > 0:
+		signatures = "signatures not checked (X-Spark-Signature is the Webex notification's)"
+		secret = ""
+	case secret == "":
+		signatures = "signatures not checked (WEBEX_WEBHOOK_SECRET is not set)"
+	}
+	opts = append(opts, receiver.WithSecret(secret), receiver.WithPath(*path), receiver.WithLog(e.stderr), receiver.WithTarget("deliveries to "+where), receiver.WithSides(sides))
+	rcv, err := receiver.New(eng, opts...)
 	if err != nil {
 		ln.Close()
 		return usageErr(e, "receive: %s", runOneLine(err.Error()))
-	}
-	signatures := "signatures checked with WEBEX_WEBHOOK_SECRET"
-	if secret == "" {
-		signatures = "signatures not checked (WEBEX_WEBHOOK_SECRET is not set)"
 	}
 	paths := " (any path)"
 	if *path != "" {

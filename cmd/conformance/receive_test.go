@@ -118,10 +118,105 @@ func TestReceiveBadFlags(t *testing.T) {
 		{"--listen", "256.0.0.1:1"},
 		{"--listen", "127.0.0.1:0", "--fail-on", "sometimes"},
 		{"--listen", "127.0.0.1:0", "--format", "pdf"},
+		{"--listen", "127.0.0.1:0", "--webhook", "newPet"},
+		{"--listen", "127.0.0.1:0", "--spec", "x.yaml"},
+		{"--listen", "127.0.0.1:0", "--spec", "x.yaml", "--webhook", "a", "--callback", "op.b"},
+		{"--listen", "127.0.0.1:0", "--callback", "nodot"},
+		{"--listen", "127.0.0.1:0", "--callback", "createWebhook.nope"},
+		{"--listen", "127.0.0.1:0", "--spec", receiveSpec31(t), "--webhook", "nope"},
 	} {
 		var stderr bytes.Buffer
 		e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }}
 		assert.Equal(t, exitUsage, cmdReceive(context.Background(), e, args), "%v", args)
 		assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line for %v: %q", args, stderr.String())
+	}
+}
+
+// receiveSpec31 writes an OpenAPI 3.1 document with a top-level webhook
+// and an operation with a callback.
+func receiveSpec31(t *testing.T) string {
+	t.Helper()
+	return writeSpec(t, `openapi: 3.1.0
+info: {title: pets, version: '1'}
+paths:
+  /subscriptions:
+    post:
+      operationId: subscribe
+      responses: {'201': {description: subscribed}}
+      callbacks:
+        petEvent:
+          '{$request.body#/url}':
+            post:
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/Event'}
+              responses: {'204': {description: received}}
+webhooks:
+  newPet:
+    post:
+      operationId: newPetDelivery
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Event'}
+      responses: {'200': {description: received}}
+components:
+  schemas:
+    Event:
+      type: object
+      required: [kind, pet]
+      properties:
+        kind: {const: pet.created}
+        pet:
+          type: object
+          required: [name]
+          properties:
+            name: {type: string}
+            tag: {type: [string, "null"]}
+`)
+}
+
+// receive --spec --webhook judges deliveries against a 3.1 document's
+// top-level webhook, and --callback against an operation's callback.
+func TestReceiveJudgesAWebhookOrACallbackOfASpec(t *testing.T) {
+	t.Parallel()
+	spec := receiveSpec31(t)
+	for name, args := range map[string][]string{
+		"webhook":  {"--spec", spec, "--webhook", "newPet"},
+		"callback": {"--spec", spec, "--callback", "subscribe.petEvent"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			base, stdout, stderr, stop := receiveStart(t, "a-secret", append(args, "--format", "json")...)
+			assert.Contains(t, stderr.String(), "signatures not checked")
+			for _, body := range []string{
+				`{"kind": "pet.created", "pet": {"name": "Rex", "tag": null}}`,
+				`{"kind": "pet.deleted", "pet": {"name": "Rex"}}`,
+				`{"kind": "pet.created", "pet": {"tag": 1}}`,
+			} {
+				resp, err := http.Post(base+"/hook", "application/json", strings.NewReader(body))
+				require.NoError(t, err)
+				resp.Body.Close()
+				require.Equal(t, http.StatusNoContent, resp.StatusCode)
+			}
+			code := stop()
+			var rep receiveReport
+			require.NoError(t, json.Unmarshal([]byte(stdout.String()), &rep), stdout.String())
+			assert.Equal(t, exitFindings, code, "%s", stderr)
+			require.Len(t, rep.Cases, 3)
+			assert.Empty(t, rep.Cases[0].Findings)
+			var rules [][]string
+			for _, c := range rep.Cases[1:] {
+				var r []string
+				for _, f := range c.Findings {
+					r = append(r, f.Rule)
+				}
+				rules = append(rules, r)
+			}
+			assert.Equal(t, [][]string{{"request.body.constraint"}, {"request.body.type", "request.body.required"}}, rules)
+		})
 	}
 }

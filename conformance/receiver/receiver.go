@@ -42,6 +42,22 @@ type config struct {
 	Target   string
 	MaxCases int
 	Sides    conformance.Sides
+	// The contract deliveries are held to: a top-level webhook, or a
+	// callback of an operation; neither is the Webex notification callback.
+	Webhook                  string
+	CallbackOp, CallbackName string
+}
+
+// WithWebhook holds deliveries to the OpenAPI 3.1 document's top-level
+// webhook name (its POST operation) instead of the Webex notification
+// callback.
+func WithWebhook(name string) Option { return func(c *config) { c.Webhook = name } }
+
+// WithCallback holds deliveries to the callback name of the operation
+// operationID (its POST operation) instead of the Webex notification
+// callback (createWebhook's notification).
+func WithCallback(operationID, name string) Option {
+	return func(c *config) { c.CallbackOp, c.CallbackName = operationID, name }
 }
 
 // WithSecret judges signatures with the webhook's secret; without it they
@@ -74,6 +90,8 @@ func WithSides(s conformance.Sides) Option { return func(c *config) { c.Sides = 
 type Receiver struct {
 	cfg      config
 	contract *conformance.RequestContract
+	// operation names the cases: the contract's operation.
+	operation string
 
 	mu     sync.Mutex
 	n      int // deliveries judged
@@ -92,7 +110,8 @@ type fold struct {
 }
 
 // New compiles the spec's notification callback (the callback
-// "notification" of createWebhook) for eng.
+// "notification" of createWebhook) for eng, or the webhook or callback an
+// option names.
 func New(eng *conformance.Engine, opts ...Option) (*Receiver, error) {
 	cfg := config{Engine: eng}
 	for _, o := range opts {
@@ -101,9 +120,24 @@ func New(eng *conformance.Engine, opts ...Option) (*Receiver, error) {
 	if cfg.Engine == nil {
 		return nil, errors.New("receiver: no engine")
 	}
-	rc, err := cfg.Engine.CompileCallback(callbackOperation, callbackName, http.MethodPost)
+	var rc *conformance.RequestContract
+	var err error
+	operation := receiveOperation
+	switch {
+	case cfg.Webhook != "" && cfg.CallbackOp != "":
+		return nil, errors.New("receiver: a webhook or a callback, not both")
+	case cfg.Webhook != "":
+		rc, err = cfg.Engine.CompileWebhook(cfg.Webhook, http.MethodPost)
+	case cfg.CallbackOp != "":
+		rc, err = cfg.Engine.CompileCallback(cfg.CallbackOp, cfg.CallbackName, http.MethodPost)
+	default:
+		rc, err = cfg.Engine.CompileCallback(callbackOperation, callbackName, http.MethodPost)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("receiver: %w", err)
+	}
+	if cfg.Webhook != "" || cfg.CallbackOp != "" {
+		operation = rc.Operation()
 	}
 	if cfg.MaxCases <= 0 {
 		cfg.MaxCases = DefaultMaxCases
@@ -111,7 +145,7 @@ func New(eng *conformance.Engine, opts ...Option) (*Receiver, error) {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	return &Receiver{cfg: cfg, contract: rc, folded: map[string]*fold{}}, nil
+	return &Receiver{cfg: cfg, contract: rc, operation: operation, folded: map[string]*fold{}}, nil
 }
 
 // ServeHTTP takes one delivery: 204 for every POST (on Path, when set),
@@ -157,7 +191,7 @@ func (rcv *Receiver) Judge(r *http.Request, body []byte) []conformance.Finding {
 		return fs // cut short: no signature can match, and the engine said why
 	}
 	if f, bad := signatureFinding(rcv.cfg.Secret, body, r.Header.Values(gen.SignatureHeader)); bad {
-		f.Operation = receiveOperation
+		f.Operation = rcv.operation
 		f.Actual = rcv.cfg.Engine.Redact(f.Actual)
 		fs = append(fs, f)
 	}
@@ -230,7 +264,7 @@ func (rcv *Receiver) record(path string, body []byte, fs []conformance.Finding, 
 			name += ": " + rcv.cfg.Engine.Redact(what)
 		}
 		rcv.cases = append(rcv.cases, report.Case{
-			Name: name, Operation: receiveOperation, Method: http.MethodPost, Path: path,
+			Name: name, Operation: rcv.operation, Method: http.MethodPost, Path: path,
 			Status: http.StatusNoContent, DurationMS: ms(d), Findings: fs,
 		})
 		fresh = fs
@@ -290,7 +324,7 @@ func (rcv *Receiver) Report() *report.Report {
 		count := f.tally.Exchanges()
 		c := report.Case{
 			Name:      fmt.Sprintf("POST %s (%d more %s after the first %d)", path, count, plural(count, "delivery"), rcv.cfg.MaxCases),
-			Operation: receiveOperation, Method: http.MethodPost, Path: path, Status: http.StatusNoContent,
+			Operation: rcv.operation, Method: http.MethodPost, Path: path, Status: http.StatusNoContent,
 			DurationMS: ms(f.total / time.Duration(count)),
 			Findings:   f.tally.Findings("deliveries"),
 		}
