@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -27,7 +28,8 @@ type Engine struct {
 	maxDepth   int
 	redactions []string
 	routes     *router
-	judgeComb  bool // withJudgedCombinators
+	notesOnce  sync.Once // SpecNotes adds documentNotes to notes once
+	judgeComb  bool      // withJudgedCombinators
 	ops        map[string]*operation
 	notes      []Finding
 	reqHeaders []string // RequestHeaderNames

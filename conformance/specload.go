@@ -50,16 +50,30 @@ func loadSpec(data []byte, formatsAnnotate bool) (doc *openapi3.T, notes []Findi
 	// own reading of schemas (patterns as Go regular expressions, examples
 	// and defaults by an unbounded VisitJSON): checkDocument does those
 	// the engine's way.
-	ctx := openapi3.WithValidationOptions(context.Background(), openapi3.EnableMultiError(),
-		openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaPatternValidation())
-	notes = specNotes(doc.Validate(ctx), nil)
 	if doc.IsOpenAPI31OrLater() {
 		// 3.0 keywords that mean nothing in 3.1 are noted, then dropped, so
 		// that the engine judges by JSON Schema 2020-12 alone.
-		notes = drop30Keywords(doc, notes)
+		notes = drop30Keywords(doc, validationNotes(doc))
+		notes = append(notes, checkDocument(doc, docDialect(doc, formatsAnnotate))...)
 	}
-	notes = append(notes, checkDocument(doc, docDialect(doc, formatsAnnotate))...)
 	return doc, notes, nil
+}
+
+// documentNotes is what is wrong with a 3.0 document itself. Judging
+// needs none of it, and it costs more than loading (kin-openapi's
+// validation of a large document), so the engine works it out when
+// SpecNotes is first asked; a 3.1 document's notes come with the load.
+func documentNotes(doc *openapi3.T, d dialect) []Finding {
+	if doc.IsOpenAPI31OrLater() {
+		return nil
+	}
+	return append(validationNotes(doc), checkDocument(doc, d)...)
+}
+
+func validationNotes(doc *openapi3.T) []Finding {
+	ctx := openapi3.WithValidationOptions(context.Background(), openapi3.EnableMultiError(),
+		openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaPatternValidation())
+	return specNotes(doc.Validate(ctx), nil)
 }
 
 // docDialect is how doc's schemas are read; formats are annotations only
@@ -177,7 +191,13 @@ func shortenNote(s string) string {
 // defaults that break their schemas, invalid component names, duplicate
 // operationIds, ...), in a stable order. The engine judges traffic despite
 // them, as well as the document allows.
-func (e *Engine) SpecNotes() []Finding { return append([]Finding(nil), e.notes...) }
+func (e *Engine) SpecNotes() []Finding {
+	e.notesOnce.Do(func() {
+		e.notes = append(e.notes, documentNotes(e.doc, e.dialect)...)
+		sortNotes(e.notes)
+	})
+	return append([]Finding(nil), e.notes...)
+}
 
 func sortNotes(notes []Finding) {
 	sort.SliceStable(notes, func(i, j int) bool {

@@ -100,7 +100,11 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return engineFailed(e, "validate", validateOneLine(err.Error()), err)
 	}
-	noteSpecNotes(e, "validate", *specPath, eng)
+	if *specPath != "" {
+		// The document's own defects are worked out beside the judging
+		// (nothing judged needs them) and counted once it is done.
+		go eng.SpecNotes()
+	}
 	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo(), Judge: sides}
 	opts := report.Options{Redact: eng.Redact}
 	j := judgement.New(eng, judgement.WithSides(sides))
@@ -138,6 +142,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	if err := runWriteReports(e, "validate", outs, rep, opts); err != nil {
 		return exitUsage
 	}
+	noteSpecNotes(e, "validate", *specPath, eng)
 	outcome, _ := rep.Result()
 	return exitFor(outcome)
 }
