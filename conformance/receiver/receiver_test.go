@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -289,3 +290,36 @@ func TestMockDeliveriesPass(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A public OpenAPI 3.1 document's top-level webhook holds the deliveries:
+// the OpenAPI Initiative's webhook example, newPet.
+func TestWebhookOfAPublic31Document(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../testdata/oas31/public/oai-webhook-example.yaml")
+	require.NoError(t, err)
+	eng, err := conformance.New(conformance.WithSpec(doc))
+	require.NoError(t, err)
+	_, err = receiver.New(eng)
+	require.Error(t, err, "the document has no Webex notification callback")
+	_, err = receiver.New(eng, receiver.WithWebhook("oldPet"))
+	require.ErrorContains(t, err, `no webhook "oldPet" (the document has newPet)`)
+	rcv, err := receiver.New(eng, receiver.WithWebhook("newPet"))
+	require.NoError(t, err)
+	for body, rules := range map[string][]string{
+		`{"id": 1, "name": "Rex", "tag": "dog"}`: nil,
+		`{"id": 1.5, "name": "Rex"}`:             {conformance.RuleRequestBodyType},
+		`{"name": "Rex"}`:                        {conformance.RuleRequestBodyRequired},
+	} {
+		assert.Equal(t, http.StatusNoContent, deliver(t, rcv, "/hook", body, "application/json"), body)
+		r, _ := http.NewRequest(http.MethodPost, "/hook", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		var got []string
+		for _, f := range rcv.Judge(r, []byte(body)) {
+			got = append(got, f.Rule)
+		}
+		assert.Equal(t, rules, got, body)
+	}
+	rep := rcv.Report()
+	require.Len(t, rep.Cases, 3)
+	assert.Equal(t, "webhooks.newPet", rep.Cases[0].Operation)
+}
