@@ -21,7 +21,8 @@ import (
 
 const proxyHelp = `usage: conformance proxy --upstream URL [--listen ADDR] [--max-body-bytes N]
                         [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
-                        [--baseline FILE] [--har FILE] [--metrics ADDR] [--max-input-bytes N]
+                        [--baseline FILE] [--har FILE] [--metrics ADDR] [--max-held-bytes N]
+                        [--max-input-bytes N]
                         [--judge requests|responses|both]
 
 Forwards every request to the upstream unchanged and streaming (clients keep
@@ -61,6 +62,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	specPath := addSpecFlag(fs)
 	baselinePath := addBaselineFlag(fs)
 	maxBody := fs.Int64("max-body-bytes", 1<<20, "judge request and response bodies of at most `N` bytes (larger ones are forwarded, not judged)")
+	maxHeld := fs.Int64("max-held-bytes", proxy.DefaultMaxHeldBytes, "hold at most `N` bytes of bodies for judging and recording, all exchanges together (past it, exchanges are forwarded and counted as not judged)")
 	harPath := fs.String("har", "", "record every forwarded exchange in the HAR 1.2 file `FILE`, secrets redacted (replay it with validate --har)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (exchanges, findings, upstream latency)")
 	addMaxInputFlag(fs, e)
@@ -77,6 +79,9 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	}
 	if *maxBody <= 0 {
 		return usageErr(e, "proxy: --max-body-bytes must be 1 or more")
+	}
+	if *maxHeld <= 0 {
+		return usageErr(e, "proxy: --max-held-bytes must be 1 or more")
 	}
 	outs, err := reports.reports()
 	if err != nil {
@@ -100,7 +105,14 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 		// every doubling costs more CPU per request than the memory saves.
 		debug.SetGCPercent(400)
 	}
-	opts := []proxy.Option{proxy.WithLog(e.stderr)}
+	if e.getenv("GOMEMLIMIT") == "" {
+		// The bodies held are bounded by --max-held-bytes; the garbage of
+		// judging and recording them is not, and GOGC=400 lets it pile up
+		// to four times the live heap. A soft limit a little above the
+		// budget makes the collector run before the process grows.
+		debug.SetMemoryLimit(*maxHeld + 96<<20)
+	}
+	opts := []proxy.Option{proxy.WithLog(e.stderr), proxy.WithMaxHeldBytes(*maxHeld)}
 	var m *metrics.Metrics
 	if *metricsAddr != "" {
 		m = metrics.New(metrics.Upstream)

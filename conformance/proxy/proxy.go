@@ -39,7 +39,18 @@ type config struct {
 	TLS                   *tls.Config
 	ResponseHeaderTimeout time.Duration
 	Observers             []Observer
+	MaxHeld               int64
 }
+
+// DefaultMaxHeldBytes is how many bytes of bodies the proxy holds at most,
+// for judging and recording, unless WithMaxHeldBytes says otherwise.
+const DefaultMaxHeldBytes = 256 << 20
+
+// WithMaxHeldBytes bounds the bytes of bodies the proxy holds at once, in
+// the copies it is taking and in the exchanges waiting to be judged; n <= 0
+// keeps DefaultMaxHeldBytes. Past it, exchanges are still forwarded
+// untouched, without delay, and counted as not judged (OverBudget).
+func WithMaxHeldBytes(n int64) Option { return func(c *config) { c.MaxHeld = n } }
 
 // WithLog sends one line per new finding, as it happens, to w; without it
 // they are dropped.
@@ -123,9 +134,10 @@ const (
 	Upgraded                      // switched protocols (101) and tunnelled; not judged
 	UpstreamFailed                // the upstream failed; the client got 502
 	ClientGone                    // the client went away before the upstream answered
+	OverBudget                    // forwarded; the proxy's memory budget was spent, not judged
 )
 
-var outcomeNames = [...]string{"judged", "too-large", "incomplete", "truncated", "undecodable", "upgraded", "upstream-failed", "client-gone"}
+var outcomeNames = [...]string{"judged", "too-large", "incomplete", "truncated", "undecodable", "upgraded", "upstream-failed", "client-gone", "over-budget"}
 
 func (o Outcome) String() string {
 	if int(o) < len(outcomeNames) {
@@ -167,9 +179,12 @@ type Proxy struct {
 
 	forwarded atomic.Int64
 	inFlight  atomic.Int64
-	cut       atomic.Int64 // in flight when Close was called
-	unjudged  atomic.Int64 // queue full
-	outcomes  [len(outcomeNames)]atomic.Int64
+	// held is the capacity of the body buffers taken from bufs and not
+	// yet given back: at most cfg.MaxHeld, give or take a size class.
+	held     atomic.Int64
+	cut      atomic.Int64 // in flight when Close was called
+	unjudged atomic.Int64 // queue full
+	outcomes [len(outcomeNames)]atomic.Int64
 }
 
 // New returns a Proxy that forwards to upstream, the API's base URL (e.g.
@@ -196,6 +211,9 @@ func New(upstream string, j *judgement.Judge, opts ...Option) (*Proxy, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
+	}
+	if cfg.MaxHeld <= 0 {
+		cfg.MaxHeld = DefaultMaxHeldBytes
 	}
 	if cfg.ResponseHeaderTimeout <= 0 {
 		cfg.ResponseHeaderTimeout = defaultResponseTimeout
@@ -240,7 +258,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.inFlight.Add(1)
 	x := &exchange{p: p, req: r, start: time.Now()}
 	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
-		x.reqBody = &reqTee{p: p, rc: r.Body}
+		x.reqBody = &reqTee{p: p, rc: r.Body, size: r.ContentLength}
 		r.Body = x.reqBody
 	}
 	// Runs also when the handler is aborted (a cut-short upstream body).
@@ -310,6 +328,9 @@ type reqTee struct {
 	buf      *bytes.Buffer
 	eof      bool
 	overflow bool
+	// overBudget: the copy was given up for the memory budget, not the cap.
+	overBudget bool
+	size       int64 // the declared Content-Length, -1 when unknown
 }
 
 func (t *reqTee) Read(b []byte) (int, error) {
@@ -317,16 +338,8 @@ func (t *reqTee) Read(b []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if n > 0 && !t.overflow {
-		if t.buf == nil {
-			t.buf = t.p.bufs.Get().(*bytes.Buffer)
-			t.buf.Reset()
-		}
-		if int64(t.buf.Len()+n) > t.p.v.MaxBodyBytes() {
-			t.overflow = true
-			t.p.put(t.buf)
-			t.buf = nil
-		} else {
-			t.buf.Write(b[:n])
+		if why := t.p.hold(&t.buf, b[:n], t.size); why != kept {
+			t.overflow, t.overBudget = true, why == overBudget
 		}
 	}
 	if err == io.EOF {
@@ -345,6 +358,8 @@ func (t *reqTee) take() (*bytes.Buffer, string) {
 	buf := t.buf
 	t.buf = nil
 	switch {
+	case t.overBudget:
+		return nil, "the request body was not kept: the proxy's memory budget for bodies was spent (see --max-held-bytes), and was not judged"
 	case t.overflow:
 		return nil, fmt.Sprintf("the request body is larger than the proxy's cap of %d bytes and was not judged", t.p.v.MaxBodyBytes())
 	case !t.eof:
@@ -369,7 +384,7 @@ func (p *Proxy) tap(resp *http.Response) error {
 		x.outcome = Upgraded
 		return nil
 	}
-	t := &tee{x: x, rc: resp.Body}
+	t := &tee{x: x, rc: resp.Body, size: resp.ContentLength}
 	if resp.Body == nil || resp.Body == http.NoBody {
 		t.eof = true
 		t.rc = http.NoBody
@@ -397,21 +412,16 @@ type tee struct {
 	eof      bool
 	broken   bool // the upstream's body failed before its end
 	overflow bool
+	// overBudget: the copy was given up for the memory budget, not the cap.
+	overBudget bool
+	size       int64 // the declared Content-Length, -1 when unknown
 }
 
 func (t *tee) Read(b []byte) (int, error) {
 	n, err := t.rc.Read(b)
 	if n > 0 && !t.overflow {
-		if t.buf == nil {
-			t.buf = t.x.p.bufs.Get().(*bytes.Buffer)
-			t.buf.Reset()
-		}
-		if int64(t.buf.Len()+n) > t.x.p.v.MaxBodyBytes() {
-			t.overflow = true
-			t.x.p.put(t.buf)
-			t.buf = nil
-		} else {
-			t.buf.Write(b[:n])
+		if why := t.x.p.hold(&t.buf, b[:n], t.size); why != kept {
+			t.overflow, t.overBudget = true, why == overBudget
 		}
 	}
 	switch {
@@ -433,6 +443,8 @@ func (t *tee) Close() error {
 	switch {
 	case t.broken:
 		x.outcome = Truncated
+	case t.overBudget:
+		x.outcome = OverBudget
 	case t.overflow:
 		x.outcome = TooLarge
 	case !t.eof:
@@ -456,6 +468,10 @@ func (p *Proxy) enqueue(x *exchange) {
 		}
 		p.put(x.body)
 		x.body = nil
+		if x.reqBody != nil {
+			b, _ := x.reqBody.take()
+			p.put(b)
+		}
 		return
 	}
 	p.pending = append(p.pending, x)
@@ -476,11 +492,82 @@ func (p *Proxy) signal() {
 // backlog.
 const batchSize = 64
 
+// put gives a body buffer back to the budget, and to the pool when it is
+// small.
 func (p *Proxy) put(b *bytes.Buffer) {
-	if b != nil && b.Cap() <= 64<<10 {
+	if b == nil {
+		return
+	}
+	p.held.Add(-int64(b.Cap()))
+	if b.Cap() <= 64<<10 {
 		p.bufs.Put(b)
 	}
 }
+
+// holdResult says whether hold kept the bytes, and why not.
+type holdResult int
+
+const (
+	kept holdResult = iota
+	tooLarge
+	overBudget
+)
+
+// hold appends b to the copy in *buf, taking a buffer from the pool for
+// the first bytes. The copy stays within MaxBodyBytes and the proxy's
+// budget: a buffer grows only once its growth is reserved, so that the
+// bodies held by all exchanges together never pass MaxHeld. When b does
+// not fit, the buffer is given back and *buf is nil.
+func (p *Proxy) hold(buf **bytes.Buffer, b []byte, size int64) holdResult {
+	cur := *buf
+	if cur == nil {
+		cur = p.bufs.Get().(*bytes.Buffer)
+		cur.Reset()
+		p.held.Add(int64(cur.Cap()))
+		*buf = cur
+	}
+	limit := p.v.MaxBodyBytes()
+	need := int64(cur.Len() + len(b))
+	if need > limit {
+		p.put(cur)
+		*buf = nil
+		return tooLarge
+	}
+	if c := int64(cur.Cap()); need > c {
+		// What bytes.Buffer would grow to, never past the body cap; the
+		// declared length at once when there is one (no copies on the way).
+		grow := min(max(need, 2*c), limit)
+		if size >= need && size <= limit {
+			grow = size
+		}
+		if !p.reserve(grow - c) {
+			p.put(cur)
+			*buf = nil
+			return overBudget
+		}
+		cur.Grow(int(grow) - cur.Len())
+		p.held.Add(int64(cur.Cap()) - grow) // the allocator's rounding
+	}
+	cur.Write(b)
+	return kept
+}
+
+// reserve counts n more bytes held, unless that passes the budget.
+func (p *Proxy) reserve(n int64) bool {
+	for {
+		h := p.held.Load()
+		if h+n > p.cfg.MaxHeld {
+			return false
+		}
+		if p.held.CompareAndSwap(h, h+n) {
+			return true
+		}
+	}
+}
+
+// Held is how many bytes of bodies the proxy holds now (see
+// WithMaxHeldBytes).
+func (p *Proxy) Held() int64 { return p.held.Load() }
 
 func (p *Proxy) work() {
 	defer p.wg.Done()
@@ -652,6 +739,7 @@ type Stats struct {
 	Upgraded       int64 // switched protocols and tunnelled, not judged
 	UpstreamFailed int64 // the upstream failed: answered 502
 	ClientGone     int64 // the client went away before the upstream answered
+	OverBudget     int64 // not judged: the memory budget for bodies was spent
 	Cut            int64 // still in flight when the proxy closed
 }
 
@@ -661,7 +749,7 @@ func (p *Proxy) Stats() Stats {
 	return Stats{
 		Forwarded: p.forwarded.Load(), Judged: n(Judged), Unjudged: p.unjudged.Load(),
 		TooLarge: n(TooLarge), Incomplete: n(Incomplete), Truncated: n(Truncated), Undecodable: n(Undecodable),
-		Upgraded: n(Upgraded), UpstreamFailed: n(UpstreamFailed), ClientGone: n(ClientGone), Cut: p.cut.Load(),
+		Upgraded: n(Upgraded), UpstreamFailed: n(UpstreamFailed), ClientGone: n(ClientGone), OverBudget: n(OverBudget), Cut: p.cut.Load(),
 	}
 }
 
@@ -718,6 +806,7 @@ func (p *Proxy) Report() *report.Report {
 		{s.Upgraded, "the connection switched protocols (tunnelled)"},
 		{s.UpstreamFailed, "the upstream did not answer (the client got 502)"},
 		{s.ClientGone, "the client went away before the upstream answered"},
+		{s.OverBudget, fmt.Sprintf("the proxy already held %d bytes of bodies, its memory budget (--max-held-bytes)", p.cfg.MaxHeld)},
 		{s.Cut, "the shutdown's grace period ended while they were in flight"},
 	} {
 		if n.v > 0 {
