@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,4 +178,19 @@ func TestOneResponseMakesABoundedReport(t *testing.T) {
 		assert.Contains(t, string(data), "2099980 more body.required findings in this body were not kept", f)
 		t.Logf("%s report: %d bytes", f, len(data))
 	}
+}
+
+// receive reads at most 1 MiB of a delivery by default (as
+// gen.NotificationHandler does; before, 10 MiB), reporting a larger one.
+func TestReceiveCapsADelivery(t *testing.T) {
+	t.Parallel()
+	base, stdout, stderr, stop := receiveStart(t, "", "--format", "json")
+	big := `{"id":"` + strings.Repeat("x", 2<<20) + `"}`
+	resp, err := http.Post(base+"/hook", "application/json", strings.NewReader(big))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+	stop()
+	assert.Contains(t, stdout.String(), `"rule": "request.body.limit"`, stderr.String())
+	assert.Contains(t, stdout.String(), "larger than the size cap of 1048576 bytes")
 }

@@ -16,6 +16,7 @@ import (
 const receiveHelp = `usage: conformance receive --listen ADDR [--path P] [--judge requests|responses|both]
                           [--spec PATH --webhook NAME | [--spec PATH] --callback OP.NAME]
                           [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift]
+                          [--max-body-bytes N] [--max-concurrent N] [--max-input-bytes N]
 
 Receives webhook deliveries: answers 204 to every POST (to any path, or only
 to P with --path) and judges each against the spec's notification callback:
@@ -23,7 +24,8 @@ the envelope by the request rules, and, when the environment variable
 WEBEX_WEBHOOK_SECRET holds the webhook's secret, its X-Spark-Signature
 (notification.signature: missing, malformed or wrong). Each finding is
 logged to stderr as it arrives; on SIGINT or SIGTERM the report is written,
-one case per delivery (after 1,000, one case per path). Point a webhook's
+one case per delivery (after 1,000, one case per path; after 100 paths, one
+case for the rest). Point a webhook's
 targetUrl at it through any tunnel to check live deliveries. A delivery is
 the notifier's request: its findings are on the request side, so --judge
 responses counts none of them.
@@ -53,6 +55,9 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 	specPath := fs.String("spec", "", "judge by the OpenAPI 3.0 or 3.1 document at `PATH` (with --webhook or --callback)")
 	webhook := fs.String("webhook", "", "judge deliveries against the document's top-level webhook `NAME` (OpenAPI 3.1)")
 	callback := fs.String("callback", "", "judge deliveries against the callback NAME of the operation OP (`OP.NAME`)")
+	maxBody := fs.Int64("max-body-bytes", 1<<20, "judge deliveries of at most `N` bytes (a larger one is read no further, answered and reported as body.limit)")
+	concurrent := fs.Int("max-concurrent", receiver.DefaultMaxConcurrent, "read and judge at most `N` deliveries at once (more wait, unread)")
+	addMaxInputFlag(fs, e)
 	reports := addReportFlags(fs)
 	judgeFlag := addJudgeFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
@@ -94,7 +99,13 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "receive: %v", err)
 	}
 	secret := e.getenv("WEBEX_WEBHOOK_SECRET")
-	eng, err := runEngine(ctx, e, *specPath, conformance.WithRedactions(secret, e.getenv("WEBEX_TOKEN")))
+	if *maxBody <= 0 {
+		return usageErr(e, "receive: --max-body-bytes must be 1 or more")
+	}
+	if *concurrent <= 0 {
+		return usageErr(e, "receive: --max-concurrent must be 1 or more")
+	}
+	eng, err := runEngine(ctx, e, *specPath, conformance.WithRedactions(secret, e.getenv("WEBEX_TOKEN")), conformance.WithMaxBodyBytes(*maxBody))
 	if err != nil {
 		return engineFailed(e, "receive", runOneLine(err.Error()), err)
 	}
@@ -111,7 +122,7 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 	case secret == "":
 		signatures = "signatures not checked (WEBEX_WEBHOOK_SECRET is not set)"
 	}
-	opts = append(opts, receiver.WithSecret(secret), receiver.WithPath(*path), receiver.WithLog(e.stderr), receiver.WithTarget("deliveries to "+where), receiver.WithSides(sides))
+	opts = append(opts, receiver.WithSecret(secret), receiver.WithPath(*path), receiver.WithLog(e.stderr), receiver.WithTarget("deliveries to "+where), receiver.WithSides(sides), receiver.WithMaxConcurrent(*concurrent))
 	rcv, err := receiver.New(eng, opts...)
 	if err != nil {
 		ln.Close()

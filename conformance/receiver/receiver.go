@@ -24,6 +24,18 @@ const DefaultMaxCases = 1000
 // sender can make up property names without end.
 const maxKindsPerRoute = 100
 
+// maxFoldedPaths bounds the paths that get a folded case of their own; the
+// deliveries to any further path share one case. A sender can make up
+// paths without end (41,000 random paths held 408 MB before).
+const maxFoldedPaths = 100
+
+// otherPaths is the folded case of the paths past maxFoldedPaths.
+const otherPaths = ""
+
+// DefaultMaxConcurrent is how many deliveries are read and judged at once;
+// more wait for their turn, their bodies unread.
+const DefaultMaxConcurrent = 16
+
 // The callback the deliveries are held to.
 const (
 	callbackOperation = "createWebhook"
@@ -46,6 +58,8 @@ type config struct {
 	// callback of an operation; neither is the Webex notification callback.
 	Webhook                  string
 	CallbackOp, CallbackName string
+	// MaxConcurrent bounds the deliveries read and judged at once.
+	MaxConcurrent int
 }
 
 // WithWebhook holds deliveries to the OpenAPI 3.1 document's top-level
@@ -59,6 +73,11 @@ func WithWebhook(name string) Option { return func(c *config) { c.Webhook = name
 func WithCallback(operationID, name string) Option {
 	return func(c *config) { c.CallbackOp, c.CallbackName = operationID, name }
 }
+
+// WithMaxConcurrent sets how many deliveries are read and judged at once
+// (n <= 0 keeps DefaultMaxConcurrent); more wait, unread, so that the
+// bodies held stay within n times the engine's body cap.
+func WithMaxConcurrent(n int) Option { return func(c *config) { c.MaxConcurrent = n } }
 
 // WithSecret judges signatures with the webhook's secret; without it they
 // are not judged. Give the engine the secret too (conformance.WithRedactions)
@@ -98,6 +117,8 @@ type Receiver struct {
 	cases  []report.Case
 	folded map[string]*fold
 	order  []string
+
+	slots chan struct{} // one per delivery being read and judged
 
 	logMu sync.Mutex
 }
@@ -145,7 +166,10 @@ func New(eng *conformance.Engine, opts ...Option) (*Receiver, error) {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	return &Receiver{cfg: cfg, contract: rc, operation: operation, folded: map[string]*fold{}}, nil
+	if cfg.MaxConcurrent <= 0 {
+		cfg.MaxConcurrent = DefaultMaxConcurrent
+	}
+	return &Receiver{cfg: cfg, contract: rc, operation: operation, folded: map[string]*fold{}, slots: make(chan struct{}, cfg.MaxConcurrent)}, nil
 }
 
 // ServeHTTP takes one delivery: 204 for every POST (on Path, when set),
@@ -160,6 +184,12 @@ func (rcv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "deliveries are POSTed", http.StatusMethodNotAllowed)
 		return
+	}
+	select {
+	case rcv.slots <- struct{}{}:
+		defer func() { <-rcv.slots }()
+	case <-r.Context().Done():
+		return // the sender gave up waiting
 	}
 	start := time.Now()
 	// One byte past the engine's cap is enough for it to report the body
@@ -292,6 +322,10 @@ func (rcv *Receiver) record(path string, body []byte, fs []conformance.Finding, 
 // finding that case had not seen. Called with mu held.
 func (rcv *Receiver) foldIn(path string, fs []conformance.Finding, d time.Duration) []conformance.Finding {
 	f := rcv.folded[path]
+	if f == nil && len(rcv.order) >= maxFoldedPaths {
+		path = otherPaths
+		f = rcv.folded[path]
+	}
 	if f == nil {
 		f = &fold{path: path, tally: report.NewTally(maxKindsPerRoute)}
 		rcv.folded[path] = f
@@ -322,8 +356,12 @@ func (rcv *Receiver) Report() *report.Report {
 	for _, path := range rcv.order {
 		f := rcv.folded[path]
 		count := f.tally.Exchanges()
+		name := fmt.Sprintf("POST %s (%d more %s after the first %d)", path, count, plural(count, "delivery"), rcv.cfg.MaxCases)
+		if path == otherPaths {
+			name = fmt.Sprintf("POST to any further path (%d more %s after the first %d, to paths past the first %d)", count, plural(count, "delivery"), rcv.cfg.MaxCases, maxFoldedPaths)
+		}
 		c := report.Case{
-			Name:      fmt.Sprintf("POST %s (%d more %s after the first %d)", path, count, plural(count, "delivery"), rcv.cfg.MaxCases),
+			Name:      name,
 			Operation: rcv.operation, Method: http.MethodPost, Path: path, Status: http.StatusNoContent,
 			DurationMS: ms(f.total / time.Duration(count)),
 			Findings:   f.tally.Findings("deliveries"),
