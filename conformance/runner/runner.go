@@ -341,19 +341,22 @@ func (r *runner) url(c call) (*url.URL, error) {
 
 // do sends c, validates every response (retried 429s included) with the
 // engine and returns the last one. A transport failure is an
-// *UntestableError; a cancelled ctx returns ctx's error.
+// *UntestableError; a cancelled ctx returns ctx's error. The result's
+// duration is the time its exchanges took: the waits for --rate and for a
+// retry are the run's pacing, not the target's.
 func (r *runner) do(ctx context.Context, c call) (*result, error) {
 	u, err := r.url(c)
 	if err != nil {
 		return nil, &UntestableError{Reason: "bad URL", Err: err}
 	}
 	res := &result{url: u}
-	start := time.Now()
 	for attempt := 0; ; attempt++ {
 		if err := r.pace.wait(ctx); err != nil {
 			return nil, err
 		}
+		start := time.Now()
 		resp, reqHeader, err := r.send(ctx, c, u)
+		res.dur += time.Since(start)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -388,7 +391,6 @@ func (r *runner) do(ctx context.Context, c call) (*result, error) {
 		case <-t.C:
 		}
 	}
-	res.dur = time.Since(start)
 	return res, nil
 }
 
