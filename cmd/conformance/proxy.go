@@ -143,14 +143,14 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		p.Close()
-		return usageErr(e, "proxy: cannot listen on %s: %s", *listen, runOneLine(err.Error()))
+		return listenFailed(e, "proxy", "", *listen, err)
 	}
 	if m != nil {
 		stop, err := startMetrics(e, "proxy", *metricsAddr, m)
 		if err != nil {
 			ln.Close()
 			p.Close()
-			return usageErr(e, "proxy: --metrics: cannot listen on %s: %s", *metricsAddr, runOneLine(err.Error()))
+			return listenFailed(e, "proxy", "--metrics", *metricsAddr, err)
 		}
 		defer stop()
 	}

@@ -111,7 +111,7 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
-		return usageErr(e, "receive: cannot listen on %s: %s", *listen, runOneLine(err.Error()))
+		return listenFailed(e, "receive", "", *listen, err)
 	}
 	where := "http://" + serveDialAddr(ln.Addr()) + *path
 	signatures := "signatures checked with WEBEX_WEBHOOK_SECRET"

@@ -32,7 +32,8 @@ serves Prometheus metrics at http://ADDR/metrics:
 conformance_exchanges_total{operation,status} and the histogram
 conformance_response_duration_seconds{operation}.
 
-Exit status: 0 after a signal, 2 usage error, 3 the server failed.
+Exit status: 0 after a signal, 2 usage error, 3 the server could not listen
+(a port in use) or failed.
 `
 
 // serveGrace bounds how long in-flight requests may finish after a signal.
@@ -105,7 +106,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
-		return usageErr(e, "serve: cannot listen on %s: %v", *listen, err)
+		return listenFailed(e, "serve", "", *listen, err)
 	}
 	var handler http.Handler = mock.New(opts...)
 	if *logRequests || *metricsAddr != "" {
@@ -123,7 +124,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 			stop, err := startMetrics(e, "serve", *metricsAddr, m)
 			if err != nil {
 				ln.Close()
-				return usageErr(e, "serve: --metrics: cannot listen on %s: %s", *metricsAddr, runOneLine(err.Error()))
+				return listenFailed(e, "serve", "--metrics", *metricsAddr, err)
 			}
 			defer stop()
 		}

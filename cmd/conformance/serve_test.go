@@ -213,3 +213,34 @@ func TestServeMakesOneTokenAndRunPassesWithIt(t *testing.T) {
 	assert.NotContains(t, stderr.String(), "token:", "a given token is not printed")
 	assert.Equal(t, exitOK, stop())
 }
+
+// TestBusyPortCouldNotServe: serve, receive and proxy on a port that is
+// taken exit 3, "could not serve", as their help says; an address that is
+// no address stays a usage error.
+func TestBusyPortCouldNotServe(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { taken.Close() })
+	busy := taken.Addr().String()
+	for _, args := range [][]string{
+		{"serve", "--listen", busy},
+		{"receive", "--listen", busy},
+		{"proxy", "--upstream", "http://127.0.0.1:1/v1", "--listen", busy},
+		{"serve", "--listen", "127.0.0.1:0", "--metrics", busy},
+		{"proxy", "--upstream", "http://127.0.0.1:1/v1", "--listen", "127.0.0.1:0", "--metrics", busy},
+	} {
+		code, out, errOut := cli(t, args...)
+		assert.Equal(t, exitUntestable, code, "%v", args)
+		assert.Empty(t, out, "%v", args)
+		assert.Regexp(t, `^conformance `+args[0]+`: (--metrics: )?cannot listen on `+regexp.QuoteMeta(busy)+`: .*address already in use\n$`, errOut, "%v", args)
+	}
+	for _, args := range [][]string{
+		{"serve", "--listen", "256.0.0.1:1"},
+		{"receive", "--listen", "no-such-host.invalid:80"},
+		{"proxy", "--upstream", "http://127.0.0.1:1/v1", "--listen", "127.0.0.1:99999"},
+	} {
+		code, _, errOut := cli(t, args...)
+		assert.Equal(t, exitUsage, code, "%v: %s", args, errOut)
+	}
+}

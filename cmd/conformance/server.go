@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -113,4 +115,23 @@ func redirectStdLog(l *log.Logger) (restore func()) {
 		log.SetPrefix(prefix)
 		log.SetFlags(flags)
 	}
+}
+
+// listenFailed reports an address that could not be listened on, flag
+// being the flag that named it ("" for --listen). An address that is not
+// one (a host that does not resolve, a bad port) is a usage error; a good
+// address the system refused (a port in use, one needing privileges, an
+// address not on this machine) is "could not serve": exit 3, as the
+// commands' help says.
+func listenFailed(e *env, cmd, flag, addr string, err error) int {
+	prefix := ""
+	if flag != "" {
+		prefix = flag + ": "
+	}
+	var sys *os.SyscallError
+	if errors.As(err, &sys) {
+		fmt.Fprintf(e.stderr, "conformance %s: %scannot listen on %s: %s\n", cmd, prefix, addr, runOneLine(err.Error()))
+		return exitUntestable
+	}
+	return usageErr(e, "%s: %scannot listen on %s: %s", cmd, prefix, addr, runOneLine(err.Error()))
 }
