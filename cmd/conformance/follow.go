@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
@@ -74,9 +76,8 @@ func cmdFollow(ctx context.Context, e *env, args []string) int {
 		}
 		name = filepath.ToSlash(filepath.Clean(*specPath))
 	}
-	if sum := sha256.Sum256(spec); rep.Spec.SHA256 != "" && rep.Spec.SHA256 != hex.EncodeToString(sum[:]) {
-		fmt.Fprintf(e.stderr, "conformance follow: warning: the report was judged by another version of the spec (%s %s); following it into %s\n",
-			rep.Spec.Title, rep.Spec.Version, name)
+	if w := specMismatch(rep.Spec, spec, name); w != "" {
+		fmt.Fprintf(e.stderr, "conformance follow: warning: %s\n", w)
 	}
 
 	var findings []conformance.Finding
@@ -98,7 +99,10 @@ func cmdFollow(ctx context.Context, e *env, args []string) int {
 	if *diff {
 		_, err = e.stdout.Write(udiff.Unified(diffLabel("a", name), diffLabel("b", name), spec, res.Spec))
 	} else {
-		err = os.WriteFile(*output, res.Spec, 0o644)
+		err = writeFileAtomic(*output, func(w io.Writer) error {
+			_, err := w.Write(res.Spec)
+			return err
+		})
 	}
 	if err != nil {
 		return usageErr(e, "follow: %s", runOneLine(err.Error()))
@@ -143,4 +147,39 @@ func followSummary(e *env, name string, res *follow.Result) {
 // absolute path too gets a single slash after the side.
 func diffLabel(side, path string) string {
 	return side + "/" + strings.TrimPrefix(path, "/")
+}
+
+// specMismatch says how the spec a report was judged by differs from the
+// spec being amended, or "" when they are the same document: a version
+// apart, or the same title and version with other content (a hand edit, a
+// spec followed since).
+func specMismatch(judged conformance.SpecInfo, spec []byte, name string) string {
+	sum := sha256.Sum256(spec)
+	hash := hex.EncodeToString(sum[:])
+	if judged.SHA256 == "" || judged.SHA256 == hash {
+		return ""
+	}
+	var doc struct {
+		Info struct {
+			Title   string `yaml:"title"`
+			Version string `yaml:"version"`
+		} `yaml:"info"`
+	}
+	_ = yaml.Unmarshal(spec, &doc) // a spec that does not parse fails later, with its own error
+	short := func(h string) string { return h[:min(12, len(h))] }
+	was := strings.TrimSpace(judged.Title + " " + judged.Version)
+	is := strings.TrimSpace(doc.Info.Title + " " + doc.Info.Version)
+	if was == is {
+		return fmt.Sprintf("the report was judged by %s (sha256 %s), and %s has the same title and version with other content (sha256 %s); following it all the same",
+			orUnnamed(was), short(judged.SHA256), name, short(hash))
+	}
+	return fmt.Sprintf("the report was judged by %s (sha256 %s), and %s is %s (sha256 %s); following it all the same",
+		orUnnamed(was), short(judged.SHA256), name, orUnnamed(is), short(hash))
+}
+
+func orUnnamed(s string) string {
+	if s == "" {
+		return "an unnamed spec"
+	}
+	return s
 }

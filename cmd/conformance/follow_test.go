@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/api"
+	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/mock"
 )
 
@@ -152,4 +155,28 @@ func TestFollowUsageAndInputErrors(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Empty(t, out)
 	assert.Contains(t, errOut, "nothing left to follow")
+}
+
+// TestFollowSaysHowTheSpecsDiffer: the warning compares versions and
+// hashes: the same document says nothing, another version names both, and
+// the same version with other content says so instead of naming one
+// version as if it were another.
+func TestFollowSaysHowTheSpecsDiffer(t *testing.T) {
+	t.Parallel()
+	sum := func(b []byte) string {
+		s := sha256.Sum256(b)
+		return hex.EncodeToString(s[:])
+	}
+	embedded := conformance.SpecInfo{Title: "Webex Webhooks API", Version: "1.0.0", SHA256: sum(api.Spec)}
+	edited := append([]byte("# a comment added by hand\n"), api.Spec...)
+	bumped := []byte(strings.Replace(string(api.Spec), "version: 1.0.0", "version: 1.1.0", 1))
+	require.NotEqual(t, string(api.Spec), string(bumped), "the spec carries version: 1.0.0")
+
+	assert.Empty(t, specMismatch(embedded, api.Spec, "api/openapi.yaml"))
+	assert.Empty(t, specMismatch(conformance.SpecInfo{}, edited, "api/openapi.yaml"), "a report without a hash cannot tell")
+	assert.Equal(t, "the report was judged by Webex Webhooks API 1.0.0 (sha256 "+sum(api.Spec)[:12]+"), and api/openapi.yaml has the same title and version with other content (sha256 "+sum(edited)[:12]+"); following it all the same",
+		specMismatch(embedded, edited, "api/openapi.yaml"))
+	assert.Equal(t, "the report was judged by Webex Webhooks API 1.0.0 (sha256 "+sum(api.Spec)[:12]+"), and api/openapi.yaml is Webex Webhooks API 1.1.0 (sha256 "+sum(bumped)[:12]+"); following it all the same",
+		specMismatch(embedded, bumped, "api/openapi.yaml"))
+	assert.Contains(t, specMismatch(embedded, []byte("{}"), "x.json"), "x.json is an unnamed spec")
 }
