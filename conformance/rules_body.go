@@ -92,7 +92,7 @@ func (s *scanner) cappedNotes(out []Finding) []Finding {
 			c.rule = r
 		}
 		f := NewFinding(RuleFindingsCapped, "",
-			fmt.Sprintf("%d more %s findings in this body were not kept (at most %d of a rule)", c.dropped, c.rule, maxFindingsPerRule),
+			fmt.Sprintf("%d more %s %s in this body were not kept (at most %d of a rule)", c.dropped, c.rule, pluralFindings(c.dropped), maxFindingsPerRule),
 			fmt.Sprintf("at most %d %s findings", maxFindingsPerRule, c.rule), strconv.Itoa(c.kept+c.dropped)+" findings")
 		f.Operation, f.Status = s.op, s.status
 		out = append(out, f)
@@ -314,4 +314,12 @@ func shorten(b []byte) string {
 		cut--
 	}
 	return string(b[:cut]) + "…"
+}
+
+// pluralFindings is "finding" or "findings", for n of them.
+func pluralFindings(n int) string {
+	if n == 1 {
+		return "finding"
+	}
+	return "findings"
 }

@@ -169,7 +169,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 		if err := recorder.Close(); err != nil {
 			fmt.Fprintf(e.stderr, "conformance proxy: --har %s: %s\n", *harPath, runOneLine(err.Error()))
 		} else {
-			fmt.Fprintf(e.stderr, "conformance proxy: wrote %s: %d exchanges (HAR 1.2, secrets redacted)\n", *harPath, recorder.Entries())
+			fmt.Fprintf(e.stderr, "conformance proxy: wrote %s: %d %s (HAR 1.2, secrets redacted)\n", *harPath, recorder.Entries(), plural(recorder.Entries(), "exchange", "exchanges"))
 		}
 	}
 	if err != nil {
@@ -179,7 +179,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 
 	rep := p.Report()
 	s := p.Stats()
-	fmt.Fprintf(e.stderr, "conformance proxy: %d requests forwarded, %d judged, %d cut by the shutdown\n", s.Forwarded, s.Judged, s.Cut)
+	fmt.Fprintf(e.stderr, "conformance proxy: %d %s forwarded, %d judged, %d cut by the shutdown\n", s.Forwarded, plural(int(s.Forwarded), "request", "requests"), s.Judged, s.Cut)
 	compareBaseline(e, "proxy", rep, baseline)
 	rep.Conclude(sev)
 	if err := runWriteReports(e, "proxy", outs, rep, report.Options{Redact: eng.Redact, Verbose: true}); err != nil {

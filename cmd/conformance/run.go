@@ -221,8 +221,8 @@ func runWriteReports(e *env, cmd string, outs []runOutput, rep *report.Report, o
 		if o.path != "" {
 			s := rep.Summary()
 			outcome, _ := rep.Result()
-			fmt.Fprintf(e.stderr, "conformance: wrote %s (%s): %s; %d cases, %d passed, %d failed, %d skipped\n",
-				o.path, o.format, outcome, s.Cases, s.Passed, s.Failed, s.Skipped)
+			fmt.Fprintf(e.stderr, "conformance: wrote %s (%s): %s; %d %s, %d passed, %d failed, %d skipped\n",
+				o.path, o.format, outcome, s.Cases, plural(s.Cases, "case", "cases"), s.Passed, s.Failed, s.Skipped)
 		}
 	}
 	return nil

@@ -336,3 +336,18 @@ func TestValidateRedactsTheToken(t *testing.T) {
 		assert.Contains(t, out, "redacted", f)
 	}
 }
+
+// TestOneCaseIsOneCase: a count of one reads as one ("1 case", not
+// "1 cases") in what a person reads.
+func TestOneCaseIsOneCase(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "one.json")
+	code, _, errOut := validateRun(t, "", nil, "--operation", "deleteWebhook", "--status", "204", "--header", "TrackingID: x", "--output", path)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, errOut, "conformance: wrote "+path+" (json): conformant; 1 case, 1 passed, 0 failed, 0 skipped\n")
+	code, out, _ := validateRun(t, "", nil, "--operation", "deleteWebhook", "--status", "204", "--header", "TrackingID: x")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "1 case: 1 passed, 0 failed, 0 skipped")
+	assert.Contains(t, out, "outcome: conformant: 1 case passed,")
+	assert.NotContains(t, out+errOut, "1 cases")
+}

@@ -786,7 +786,7 @@ func (p *Proxy) Report() *report.Report {
 		c.Findings = a.tally.Findings("exchanges")
 		if d := a.tally.Dropped(); d > 0 {
 			capped := conformance.NewFinding(conformance.RuleProxyFindingsCapped, "",
-				fmt.Sprintf("%d more findings of other kinds were not kept (at most %d per case)", d, maxFindingsPerCase), "", "")
+				fmt.Sprintf("%d more %s of other kinds were not kept (at most %d per case)", d, plural(d, "finding"), maxFindingsPerCase), "", "")
 			capped.Operation, capped.Status = c.Operation, c.Status
 			c.Findings = append(c.Findings, capped)
 		}

@@ -367,7 +367,7 @@ func (rcv *Receiver) Report() *report.Report {
 			Findings:   f.tally.Findings("deliveries"),
 		}
 		if d := f.tally.Dropped(); d > 0 {
-			c.Name += fmt.Sprintf("; %d findings of further kinds not kept", d)
+			c.Name += fmt.Sprintf("; %d %s of further kinds not kept", d, plural(d, "finding"))
 		}
 		rep.Add(c)
 	}

@@ -37,7 +37,7 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 		fmt.Fprintf(bw, " · target: %s", mdCell(scrub(r.Target)))
 	}
 	if g := r.Generated; g != nil {
-		fmt.Fprintf(bw, " · generated: %d requests, seed %d", g.Cases, g.Seed)
+		fmt.Fprintf(bw, " · generated: %d %s, seed %d", g.Cases, plural(g.Cases, "request", "requests"), g.Seed)
 	}
 	fmt.Fprintf(bw, " · %s %s\n\n", mdCell(r.Tool), mdCell(r.Version))
 	baselined := r.Baselined()

@@ -63,7 +63,7 @@ func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) 
 		fmt.Fprintf(bw, "target %s\n", oneLine(scrub(r.Target)))
 	}
 	if g := r.Generated; g != nil {
-		fmt.Fprintf(bw, "generated %d of %d requests, seed %d (%d sent with shrinking)\n", g.Cases, g.Requested, g.Seed, g.Sent)
+		fmt.Fprintf(bw, "generated %d of %d %s, seed %d (%d sent with shrinking)\n", g.Cases, g.Requested, plural(g.Requested, "request", "requests"), g.Seed, g.Sent)
 	}
 	// A case with lines under it stands in its own paragraph; a run of
 	// plain passes is listed line after line.
