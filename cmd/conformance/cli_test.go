@@ -116,10 +116,12 @@ func TestEveryCommandsManners(t *testing.T) {
 func TestFlagErrorsAreReworded(t *testing.T) {
 	t.Parallel()
 	assertUsageErrors(t, map[string]string{
-		"run --rate x":            `conformance run: invalid value "x" for --rate: parse error (see conformance run --help)`,
+		"run --rate x":            `conformance run: invalid value "x" for --rate: want a number (see conformance run --help)`,
 		"run --timeout":           `conformance run: flag --timeout needs a value (see conformance run --help)`,
-		"run --allow-writes=yes":  `conformance run: invalid value "yes" for --allow-writes: parse error (see conformance run --help)`,
-		"serve --max-webhooks x":  `conformance serve: invalid value "x" for --max-webhooks: parse error (see conformance serve --help)`,
+		"run --timeout 5":         `conformance run: invalid value "5" for --timeout: want a duration such as 10s, 1m30s or 500ms (see conformance run --help)`,
+		"run --timeout=soon":      `conformance run: invalid value "soon" for --timeout: want a duration such as 10s, 1m30s or 500ms (see conformance run --help)`,
+		"run --allow-writes=yes":  `conformance run: invalid value "yes" for --allow-writes: want true or false (see conformance run --help)`,
+		"serve --max-webhooks x":  `conformance serve: invalid value "x" for --max-webhooks: want a whole number (see conformance serve --help)`,
 		"validate ---har x":       `conformance validate: bad flag syntax: ---har (see conformance validate --help)`,
 		"proxy --max-body 1":      `conformance proxy: unknown flag --max-body (see conformance proxy --help)`,
 		"run --format yaml --x=1": `conformance run: unknown flag --x (see conformance run --help)`,

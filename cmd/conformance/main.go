@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -204,7 +205,7 @@ func parseFlagsOnly(e *env, fs *flag.FlagSet, args []string) (code int, ok bool)
 		printHelp(e.stdout, fs)
 		return exitOK, false
 	default:
-		return flagUsageErr(e, fs, flagErrorText(err)), false
+		return flagUsageErr(e, fs, flagErrorText(fs, err)), false
 	}
 }
 
@@ -249,14 +250,46 @@ var flagErrorPatterns = []struct {
 
 // flagErrorText rewords the flag package's errors, which name flags with a
 // single dash, the way the help shows them.
-func flagErrorText(err error) string {
+func flagErrorText(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
+	if m := flagParseError.FindStringSubmatch(msg); m != nil {
+		if want := flagWants(fs.Lookup(m[2])); want != "" {
+			return runOneLine("invalid value " + m[1] + " for --" + m[2] + ": " + want)
+		}
+	}
 	for _, p := range flagErrorPatterns {
 		if p.re.MatchString(msg) {
 			return runOneLine(p.re.ReplaceAllString(msg, p.with))
 		}
 	}
 	return runOneLine(msg)
+}
+
+// flagParseError is the flag package's error for a value its type cannot
+// read, which says only "parse error".
+var flagParseError = regexp.MustCompile(`^invalid (?:boolean )?value (".*") for (?:flag )?-+([^:]+): parse error$`)
+
+// flagWants says what a flag of f's type accepts, for a value it could
+// not read; "" when the type is not one of the flag package's.
+func flagWants(f *flag.Flag) string {
+	if f == nil {
+		return ""
+	}
+	getter, ok := f.Value.(flag.Getter)
+	if !ok {
+		return ""
+	}
+	switch getter.Get().(type) {
+	case time.Duration:
+		return "want a duration such as 10s, 1m30s or 500ms"
+	case int, int64, uint, uint64:
+		return "want a whole number"
+	case float64:
+		return "want a number"
+	case bool:
+		return "want true or false"
+	}
+	return ""
 }
 
 // dashed shows a flag argument the way the help does: -x and --x as --x.

@@ -90,7 +90,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	fs.Var(&ids, "webhook-id", "fetch the webhook `ID` instead of the listed ones (repeatable; needs --target)")
 	allowWrites := fs.Bool("allow-writes", false, "with --target: also create, update and delete webhooks (all named conformance-<run id>-..., all deleted again)")
 	rate := fs.Float64("rate", 0, fmt.Sprintf("at most `N` requests per second (default %d with --target, unpaced against the mock)", defaultTargetRate))
-	timeout := fs.Duration("timeout", 30*time.Second, "give up on a request after `DUR`")
+	timeout := fs.Duration("timeout", 30*time.Second, "give up on a request after `DUR`, a duration such as 30s or 2m")
 	generateN := fs.Int("generate", 0, "after the suite, send `N` requests drawn from the spec (valid must be accepted, invalid refused)")
 	seed := fs.Uint64("seed", 1, "draw the generated requests from seed `S`")
 	reports := addReportFlags(fs)
