@@ -198,3 +198,17 @@ func assertUsageErrors(t *testing.T, cases map[string]string) {
 		assert.Equal(t, want+"\n", errOut, args)
 	}
 }
+
+// TestRepeatedOutputIsAUsageError: two reports to one file would leave
+// only the last one, silently.
+func TestRepeatedOutputIsAUsageError(t *testing.T) {
+	t.Parallel()
+	const own = "each report needs a file of its own"
+	assertUsageErrors(t, map[string]string{
+		"run --output a.json --output a.json":                                    "conformance run: --output a.json is given twice: " + own,
+		"run --format json --output a.json --format junit --output ./a.json":     "conformance run: --output a.json and --output ./a.json are the same file: " + own,
+		"validate --har x.har --output r.md --output r.md":                       "conformance validate: --output r.md is given twice: " + own,
+		"proxy --upstream http://127.0.0.1:1/v1 --output p.json --output p.json": "conformance proxy: --output p.json is given twice: " + own,
+		"receive --listen 127.0.0.1:0 --output d.xml --output sub/../d.xml":      "conformance receive: --output d.xml and --output sub/../d.xml are the same file: " + own,
+	})
+}

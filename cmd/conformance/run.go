@@ -251,6 +251,7 @@ func writeOutput(path string, stdout io.Writer, f report.Format, rep *report.Rep
 func runOutputs(formats, outputs []string) ([]runOutput, error) {
 	var outs []runOutput
 	toStdout := 0
+	seen := map[string]string{} // absolute path → as given
 	for i := 0; i < len(formats) || i < len(outputs); i++ {
 		var o runOutput
 		if i < len(outputs) {
@@ -258,6 +259,20 @@ func runOutputs(formats, outputs []string) ([]runOutput, error) {
 			if o.path == "-" {
 				o.path = ""
 			}
+		}
+		if o.path != "" {
+			// Two reports to one file would leave only the last one.
+			abs, err := filepath.Abs(o.path)
+			if err != nil {
+				abs = filepath.Clean(o.path)
+			}
+			if first, dup := seen[abs]; dup {
+				if first == o.path {
+					return nil, fmt.Errorf("--output %s is given twice: each report needs a file of its own", o.path)
+				}
+				return nil, fmt.Errorf("--output %s and --output %s are the same file: each report needs a file of its own", first, o.path)
+			}
+			seen[abs] = o.path
 		}
 		switch {
 		case i < len(formats):
