@@ -92,6 +92,7 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 	}
 	var total float64
 	suiteTime := map[string]float64{}
+	names := map[string]*uniqueNames{} // per suite
 	for _, c := range r.Cases {
 		name := c.Operation
 		if name == "" {
@@ -104,7 +105,10 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 			doc.Suites = append(doc.Suites, junitSuite{Name: name, Properties: junitProps(r)})
 		}
 		s := &doc.Suites[i]
-		jc := junitCase{Name: c.Name, Classname: r.Tool + "." + name, Time: seconds(c.DurationMS)}
+		if names[name] == nil {
+			names[name] = &uniqueNames{}
+		}
+		jc := junitCase{Name: names[name].of(c.Name), Classname: r.Tool + "." + name, Time: seconds(c.DurationMS)}
 		known := 0
 		var failing []conformance.Finding
 		for _, f := range c.Findings {
@@ -162,8 +166,9 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 	}
 	if len(r.Resolved) > 0 {
 		s := junitSuite{Name: resolvedSuite, Properties: junitProps(r), Time: seconds(0)}
+		resolvedNames := &uniqueNames{}
 		for _, f := range r.Resolved {
-			s.Cases = append(s.Cases, junitCase{Name: "resolved: " + place(f) + " " + findingTitle(f),
+			s.Cases = append(s.Cases, junitCase{Name: resolvedNames.of("resolved: " + place(f) + " " + findingTitle(f)),
 				Classname: r.Tool + ".resolved", Time: seconds(0)})
 		}
 		s.Tests = len(s.Cases)
@@ -181,6 +186,29 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// uniqueNames keeps the testcase names of one suite apart: CI viewers key
+// testcases by suite and name, and merge or drop the ones that share both
+// (the suite cleans up two webhooks; a recording asks the same thing
+// twice). A name seen before gets " (2)", " (3)", ... in order.
+type uniqueNames struct {
+	used map[string]bool
+	seen map[string]int
+}
+
+func (u *uniqueNames) of(name string) string {
+	if u.used == nil {
+		u.used, u.seen = map[string]bool{}, map[string]int{}
+	}
+	u.seen[name]++
+	out := name
+	for n := max(u.seen[name], 2); u.used[out]; n++ {
+		out = name + " (" + strconv.Itoa(n) + ")"
+		u.seen[name] = n
+	}
+	u.used[out] = true
+	return out
 }
 
 // junitOutcome is the testcase that shows a report's outcome to a CI

@@ -301,3 +301,37 @@ func TestFindingsByRule(t *testing.T) {
 	require.NoError(t, Write(&clean, Text, &Report{Tool: "conformance"}, Options{}))
 	assert.NotContains(t, clean.String(), "by rule")
 }
+
+// TestJUnitNamesAreUniqueWithinASuite: CI viewers key testcases by suite
+// and name; two cases of one name in one suite become "name" and
+// "name (2)", and a name that already ends so is not taken twice.
+func TestJUnitNamesAreUniqueWithinASuite(t *testing.T) {
+	t.Parallel()
+	r := &Report{Tool: "conformance"}
+	for _, name := range []string{"clean up a created webhook", "clean up a created webhook", "clean up a created webhook (2)", "clean up a created webhook"} {
+		r.Add(Case{Name: name, Operation: "deleteWebhook", Status: 204})
+	}
+	r.Add(Case{Name: "clean up a created webhook", Operation: "listWebhooks", Status: 200})
+	r.Conclude(conformance.SeverityDrift)
+	var b strings.Builder
+	require.NoError(t, Write(&b, JUnit, r, Options{}))
+	var doc struct {
+		Suites []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal([]byte(b.String()), &doc))
+	got := map[string][]string{}
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			got[s.Name] = append(got[s.Name], c.Name)
+		}
+	}
+	assert.Equal(t, map[string][]string{
+		"deleteWebhook": {"clean up a created webhook", "clean up a created webhook (2)", "clean up a created webhook (2) (2)", "clean up a created webhook (3)"},
+		"listWebhooks":  {"clean up a created webhook"},
+	}, got)
+}
