@@ -146,7 +146,7 @@ func (r *runner) sweepOwn(ctx context.Context, final bool) (listed bool, err err
 			r.forget(w.ID)
 			r.deleted[w.ID] = true
 		} else {
-			extra = append(extra, unexpected(conformance.RuleBehaviorDeleteFailed, "deleting a webhook did not give 204", 204, res.status))
+			extra = append(extra, deleteRefused(res.status))
 		}
 		r.record(c, res, extra...)
 	}
@@ -203,11 +203,8 @@ func (r *runner) cleanup() {
 		case is2xx(res.status), res.status == http.StatusNotFound:
 			r.forget(id)
 			r.deleted[id] = true
-			if res.status != http.StatusNoContent && res.status != http.StatusNotFound {
-				extra = append(extra, unexpected(conformance.RuleBehaviorDeleteFailed, "deleting a webhook did not give 204", 204, res.status))
-			}
 		default:
-			extra = append(extra, unexpected(conformance.RuleBehaviorDeleteFailed, "deleting a webhook did not give 204", 204, res.status))
+			extra = append(extra, deleteRefused(res.status))
 		}
 		r.record(c, res, extra...)
 	}

@@ -36,7 +36,8 @@ type fakeAPI struct {
 	patchOK        bool // PATCH on the collection answers 200
 	hideCreated    bool // the list leaves out what the suite created
 	renameOnCreate bool // the stored name differs from the one sent
-	delete200      bool // delete answers 200 instead of 204
+	deleteRefused  bool // the second delete is refused with 403 and deletes nothing
+	deletes        int
 	wrongID        bool // get answers with another webhook's id
 	getListed404   bool // listed webhooks cannot be fetched
 	pathChange     bool // next links point at another path
@@ -332,14 +333,18 @@ func (f *fakeAPI) item(w http.ResponseWriter, r *http.Request, id string) {
 			f.errorJSON(w, r, http.StatusInternalServerError, "something went wrong")
 			return
 		}
+		f.mu.Lock()
+		f.deletes++
+		refuse := f.deleteRefused && f.deletes == 2
+		f.mu.Unlock()
+		if refuse {
+			f.errorJSON(w, r, http.StatusForbidden, "not allowed")
+			return
+		}
 		if !f.deleteNoop {
 			f.mu.Lock()
 			delete(f.hooks, id)
 			f.mu.Unlock()
-		}
-		if f.delete200 {
-			f.writeJSON(w, h)
-			return
 		}
 		w.Header().Set("TrackingID", "ROUTER_FAKE")
 		w.WriteHeader(http.StatusNoContent)

@@ -578,6 +578,32 @@ func unexpected(rule, msg string, want, got int) conformance.Finding {
 	return conformance.NewFinding(rule, "", msg, strconv.Itoa(want), strconv.Itoa(got))
 }
 
+// A write answered with a 2xx the spec does not document (201 to a
+// create, 200 to a delete) did what was asked: the engine's
+// status.undocumented says the status is wrong, once. The behaviour rules
+// speak of writes that were refused, or of a create that handed back no
+// webhook, with one wording for both.
+
+// createFailed is behavior.create-failed for a valid create answered got.
+func createFailed(got int) conformance.Finding {
+	return unexpectedText(conformance.RuleBehaviorCreateFailed, "a valid create was refused, or answered without a webhook", "2xx with a webhook", got)
+}
+
+// deleteRefused is behavior.delete-failed for a delete answered got.
+func deleteRefused(got int) conformance.Finding {
+	return unexpectedText(conformance.RuleBehaviorDeleteFailed, "deleting a webhook was refused", "2xx", got)
+}
+
+// unexpectedText is unexpected with the expected answer in words.
+func unexpectedText(rule, msg, want string, got int) conformance.Finding {
+	if got >= 500 || got == http.StatusTooManyRequests {
+		f := notJudged(msg, 0, got)
+		f.Expected = want
+		return f
+	}
+	return conformance.NewFinding(rule, "", msg, want, strconv.Itoa(got))
+}
+
 func notJudged(msg string, want, got int) conformance.Finding {
 	return conformance.NewFinding(conformance.RuleBehaviorNotJudged, "",
 		fmt.Sprintf("the server answered %d, so this could not be checked: %s", got, msg), strconv.Itoa(want), strconv.Itoa(got))

@@ -105,7 +105,7 @@ func TestBrokenExpectationsFire(t *testing.T) {
 		{"PATCH accepted", func(f *fakeAPI) { f.patchOK = true }, "behavior.method-not-allowed", nil},
 		{"created webhooks not listed", func(f *fakeAPI) { f.hideCreated = true }, "behavior.created-not-listed", nil},
 		{"create stores another name", func(f *fakeAPI) { f.renameOnCreate = true }, "behavior.create-echo", nil},
-		{"delete answers 200", func(f *fakeAPI) { f.delete200 = true }, "behavior.delete-failed", nil},
+		{"delete refused", func(f *fakeAPI) { f.deleteRefused = true }, "behavior.delete-failed", nil},
 		{"get answers another webhook", func(f *fakeAPI) { f.wrongID = true }, "behavior.id-mismatch", func(c *Config) { c.AllowWrites = false }},
 		{"listed webhooks cannot be fetched", func(f *fakeAPI) { f.getListed404 = true }, "behavior.listed-not-found", nil},
 		{"next links change the path", func(f *fakeAPI) { f.pathChange = true }, "pagination.path-changed", nil},

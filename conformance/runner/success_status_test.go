@@ -1,0 +1,69 @@
+package runner
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+// statusRewriter answers with another status than the handler chose.
+type statusRewriter struct {
+	http.ResponseWriter
+	rewrite func(int) int
+}
+
+func (w *statusRewriter) WriteHeader(code int) { w.ResponseWriter.WriteHeader(w.rewrite(code)) }
+
+// TestUndocumentedSuccessIsOneRule: a create answered 201 and a delete
+// answered 200 did what was asked; each is status.undocumented, once, and
+// neither is called a failed create or delete.
+func TestUndocumentedSuccessIsOneRule(t *testing.T) {
+	t.Parallel()
+	m, tok := newMock(t)
+	target := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rw := &statusRewriter{ResponseWriter: w, rewrite: func(code int) int {
+			switch {
+			case r.Method == http.MethodPost && code == http.StatusOK:
+				return http.StatusCreated
+			case r.Method == http.MethodDelete && code == http.StatusNoContent:
+				return http.StatusOK
+			}
+			return code
+		}}
+		m.ServeHTTP(rw, r)
+	}))
+	rep, err := Run(context.Background(), engine(t, tok), Config{Target: target, Token: tok, AllowWrites: true})
+	require.NoError(t, err)
+	creates, deletes := 0, 0
+	for _, c := range rep.Cases {
+		for _, f := range c.Findings {
+			assert.NotEqual(t, conformance.RuleBehaviorCreateFailed, f.Rule, "%s: a 201 made the webhook", c.Name)
+			assert.NotEqual(t, conformance.RuleBehaviorDeleteFailed, f.Rule, "%s: a 200 deleted the webhook", c.Name)
+			assert.NotEqual(t, conformance.RuleBehaviorLeftBehind, f.Rule, c.Name)
+		}
+		switch {
+		case c.Method == http.MethodPost && c.Status == http.StatusCreated:
+			creates++
+			assert.Equal(t, []string{conformance.RuleStatusUndocumented}, ruleIDs(c.Findings), c.Name)
+		case c.Method == http.MethodDelete && c.Status == http.StatusOK:
+			deletes++
+			assert.Equal(t, []string{conformance.RuleStatusUndocumented}, ruleIDs(c.Findings), c.Name)
+		}
+	}
+	assert.Equal(t, 3, creates, "the webhook and two pagination fixtures")
+	assert.GreaterOrEqual(t, deletes, 3)
+	assert.Empty(t, m.Webhooks(), "nothing left behind")
+}
+
+func ruleIDs(fs []conformance.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Rule)
+	}
+	return out
+}
