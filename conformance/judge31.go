@@ -28,7 +28,7 @@ type dialect struct {
 // slowKeywords.
 func slowReasons31(s *openapi3.Schema, d dialect) []string {
 	var why []string
-	if len(s.Enum) > 0 && s.Type.Includes(openapi3.TypeNull) {
+	if len(s.Enum) > 0 && s.Type.Includes(openapi3.TypeNull) && !nullStringEnum(s) {
 		// null passes the type and must still be in the enum.
 		why = append(why, "enum beside type null")
 	}
@@ -39,6 +39,23 @@ func slowReasons31(s *openapi3.Schema, d dialect) []string {
 		why = append(why, "contentEncoding, contentMediaType")
 	}
 	return why
+}
+
+// nullStringEnum: an enum of strings and null beside the types string and
+// null alone (type: [string, "null"], enum: [a, b, null]): the single pass
+// checks the strings, and null passes both the type and the enum.
+func nullStringEnum(s *openapi3.Schema) bool {
+	hasNull := false
+	for _, v := range s.Enum {
+		switch v.(type) {
+		case string:
+		case nil:
+			hasNull = true
+		default:
+			return false
+		}
+	}
+	return hasNull && stringOnly(s.Type) && s.Type.Includes(openapi3.TypeNull)
 }
 
 // eval31 judges n by s as JSON Schema 2020-12 does. A failed type, const,

@@ -136,6 +136,10 @@ func (s *scanner) rangeFinding(start int) {
 
 // body.enum: schema.enum. Drift: the API grew a value.
 func (s *scanner) enumFinding(n *schemaNode, start int) {
+	if n.constant {
+		s.finding(RuleBodyConstraint, "", "value is not the constant the schema requires", n.enumExpected, s.actual(start))
+		return
+	}
 	s.finding(RuleBodyEnum, "", "value is not one of the documented enum values", n.enumExpected, s.actual(start))
 }
 
@@ -144,7 +148,11 @@ func (s *scanner) enumFinding(n *schemaNode, start int) {
 func (s *scanner) propertyFinding(n *schemaNode, start int) {
 	name := s.lastKey()
 	if n.addl == addlForbidden {
-		s.finding(RuleBodyAdditional, "", "property "+strconv.Quote(name)+" is forbidden by additionalProperties: false", "no such property", s.actual(start))
+		keyword := "additionalProperties"
+		if n.src != nil && n.src.UnevaluatedProperties.Has != nil && n.src.AdditionalProperties.Has == nil {
+			keyword = "unevaluatedProperties"
+		}
+		s.finding(RuleBodyAdditional, "", "property "+strconv.Quote(name)+" is forbidden by "+keyword+": false", "no such property", s.actual(start))
 		return
 	}
 	s.finding(RuleBodyUndocumented, "", "property "+strconv.Quote(name)+" is not documented", "", s.actual(start))

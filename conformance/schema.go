@@ -78,6 +78,9 @@ type schemaNode struct {
 	// enumAny is an enum with values other than strings (or beside a type
 	// other than string): judged before the type, as kin-openapi does.
 	enumAny *anyEnum
+	// constant: enum holds a JSON Schema 2020-12 const (a string), and a
+	// value other than it breaks the schema (an error, not drift).
+	constant bool
 	// comb holds allOf, anyOf and oneOf (combine.go); the node's other
 	// fields are the schema's own keywords beside them.
 	comb *combinator
@@ -151,7 +154,7 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 		// combinator its own way: the judge's eval31 does.
 		why = append(why, "allOf, anyOf or oneOf")
 	}
-	if c.dialect.v31 && len(s.Enum) > 0 && !stringEnum(s) {
+	if c.dialect.v31 && len(s.Enum) > 0 && !stringEnum(s) && !nullStringEnum(s) {
 		why = append(why, "enum of other values than strings")
 	}
 	if len(why) > 0 {
@@ -181,18 +184,32 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 		}
 	}
 	n.typeName = typeName(s, n.nullable)
-	if len(s.Enum) > 0 && !stringEnum(s) {
+	if cs, ok := s.Const.(string); ok && c.dialect.v31 {
+		// A string const: the value must be that string, so of type
+		// string (an enum of one, reported as const).
+		n.types, n.nullable = tString, false
+		n.typeName = "string"
+		n.constant = true
+		n.enum = map[string]struct{}{cs: {}}
+		n.enumExpected = "const " + jsonText(cs)
+	} else if len(s.Enum) > 0 && !stringEnum(s) && !(c.dialect.v31 && nullStringEnum(s)) {
 		n.enumAny = newAnyEnum(s.Enum)
 		n.enumExpected = enumExpected(s.Enum)
 	} else if len(s.Enum) > 0 {
 		n.enum = make(map[string]struct{}, len(s.Enum))
 		vals := make([]string, 0, len(s.Enum))
 		for _, v := range s.Enum {
-			str := v.(string) // slowKeywords admit string enums only
+			str, ok := v.(string) // strings, and null beside type null (nullStringEnum)
+			if !ok {
+				continue
+			}
 			n.enum[str] = struct{}{}
 			vals = append(vals, str)
 		}
 		n.enumExpected = enumList(vals)
+		if len(vals) < len(s.Enum) {
+			n.enumExpected = enumExpected(s.Enum)
+		}
 	}
 	switch s.Format {
 	case "date-time":
@@ -229,9 +246,13 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 	}
 	if s.Min != nil {
 		n.hasMin, n.min, n.exclMin = true, *s.Min, s.ExclusiveMin.IsTrue()
+	} else if s.ExclusiveMin.Value != nil {
+		n.hasMin, n.min, n.exclMin = true, *s.ExclusiveMin.Value, true
 	}
 	if s.Max != nil {
 		n.hasMax, n.max, n.exclMax = true, *s.Max, s.ExclusiveMax.IsTrue()
+	} else if s.ExclusiveMax.Value != nil {
+		n.hasMax, n.max, n.exclMax = true, *s.ExclusiveMax.Value, true
 	}
 	n.minItems = s.MinItems
 	if s.MaxItems != nil {
@@ -252,7 +273,23 @@ func (c *schemaCompiler) compile(s *openapi3.Schema) *schemaNode {
 }
 
 func (c *schemaCompiler) compileObject(n *schemaNode, s *openapi3.Schema) {
+	u := s.UnevaluatedProperties
+	if !c.dialect.v31 {
+		u = openapi3.BoolSchema{} // a 2020-12 keyword: nothing in 3.0
+	}
 	switch {
+	case u.Has != nil && !*u.Has:
+		// fastUnevaluated: only properties evaluates, so
+		// unevaluatedProperties reads as additionalProperties.
+		n.addl = addlForbidden
+	case u.Schema != nil && u.Schema.Value != nil:
+		n.addl = addlSchema
+		n.addlNode = c.ref(u.Schema)
+	case u.Has != nil:
+		n.addl = addlAllowed
+	}
+	switch {
+	case n.addl != addlUndocumented:
 	case s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has:
 		n.addl = addlForbidden
 	case s.AdditionalProperties.Schema != nil && s.AdditionalProperties.Schema.Value != nil:
@@ -314,13 +351,25 @@ var slowKeywords = []slowKeyword{
 	{"uniqueItems", func(s *openapi3.Schema) bool { return s.UniqueItems }},
 	{"minProperties", func(s *openapi3.Schema) bool { return s.MinProps != 0 }},
 	{"maxProperties", func(s *openapi3.Schema) bool { return s.MaxProps != nil }},
-	{"exclusiveMinimum", func(s *openapi3.Schema) bool { return s.ExclusiveMin.Value != nil }},
-	{"exclusiveMaximum", func(s *openapi3.Schema) bool { return s.ExclusiveMax.Value != nil }},
-	{"JSON Schema 2020-12 keywords (const, prefixItems, contains, if, ...)", func(s *openapi3.Schema) bool {
-		return s.Always != nil || s.Const != nil || len(s.PrefixItems) > 0 || s.Contains != nil || len(s.PatternProperties) > 0 ||
-			s.PropertyNames != nil || s.If != nil || len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0 ||
-			s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil ||
-			s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil
+	// A numeric exclusiveMinimum or exclusiveMaximum (OpenAPI 3.1) is
+	// judged in the single pass, unless minimum or maximum is beside it.
+	{"exclusiveMinimum beside minimum", func(s *openapi3.Schema) bool { return s.ExclusiveMin.Value != nil && s.Min != nil }},
+	{"exclusiveMaximum beside maximum", func(s *openapi3.Schema) bool { return s.ExclusiveMax.Value != nil && s.Max != nil }},
+	// JSON Schema 2020-12 (OpenAPI 3.1). The single pass judges a string
+	// const, unevaluatedProperties where nothing but properties evaluates
+	// (it then reads as additionalProperties) and the schema true.
+	{"const other than a string", func(s *openapi3.Schema) bool { return s.Const != nil && !fastConst(s) }},
+	{"boolean schema false", func(s *openapi3.Schema) bool { return s.Always != nil && !*s.Always }},
+	{"prefixItems", func(s *openapi3.Schema) bool { return len(s.PrefixItems) > 0 }},
+	{"contains", func(s *openapi3.Schema) bool { return s.Contains != nil }},
+	{"patternProperties", func(s *openapi3.Schema) bool { return len(s.PatternProperties) > 0 }},
+	{"propertyNames", func(s *openapi3.Schema) bool { return s.PropertyNames != nil }},
+	{"if, then, else", func(s *openapi3.Schema) bool { return s.If != nil }},
+	{"dependentRequired", func(s *openapi3.Schema) bool { return len(s.DependentRequired) > 0 }},
+	{"dependentSchemas", func(s *openapi3.Schema) bool { return len(s.DependentSchemas) > 0 }},
+	{"unevaluatedItems", func(s *openapi3.Schema) bool { return s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil }},
+	{"unevaluatedProperties beside allOf, anyOf, oneOf or additionalProperties", func(s *openapi3.Schema) bool {
+		return (s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil) && !fastUnevaluated(s)
 	}},
 	{"type: []", func(s *openapi3.Schema) bool { return s.Type != nil && len(*s.Type) == 0 }},
 	{"enum of arrays or objects", func(s *openapi3.Schema) bool {
@@ -349,6 +398,22 @@ var slowKeywords = []slowKeyword{
 		_, integer := openapi3.SchemaIntegerFormats[s.Format]
 		return str || num || integer
 	}},
+}
+
+// fastConst: a string const the single pass compares, where the type
+// admits a string.
+func fastConst(s *openapi3.Schema) bool {
+	_, ok := s.Const.(string)
+	return ok && s.Type.Permits(openapi3.TypeString) && len(s.Enum) == 0
+}
+
+// fastUnevaluated: nothing but properties evaluates the object's
+// properties (no in-place applicator, no additionalProperties or
+// patternProperties), so unevaluatedProperties means what
+// additionalProperties would.
+func fastUnevaluated(s *openapi3.Schema) bool {
+	return len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) == 0 && s.If == nil && len(s.DependentSchemas) == 0 &&
+		len(s.PatternProperties) == 0 && s.AdditionalProperties.Has == nil && s.AdditionalProperties.Schema == nil
 }
 
 // slowReasons names the slowKeywords s uses; none means the single pass
