@@ -367,7 +367,9 @@ var slowKeywords = []slowKeyword{
 	{"if, then, else", func(s *openapi3.Schema) bool { return s.If != nil }},
 	{"dependentRequired", func(s *openapi3.Schema) bool { return len(s.DependentRequired) > 0 }},
 	{"dependentSchemas", func(s *openapi3.Schema) bool { return len(s.DependentSchemas) > 0 }},
-	{"unevaluatedItems", func(s *openapi3.Schema) bool { return s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil }},
+	{"unevaluatedItems", func(s *openapi3.Schema) bool {
+		return s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil
+	}},
 	{"unevaluatedProperties beside allOf, anyOf, oneOf or additionalProperties", func(s *openapi3.Schema) bool {
 		return (s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil) && !fastUnevaluated(s)
 	}},
