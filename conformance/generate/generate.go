@@ -535,6 +535,21 @@ func (g *Generator) refuses(r *Request) bool {
 	return false
 }
 
+// Found says r broke the contract: an invalid request accepted. Its
+// defect is not drawn again, so that the rest of the run looks elsewhere
+// and a report names each acceptance once.
+func (g *Generator) Found(r *Request) {
+	if r == nil || r.def == nil {
+		return
+	}
+	m := r.op
+	for k := range m.defects {
+		if &m.defects[k] == r.def {
+			m.dead[k] = true
+		}
+	}
+}
+
 // Observe learns from an answer: the id of an item a create made (for the
 // paths of later requests) or the ids of a listed collection (for later
 // reads), and forgets an id deleted.

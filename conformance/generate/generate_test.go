@@ -193,3 +193,20 @@ func TestJudge(t *testing.T) {
 		}
 	}
 }
+
+func TestFoundDefectIsNotDrawnAgain(t *testing.T) {
+	t.Parallel()
+	g, err := New(petsEngine(t), WithSeed(4), WithWrites(true))
+	require.NoError(t, err)
+	var found *Request
+	for found == nil {
+		if r := g.Next(); !r.Valid && r.Where == "query:limit" {
+			found = r
+		}
+	}
+	g.Found(found)
+	for range 1000 {
+		r := g.Next()
+		assert.False(t, r.Operation == found.Operation && r.Defect == found.Defect, r.Name())
+	}
+}

@@ -75,11 +75,6 @@ func expected(r *Request) string {
 // part is what the server refuses).
 func (r *Request) held() (where, held string) {
 	var parts, optional []string
-	keys := make([]string, 0, len(r.Query))
-	for k := range r.Query {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	m := r.op
 	for i, p := range m.params {
 		if !r.in.set[i] {

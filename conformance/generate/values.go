@@ -220,6 +220,12 @@ type valueGen struct {
 // value makes a valid value of s at pointer (the body's JSON pointer of
 // it, for fill).
 func (g *valueGen) value(s *openapi3.Schema, pointer string, depth int) any {
+	if depth > 2*maxDepth {
+		// A schema that requires itself: no finite value exists; the
+		// engine refuses what is sent, and the operation gets no valid
+		// request.
+		return nil
+	}
 	if g.fill != nil {
 		if v, ok := g.fill(pointer); ok {
 			return v

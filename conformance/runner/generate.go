@@ -43,9 +43,10 @@ func (r *runner) generated(ctx context.Context) error {
 		}
 		info.Cases++
 		verdict, f := generate.Judge(req, res.status)
-		shrunk := 0
+		shrunk := false
 		if verdict == generate.Broken {
-			small, sent, err := g.Shrink(ctx, req, shrinkBudget, func(cand *generate.Request) (bool, error) {
+			g.Found(req)
+			small, _, err := g.Shrink(ctx, req, shrinkBudget, func(cand *generate.Request) (bool, error) {
 				cres, err := r.sendGenerated(ctx, cand)
 				info.Sent++
 				if err != nil {
@@ -60,15 +61,12 @@ func (r *runner) generated(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			_ = sent
-			if small != req {
-				shrunk = len(req.Body) + len(req.Query.Encode()) - len(small.Body) - len(small.Query.Encode())
-				req = small
-			}
+			shrunk = small != req
+			req = small
 		}
 		var extra []conformance.Finding
 		if f != nil {
-			if shrunk > 0 {
+			if shrunk {
 				f.Message += " (shrunk from the request as drawn)"
 			}
 			if f.Rule == conformance.RuleBehaviorInvalidAccepted || f.Rule == conformance.RuleBehaviorValidRefused {
