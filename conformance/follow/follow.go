@@ -60,7 +60,8 @@ type Result struct {
 	NeedsPerson []Unfollowed
 }
 
-// Follow amends spec, an OpenAPI 3.0 document in YAML, for the drift in
+// Follow amends spec, an OpenAPI 3.0 or 3.1 document in YAML (a 3.1
+// document in 3.1 form: type lists with "null", examples), for the drift in
 // findings. It fails only when spec is not YAML or the amendment would not
 // be; a finding it cannot follow is reported in NeedsPerson.
 func Follow(spec []byte, findings []conformance.Finding, opts Options) (*Result, error) {
@@ -94,6 +95,9 @@ type doc struct {
 	root  *yaml.Node // the top-level mapping
 	lines []int      // byte offset of the start of each line
 	eol   string
+	// v31: an OpenAPI 3.1 document, amended in 3.1 form (type lists with
+	// "null", examples).
+	v31 bool
 }
 
 func parseDoc(src []byte) (*doc, error) {
@@ -112,6 +116,9 @@ func parseDoc(src []byte) (*doc, error) {
 	}
 	if bytes.Contains(src, []byte("\r\n")) {
 		d.eol = "\r\n"
+	}
+	if v := get(d.root, "openapi"); v != nil && strings.HasPrefix(v.Value, "3.1") {
+		d.v31 = true
 	}
 	return d, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -285,4 +286,45 @@ func FuzzFollow(f *testing.F) {
 			t.Fatalf("not a fixed point: %v\n%s", err, udiff.Unified("a", "b", res.Spec, again.Spec))
 		}
 	})
+}
+
+// A 3.1 document is amended in 3.1 form: a property seen as a string and
+// as null is of type [string, "null"], one seen only as null of type
+// "null", each with the value seen as its examples; nullable is never
+// written.
+func TestFollowAmends31In31Form(t *testing.T) {
+	t.Parallel()
+	src := bytes.Replace(readFile(t, "webhooks.yaml"), []byte("openapi: 3.0.3"), []byte("openapi: 3.1.0"), 1)
+	src = regexp.MustCompile(`(?m)^ *nullable: true\n`).ReplaceAll(src, nil) // 3.0 only
+	before, err := conformance.New(conformance.WithSpec(src))
+	require.NoError(t, err)
+	webhook := `{"id":"w1","name":"n","targetUrl":"https://example.com/h","resource":"messages","event":"created",` +
+		`"status":"active","created":"2026-01-01T00:00:00Z","orgName":"Acme","region":null}`
+	exchanges := []*conformance.Exchange{
+		exchange(t, "/v1/webhooks/w1", 200, webhook),
+		exchange(t, "/v1/webhooks/w2", 200, strings.Replace(webhook, `"Acme"`, "null", 1)),
+	}
+	var findings []conformance.Finding
+	for _, x := range exchanges {
+		findings = append(findings, before.Validate(x)...)
+	}
+	require.Len(t, findings, 4, "%v", findings)
+	res, err := Follow(src, findings, opts)
+	require.NoError(t, err)
+	require.Empty(t, res.NeedsPerson)
+	out := string(res.Spec)
+	assert.Contains(t, out, "        orgName:\n          type: [string, \"null\"]\n          examples: [\"Acme\"]\n")
+	assert.Contains(t, out, "        region:\n          type: \"null\"\n")
+	assert.False(t, strings.Contains(out, "nullable"), "nullable is 3.0")
+	var types []string
+	for _, c := range res.Changes {
+		types = append(types, c.Value+" "+c.Type)
+	}
+	assert.ElementsMatch(t, []string{`orgName [string, "null"]`, `region "null"`}, types)
+	after, err := conformance.New(conformance.WithSpec(res.Spec))
+	require.NoError(t, err, "the amended spec loads")
+	assert.Empty(t, after.SpecNotes())
+	for _, x := range exchanges {
+		assert.Empty(t, after.Validate(x), "%s %d", x.Request.URL, x.Response.Status)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // planner gathers the additions per amended schema, so that several
@@ -268,8 +269,9 @@ func jsonType(actual string) string {
 }
 
 // declaredType is the OpenAPI type of a property seen with these JSON
-// types: null only makes it nullable, integer and number make a number.
-func declaredType(types []string) (typ string, nullable bool, err error) {
+// types: null only makes it nullable, integer and number make a number;
+// in OpenAPI 3.1 a property seen only as null is of type "null".
+func declaredType(types []string, v31 bool) (typ string, nullable bool, err error) {
 	var rest []string
 	for _, t := range types {
 		if t == "null" {
@@ -283,6 +285,9 @@ func declaredType(types []string) (typ string, nullable bool, err error) {
 	}
 	switch len(rest) {
 	case 0:
+		if v31 {
+			return `"null"`, false, nil
+		}
 		// OpenAPI 3.0 has no type that is only null, and nullable needs a
 		// type beside it.
 		return "", false, errors.New("only null was seen, so its type cannot be told")
@@ -290,6 +295,20 @@ func declaredType(types []string) (typ string, nullable bool, err error) {
 		return rest[0], nullable, nil
 	}
 	return "", false, fmt.Errorf("seen as %s", strings.Join(rest, " and "))
+}
+
+// scalarExample is the first value seen that is a JSON scalar other than
+// null (redacted and shortened values are not), for an OpenAPI 3.1
+// examples list; "" when there is none.
+func scalarExample(findings []conformance.Finding) string {
+	for _, f := range findings {
+		a := f.Actual
+		if a == "" || a == "null" || a[0] == '{' || a[0] == '[' || !json.Valid([]byte(a)) || strings.Contains(a, redact.Marker) {
+			continue
+		}
+		return a
+	}
+	return ""
 }
 
 // description says when and where a property was seen.
@@ -364,14 +383,18 @@ func (p *planner) render() ([]insertion, error) {
 	for _, g := range p.propOrder {
 		var ok []renderedProp
 		for _, np := range g.props {
-			typ, nullable, err := declaredType(np.types)
+			typ, nullable, err := declaredType(np.types, p.doc.v31)
 			if err != nil {
 				for _, f := range np.findings {
 					p.person(f, "property %q: %v", np.name, err)
 				}
 				continue
 			}
-			ok = append(ok, renderedProp{prop: np, typ: typ, nullable: nullable, description: p.description(np)})
+			rp := renderedProp{prop: np, typ: typ, nullable: nullable, description: p.description(np)}
+			if p.doc.v31 {
+				rp.example = scalarExample(np.findings)
+			}
+			ok = append(ok, rp)
 		}
 		if len(ok) == 0 {
 			continue
@@ -388,7 +411,10 @@ func (p *planner) render() ([]insertion, error) {
 		ins = append(ins, in)
 		for _, rp := range ok {
 			t := rp.typ
-			if rp.nullable {
+			switch {
+			case rp.nullable && p.doc.v31:
+				t = "[" + t + `, "null"]`
+			case rp.nullable:
 				t += ", nullable"
 			}
 			p.res.Changes = append(p.res.Changes, Change{Kind: KindProperty, Schema: g.schema.ptr, Value: rp.prop.name, Type: t, Findings: rp.prop.findings})

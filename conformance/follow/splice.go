@@ -198,6 +198,7 @@ type renderedProp struct {
 	typ         string
 	nullable    bool
 	description string
+	example     string // JSON, for a 3.1 examples list; "" for none
 }
 
 // propInsertion declares props in the schema s: after its last declared
@@ -269,12 +270,20 @@ func (d *doc) writeProp(b *strings.Builder, indent, step int, rp renderedProp) {
 	sp := strings.Repeat(" ", indent)
 	in := sp + strings.Repeat(" ", step)
 	b.WriteString(sp + yamlString(rp.prop.name) + ":" + d.eol)
-	b.WriteString(in + "type: " + rp.typ + d.eol)
+	switch {
+	case rp.nullable && d.v31:
+		b.WriteString(in + "type: [" + rp.typ + `, "null"]` + d.eol)
+	default:
+		b.WriteString(in + "type: " + rp.typ + d.eol)
+	}
 	if rp.typ == "array" {
 		b.WriteString(in + "items: {}" + d.eol)
 	}
-	if rp.nullable {
+	if rp.nullable && !d.v31 {
 		b.WriteString(in + "nullable: true" + d.eol)
+	}
+	if rp.example != "" {
+		b.WriteString(in + "examples: [" + rp.example + "]" + d.eol)
 	}
 	b.WriteString(in + "description: |" + d.eol)
 	text := in + strings.Repeat(" ", step)
