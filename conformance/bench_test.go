@@ -65,6 +65,26 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
+// BenchmarkValidateCoverage is BenchmarkValidate with a coverage collector
+// on the exchange: what coverage costs per exchange.
+func BenchmarkValidateCoverage(b *testing.B) {
+	e := testEngine(b)
+	for _, bb := range benchBodies {
+		b.Run(bb.name, func(b *testing.B) {
+			x := benchExchange(bb.body)
+			x.Coverage = e.NewCoverage()
+			want := len(e.Validate(x))
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bb.body)))
+			for b.Loop() {
+				if len(e.Validate(x)) != want {
+					b.Fatal("verdict changed")
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkKinOpenAPI is the baseline: plain kin-openapi, router and
 // options built once, as a careful user of it would write.
 func BenchmarkKinOpenAPI(b *testing.B) {

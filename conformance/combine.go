@@ -403,6 +403,14 @@ func stringEnum(s *openapi3.Schema) bool {
 	return stringOnly(s.Type)
 }
 
+// markEnum marks the enum value key of n as seen, when coverage is on
+// and the scan is no quiet try.
+func (s *scanner) markEnum(n *schemaNode, key string) {
+	if s.cov != nil && !s.quiet {
+		s.cov.mark(n.covEnum[key])
+	}
+}
+
 // anyEnumOK checks the value at s.pos against n.enumAny before its type,
 // as the judge does; a value outside the enum is reported, consumed, and
 // judged no further (false).
@@ -412,16 +420,19 @@ func (s *scanner) anyEnumOK(n *schemaNode) bool {
 	switch c := s.data[start]; c {
 	case 'n':
 		if n.nullable || e.nullOK {
+			s.markEnum(n, "null")
 			return true
 		}
 		s.literal("null")
 	case 't':
 		if e.trueOK {
+			s.markEnum(n, "true")
 			return true
 		}
 		s.literal("true")
 	case 'f':
 		if e.falseOK {
+			s.markEnum(n, "false")
 			return true
 		}
 		s.literal("false")
@@ -448,12 +459,16 @@ func (s *scanner) anyEnumOK(n *schemaNode) bool {
 		}
 		for _, x := range e.nums {
 			if x == v {
+				if s.cov != nil {
+					s.markEnum(n, enumKey(v))
+				}
 				return true
 			}
 		}
 		s.pos = start + l
 	}
 	if in {
+		s.markEnum(n, string(s.data[start+1:s.pos-1]))
 		s.pos = start
 		return true
 	}

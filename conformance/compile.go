@@ -21,6 +21,12 @@ type operation struct {
 	// Operations.
 	item *openapi3.PathItem
 	op   *openapi3.Operation
+
+	// coverage: the operation's slot, its documented responses and the
+	// schemas of its request body (see covPlan).
+	cov        int32
+	covKeys    []covKey
+	covReqBody []string
 }
 
 // response is what one documented status promises.
@@ -30,6 +36,7 @@ type response struct {
 	jsonMedia *mediaSpec // the one JSON media type, when there is exactly one
 	expected  string     // documented media types, for messages
 	headers   []headerSpec
+	cov       int32 // the response's slot in a Coverage
 }
 
 type mediaSpec struct {

@@ -34,6 +34,7 @@ type Engine struct {
 	notes      []Finding
 	reqHeaders []string // RequestHeaderNames
 	dialect    dialect
+	cov        *covPlan
 }
 
 // Operation names one documented operation.
@@ -130,6 +131,7 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	e.compile()
 	e.collectRequestHeaders()
+	e.cov = buildCoverage(doc, e.sortedOps())
 	sortNotes(e.notes)
 	return e, nil
 }

@@ -19,6 +19,9 @@ type Exchange struct {
 	// long the exchange took (zero: unknown).
 	Start    time.Time
 	Duration time.Duration
+	// Coverage, when set, is marked with what judging this exchange
+	// reached of the spec (see Coverage).
+	Coverage *Coverage
 }
 
 // Request is what the client sent: what the engine needs to judge the

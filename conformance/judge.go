@@ -142,6 +142,8 @@ type judge struct {
 	// dialect says how schemas are read: OpenAPI 3.0's, or JSON Schema
 	// 2020-12 as OpenAPI 3.1 uses it (judge31.go).
 	dialect dialect
+	// cov, when set, is marked with the enum values met.
+	cov *Coverage
 }
 
 // Costs are counted in schema visits; a body of n bytes may cost
@@ -201,8 +203,13 @@ func (j *judge) eval(s *openapi3.Schema, n *jnode) []issue {
 	if out, done := j.combinators(s, n); done {
 		return out
 	}
-	if len(s.Enum) > 0 && !inJSONEnum(s.Enum, n.v) {
-		return j.fail(s, n, "enum", "value is not one of the documented enum values")
+	if len(s.Enum) > 0 {
+		if !inJSONEnum(s.Enum, n.v) {
+			return j.fail(s, n, "enum", "value is not one of the documented enum values")
+		}
+		if j.cov != nil {
+			j.cov.markEnum(s, n.v)
+		}
 	}
 	switch n.kind {
 	case jNull:

@@ -66,6 +66,7 @@ type paramSpec struct {
 
 	where   string // "query parameter max", for messages
 	pointer string // "query:max"
+	cov     int32  // its bit in a Coverage
 }
 
 // securityAlt is one alternative of a security requirement: every check
@@ -273,7 +274,7 @@ func (k securityCheck) describe() string {
 var paramBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 // judgeRequest applies every request rule of c to r.
-func (e *Engine) judgeRequest(out []Finding, c *requestContract, r *Request) []Finding {
+func (e *Engine) judgeRequest(out []Finding, c *requestContract, r *Request, cov *Coverage) []Finding {
 	h := canonicalHeader(r.Header)
 	rawQuery, rawPath := "", ""
 	if r.URL != nil {
@@ -285,6 +286,9 @@ func (e *Engine) judgeRequest(out []Finding, c *requestContract, r *Request) []F
 	for i := range c.params {
 		p := &c.params[i]
 		if p.kin != nil {
+			if cov != nil && paramPresent(p, r, h, pathOK) {
+				cov.mark(p.cov)
+			}
 			out = e.judgeParamKin(out, c, p, r, h, rest, pathOK)
 			continue
 		}
@@ -307,19 +311,22 @@ func (e *Engine) judgeRequest(out []Finding, c *requestContract, r *Request) []F
 			}
 			got = append(vals[:0], v)
 		}
-		out, *bp = e.judgeParam(out, c, p, got, badEscape, (*bp)[:0])
+		if len(got) > 0 {
+			cov.mark(p.cov)
+		}
+		out, *bp = e.judgeParam(out, c, p, got, badEscape, (*bp)[:0], cov)
 	}
 	if cap(*bp) <= 64<<10 {
 		paramBufs.Put(bp)
 	}
 	out = c.checkSecurity(out, h, rawQuery)
-	return e.checkRequestBody(out, c, r, h)
+	return e.checkRequestBody(out, c, r, h, cov)
 }
 
 // judgeParam judges the values one parameter was given, each rendered as
 // the JSON value its schema reads it as and scanned with the schema's
 // compiled node.
-func (e *Engine) judgeParam(out []Finding, c *requestContract, p *paramSpec, got []string, badEscape bool, buf []byte) ([]Finding, []byte) {
+func (e *Engine) judgeParam(out []Finding, c *requestContract, p *paramSpec, got []string, badEscape bool, buf []byte, cov *Coverage) ([]Finding, []byte) {
 	f := Finding{Rule: RuleRequestParameter, Operation: c.id, Pointer: p.pointer}
 	switch {
 	case len(got) == 0:
@@ -341,7 +348,7 @@ func (e *Engine) judgeParam(out []Finding, c *requestContract, p *paramSpec, got
 	if p.kind != kindArray {
 		for _, v := range got {
 			buf = appendParamJSON(buf[:0], p.kind, v)
-			out = e.judgeParamJSON(out, c, p, buf)
+			out = e.judgeParamJSON(out, c, p, buf, cov)
 		}
 		return out, buf
 	}
@@ -370,12 +377,12 @@ func (e *Engine) judgeParam(out []Finding, c *requestContract, p *paramSpec, got
 		}
 	}
 	buf = append(buf, ']')
-	return e.judgeParamJSON(out, c, p, buf), buf
+	return e.judgeParamJSON(out, c, p, buf, cov), buf
 }
 
-func (e *Engine) judgeParamJSON(out []Finding, c *requestContract, p *paramSpec, doc []byte) []Finding {
+func (e *Engine) judgeParamJSON(out []Finding, c *requestContract, p *paramSpec, doc []byte, cov *Coverage) []Finding {
 	mark := len(out)
-	out = e.scanJSON(out, p.node, doc, c.id, 0, true)
+	out = e.scanJSON(out, p.node, doc, c.id, 0, true, cov)
 	for i := mark; i < len(out); i++ {
 		f := &out[i]
 		f.Rule = RuleRequestParameter
@@ -731,7 +738,7 @@ func (k securityCheck) present(h http.Header, rawQuery string) bool {
 // checkRequestBody applies request.body.missing, request.body.empty,
 // request.content-type and, through the scanner, the request.body rules
 // of the documented schema.
-func (e *Engine) checkRequestBody(out []Finding, c *requestContract, r *Request, h http.Header) []Finding {
+func (e *Engine) checkRequestBody(out []Finding, c *requestContract, r *Request, h http.Header, cov *Coverage) []Finding {
 	body := r.Body
 	f := Finding{Operation: c.id}
 	if c.body == nil {
@@ -780,7 +787,7 @@ func (e *Engine) checkRequestBody(out []Finding, c *requestContract, r *Request,
 		return out
 	}
 	mark := len(out)
-	out = e.scanJSON(out, m.body, body, c.id, 0, true)
+	out = e.scanJSON(out, m.body, body, c.id, 0, true, cov)
 	for i := mark; i < len(out); i++ {
 		if rule, ok := requestBodyRule[out[i].Rule]; ok {
 			out[i].Rule = rule
@@ -850,7 +857,8 @@ func (e *Engine) validateRequest(x *Exchange, op *operation, pathKnown bool) (ou
 	if op.req == nil {
 		return nil
 	}
-	return e.judgeRequest(out, op.req, &x.Request)
+	x.Coverage.request(op)
+	return e.judgeRequest(out, op.req, &x.Request, x.Coverage)
 }
 
 // ValidateExchange judges both halves of x: the request's findings
@@ -907,5 +915,5 @@ func (rc *RequestContract) Validate(r *Request) (out []Finding) {
 		}
 		rc.e.finishFindings(out, x)
 	}()
-	return rc.e.judgeRequest(nil, rc.c, r)
+	return rc.e.judgeRequest(nil, rc.c, r, nil)
 }

@@ -25,6 +25,7 @@ type headerSpec struct {
 	itemKind paramKind
 	object   *openapi3.Schema
 	explode  bool
+	cov      int32 // its bit in a Coverage
 }
 
 // checkHeaders applies header.required and the schema half of header.format
@@ -32,7 +33,7 @@ type headerSpec struct {
 // type in style simple (arrays and objects comma-separated, OWS around each
 // element) and judged as a body with that schema would be, every
 // constraint included.
-func (e *Engine) checkHeaders(out []Finding, h http.Header, specs []headerSpec, op string, status int) []Finding {
+func (e *Engine) checkHeaders(out []Finding, h http.Header, specs []headerSpec, op string, status int, cov *Coverage) []Finding {
 	var buf []byte
 	for i := range specs {
 		hs := &specs[i]
@@ -47,6 +48,7 @@ func (e *Engine) checkHeaders(out []Finding, h http.Header, specs []headerSpec, 
 			}
 			continue
 		}
+		cov.mark(hs.cov)
 		if hs.node == nil {
 			continue
 		}
@@ -54,12 +56,12 @@ func (e *Engine) checkHeaders(out []Finding, h http.Header, specs []headerSpec, 
 			// A list header may come as several field lines: RFC 9110
 			// section 5.3 makes them one comma-separated value.
 			buf = hs.appendJSON(buf[:0], strings.Join(vals, ","))
-			out = e.judgeHeaderJSON(out, hs, buf, strings.Join(vals, ", "), op, status)
+			out = e.judgeHeaderJSON(out, hs, buf, strings.Join(vals, ", "), op, status, cov)
 			continue
 		}
 		for _, v := range vals {
 			buf = hs.appendJSON(buf[:0], v)
-			out = e.judgeHeaderJSON(out, hs, buf, v, op, status)
+			out = e.judgeHeaderJSON(out, hs, buf, v, op, status, cov)
 		}
 	}
 	return out
@@ -119,9 +121,9 @@ func (hs *headerSpec) appendJSON(dst []byte, v string) []byte {
 
 // judgeHeaderJSON scans a rendered header value with its schema; the
 // findings become header.enum (drift) or header.format.
-func (e *Engine) judgeHeaderJSON(out []Finding, hs *headerSpec, doc []byte, raw, op string, status int) []Finding {
+func (e *Engine) judgeHeaderJSON(out []Finding, hs *headerSpec, doc []byte, raw, op string, status int, cov *Coverage) []Finding {
 	mark := len(out)
-	out = e.scanJSON(out, hs.node, doc, op, status, false)
+	out = e.scanJSON(out, hs.node, doc, op, status, false, cov)
 	for i := mark; i < len(out); i++ {
 		f := &out[i]
 		if f.Rule == RuleBodyEnum {

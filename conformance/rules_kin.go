@@ -34,6 +34,7 @@ func (s *scanner) kinValue(n *schemaNode) {
 	}
 	if s.judge == nil {
 		s.judge = newJudge(len(s.data), s.asRequest, s.dialect)
+		s.judge.cov = s.cov
 	}
 	j := s.judge
 	root := j.tree(v)
@@ -43,7 +44,7 @@ func (s *scanner) kinValue(n *schemaNode) {
 		s.emit(issueFinding(is, base, secret, s.op, s.status))
 	}
 	if isContainer(v) {
-		u := undocumentedWalk{op: s.op, status: s.status, out: s.out, stack: make([]*openapi3.Schema, 1, 16), judge: j}
+		u := undocumentedWalk{op: s.op, status: s.status, out: s.out, stack: make([]*openapi3.Schema, 1, 16), judge: j, cov: s.cov}
 		u.stack[0] = n.src
 		u.walk(u.stack[:1], root, base, secret)
 		slices.SortFunc(u.out[len(s.out):], func(a, b Finding) int { return strings.Compare(a.Pointer, b.Pointer) })
@@ -77,6 +78,7 @@ type undocumentedWalk struct {
 	// appended, handed down, and dropped when its value is done.
 	stack []*openapi3.Schema
 	judge *judge // decides which oneOf and anyOf branches a value matches
+	cov   *Coverage
 }
 
 func (u *undocumentedWalk) walk(schemas []*openapi3.Schema, v *jnode, ptr string, secret bool) {
@@ -131,6 +133,9 @@ func (u *undocumentedWalk) object(all []*openapi3.Schema, v *jnode, ptr string, 
 		for _, s := range all {
 			if p, ok := s.Properties[k]; ok {
 				declared = true
+				if u.cov != nil {
+					u.cov.markProperty(s, k)
+				}
 				if p != nil && p.Value != nil {
 					u.stack = append(u.stack, p.Value)
 				}

@@ -54,6 +54,9 @@ type scanner struct {
 	// faults counts the findings other than body.undocumented and
 	// body.duplicate, kept or dropped by the cap.
 	faults int
+
+	// cov, when set, is marked with the properties and enum values met.
+	cov *Coverage
 }
 
 // ruleCount is how many findings of a rule a scan kept and dropped.
@@ -305,6 +308,9 @@ func (s *scanner) member(n *schemaNode, key []byte, esc bool, seen *uint64, ext 
 		name = s.unquote(key)
 	}
 	if p := n.props.get(name); p != nil {
+		if s.cov != nil && !s.quiet {
+			s.cov.mark(p.cov)
+		}
 		w := seen
 		if p.word > 0 {
 			w = &s.seenExt[ext+p.word-1]
@@ -430,6 +436,9 @@ func (s *scanner) stringValue(n *schemaNode) {
 			// Like kin-openapi, an unknown enum value is judged no further.
 			s.enumFinding(n, start)
 			return
+		}
+		if s.cov != nil && !s.quiet {
+			s.cov.mark(n.covEnum[string(str)])
 		}
 	}
 	if n.minLen > 0 || n.maxLen >= 0 {

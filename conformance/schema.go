@@ -88,6 +88,9 @@ type schemaNode struct {
 	// required, additionalProperties, items, a combinator), so it counts
 	// when deciding which properties of a value are undocumented.
 	documents bool
+
+	// covEnum is the Coverage bit of each enum value (see covPlan).
+	covEnum map[string]int32
 }
 
 type property struct {
@@ -96,6 +99,7 @@ type property struct {
 	word      int         // which word of seen bits holds bit
 	node      *schemaNode // nil: any value
 	forbidden bool        // required, but not declared under additionalProperties: false
+	cov       int32       // its bit in a Coverage; 0 when not declared
 }
 
 func (n *schemaNode) allows(t uint8) bool { return n.types == 0 || n.types&t != 0 }

@@ -36,21 +36,24 @@ func (e *Engine) validateResponse(x *Exchange, op *operation, pathKnown bool) (o
 		}
 		e.finishFindings(out, x)
 	}()
+	cov := x.Coverage
 	if op == nil {
+		cov.unknown()
 		return append(out, e.unknownOperation(x, pathKnown))
 	}
 	status := x.Response.Status
 	h := canonicalHeader(x.Response.Header)
 	r := op.response(status)
+	cov.response(op, status, r)
 	if r == nil {
 		out = append(out, undocumentedStatus(op, status))
 		return checkHeaderGrammars(out, h, op.ID, status)
 	}
-	out = e.checkHeaders(out, h, r.headers, op.ID, status)
+	out = e.checkHeaders(out, h, r.headers, op.ID, status, cov)
 	out = checkHeaderGrammars(out, h, op.ID, status)
 	out, m := checkContent(out, r, x, h, op.ID)
 	if m != nil {
-		out = e.checkBody(out, m.body, x.Response.Body, op.ID, status)
+		out = e.checkBody(out, m.body, x.Response.Body, op.ID, status, cov)
 	}
 	return out
 }
@@ -73,19 +76,20 @@ var scanners = sync.Pool{New: func() any {
 // checkBody applies body.limit, then reads the body once with the compiled
 // schema: body.json and body.depth replace whatever the partial read found,
 // since a body that cannot be read to its end cannot be judged.
-func (e *Engine) checkBody(out []Finding, n *schemaNode, body []byte, op string, status int) []Finding {
-	return e.scanJSON(out, n, body, op, status, false)
+func (e *Engine) checkBody(out []Finding, n *schemaNode, body []byte, op string, status int, cov *Coverage) []Finding {
+	return e.scanJSON(out, n, body, op, status, false, cov)
 }
 
 // scanJSON is checkBody for a response body or, asRequest, for a request
-// body or a parameter value.
-func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, status int, asRequest bool) []Finding {
+// body or a parameter value; cov, when set, is marked with the properties
+// and enum values the scan meets.
+func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, status int, asRequest bool, cov *Coverage) []Finding {
 	if int64(len(body)) > e.maxBody {
 		return append(out, limitFinding(op, status, len(body), e.maxBody))
 	}
 	s := scanners.Get().(*scanner)
 	mark := len(out)
-	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out, asRequest: asRequest, dialect: e.dialect, maxPerRule: maxFindingsPerRule}
+	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out, asRequest: asRequest, dialect: e.dialect, maxPerRule: maxFindingsPerRule, cov: cov}
 	s.scanBody(n)
 	out = s.out
 	se, malformed := s.err.(*syntaxError)
@@ -111,7 +115,7 @@ func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, 
 	if s.err == nil {
 		out = s.cappedNotes(out)
 	}
-	s.data, s.out = nil, nil
+	s.data, s.out, s.cov = nil, nil, nil
 	if cap(s.path) <= 1024 && cap(s.buf) <= 64<<10 {
 		scanners.Put(s)
 	}
