@@ -90,6 +90,11 @@ func (c *Coverage) unknown() {
 	}
 }
 
+// NoOperation counts an exchange that matched no operation of the spec
+// and whose response the engine was not asked to judge (ValidateResponse
+// counts the others itself).
+func (c *Coverage) NoOperation() { c.unknown() }
+
 // Merge adds what o collected; both must come from the same engine.
 func (c *Coverage) Merge(o *Coverage) {
 	if o == nil || o.plan != c.plan {

@@ -64,3 +64,36 @@ func judgeSides(s string) (conformance.Sides, error) {
 	}
 	return sides, nil
 }
+
+// requireHelp is what run, validate and proxy say about --require.
+const requireHelp = `--require OP:STATUS makes a response necessary: when no exchange judged a
+response of operation OP with that status (a code such as 200, or a class
+such as 2XX; OP alone: any response of OP), the outcome is untested (exit 3)
+and the reason names it. Every report lists what the judged exchanges
+covered of the spec: per operation the statuses documented and judged, the
+headers, properties, enum values and parameters seen.
+`
+
+// addRequireFlag is --require, for run, validate and proxy.
+func addRequireFlag(fs *flag.FlagSet) *listFlag {
+	var l listFlag
+	fs.Var(&l, "require", "the outcome is untested unless a response `OP:STATUS` was judged (repeatable; OP:2XX, or OP alone for any status)")
+	return &l
+}
+
+// requirements reads --require against the engine's spec: an operation it
+// lacks is an input error.
+func requirements(eng *conformance.Engine, vals []string) ([]conformance.Requirement, error) {
+	var out []conformance.Requirement
+	for _, v := range vals {
+		q, err := conformance.ParseRequirement(v)
+		if err != nil {
+			return nil, fmt.Errorf("--require %w", err)
+		}
+		if _, ok := eng.Operation(q.Operation); !ok {
+			return nil, fmt.Errorf("--require %s: the spec has no operation %q", v, q.Operation)
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}

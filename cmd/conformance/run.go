@@ -23,6 +23,7 @@ import (
 const runHelp = `usage: conformance run [--target URL] [--webhook-id ID]... [--allow-writes] [--generate N [--seed S]]
                       [--rate N] [--timeout DUR] [--format text|json|junit|markdown --output PATH]...
                       [--fail-on error|drift] [--spec PATH] [--baseline FILE] [--max-input-bytes N]
+                      [--require OP:STATUS]...
 
 Runs the conformance suite. Without --target it starts the mock in-process
 and runs every scenario against it, writes included. With --target it reads
@@ -48,10 +49,15 @@ it, with $WEBEX_TOKEN in place of the token and secrets redacted; when no
 text report goes to stdout, stderr lists the first few too.
 
 ` + baselineHelp + `
+` + requireHelp + `With --target, getWebhookDetails:200 is required: a run that never judged
+a Get Webhook Details body did not check what matters most (an account
+without webhooks needs --webhook-id ID or --allow-writes).
+
 Every report starts with the outcome: conformant, nonconformant,
 untested (the target could not be tested well enough to judge: unreachable,
 TLS failure, token rejected, not the API at that base URL, no 2xx where the
-suite needed one) or interrupted, with the reason.
+suite needed one, a required response not judged) or interrupted, with the
+reason.
 
 Exit status: 0 conformant, 1 nonconformant (findings at or above --fail-on,
 or a webhook the run made left on the target), 2 usage or input error,
@@ -60,6 +66,10 @@ or a webhook the run made left on the target), 2 usage or input error,
 
 // maxGenerate bounds --generate: a report holds a case per request.
 const maxGenerate = 1_000_000
+
+// defaultRequired is what a run against a target must judge: the response
+// the project exists to check.
+var defaultRequired = conformance.Requirement{Operation: "getWebhookDetails", Status: "200"}
 
 // defaultTargetRate keeps a live account far from its rate limits.
 const defaultTargetRate = 5
@@ -97,6 +107,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	specPath := addSpecFlag(fs)
 	baselinePath := addBaselineFlag(fs)
 	addMaxInputFlag(fs, e)
+	requireFlags := addRequireFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -162,6 +173,12 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	}
 	noteSpecNotes(e, "run", *specPath, eng)
 	redact := eng.Redact // the engine knows the token: WithRedactions above
+	if cfg.Require, err = requirements(eng, *requireFlags); err != nil {
+		return usageErr(e, "run: %s", err)
+	}
+	if _, ok := eng.Operation(defaultRequired.Operation); ok && *target != "" {
+		cfg.Require = append([]conformance.Requirement{defaultRequired}, cfg.Require...)
+	}
 
 	if e.isTerminal {
 		cfg.Progress = runProgress(e.stderr, redact)
@@ -221,8 +238,8 @@ func runWriteReports(e *env, cmd string, outs []runOutput, rep *report.Report, o
 		if o.path != "" {
 			s := rep.Summary()
 			outcome, _ := rep.Result()
-			fmt.Fprintf(e.stderr, "conformance: wrote %s (%s): %s; %d %s, %d passed, %d failed, %d skipped\n",
-				o.path, o.format, outcome, s.Cases, plural(s.Cases, "case", "cases"), s.Passed, s.Failed, s.Skipped)
+			fmt.Fprintf(e.stderr, "conformance: wrote %s (%s): %s; %d %s, %d %s, %d failed, %d skipped\n",
+				o.path, o.format, outcome, s.Cases, plural(s.Cases, "case", "cases"), s.Passed, report.PassedWord(outcome), s.Failed, s.Skipped)
 		}
 	}
 	return nil

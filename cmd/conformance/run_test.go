@@ -147,19 +147,37 @@ func TestRunTargetIsReadOnlyByDefault(t *testing.T) {
 	rec := &runRecorder{h: mock.New(mock.WithTokens(token))}
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
+	// The account is empty: read-only, no Get Webhook Details body can be
+	// judged, and the run says how to get one.
 	code, out, errOut := runCLI(t, map[string]string{"WEBEX_TOKEN": token}, false, "--target", srv.URL+"/v1", "--rate", "0", "--format", "json")
-	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, exitUntestable, code, errOut)
 	require.NotEmpty(t, rec.methods)
 	for _, m := range rec.methods {
 		assert.Equal(t, http.MethodGet, m)
 	}
-	assert.Positive(t, runJSON(t, out).Summary().Cases)
+	rep := runJSON(t, out)
+	assert.Positive(t, rep.Summary().Cases)
+	outcome, reason := rep.Result()
+	assert.Equal(t, report.Untested, outcome)
+	assert.Contains(t, reason, "getWebhookDetails 200 was never judged")
+	assert.Contains(t, reason, "--webhook-id ID")
+	assert.Contains(t, reason, "--allow-writes")
+	require.NotNil(t, rep.Coverage)
+	create, ok := rep.Coverage.Operation("createWebhook")
+	require.True(t, ok)
+	assert.Zero(t, create.Exchanges, "a read-only run judged no create")
+	assert.Empty(t, create.Statuses.Judged)
+	assert.Contains(t, rep.Requirements, conformance.Requirement{Operation: "getWebhookDetails", Status: "200"})
 
 	rec.methods = nil
-	code, _, errOut = runCLI(t, map[string]string{"WEBEX_TOKEN": token}, false, "--target", srv.URL+"/v1", "--rate", "0", "--allow-writes")
+	code, out, errOut = runCLI(t, map[string]string{"WEBEX_TOKEN": token}, false, "--target", srv.URL+"/v1", "--rate", "0", "--allow-writes", "--format", "json")
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, rec.methods, http.MethodPost)
 	assert.Contains(t, rec.methods, http.MethodDelete)
+	rep = runJSON(t, out)
+	get, ok := rep.Coverage.Operation("getWebhookDetails")
+	require.True(t, ok)
+	assert.Subset(t, get.Statuses.Judged, []string{"200", "404"})
 }
 
 func TestRunSeveralOutputs(t *testing.T) {

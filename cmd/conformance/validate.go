@@ -22,7 +22,7 @@ import (
 const validateHelp = `usage: conformance validate (--har FILE... | --operation OPID --status CODE [--header 'Name: value']... [--body FILE|-]
                             [--query Q] [--request-header 'Name: value']... [--request-body FILE|-])
                            [--judge requests|responses|both] [--format text|json|junit|markdown --output PATH]...
-                           [--fail-on error|drift] [--spec PATH] [--baseline FILE] [--max-input-bytes N]
+                           [--fail-on error|drift] [--spec PATH] [--baseline FILE] [--max-input-bytes N] [--require OP:STATUS]...
 
 Validates recorded exchanges against the spec: every entry of one or more
 HAR 1.2 recordings, its request and its response (one case per entry;
@@ -38,9 +38,10 @@ answered, --judge requests only what the client sent. --format and --output
 may be repeated and pair up as for run.
 
 ` + baselineHelp + `
+` + requireHelp + `
 Exit status: 0 conformant, 1 nonconformant (findings at or above --fail-on),
-2 usage or input error, 3 untested (no response could be judged) or
-interrupted.
+2 usage or input error, 3 untested (no response could be judged, or a
+required one was not) or interrupted.
 `
 
 // cmdValidate implements `conformance validate`.
@@ -61,6 +62,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	baselinePath := addBaselineFlag(fs)
 	addMaxInputFlag(fs, e)
 	judgeFlag := addJudgeFlag(fs)
+	requireFlags := addRequireFlag(fs)
 	if code, ok := validateParse(e, fs, args, &hars); !ok {
 		return code
 	}
@@ -105,9 +107,14 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		// (nothing judged needs them) and counted once it is done.
 		go eng.SpecNotes()
 	}
+	reqs, err := requirements(eng, *requireFlags)
+	if err != nil {
+		return usageErr(e, "validate: %s", err)
+	}
 	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo(), Judge: sides}
+	cov := eng.NewCoverage()
 	opts := report.Options{Redact: eng.Redact}
-	j := judgement.New(eng, judgement.WithSides(sides))
+	j := judgement.New(eng, judgement.WithSides(sides), judgement.WithCoverage(cov))
 	if single {
 		x, err := validateSingle(e, eng, *opID, *status, headers, *bodyPath)
 		if err != nil {
@@ -119,7 +126,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 			}
 		} else {
 			// No request was described: only the response is judged.
-			j = judgement.New(eng, judgement.WithSides(conformance.JudgeResponses))
+			j = judgement.New(eng, judgement.WithSides(conformance.JudgeResponses), judgement.WithCoverage(cov))
 		}
 		c := j.Case(x)
 		c.Name = fmt.Sprintf("%s %d", x.Operation, x.Response.Status)
@@ -137,6 +144,8 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		}
 	}
 
+	rep.Coverage = cov.Report()
+	rep.Require(reqs...)
 	compareBaseline(e, "validate", rep, base)
 	rep.Conclude(sev)
 	if err := runWriteReports(e, "validate", outs, rep, opts); err != nil {

@@ -351,3 +351,39 @@ func TestOneCaseIsOneCase(t *testing.T) {
 	assert.Contains(t, out, "outcome: conformant: 1 case passed,")
 	assert.NotContains(t, out+errOut, "1 cases")
 }
+
+// listEntry is a listWebhooks entry answering an empty list.
+const listEntry = `{"request":{"method":"GET","url":"https://webexapis.com/v1/webhooks?max=10","headers":[]},` +
+	`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"},{"name":"TrackingID","value":"ROUTER_1"}],"content":{"mimeType":"application/json","text":"{\"items\":[]}"}}}`
+
+func TestValidateHARCoverageAndRequire(t *testing.T) {
+	t.Parallel()
+	har := validateWriteHAR(t, listEntry, listEntry)
+	code, out, errOut := validateRun(t, "", nil, "--har", har, "--format", "json")
+	require.Equal(t, exitOK, code, errOut)
+	rep := runJSON(t, out)
+	require.NotNil(t, rep.Coverage)
+	list, _ := rep.Coverage.Operation("listWebhooks")
+	assert.Equal(t, 2, list.Exchanges)
+	assert.Equal(t, []string{"200"}, list.Statuses.Judged)
+	get, _ := rep.Coverage.Operation("getWebhookDetails")
+	assert.Zero(t, get.Exchanges, "list-only traffic judges no Get Webhook Details")
+	assert.Equal(t, 1, rep.Coverage.Totals.Operations.Judged)
+
+	code, out, errOut = validateRun(t, "", nil, "--har", har, "--require", "getWebhookDetails:200", "--require", "listWebhooks")
+	assert.Equal(t, exitUntestable, code, errOut)
+	assert.Contains(t, out, "outcome: untested: required response not judged: getWebhookDetails 200 was never judged (getWebhookDetails was not reached)")
+	assert.Contains(t, out, "2 cases: 2 clean", "no pass beside an untested outcome")
+	assert.NotContains(t, out, "passed")
+	assert.Contains(t, out, "coverage: operations 1/5")
+
+	code, _, errOut = validateRun(t, "", nil, "--har", har, "--require", "listWebhooks:2XX")
+	assert.Equal(t, exitOK, code, errOut)
+
+	code, _, errOut = validateRun(t, "", nil, "--har", har, "--require", "getWebhook:200")
+	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, "conformance validate: --require getWebhook:200: the spec has no operation \"getWebhook\"\n", errOut)
+	code, _, errOut = validateRun(t, "", nil, "--har", har, "--require", "getWebhookDetails:20")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--require \"getWebhookDetails:20\": the status is a code")
+}

@@ -11,6 +11,7 @@ type Judge struct {
 	eng       *conformance.Engine
 	sides     conformance.Sides
 	observers []Observer
+	cov       *conformance.Coverage
 }
 
 // Observer is told of every exchange judged, with the operation it
@@ -35,6 +36,13 @@ type Option func(*Judge)
 // WithSides counts only the findings of the sides given (default: both);
 // the other side's findings are not made.
 func WithSides(s conformance.Sides) Option { return func(j *Judge) { j.sides = s } }
+
+// WithCoverage marks cov with what every exchange judged reaches of the
+// spec (an exchange that carries its own Exchange.Coverage marks that
+// one). A Coverage is not safe for concurrent use: a Judge given one
+// judges one exchange at a time; concurrent front ends give each
+// goroutine its collector through Exchange.Coverage and merge them.
+func WithCoverage(cov *conformance.Coverage) Option { return func(j *Judge) { j.cov = cov } }
 
 // WithObserver adds an observer of every judged exchange.
 func WithObserver(o Observer) Option { return func(j *Judge) { j.observers = append(j.observers, o) } }
@@ -85,6 +93,10 @@ func (j *Judge) Case(x *conformance.Exchange) report.Case {
 		path = x.Request.URL.EscapedPath()
 		c.Path = j.eng.Redact(path)
 	}
+	if x.Coverage == nil && j.cov != nil {
+		x.Coverage = j.cov
+		defer func() { x.Coverage = nil }()
+	}
 	var op conformance.Operation
 	var ok bool
 	switch {
@@ -99,6 +111,7 @@ func (j *Judge) Case(x *conformance.Exchange) report.Case {
 		op, ok = j.eng.FindOperation(x.Request.Method, path)
 	}
 	if !ok {
+		x.Coverage.NoOperation()
 		if j.sides.Judges(conformance.SideRequest) {
 			c.Findings = j.eng.ValidateRequest(x)
 		} else {

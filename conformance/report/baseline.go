@@ -61,6 +61,7 @@ func (r *Report) CompareBaseline(base *Report) (warning string) {
 			r.Resolved = append(r.Resolved, f)
 		}
 	}
+	r.CoverageRegressions = CoverageRegression(base, r)
 	if base.Spec.Title != r.Spec.Title || base.Spec.Version != r.Spec.Version {
 		return fmt.Sprintf("the baseline was judged by %s %s, this report by %s %s: findings are matched all the same, but some may have moved",
 			orUnknown(base.Spec.Title), orUnknown(base.Spec.Version), orUnknown(r.Spec.Title), orUnknown(r.Spec.Version))

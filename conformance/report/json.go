@@ -23,7 +23,8 @@ func writeJSON(w io.Writer, r *Report, scrub func(string) string) error {
 	// The members before "cases", as the encoder writes them, without the
 	// closing brace.
 	b, err := json.MarshalIndent(reportHead{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec,
-		Target: scrub(r.Target), Generated: r.Generated, Judge: r.Judge, Summary: r.Summary(), LeftBehind: redactedLeftBehind(r.LeftBehind, scrub)}, "", "  ")
+		Target: scrub(r.Target), Generated: r.Generated, Judge: r.Judge, Summary: r.Summary(), LeftBehind: redactedLeftBehind(r.LeftBehind, scrub),
+		Requirements: r.Requirements, CoverageRegressions: r.CoverageRegressions}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -51,6 +52,16 @@ func writeJSON(w io.Writer, r *Report, scrub func(string) string) error {
 			return err
 		}
 		bw.WriteString(",\n  \"resolved\": ")
+		bw.Write(b)
+	}
+	// The coverage holds names from the spec only (operations, pointers,
+	// documented values), never a value from the traffic.
+	if r.Coverage != nil {
+		b, err := json.MarshalIndent(r.Coverage, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString(",\n  \"coverage\": ")
 		bw.Write(b)
 	}
 	bw.WriteString("\n}\n")

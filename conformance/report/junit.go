@@ -81,7 +81,7 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 	index := map[string]int{}
 	oc, showOutcome := junitOutcome(r)
 	if showOutcome {
-		doc.Suites = append(doc.Suites, junitSuite{Name: outcomeSuite, Properties: junitProps(r), Tests: 1, Cases: []junitCase{oc}})
+		doc.Suites = append(doc.Suites, junitSuite{Name: outcomeSuite, Properties: junitProps(r, ""), Tests: 1, Cases: []junitCase{oc}})
 		doc.Tests++
 		if len(oc.Errors) > 0 {
 			doc.Suites[0].Errors, doc.Errors = 1, 1
@@ -102,7 +102,7 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 		if !ok {
 			i = len(doc.Suites)
 			index[name] = i
-			doc.Suites = append(doc.Suites, junitSuite{Name: name, Properties: junitProps(r)})
+			doc.Suites = append(doc.Suites, junitSuite{Name: name, Properties: junitProps(r, name)})
 		}
 		s := &doc.Suites[i]
 		if names[name] == nil {
@@ -165,7 +165,7 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 		}
 	}
 	if len(r.Resolved) > 0 {
-		s := junitSuite{Name: resolvedSuite, Properties: junitProps(r), Time: seconds(0)}
+		s := junitSuite{Name: resolvedSuite, Properties: junitProps(r, ""), Time: seconds(0)}
 		resolvedNames := &uniqueNames{}
 		for _, f := range r.Resolved {
 			s.Cases = append(s.Cases, junitCase{Name: resolvedNames.of("resolved: " + place(f) + " " + findingTitle(f)),
@@ -234,7 +234,9 @@ func junitOutcome(r *Report) (junitCase, bool) {
 	return jc, true
 }
 
-func junitProps(r *Report) []junitProperty {
+// junitProps are a suite's properties: the report's, its coverage's and,
+// for an operation's suite, the operation's coverage.
+func junitProps(r *Report, operation string) []junitProperty {
 	props := []junitProperty{
 		{"outcome", string(r.Outcome)},
 		{"reason", r.Reason},
@@ -254,7 +256,7 @@ func junitProps(r *Report) []junitProperty {
 	props = append(props, junitProperty{"judge", r.Judge.String()},
 		junitProperty{"requests.errors", strconv.Itoa(s.Request.Errors)}, junitProperty{"requests.drift", strconv.Itoa(s.Request.Drift)},
 		junitProperty{"responses.errors", strconv.Itoa(s.Response.Errors)}, junitProperty{"responses.drift", strconv.Itoa(s.Response.Drift)})
-	return props
+	return append(props, junitCoverageProps(r.Coverage, operation)...)
 }
 
 // findingTitle is the one-line form a CI summary shows.

@@ -32,6 +32,9 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 		fmt.Fprintf(bw, "## ⚠️ Conformance: %s\n\n", mdCell(string(outcome)))
 	}
 	fmt.Fprintf(bw, "**Outcome: %s.** %s\n\n", mdCell(string(outcome)), mdCell(reason))
+	if regs := CoverageRegressionMarkdown(r.CoverageRegressions); regs != "" {
+		bw.WriteString(regs + "\n")
+	}
 	fmt.Fprintf(bw, "Spec: %s", mdCell(specLine(r)))
 	if r.Target != "" {
 		fmt.Fprintf(bw, " · target: %s", mdCell(scrub(r.Target)))
@@ -41,12 +44,16 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 	}
 	fmt.Fprintf(bw, " · %s %s\n\n", mdCell(r.Tool), mdCell(r.Version))
 	baselined := r.Baselined()
+	passed := "Passed"
+	if outcome != Conformant && outcome != Nonconformant {
+		passed = "Clean"
+	}
 	if baselined {
-		bw.WriteString("| Cases | Passed | Failed | Skipped | Errors | Drift | New | Known | Resolved |\n")
+		bw.WriteString("| Cases | " + passed + " | Failed | Skipped | Errors | Drift | New | Known | Resolved |\n")
 		bw.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		fmt.Fprintf(bw, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n", s.Cases, s.Passed, s.Failed, s.Skipped, s.Errors, s.Drift, s.New, s.Known, s.Resolved)
 	} else {
-		bw.WriteString("| Cases | Passed | Failed | Skipped | Errors | Drift |\n")
+		bw.WriteString("| Cases | " + passed + " | Failed | Skipped | Errors | Drift |\n")
 		bw.WriteString("|---:|---:|---:|---:|---:|---:|\n")
 		fmt.Fprintf(bw, "| %d | %d | %d | %d | %d | %d |\n", s.Cases, s.Passed, s.Failed, s.Skipped, s.Errors, s.Drift)
 	}
@@ -122,6 +129,9 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 	}
 	if skipped > markdownMaxCases {
 		fmt.Fprintf(bw, "\n…and %d more skipped %s.\n", skipped-markdownMaxCases, plural(skipped-markdownMaxCases, "case", "cases"))
+	}
+	if r.Coverage != nil {
+		markdownCoverage(bw, r.Coverage)
 	}
 	return bw.Flush()
 }

@@ -29,6 +29,14 @@ type Report struct {
 	// Resolved lists the findings of the baseline that were not seen
 	// again (see CompareBaseline).
 	Resolved []conformance.Finding `json:"resolved,omitempty"`
+	// Requirements are the responses the run had to judge (--require);
+	// one never judged makes the report untested.
+	Requirements []conformance.Requirement `json:"requirements,omitempty"`
+	// Coverage says what of the spec the judged exchanges reached.
+	Coverage *conformance.CoverageReport `json:"coverage,omitempty"`
+	// CoverageRegressions lists the required responses the baseline
+	// judged and this report did not (see CompareBaseline).
+	CoverageRegressions []string `json:"coverage_regressions,omitempty"`
 }
 
 // Generated describes the generated requests of a run.
@@ -184,13 +192,18 @@ type reportHead struct {
 	Judge      conformance.Sides    `json:"judge"`
 	Summary    Summary              `json:"summary"`
 	LeftBehind []LeftBehind         `json:"left_behind,omitempty"`
+	// Requirements and CoverageRegressions are short; the coverage
+	// itself follows the cases.
+	Requirements        []conformance.Requirement `json:"requirements,omitempty"`
+	CoverageRegressions []string                  `json:"coverage_regressions,omitempty"`
 }
 
 // reportJSON is the wire form.
 type reportJSON struct {
 	reportHead
-	Cases    []Case                `json:"cases"`
-	Resolved []conformance.Finding `json:"resolved,omitempty"`
+	Cases    []Case                      `json:"cases"`
+	Resolved []conformance.Finding       `json:"resolved,omitempty"`
+	Coverage *conformance.CoverageReport `json:"coverage,omitempty"`
 }
 
 // MarshalJSON writes the report with its outcome (Result) and summary.
@@ -198,8 +211,8 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	o, reason := r.Result()
 	return json.Marshal(reportJSON{
 		reportHead: reportHead{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec, Target: r.Target,
-			Generated: r.Generated, Judge: r.Judge, Summary: r.Summary(), LeftBehind: r.LeftBehind},
-		Cases: r.Cases, Resolved: r.Resolved})
+			Generated: r.Generated, Judge: r.Judge, Summary: r.Summary(), LeftBehind: r.LeftBehind, Requirements: r.Requirements, CoverageRegressions: r.CoverageRegressions},
+		Cases: r.Cases, Resolved: r.Resolved, Coverage: r.Coverage})
 }
 
 // UnmarshalJSON reads a report; its summary is whatever its cases say.
@@ -209,7 +222,8 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = Report{Outcome: w.Outcome, Reason: w.Reason, Tool: w.Tool, Version: w.Version, Spec: w.Spec, Target: w.Target,
-		Generated: w.Generated, Judge: w.Judge, LeftBehind: w.LeftBehind, Cases: w.Cases, Resolved: w.Resolved}
+		Generated: w.Generated, Judge: w.Judge, LeftBehind: w.LeftBehind, Cases: w.Cases, Resolved: w.Resolved,
+		Requirements: w.Requirements, Coverage: w.Coverage, CoverageRegressions: w.CoverageRegressions}
 	return nil
 }
 

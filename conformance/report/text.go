@@ -41,6 +41,15 @@ func (p painter) verdict(v Verdict) string {
 	return strings.ToUpper(string(v))
 }
 
+// verdictBeside is verdict, except that a case without findings of a
+// report that did not conclude (untested, interrupted) is CLEAN, not PASS.
+func (p painter) verdictBeside(v Verdict, concluded bool) string {
+	if v == VerdictPass && !concluded {
+		return p.paint(ansiDim, "CLEAN")
+	}
+	return p.verdict(v)
+}
+
 func (p painter) severity(s conformance.Severity, width int) string {
 	txt := fmt.Sprintf("%-*s", width, s)
 	switch s {
@@ -68,6 +77,8 @@ func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) 
 	// A case with lines under it stands in its own paragraph; a run of
 	// plain passes is listed line after line.
 	prevBlock := true
+	outcome, _ := r.Result()
+	concluded := outcome == Conformant || outcome == Nonconformant
 	for _, c := range r.Cases {
 		if c.Verdict == VerdictPass && !opts.Verbose && !hasFindings(c) {
 			continue
@@ -85,7 +96,7 @@ func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) 
 			bw.WriteString("\n")
 		}
 		prevBlock = block
-		fmt.Fprintf(bw, "%s %s%s\n", p.verdict(c.Verdict), oneLine(c.Name), p.paint(ansiDim, caseDetail(c)))
+		fmt.Fprintf(bw, "%s %s%s\n", p.verdictBeside(c.Verdict, concluded), oneLine(c.Name), p.paint(ansiDim, caseDetail(c)))
 		if c.Verdict == VerdictSkip && c.Reason != "" {
 			fmt.Fprintf(bw, "     %s\n", oneLine(c.Reason))
 		}
@@ -106,13 +117,19 @@ func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) 
 		}
 		fmt.Fprintf(bw, "by rule: %s\n", strings.Join(parts, ", "))
 	}
-	bw.WriteString(summaryLine(r.Summary(), p))
+	outcome, reason := outcomeOf(r, scrub)
+	bw.WriteString(summaryLine(r.Summary(), outcome, p))
 	if r.Baselined() {
 		s := r.Summary()
 		fmt.Fprintf(bw, "; against the baseline: %d new, %d known, %d resolved", s.New, s.Known, s.Resolved)
 	}
 	bw.WriteString("\n")
-	outcome, reason := outcomeOf(r, scrub)
+	if r.Coverage != nil {
+		coverageSummary(bw, r.Coverage)
+	}
+	if len(r.CoverageRegressions) > 0 {
+		fmt.Fprintf(bw, "%s\n", p.paint(ansiYellow, "coverage is lower than the baseline's: not judged this time: "+oneLine(strings.Join(r.CoverageRegressions, ", "))))
+	}
 	bw.WriteString(p.outcome(outcome, oneLine(reason)))
 	bw.WriteString("\n")
 	return bw.Flush()
@@ -238,9 +255,19 @@ func specLine(r *Report) string {
 	return s
 }
 
-func summaryLine(s Summary, p painter) string {
-	counts := fmt.Sprintf("%d %s: %d passed, %d failed, %d skipped; %d %s, %d drift",
-		s.Cases, plural(s.Cases, "case", "cases"), s.Passed, s.Failed, s.Skipped,
+// PassedWord is how the cases without a failing finding are counted beside
+// outcome o: "passed" only where the report concluded, since beside an
+// untested or interrupted outcome nothing passed: they are "clean".
+func PassedWord(o Outcome) string {
+	if o == Conformant || o == Nonconformant {
+		return "passed"
+	}
+	return "clean"
+}
+
+func summaryLine(s Summary, o Outcome, p painter) string {
+	counts := fmt.Sprintf("%d %s: %d %s, %d failed, %d skipped; %d %s, %d drift",
+		s.Cases, plural(s.Cases, "case", "cases"), s.Passed, PassedWord(o), s.Failed, s.Skipped,
 		s.Errors, plural(s.Errors, "error", "errors"), s.Drift)
 	if s.Errors+s.Drift > 0 {
 		counts += " (" + sidesText(s) + ")"

@@ -1,81 +1,47 @@
 package runner
 
 import (
-	"fmt"
 	"slices"
-	"strings"
+
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
-// coverage is what the suite must have observed to call the API tested:
-// per operation, at least one 2xx answer to a call that needed one. A run
-// that judged only error answers judged the error bodies, not the API.
-type coverage struct {
-	required []string // operations, in the order they became required
-	// seen counts, per operation, the statuses of calls that needed a 2xx.
-	seen map[string]map[int]int
-}
+// The suite needs, to call the API tested, a 2xx answer of each operation
+// it relied on: a run that judged only error answers judged the error
+// bodies, not the API. Those needs are requirements (OP:2XX) beside the
+// caller's, all checked against the run's coverage, which the engine fills
+// as it judges each exchange.
 
-func newCoverage() *coverage {
-	return &coverage{seen: map[string]map[int]int{}}
-}
-
-// require makes a 2xx answer of op necessary.
-func (cv *coverage) require(op string) {
-	if !slices.Contains(cv.required, op) {
-		cv.required = append(cv.required, op)
+// require adds requirements: an operation alone needs a 2xx answer.
+func (r *runner) require(qs ...conformance.Requirement) {
+	for _, q := range qs {
+		if !slices.Contains(r.reqs, q) {
+			r.reqs = append(r.reqs, q)
+		}
 	}
 }
 
-// observe notes the status of a call to op that needed a 2xx.
-func (cv *coverage) observe(op string, status int) {
-	if cv.seen[op] == nil {
-		cv.seen[op] = map[int]int{}
-	}
-	cv.seen[op][status]++
+func need2xx(op string) conformance.Requirement {
+	return conformance.Requirement{Operation: op, Status: "2XX"}
 }
 
-// covered says whether a call to op that needed a 2xx got one.
-func (cv *coverage) covered(op string) bool {
-	for status := range cv.seen[op] {
-		if is2xx(status) {
-			return true
-		}
-	}
-	return false
-}
+// covered says whether op answered 2xx somewhere in the run.
+func (r *runner) covered(op string) bool { return r.cov.Judged(need2xx(op)) }
 
-// gaps says which required operations never answered 2xx and what they
-// answered instead; it is empty when the API was covered.
-func (cv *coverage) gaps() string {
-	var parts []string
-	for _, op := range cv.required {
-		if cv.covered(op) {
-			continue
-		}
-		seen := cv.seen[op]
-		if len(seen) == 0 {
-			parts = append(parts, op+" was not reached")
-			continue
-		}
-		statuses := make([]int, 0, len(seen))
-		for s := range seen {
-			statuses = append(statuses, s)
-		}
-		slices.Sort(statuses)
-		var ss []string
-		for _, s := range statuses {
-			if n := seen[s]; n > 1 {
-				ss = append(ss, fmt.Sprintf("%d (%d times)", s, n))
-			} else {
-				ss = append(ss, fmt.Sprint(s))
-			}
-		}
-		parts = append(parts, op+" answered "+strings.Join(ss, ", "))
+// missingReason is the untested reason for the requirements missing, and
+// how to meet one that an account without webhooks cannot.
+func (r *runner) missingReason(missing []string) string {
+	reason := report.RequiredNotJudged(missing)
+	if !r.noWebhook {
+		return reason
 	}
-	if len(parts) == 0 {
-		return ""
+	for _, q := range r.reqs {
+		if q.Operation == opGet && !r.cov.Judged(q) {
+			return reason + "; the account has no webhook to fetch and writes are off: name one with --webhook-id ID, or let the run create one with --allow-writes"
+		}
 	}
-	return "no 2xx answer where the suite needed one: " + strings.Join(parts, "; ")
+	return reason
 }
 
 func is2xx(status int) bool { return status >= 200 && status < 300 }

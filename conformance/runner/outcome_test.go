@@ -122,7 +122,7 @@ func TestCreateServerErrorLeavesCaseNotJudgedAndNothingBehind(t *testing.T) {
 	rep, err := runFake(t, f, nil)
 	var ue *UntestableError
 	require.ErrorAs(t, err, &ue)
-	assert.Contains(t, ue.Reason, "createWebhook answered 500")
+	assert.Contains(t, ue.Reason, "createWebhook 2XX was never judged (createWebhook answered 400 (5 times), 500)", "the bad creates' 400s beside the 500")
 	c, _ := caseNamed(rep, "create a webhook")
 	assert.Equal(t, report.VerdictSkip, c.Verdict)
 	assert.Contains(t, c.Reason, "not judged")
@@ -236,7 +236,7 @@ func TestNotJudgedCaseIsNoPass(t *testing.T) {
 	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, MaxRetryWait: time.Millisecond})
 	var ue *UntestableError
 	require.ErrorAs(t, err, &ue)
-	assert.Equal(t, "no 2xx answer where the suite needed one: getWebhookDetails answered 502", ue.Reason)
+	assert.Equal(t, "required response not judged: getWebhookDetails 2XX was never judged (getWebhookDetails answered 502 (8 times))", ue.Reason)
 	c, _ := caseNamed(rep, "get webhook details (listed #1)")
 	assert.Equal(t, report.VerdictSkip, c.Verdict)
 }

@@ -24,6 +24,9 @@ import (
 // *conformance.Engine is one.
 type Validator interface {
 	Validate(x *conformance.Exchange) []conformance.Finding
+	// NewCoverage returns the collector Validate marks when an exchange
+	// carries it: the run's coverage and the ground of its requirements.
+	NewCoverage() *conformance.Coverage
 	Redact(s string) string
 	SpecInfo() conformance.SpecInfo
 	// MaxBodyBytes is the largest body it judges; the runner reads one
@@ -80,6 +83,9 @@ type Config struct {
 	// Seed draws the generated requests; the same seed, spec and answers
 	// send the same requests. 0 means 1.
 	Seed uint64
+	// Require lists responses the run must judge (--require), on top of
+	// the 2xx answers the suite itself needs.
+	Require []conformance.Requirement
 }
 
 const (
@@ -140,9 +146,13 @@ func Run(ctx context.Context, v Validator, cfg Config) (*report.Report, error) {
 	} else {
 		r.cleanupGenerated()
 	}
+	r.require(r.cfg.Require...)
+	cov := r.cov.Report()
+	r.report.Coverage = cov
+	r.report.Require(r.reqs...)
 	if err == nil {
-		if gaps := r.cov.gaps(); gaps != "" {
-			err = &UntestableError{Reason: gaps}
+		if missing := cov.Missing(r.reqs); len(missing) > 0 {
+			err = &UntestableError{Reason: r.missingReason(missing)}
 		} else if r.unverified != "" {
 			// Nothing left behind is part of the verdict: unchecked, it
 			// is no pass.
@@ -189,7 +199,14 @@ type runner struct {
 	// unverified, when set, says why the final sweep could not check that
 	// nothing of the run is left.
 	unverified string
-	cov        *coverage
+	// cov is what the judged exchanges reached of the spec; reqs the
+	// responses the run must have judged: a 2xx of each operation the
+	// suite needed one from, and Config.Require.
+	cov  *conformance.Coverage
+	reqs []conformance.Requirement
+	// noWebhook: the account listed no webhook, none was named and writes
+	// are off, so no webhook could be fetched.
+	noWebhook bool
 	// lastURL is the URL of the last recorded response.
 	lastURL *url.URL
 	// webex says the spec is the Webex webhooks API's: the suite runs.
@@ -263,7 +280,7 @@ func newRunner(v Validator, cfg Config) (*runner, error) {
 		created: map[string]string{},
 		deleted: map[string]bool{},
 		writes:  map[string]int{},
-		cov:     newCoverage(),
+		cov:     v.NewCoverage(),
 	}, nil
 }
 
@@ -369,6 +386,7 @@ func (r *runner) do(ctx context.Context, c call) (*result, error) {
 			Request:   conformance.Request{Method: c.method, URL: resp.url, Header: reqHeader},
 			Response:  conformance.Response{Status: resp.status, Header: resp.header, Body: resp.body},
 			Operation: c.op,
+			Coverage:  r.cov,
 		})...)
 		if !retryable(c.method, resp.status) || attempt >= r.cfg.Retries || r.cfg.Retries < 0 {
 			break
@@ -483,7 +501,6 @@ func (r *runner) record(c call, res *result, extra ...conformance.Finding) repor
 	}
 	all = append(all, extra...)
 	if c.need2xx && res != nil {
-		r.cov.observe(c.op, res.status)
 		if !is2xx(res.status) && (res.status >= 500 || res.status == http.StatusTooManyRequests) && !hasRule(all, conformance.RuleBehaviorNotJudged) {
 			all = append(all, notJudged(fmt.Sprintf("%s needs a 2xx answer", c.name), 200, res.status))
 		}

@@ -100,7 +100,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 		}
 		return nil
 	}
-	r.cov.require(opGet)
+	r.require(need2xx(opGet))
 	r.record(c, res, matchCreate(want, created)...)
 
 	// More webhooks so that a small max spans several pages.
