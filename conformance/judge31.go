@@ -74,8 +74,13 @@ func (j *judge) eval31(s *openapi3.Schema, n *jnode) []issue {
 	if s.Const != nil && !jsonEqual(s.Const, n.v) {
 		return j.fail(s, n, "const", "value is not the constant the schema requires")
 	}
-	if s.Enum != nil && !inJSONEnum(s.Enum, n.v) {
-		return j.fail(s, n, "enum", "value is not one of the documented enum values")
+	if s.Enum != nil {
+		if !inJSONEnum(s.Enum, n.v) {
+			return j.fail(s, n, "enum", "value is not one of the documented enum values")
+		}
+		if j.cov != nil {
+			j.cov.markEnum(s, n.v)
+		}
 	}
 	if s.Not != nil && s.Not.Value != nil && j.valid(s.Not.Value, n) {
 		return j.fail(s, n, "not", "the value matches the schema of not")
