@@ -872,6 +872,7 @@ func (e *Engine) ValidateExchange(x *Exchange) []Finding {
 	op, pathKnown := e.resolve(x)
 	out := e.validateRequest(x, op, pathKnown)
 	if op == nil {
+		x.Coverage.unknown()
 		return out
 	}
 	return append(out, e.validateResponse(x, op, pathKnown)...)
