@@ -29,7 +29,7 @@ func TestNewRejectsBrokenSpecs(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var e *Engine
 			var err error
-			require.NotPanics(t, func() { e, err = New(WithSpec([]byte(doc))) })
+			require.NotPanics(t, func() { e, err = New([]byte(doc)) })
 			assert.Error(t, err)
 			assert.Nil(t, e)
 		})
@@ -43,7 +43,7 @@ func TestNewAcceptsJSONSpecs(t *testing.T) {
 	doc, err := json.Marshal(loaded)
 	require.NoError(t, err)
 	require.Equal(t, byte('{'), doc[0])
-	e, err := New(WithSpec(doc))
+	e, err := New(doc)
 	require.NoError(t, err)
 	assert.Empty(t, e.Validate(getDetails(200, seedWebhook, jsonCT, tracking)))
 	assert.Equal(t, "Webex Webhooks API", e.SpecInfo().Title)

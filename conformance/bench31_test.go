@@ -76,7 +76,7 @@ func bench31Exchange(body []byte) *Exchange {
 // The 3.1 keywords of the benchmark document are all on the fast path, and
 // a conforming body costs no allocation.
 func TestOAS31FastPath(t *testing.T) {
-	e, err := New(WithSpec(bench31Doc(t)))
+	e, err := New(bench31Doc(t))
 	require.NoError(t, err)
 	assert.Empty(t, e.SlowSchemas())
 	x := bench31Exchange(bench31Conforming)
@@ -98,7 +98,7 @@ func TestOAS31FastPath(t *testing.T) {
 // (router and options built once), which on a 3.1 document validates with
 // its JSON Schema 2020-12 path.
 func BenchmarkValidate31(b *testing.B) {
-	e, err := New(WithSpec(bench31Doc(b)))
+	e, err := New(bench31Doc(b))
 	require.NoError(b, err)
 	for _, bb := range bench31Bodies {
 		b.Run(bb.name, func(b *testing.B) {

@@ -147,7 +147,7 @@ func BenchmarkJSONUnmarshal(b *testing.B) {
 func BenchmarkNew(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := New(); err != nil {
+		if _, err := New(api.Spec); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/api"
 )
 
 // Broken bodies get one clear finding and never a panic.
@@ -106,7 +108,7 @@ func TestOtherJSONMediaTypeIsStillJudged(t *testing.T) {
 
 func TestLimitOptionsKeepDefaultsForNonsense(t *testing.T) {
 	t.Parallel()
-	e, err := New(WithMaxBodyBytes(-1), WithMaxDepth(0))
+	e, err := New(api.Spec, WithMaxBodyBytes(-1), WithMaxDepth(0))
 	require.NoError(t, err)
 	assert.Equal(t, int64(DefaultMaxBodyBytes), e.maxBody)
 	assert.Equal(t, DefaultMaxDepth, e.maxDepth)
@@ -161,7 +163,7 @@ func TestNumbersBeyondFloat64(t *testing.T) {
 // Under a raised cap a 64 MiB body is read to a verdict in one pass.
 func TestHugeBodyUnderARaisedCap(t *testing.T) {
 	t.Parallel()
-	e, err := New(WithMaxBodyBytes(128 << 20))
+	e, err := New(api.Spec, WithMaxBodyBytes(128<<20))
 	require.NoError(t, err)
 	body := bytes.Repeat([]byte("a"), 64<<20)
 	copy(body, `{"message":"`)

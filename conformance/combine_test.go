@@ -154,9 +154,9 @@ var combineBodies = []struct{ path, body string }{
 // the branches are tried on the bytes or the value is decoded and judged.
 func TestCombinatorsFastAsJudged(t *testing.T) {
 	t.Parallel()
-	fast, err := New(WithSpec([]byte(combineSpec())))
+	fast, err := New([]byte(combineSpec()))
 	require.NoError(t, err)
-	judged, err := New(WithSpec([]byte(combineSpec())), withJudgedCombinators())
+	judged, err := New([]byte(combineSpec()), withJudgedCombinators())
 	require.NoError(t, err)
 	assert.Empty(t, fast.SlowSchemas())
 	assert.NotEmpty(t, judged.SlowSchemas())

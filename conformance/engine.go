@@ -7,8 +7,6 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/webex-conformance/webhooks/api"
 )
 
 // DefaultMaxBodyBytes is the body size past which the engine stops reading
@@ -55,10 +53,6 @@ type config struct {
 // Option configures New.
 type Option func(*config)
 
-// WithSpec judges by doc, any OpenAPI 3.0 or 3.1 document in YAML or JSON,
-// instead of the embedded Webex webhooks spec.
-func WithSpec(doc []byte) Option { return func(c *config) { c.spec = doc } }
-
 // WithMaxBodyBytes caps how much of a body is read; a larger body is reported
 // as body.limit and not judged further. n <= 0 keeps the default.
 func WithMaxBodyBytes(n int64) Option {
@@ -99,12 +93,14 @@ func WithRedactions(values ...string) Option {
 	}
 }
 
-// New loads and compiles the spec. Only a document that cannot be judged by
-// is an error: one that does not parse, an unresolvable $ref, a version
+// New loads and compiles spec, any OpenAPI 3.0 or 3.1 document in YAML or
+// JSON: the engine knows no API but the one it is given (the Webex
+// webhooks spec comes from package webex). Only a document that cannot be
+// judged by is an error: one that does not parse, an unresolvable $ref, a version
 // other than OpenAPI 3.0 or 3.1 (ErrSpecVersion). Everything else wrong with the
 // document is tolerated and listed by SpecNotes.
-func New(opts ...Option) (*Engine, error) {
-	c := config{spec: api.Spec, maxBody: DefaultMaxBodyBytes, maxDepth: DefaultMaxDepth}
+func New(spec []byte, opts ...Option) (*Engine, error) {
+	c := config{spec: spec, maxBody: DefaultMaxBodyBytes, maxDepth: DefaultMaxDepth}
 	for _, o := range opts {
 		o(&c)
 	}

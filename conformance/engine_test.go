@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/api"
 )
 
 // onceEngine compiles an engine the first time a test asks for it.
@@ -27,7 +29,7 @@ func onceEngine(build func() (*Engine, error)) func(testing.TB) *Engine {
 }
 
 // testEngine judges by the embedded spec.
-var testEngine = onceEngine(func() (*Engine, error) { return New() })
+var testEngine = onceEngine(func() (*Engine, error) { return New(api.Spec) })
 
 const seedWebhook = `{
   "id": "Y2lzY29zcGFyazovL3VzL1dFQkhPT0svOTZhYmMyYWEtM2RjYy0xMWU1LWExNTItZmUzNDgxOWNkYzlh",

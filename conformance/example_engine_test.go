@@ -5,11 +5,12 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
 func ExampleEngine_Validate() {
-	eng, err := conformance.New() // the embedded Webex webhooks spec
+	eng, err := conformance.New(api.Spec) // the embedded Webex webhooks spec
 	if err != nil {
 		panic(err)
 	}

@@ -11,7 +11,7 @@ func TestSlowSchemasSayWhy(t *testing.T) {
 	t.Parallel()
 	assert.Empty(t, testEngine(t).SlowSchemas(), "the embedded spec is judged in one pass")
 
-	e, err := New(WithSpec([]byte(`
+	e, err := New([]byte(`
 openapi: 3.0.3
 info: {title: Slow, version: 1.0.0}
 paths:
@@ -38,7 +38,7 @@ paths:
                 allOf:
                   - {type: object, properties: {a: {type: string}}}
                   - {type: object, properties: {b: {type: string}}}
-`)))
+`))
 	require.NoError(t, err)
 	// A pattern (/id) the single pass runs itself.
 	assert.Equal(t, []SlowSchema{

@@ -31,7 +31,7 @@ paths:
 
 func TestHeaderSchemas(t *testing.T) {
 	t.Parallel()
-	e, err := New(WithSpec([]byte(headerSpecDoc)))
+	e, err := New([]byte(headerSpecDoc))
 	require.NoError(t, err)
 	type want struct{ rule, pointer string }
 	cases := []struct {
@@ -93,7 +93,7 @@ func FuzzHeaderSchemas(f *testing.F) {
 	for _, seed := range []string{"5", "1,x,3", "x,1,y,2", "x=3", "NaN", "", ",,,", " , ", "\"a\"", "1e400", "-0", "true"} {
 		f.Add(seed)
 	}
-	e, err := New(WithSpec([]byte(headerSpecDoc)))
+	e, err := New([]byte(headerSpecDoc))
 	require.NoError(f, err)
 	names := []string{"X-Count", "X-Ratio", "X-Code", "X-Ids", "X-Flags", "X-Point", "X-Pointe", "X-On", "X-Free"}
 	f.Fuzz(func(t *testing.T, v string) {

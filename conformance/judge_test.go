@@ -40,7 +40,7 @@ components:
             b: {$ref: '#/components/schemas/Node'}
 `
 
-var testRecursiveEngine = onceEngine(func() (*Engine, error) { return New(WithSpec([]byte(recursiveSpec))) })
+var testRecursiveEngine = onceEngine(func() (*Engine, error) { return New([]byte(recursiveSpec)) })
 
 // nestedB is {"b":{"b":...{}...}} nested depth times.
 func nestedB(depth int) []byte {
@@ -90,7 +90,7 @@ func chainSpec(n int) string {
 func TestBodyBudget(t *testing.T) {
 	t.Parallel()
 	body := "[" + strings.TrimSuffix(strings.Repeat("1,", 100), ",") + "]"
-	long, err := New(WithSpec([]byte(chainSpec(400))))
+	long, err := New([]byte(chainSpec(400)))
 	require.NoError(t, err)
 	fs := long.Validate(exchange("GET", "/list", 200, body, jsonCT))
 	require.Len(t, fs, 1, "%+v", fs)
@@ -104,7 +104,7 @@ func TestBodyBudget(t *testing.T) {
 	require.Len(t, fs, 1, "%+v", fs)
 	assert.Equal(t, RuleRequestBodyBudget, fs[0].Rule)
 
-	short, err := New(WithSpec([]byte(chainSpec(40))))
+	short, err := New([]byte(chainSpec(40)))
 	require.NoError(t, err)
 	assert.Empty(t, short.Validate(exchange("GET", "/list", 200, body, jsonCT)))
 	fs = short.Validate(exchange("GET", "/list", 200, strings.Replace(body, "1", `"x"`, 1), jsonCT))
@@ -227,7 +227,7 @@ func TestJudgeCorners(t *testing.T) {
 // forbids is reported when present.
 func TestFastPathRequiredButForbidden(t *testing.T) {
 	t.Parallel()
-	e, err := New(WithSpec([]byte(`openapi: 3.0.3
+	e, err := New([]byte(`openapi: 3.0.3
 info: {title: x, version: '1'}
 paths:
   /x:
@@ -239,7 +239,7 @@ paths:
           content:
             application/json:
               schema: {type: object, required: [id], properties: {name: {type: string}}, additionalProperties: false}
-`)))
+`))
 	require.NoError(t, err)
 	fs := e.Validate(exchange("GET", "/x", 200, `{"id":1,"name":"n"}`, jsonCT))
 	require.Len(t, fs, 1, "%+v", fs)
@@ -255,11 +255,11 @@ paths:
 func TestRecursiveExampleLoads(t *testing.T) {
 	t.Parallel()
 	doc := strings.Replace(recursiveSpec, "    Node:\n", "    Node:\n      example: "+string(nestedB(60))+"\n", 1)
-	e, err := New(WithSpec([]byte(doc)))
+	e, err := New([]byte(doc))
 	require.NoError(t, err)
 	assert.Empty(t, e.SpecNotes())
 	bad := strings.Replace(doc, "{}", `{"b":1}`, 1)
-	e, err = New(WithSpec([]byte(bad)))
+	e, err = New([]byte(bad))
 	require.NoError(t, err)
 	notes := e.SpecNotes()
 	require.Len(t, notes, 1, "%+v", notes)

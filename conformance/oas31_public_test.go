@@ -39,7 +39,7 @@ func TestPublicOAS31Documents(t *testing.T) {
 			t.Parallel()
 			doc, err := os.ReadFile("testdata/oas31/public/" + name)
 			require.NoError(t, err)
-			e, err := New(WithSpec(doc))
+			e, err := New(doc)
 			require.NoError(t, err)
 			kinDoc, err := openapi3.NewLoader().LoadFromData(doc)
 			require.NoError(t, err)

@@ -14,7 +14,7 @@ func probeEngine(t testing.TB, opts ...Option) *Engine {
 	t.Helper()
 	doc, err := os.ReadFile("testdata/oas31/probe.yaml")
 	require.NoError(t, err)
-	e, err := New(append([]Option{WithSpec(doc)}, opts...)...)
+	e, err := New(doc, opts...)
 	require.NoError(t, err)
 	return e
 }

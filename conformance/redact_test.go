@@ -5,12 +5,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/api"
 )
 
 func TestFindingsAreRedacted(t *testing.T) {
 	t.Parallel()
 	const token = "ZmFrZS10b2tlbi1mb3ItdGVzdHM"
-	e, err := New(WithRedactions(token))
+	e, err := New(api.Spec, WithRedactions(token))
 	require.NoError(t, err)
 	cases := []struct {
 		name   string
@@ -43,7 +45,7 @@ func TestFindingsAreRedacted(t *testing.T) {
 // values; internal/redact has the cases.
 func TestRedact(t *testing.T) {
 	t.Parallel()
-	e, err := New(WithRedactions("tok-123456789", ""))
+	e, err := New(api.Spec, WithRedactions("tok-123456789", ""))
 	require.NoError(t, err)
 	assert.Equal(t, "token [redacted], Bearer [redacted], {\"secret\":\"[redacted]\"}", e.Redact(`token tok-123456789, Bearer abc.def, {"secret":"86dacc"}`))
 	assert.Equal(t, "", e.Redact(""))

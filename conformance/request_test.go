@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/api"
 )
 
 // testShopEngine judges by testdata/requests.yaml: parameter styles,
@@ -18,7 +20,7 @@ var testShopEngine = onceEngine(func() (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(WithSpec(doc))
+	return New(doc)
 })
 
 const bearer = "Authorization: Bearer test-token-123456"
@@ -53,9 +55,9 @@ func TestRequestRulesFireAndStayQuiet(t *testing.T) {
 	t.Parallel()
 	wh := testEngine(t)
 	shop := testShopEngine(t)
-	smallBody, err := New(WithMaxBodyBytes(50))
+	smallBody, err := New(api.Spec, WithMaxBodyBytes(50))
 	require.NoError(t, err)
-	shallow, err := New(WithMaxDepth(2))
+	shallow, err := New(api.Spec, WithMaxDepth(2))
 	require.NoError(t, err)
 	item := func(query string, headers ...string) *Exchange {
 		return request("GET", "/api/items/7.json"+query, "", append([]string{"X-Api-Key: k", "X-Trace: 0af"}, headers...)...)

@@ -49,7 +49,7 @@ func TestRoutes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.servers+" "+tc.path, func(t *testing.T) {
-			e, err := New(WithSpec(routesSpec(tc.servers)))
+			e, err := New(routesSpec(tc.servers))
 			require.NoError(t, err)
 			op, ok := e.FindOperation("GET", tc.path)
 			assert.Equal(t, tc.want != "", ok)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
@@ -18,7 +19,7 @@ import (
 func TestBodyLimitSaysWhatIsKnown(t *testing.T) {
 	t.Parallel()
 	const limit = 1024
-	eng, err := conformance.New(conformance.WithMaxBodyBytes(limit))
+	eng, err := conformance.New(api.Spec, conformance.WithMaxBodyBytes(limit))
 	require.NoError(t, err)
 	u, err := url.Parse("https://webexapis.com/v1/webhooks/abc")
 	require.NoError(t, err)

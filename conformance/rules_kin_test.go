@@ -143,7 +143,7 @@ components:
           z: {type: string}
 `
 
-var testKinEngine = onceEngine(func() (*Engine, error) { return New(WithSpec([]byte(kinSpec))) })
+var testKinEngine = onceEngine(func() (*Engine, error) { return New([]byte(kinSpec)) })
 
 // TestUndocumentedInsideKinSchemas: body.undocumented fires inside schemas
 // kin-openapi judges where "documented" is well-defined, and stays quiet

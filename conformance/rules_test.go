@@ -16,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/api"
 )
 
 // testPetEngine judges by testdata/petstore.yaml, a spec that has nothing to
@@ -25,7 +27,7 @@ var testPetEngine = onceEngine(func() (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(WithSpec(doc))
+	return New(doc)
 })
 
 func pets(path string, status int, body string, headers ...string) *Exchange {
@@ -53,9 +55,9 @@ func webhook(t testing.TB, edits map[string]any) string {
 
 func TestRulesFireAndStayQuiet(t *testing.T) {
 	t.Parallel()
-	smallBody, err := New(WithMaxBodyBytes(100))
+	smallBody, err := New(api.Spec, WithMaxBodyBytes(100))
 	require.NoError(t, err)
-	shallow, err := New(WithMaxDepth(2))
+	shallow, err := New(api.Spec, WithMaxDepth(2))
 	require.NoError(t, err)
 	wh := testEngine(t)
 	pet := testPetEngine(t)

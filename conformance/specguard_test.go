@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/api"
 )
 
 const guardHead = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
@@ -61,7 +63,7 @@ func TestHostileSpecsAreRefused(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			_, err := New(WithSpec([]byte(tc.spec)))
+			_, err := New([]byte(tc.spec))
 			require.ErrorIs(t, err, ErrSpecHostile)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.NotContains(t, err.Error(), "\n")
@@ -82,7 +84,7 @@ func TestGuardLeavesOrdinarySpecsAlone(t *testing.T) {
 		out, err := guardSpec(data)
 		require.NoError(t, err, name)
 		assert.Equal(t, string(data), string(out), "%s: loaded as written", name)
-		_, err = New(WithSpec(data))
+		_, err = New(data)
 		require.NoError(t, err, name)
 	}
 }
@@ -97,7 +99,7 @@ func TestRefChainLoadsLinearly(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 4000, strings.Count(string(out), "#/components/schemas/S4000"), "every link but the last points at the end")
 
-	e, err := New(WithSpec([]byte(spec)))
+	e, err := New([]byte(spec))
 	require.NoError(t, err)
 	judge := func(body string) []Finding {
 		return e.Validate(&Exchange{Operation: "GET /a", Response: Response{Status: 200,
@@ -111,7 +113,7 @@ func TestRefChainLoadsLinearly(t *testing.T) {
 // count of the rest: before, every one was kept (a 675 MB JSON report).
 func TestFindingsPerRuleAreBounded(t *testing.T) {
 	t.Parallel()
-	e, err := New()
+	e, err := New(api.Spec)
 	require.NoError(t, err)
 	body := `{"items":[` + strings.TrimSuffix(strings.Repeat("{},", 300_000), ",") + `]}`
 	fs := e.Validate(&Exchange{Operation: "listWebhooks", Response: Response{Status: 200,
@@ -146,7 +148,7 @@ func TestEnumExpectedIsAbbreviated(t *testing.T) {
 	} {
 		spec := guardHead + "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n" +
 			"          content: {application/json: {schema: " + schema + "}}\n"
-		e, err := New(WithSpec([]byte(spec)))
+		e, err := New([]byte(spec))
 		require.NoError(t, err, name)
 		fs := e.Validate(&Exchange{Operation: "GET /a", Response: Response{Status: 200,
 			Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`"nope"`)}})

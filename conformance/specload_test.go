@@ -52,7 +52,7 @@ components:
 
 func TestNewToleratesDocumentDefects(t *testing.T) {
 	t.Parallel()
-	e, err := New(WithSpec([]byte(defectiveSpec)))
+	e, err := New([]byte(defectiveSpec))
 	require.NoError(t, err)
 	rules := map[string]string{}
 	dups := 0
@@ -99,7 +99,7 @@ func TestNewRefusesOtherVersions(t *testing.T) {
 		"4.0":       {"openapi: 4.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n", `"4.0.0"`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := New(WithSpec([]byte(c.doc)))
+			_, err := New([]byte(c.doc))
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, ErrSpecVersion))
 			assert.Contains(t, err.Error(), c.msg)
@@ -112,7 +112,7 @@ func TestNewRefusesOtherVersions(t *testing.T) {
 // without a note, and judges.
 func TestNewLoadsECMAPatterns(t *testing.T) {
 	t.Parallel()
-	e, err := New(WithSpec([]byte(`openapi: 3.0.3
+	e, err := New([]byte(`openapi: 3.0.3
 info: {title: x, version: '1'}
 paths:
   /x:
@@ -124,7 +124,7 @@ paths:
           content:
             application/json:
               schema: {type: object, properties: {c: {type: string, pattern: '^\cC\s$'}}}
-`)))
+`))
 	require.NoError(t, err)
 	assert.Empty(t, e.SpecNotes())
 	assert.Empty(t, e.Validate(exchange("GET", "/x", 200, `{"c":"\u0003\u00a0"}`, jsonCT)))

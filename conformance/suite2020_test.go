@@ -219,7 +219,7 @@ func TestJSONSchemaTestSuite2020(t *testing.T) {
 				tally.skipped += len(g.Tests)
 				continue
 			}
-			e, err := New(WithSpec(doc))
+			e, err := New(doc)
 			if err != nil {
 				tally.skipped += len(g.Tests)
 				t.Logf("%s: %s: not loaded: %v", name, g.Description, err)

@@ -226,7 +226,7 @@ func TestJSONSchemaTestSuite(t *testing.T) {
 				skipped += len(g.Tests)
 				continue
 			}
-			e, err := New(WithSpec(doc))
+			e, err := New(doc)
 			require.NoError(t, err, "%s: %s", name, g.Description)
 			loaded, err := openapi3.NewLoader().LoadFromData(doc)
 			require.NoError(t, err)

@@ -97,7 +97,7 @@ func TestWebexDocuments(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			doc := readWebexDoc(t, name)
-			e, err := New(WithSpec(doc))
+			e, err := New(doc)
 			require.NoError(t, err)
 			assert.NotEmpty(t, e.SpecNotes(), "the documents have known defects")
 			byRoute := map[string]string{}
@@ -237,7 +237,7 @@ func BenchmarkNewWebex(b *testing.B) {
 		var e *Engine
 		for b.Loop() {
 			var err error
-			if e, err = New(WithSpec(doc)); err != nil {
+			if e, err = New(doc); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -53,7 +53,7 @@ const agreeUpdate = `{"name":"n","targetUrl":"https://example.com/hook"}`
 // say, each of which the spec states in words.
 func TestEngineAndMockAgreeOnRequests(t *testing.T) {
 	t.Parallel()
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	require.NoError(t, err)
 	ts := mocktest.NewServer(t)
 	jsonCT := "Content-Type: application/json"

@@ -9,14 +9,14 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/webex-conformance/webhooks/mock/mocktest"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/gen"
 	"github.com/webex-conformance/webhooks/mock"
+	"github.com/webex-conformance/webhooks/mock/mocktest"
 )
 
 // recorder is a transport that keeps every exchange for the engine.
@@ -158,7 +158,7 @@ func scenario(t *testing.T, ts *mocktest.Server, client *http.Client) map[int]in
 // of its path would be, or as listWebhooks for an unknown path.
 func checkWithEngine(t *testing.T, rec *recorder, token string) {
 	t.Helper()
-	eng, err := conformance.New(conformance.WithRedactions(token))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(token))
 	require.NoError(t, err)
 	require.NotEmpty(t, rec.exchanges)
 	for i := range rec.exchanges {

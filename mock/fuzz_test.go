@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/mock"
 )
@@ -30,7 +31,7 @@ func FuzzRequests(f *testing.F) {
 	} {
 		f.Add(seed.body, seed.query)
 	}
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, body, query string) {
 		s := mock.New(mock.WithTokens("tok"), mock.WithMaxBodyBytes(1024))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
@@ -15,7 +16,7 @@ import (
 // deep, a property given twice deeper down, ...) is refused too, so a client
 // tested against the mock meets no request the API would refuse that the
 // mock let through.
-var requestEngine = sync.OnceValues(func() (*conformance.Engine, error) { return conformance.New() })
+var requestEngine = sync.OnceValues(func() (*conformance.Engine, error) { return conformance.New(api.Spec) })
 
 // refused judges the request (with its body, read already) by the spec and
 // answers 400 naming each error when the engine finds one.

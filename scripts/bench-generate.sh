@@ -14,13 +14,13 @@ COUNT=${COUNT:-6}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-go test -c -o "$work/runner.test" ./conformance/runner
+go test -c -o "$work/runner.test" ./webex/runner
 if command -v flock >/dev/null; then
   exec 9>/tmp/bench.lock
   flock 9
 fi
 for _ in $(seq "$COUNT"); do
-  (cd conformance/runner && "$work/runner.test" -test.run '^$' -test.bench '^BenchmarkGenerate' -test.benchtime 5x -test.benchmem) | grep '^Benchmark' | tee -a "$work/all.txt"
+  (cd webex/runner && "$work/runner.test" -test.run '^$' -test.bench '^BenchmarkGenerate' -test.benchtime 5x -test.benchmem) | grep '^Benchmark' | tee -a "$work/all.txt"
 done
 awk '/^BenchmarkGenerate-/ { for (i = 1; i <= NF; i++) if ($(i+1) == "exchanges/s") print $i }' "$work/all.txt" | sort -n |
   awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median %.0f generated exchanges/s over %d rounds (min %.0f, max %.0f)\n", m, NR, v[1], v[NR] }'

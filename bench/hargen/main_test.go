@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/har"
 	"github.com/webex-conformance/webhooks/conformance/judgement"
@@ -23,7 +24,7 @@ func TestWriteMakesAJudgeableRecording(t *testing.T) {
 	require.NoError(t, write(&b, 500, 7))
 	assert.Equal(t, a.String(), b.String(), "deterministic")
 
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	require.NoError(t, err)
 	rep := &report.Report{}
 	require.NoError(t, har.Replay(judgement.New(eng), &a, "gen.har", rep))

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
@@ -130,7 +131,7 @@ func TestFlagErrorsAreReworded(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	t.Parallel()
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	require.NoError(t, err)
 	spec := eng.SpecInfo()
 	want := "conformance " + conformance.Version + "\n" +

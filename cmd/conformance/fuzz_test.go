@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/webex-conformance/webhooks/conformance/judgement"
-
 	"bytes"
 	"io"
 	"log"
@@ -13,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/proxy"
 	"github.com/webex-conformance/webhooks/mock"
 )
@@ -75,7 +75,7 @@ func FuzzServe(f *testing.F) {
 	logs := &panicLog{}
 	m := mock.New(mock.WithTokens("t"))
 	mockAddr := fuzzServe(f, m, mockLimits, logs)
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func newPetStore(t *testing.T, lenient func(conformance.Finding) bool) (*petStor
 	t.Helper()
 	doc, err := os.ReadFile("testdata/pets.yaml")
 	require.NoError(t, err)
-	eng, err := conformance.New(conformance.WithSpec(doc))
+	eng, err := conformance.New(doc)
 	require.NoError(t, err)
 	if lenient == nil {
 		lenient = func(conformance.Finding) bool { return false }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/conformancetest"
 	"github.com/webex-conformance/webhooks/conformance/har"
@@ -93,7 +94,7 @@ func findingKeys(fs []conformance.Finding) []string {
 func TestOneJudgementForEveryFrontEnd(t *testing.T) {
 	t.Parallel()
 	const token = "judgement-canary-token-5d1e"
-	eng, err := conformance.New(conformance.WithRedactions(token))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(token))
 	require.NoError(t, err)
 
 	// Through the proxy, recording as proxy --har does.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/har"
 	"github.com/webex-conformance/webhooks/conformance/proxy"
@@ -19,7 +20,7 @@ import (
 // exchange the proxy finishes, beside the judging every exchange gets
 // anyway (judge: the baseline, in the same run).
 func BenchmarkProxyObservers(b *testing.B) {
-	eng, err := conformance.New(conformance.WithRedactions("bench-token-5d1c8e2f"))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions("bench-token-5d1c8e2f"))
 	require.NoError(b, err)
 	u, _ := url.Parse("/v1/webhooks/Y2lzY29zcGFyazovL3VzL1dFQkhPT0svOTZhYmMy")
 	f := &proxy.Finished{

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
-	"github.com/webex-conformance/webhooks/conformance/receiver"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/webex/receiver"
 )
 
 const receiveHelp = `usage: conformance receive --listen ADDR [--path P] [--judge requests|responses|both]

@@ -15,9 +15,10 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
-	"github.com/webex-conformance/webhooks/conformance/runner"
 	"github.com/webex-conformance/webhooks/internal/redact"
 	"github.com/webex-conformance/webhooks/mock"
+	"github.com/webex-conformance/webhooks/webex"
+	"github.com/webex-conformance/webhooks/webex/runner"
 )
 
 const runHelp = `usage: conformance run [--target URL] [--webhook-id ID]... [--allow-writes] [--generate N [--seed S]]
@@ -220,9 +221,9 @@ func runEngine(ctx context.Context, e *env, path string, opts ...conformance.Opt
 			if err != nil {
 				return nil, err
 			}
-			opts = append(opts, conformance.WithSpec(doc))
+			return conformance.New(doc, opts...)
 		}
-		return conformance.New(opts...)
+		return webex.NewEngine(opts...)
 	})
 }
 

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/internal/metrics"
 	"github.com/webex-conformance/webhooks/mock"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 const serveHelp = `usage: conformance serve [--listen ADDR] [--token TOKEN]... [--fault SPEC]... [--seed N]
@@ -110,7 +110,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	}
 	var handler http.Handler = mock.New(opts...)
 	if *logRequests || *metricsAddr != "" {
-		eng, err := conformance.New()
+		eng, err := webex.Engine()
 		if err != nil {
 			return usageErr(e, "serve: the embedded spec: %s", runOneLine(err.Error()))
 		}

@@ -48,9 +48,9 @@ func TestSpecJSONIsTheSameDocument(t *testing.T) {
 	assert.NotContains(t, out, `\u003c`, "no HTML escaping")
 
 	// kin-openapi, under the engine, reads it as the same spec.
-	eng, err := conformance.New(conformance.WithSpec([]byte(out)))
+	eng, err := conformance.New([]byte(out))
 	require.NoError(t, err)
-	embedded, err := conformance.New()
+	embedded, err := conformance.New(api.Spec)
 	require.NoError(t, err)
 	assert.Equal(t, embedded.SpecInfo().Title, eng.SpecInfo().Title)
 	assert.Equal(t, embedded.SpecInfo().Version, eng.SpecInfo().Version)

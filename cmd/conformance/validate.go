@@ -17,6 +17,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance/har"
 	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 const validateHelp = `usage: conformance validate (--har FILE... | --operation OPID --status CODE [--header 'Name: value']... [--body FILE|-]
@@ -189,9 +190,9 @@ func validateEngine(ctx context.Context, e *env, path string) (*conformance.Engi
 			if err != nil {
 				return nil, fmt.Errorf("--spec: %w", err)
 			}
-			opts = append(opts, conformance.WithSpec(doc))
+			return conformance.New(doc, opts...)
 		}
-		return conformance.New(opts...)
+		return webex.NewEngine(opts...)
 	})
 	if err != nil && path != "" && !errors.Is(err, errLoadInterrupted) {
 		return nil, fmt.Errorf("--spec %s: %w", path, err)

@@ -6,6 +6,7 @@ import (
 	"runtime"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 const versionHelp = `usage: conformance version
@@ -20,7 +21,7 @@ func cmdVersion(_ context.Context, e *env, args []string) int {
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
-	eng, err := conformance.New()
+	eng, err := webex.Engine()
 	if err != nil {
 		return usageErr(e, "version: the embedded spec: %s", runOneLine(err.Error()))
 	}

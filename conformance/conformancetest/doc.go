@@ -1,20 +1,23 @@
 // Package conformancetest judges the requests a client sends and the
 // responses it receives in its tests, as net/http/httptest serves them: a
 // Transport is an http.RoundTripper that validates every request (before
-// sending it) and every response passing through it against the spec and
-// passes both on unchanged.
+// sending it) and every response passing through it against the engine's
+// spec and passes both on unchanged.
 //
 // NewTestTransport fails the test at its end if any exchange did not
-// conform, or matched no operation of the spec (so nothing checked it; the
-// failure suggests the base path a client's URL may lack), unless
-// Transport.IgnorePaths opts its path out; a Transport of one's own (or NewTransport, for engine options
-// such as conformance.WithSpec) is checked with AssertConformant when the
-// test chooses.
+// conform (an undocumented method or path is the client's operation.unknown
+// finding; its message suggests the base path a client's URL may lack),
+// unless Transport.IgnorePaths opts its path out; a Transport of one's own
+// is checked with AssertConformant when the test chooses. Transport.Judge
+// counts only the client's requests or only the server's responses.
 //
-//	client := &http.Client{Transport: conformancetest.NewTestTransport(t, nil)}
+//	eng, _ := conformance.New(spec)
+//	client := &http.Client{Transport: conformancetest.NewTestTransport(t, eng, nil)}
 //
-//	tr := &conformancetest.Transport{}
+//	tr := conformancetest.NewTransport(eng, nil)
 //	client := &http.Client{Transport: tr}
 //	// ... exercise the client ...
 //	tr.AssertConformant(t)
+//
+// For the Webex webhooks API, webex.NewTestTransport(t, nil) is the one line.
 package conformancetest

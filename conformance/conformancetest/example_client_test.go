@@ -5,16 +5,16 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/webex-conformance/webhooks/conformance/conformancetest"
 	"github.com/webex-conformance/webhooks/gen"
 	"github.com/webex-conformance/webhooks/mock/mocktest"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 func TestMyWebexCode(t *testing.T) {
 	ts := mocktest.NewServer(t) // or any server
 
 	// The transport fails t at the end on any finding.
-	hc := &http.Client{Transport: conformancetest.NewTestTransport(t, nil)}
+	hc := &http.Client{Transport: webex.NewTestTransport(t, nil)}
 	c, err := gen.NewClientWithResponses(ts.URL, gen.WithHTTPClient(hc), gen.WithBearerToken(ts.Token))
 	if err != nil {
 		t.Fatal(err)

@@ -40,7 +40,7 @@ func TestClientMistakesFailTheTest(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &recordingTB{}
-			client := &http.Client{Transport: conformancetest.NewTestTransport(rec, nil)}
+			client := &http.Client{Transport: conformancetest.NewTestTransport(rec, webexEngine(t), nil)}
 			var body io.Reader
 			if tc.body != "" {
 				body = strings.NewReader(tc.body)

@@ -2,6 +2,7 @@ package conformancetest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,14 +24,13 @@ import (
 // Report. The server receives the request and the caller the response
 // unchanged, bodies included.
 //
-// The zero value sends requests with http.DefaultTransport and judges them
-// by the embedded Webex webhooks spec. A Transport is safe for concurrent
-// use; do not change its fields after the first request.
+// Engine must be set; a nil Base sends requests with
+// http.DefaultTransport. A Transport is safe for concurrent use; do not
+// change its fields after the first request.
 type Transport struct {
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
-	// Engine judges the responses; nil means the embedded spec, compiled
-	// once per process.
+	// Engine judges the exchanges.
 	Engine *conformance.Engine
 	// FailOn is the least severe finding AssertConformant fails on; empty
 	// means conformance.SeverityDrift, so any error or drift fails.
@@ -74,39 +74,29 @@ type Result struct {
 }
 
 // NewTransport returns a Transport over base (nil: http.DefaultTransport)
-// with an engine built from opts; with no options it shares the default
-// engine.
-func NewTransport(base http.RoundTripper, opts ...conformance.Option) (*Transport, error) {
-	t := &Transport{Base: base}
-	if len(opts) > 0 {
-		e, err := conformance.New(opts...)
-		if err != nil {
-			return nil, err
-		}
-		t.Engine = e
-	}
-	return t, nil
+// that judges by eng.
+func NewTransport(eng *conformance.Engine, base http.RoundTripper) *Transport {
+	return &Transport{Base: base, Engine: eng}
 }
 
 // NewTestTransport returns a Transport over base (nil:
-// http.DefaultTransport) that fails tb, when the test ends, if any request
-// or response did not conform. It is the one line a client test needs:
+// http.DefaultTransport) judging by eng that fails tb, when the test ends,
+// if any request or response did not conform. It is the one line a client
+// test needs (package webex has it with the Webex spec):
 //
-//	client := &http.Client{Transport: conformancetest.NewTestTransport(t, nil)}
-func NewTestTransport(tb testing.TB, base http.RoundTripper) *Transport {
+//	client := &http.Client{Transport: conformancetest.NewTestTransport(t, eng, nil)}
+func NewTestTransport(tb testing.TB, eng *conformance.Engine, base http.RoundTripper) *Transport {
 	tb.Helper()
-	t := &Transport{Base: base}
+	t := &Transport{Base: base, Engine: eng}
 	tb.Cleanup(func() { t.AssertConformant(tb) })
 	return t
 }
 
-var defaultEngine = sync.OnceValues(func() (*conformance.Engine, error) { return conformance.New() })
-
 func (t *Transport) engine() (*conformance.Engine, error) {
-	if t.Engine != nil {
-		return t.Engine, nil
+	if t.Engine == nil {
+		return nil, errors.New("no Engine to judge by")
 	}
-	return defaultEngine()
+	return t.Engine, nil
 }
 
 // RoundTrip judges req, sends it with Base and judges the response. The

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/conformancetest"
 )
@@ -82,7 +83,7 @@ func transportGet(t *testing.T, c *http.Client, url string) []byte {
 func TestTransportConformingServer(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, transportWebhook)
-	tr := &conformancetest.Transport{}
+	tr := &conformancetest.Transport{Engine: webexEngine(t)}
 	got := transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, transportWebhook, string(got), "the caller gets the body")
 
@@ -103,7 +104,7 @@ func TestTransportDeviatingServer(t *testing.T) {
 	body := strings.Replace(transportWebhook, `"messages"`, `"someNewResource"`, 1)
 	body = strings.Replace(body, `"2015-10-18T14:26:16+00:00"`, `1445178376`, 1)
 	srv := transportServer(t, body)
-	tr := &conformancetest.Transport{}
+	tr := &conformancetest.Transport{Engine: webexEngine(t)}
 	got := transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, body, string(got))
 
@@ -136,7 +137,7 @@ func TestTransportDeviatingServer(t *testing.T) {
 func TestTransportUnmatchedPathFailsUnlessIgnored(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, `{"id":"me"}`)
-	tr := &conformancetest.Transport{}
+	tr := &conformancetest.Transport{Engine: webexEngine(t)}
 	transportGet(t, tokenClient(tr), srv.URL+"/v1/people/me")
 	res := tr.Results()
 	require.Len(t, res, 1)
@@ -169,7 +170,7 @@ func TestTransportSuggestsTheBasePath(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, `{"items":[]}`)
 	rec := &recordingTB{}
-	tr := conformancetest.NewTestTransport(rec, nil)
+	tr := conformancetest.NewTestTransport(rec, webexEngine(t), nil)
 	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/webhooks") // a base URL without /v1
 	require.Len(t, rec.cleanups, 1)
 	rec.cleanups[0]()
@@ -185,8 +186,9 @@ func TestTransportBodyOverTheCapIsDeliveredWhole(t *testing.T) {
 	t.Parallel()
 	body := `{"name":"` + strings.Repeat("x", 5000) + `"}`
 	srv := transportServer(t, body)
-	tr, err := conformancetest.NewTransport(nil, conformance.WithMaxBodyBytes(1024))
+	eng, err := conformance.New(api.Spec, conformance.WithMaxBodyBytes(1024))
 	require.NoError(t, err)
+	tr := conformancetest.NewTransport(eng, nil)
 	got := transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, body, string(got))
 	fs := tr.Findings()
@@ -212,7 +214,7 @@ func TestTransportBrokenBodyIsPassedOnAndSkipped(t *testing.T) {
 			c.Close()
 		}
 	}()
-	tr := &conformancetest.Transport{}
+	tr := &conformancetest.Transport{Engine: webexEngine(t)}
 	resp, err := tokenClient(tr).Get("http://" + ln.Addr().String() + "/v1/webhooks/abc")
 	require.NoError(t, err)
 	b, err := io.ReadAll(resp.Body)
@@ -232,7 +234,7 @@ func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) { ret
 func TestTransportBaseErrorIsReturned(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("connection refused")
-	tr := &conformancetest.Transport{Base: failingTransport{boom}}
+	tr := &conformancetest.Transport{Engine: webexEngine(t), Base: failingTransport{boom}}
 	_, err := tokenClient(tr).Get("http://127.0.0.1:1/v1/webhooks?max=0")
 	require.ErrorIs(t, err, boom)
 	res := tr.Results()
@@ -272,7 +274,7 @@ func TestTransportJudgesRequests(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			tr := &conformancetest.Transport{}
+			tr := &conformancetest.Transport{Engine: webexEngine(t)}
 			req, err := http.NewRequest("POST", srv.URL+"/v1/webhooks", body())
 			require.NoError(t, err)
 			req.Header.Set("Content-Type", "application/json")
@@ -310,7 +312,7 @@ func TestTransportRequestSecrets(t *testing.T) {
 	const secret = "s3cr3t-of-the-client"
 	echo := strings.Replace(transportWebhook, `"messages"`, `"`+secret+`"`, 1)
 	srv := transportServer(t, echo)
-	tr := &conformancetest.Transport{}
+	tr := &conformancetest.Transport{Engine: webexEngine(t)}
 	body := `{"name":"n","targetUrl":"https://example.com/h","resource":"messages","event":"created","secret":"` + secret + `"}`
 	req, err := http.NewRequest("POST", srv.URL+"/v1/webhooks", strings.NewReader(body))
 	require.NoError(t, err)
@@ -331,7 +333,7 @@ func TestTransportRequestSecrets(t *testing.T) {
 func TestTransportConcurrentUse(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, transportWebhook)
-	tr := &conformancetest.Transport{}
+	tr := &conformancetest.Transport{Engine: webexEngine(t)}
 	client := tokenClient(tr)
 	var wg sync.WaitGroup
 	for i := range 40 {
@@ -360,8 +362,9 @@ func TestTransportRedactsSecrets(t *testing.T) {
 	t.Parallel()
 	const token = "dHJhbnNwb3J0LXRva2VuLWNhbmFyeQ"
 	srv := transportServer(t, strings.Replace(transportWebhook, `"messages"`, `"`+token+`"`, 1))
-	tr, err := conformancetest.NewTransport(nil, conformance.WithRedactions(token))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(token))
 	require.NoError(t, err)
+	tr := conformancetest.NewTransport(eng, nil)
 	req, err := http.NewRequest("GET", srv.URL+"/v1/webhooks/abc?access="+token, nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -379,7 +382,7 @@ func TestNewTestTransportFailsAtCleanup(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, `{"id":12}`)
 	rec := &recordingTB{}
-	tr := conformancetest.NewTestTransport(rec, nil)
+	tr := conformancetest.NewTestTransport(rec, webexEngine(t), nil)
 	transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Empty(t, rec.errors, "nothing fails before the test ends")
 	require.Len(t, rec.cleanups, 1)
@@ -388,10 +391,21 @@ func TestNewTestTransportFailsAtCleanup(t *testing.T) {
 	assert.Contains(t, rec.errors[0], "body.type")
 }
 
-func TestNewTransportBadSpec(t *testing.T) {
+func TestTransportWithoutEngine(t *testing.T) {
 	t.Parallel()
-	_, err := conformancetest.NewTransport(nil, conformance.WithSpec([]byte("not: [a spec")))
-	require.Error(t, err)
+	srv := transportServer(t, `{"items":[]}`)
+	_, err := (&http.Client{Transport: &conformancetest.Transport{}}).Get(srv.URL + "/v1/webhooks")
+	require.ErrorContains(t, err, "no Engine to judge by")
+}
+
+var webexEngineOnce = sync.OnceValues(func() (*conformance.Engine, error) { return conformance.New(api.Spec) })
+
+// webexEngine judges by the Webex webhooks spec, the one the mock serves.
+func webexEngine(t testing.TB) *conformance.Engine {
+	t.Helper()
+	eng, err := webexEngineOnce()
+	require.NoError(t, err)
+	return eng
 }
 
 // A client test puts the Transport under its http.Client; every request
@@ -409,7 +423,11 @@ func ExampleTransport() {
 	}))
 	defer srv.Close()
 
-	tr := &conformancetest.Transport{}
+	eng, err := conformance.New(api.Spec)
+	if err != nil {
+		panic(err)
+	}
+	tr := conformancetest.NewTransport(eng, nil)
 	client := &http.Client{Transport: tr}
 	resp, err := client.Get(srv.URL + "/v1/webhooks/Y2lz")
 	if err != nil {
@@ -431,8 +449,9 @@ func TestTransportBodyLimit(t *testing.T) {
 	t.Parallel()
 	const limit = 1024
 	srv := transportServer(t, `{"name":"`+strings.Repeat("x", 5000)+`"}`)
-	tr, err := conformancetest.NewTransport(nil, conformance.WithMaxBodyBytes(limit))
+	eng, err := conformance.New(api.Spec, conformance.WithMaxBodyBytes(limit))
 	require.NoError(t, err)
+	tr := conformancetest.NewTransport(eng, nil)
 	transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	fs := tr.Findings()
 	require.Len(t, fs, 1)

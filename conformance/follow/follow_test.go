@@ -191,7 +191,7 @@ func TestFollowRejectsWhatIsNotASpec(t *testing.T) {
 func TestFollowedSpecPassesTheDriftedResponses(t *testing.T) {
 	t.Parallel()
 	src := readFile(t, "webhooks.yaml")
-	before, err := conformance.New(conformance.WithSpec(src))
+	before, err := conformance.New(src)
 	require.NoError(t, err)
 
 	webhook := `{"id":"w1","name":"n","targetUrl":"https://example.com/h","resource":"meetingSummaries","event":"created",` +
@@ -216,7 +216,7 @@ func TestFollowedSpecPassesTheDriftedResponses(t *testing.T) {
 	require.Empty(t, res.NeedsPerson)
 	golden(t, "webhooks-followed.yaml", res.Spec)
 
-	after, err := conformance.New(conformance.WithSpec(res.Spec))
+	after, err := conformance.New(res.Spec)
 	require.NoError(t, err, "the amended spec loads")
 	for _, x := range exchanges {
 		assert.Empty(t, after.Validate(x), "%s %d", x.Request.URL, x.Response.Status)

@@ -15,7 +15,7 @@ func petsEngine(t testing.TB) *conformance.Engine {
 	t.Helper()
 	doc, err := os.ReadFile("testdata/pets.yaml")
 	require.NoError(t, err)
-	eng, err := conformance.New(conformance.WithSpec(doc))
+	eng, err := conformance.New(doc)
 	require.NoError(t, err)
 	require.Empty(t, eng.SpecNotes())
 	return eng

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
@@ -13,7 +14,7 @@ import (
 // every entry, into a report: the work of validate --har without the files.
 func BenchmarkReplay(b *testing.B) {
 	data := benchHAR(b, 1000)
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
@@ -17,7 +18,7 @@ import (
 
 func TestReplaySample(t *testing.T) {
 	t.Parallel()
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	require.NoError(t, err)
 	rep := &report.Report{}
 	require.NoError(t, Replay(judgement.New(eng), bytes.NewReader(readHARFile(t, "sample.har")), "sample.har", rep))
@@ -73,7 +74,7 @@ func harRules(fs []conformance.Finding) []string {
 
 func TestReplayKeepsCasesBeforeAnError(t *testing.T) {
 	t.Parallel()
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	require.NoError(t, err)
 	rep := &report.Report{}
 	err = Replay(judgement.New(eng), bytes.NewReader(readHARFile(t, "truncated.har")), "t.har", rep)
@@ -85,7 +86,7 @@ func TestReplayKeepsCasesBeforeAnError(t *testing.T) {
 func TestReplayRedactsNames(t *testing.T) {
 	t.Parallel()
 	const token = "ZmFrZS10b2tlbi1mb3ItdGVzdHM"
-	eng, err := conformance.New(conformance.WithRedactions(token))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(token))
 	require.NoError(t, err)
 	doc := `{"log":{"entries":[{"request":{"method":"GET","url":"https://webexapis.com/v1/other/` + token + `"},"response":{"status":200}}]}}`
 	rep := &report.Report{}
@@ -101,7 +102,7 @@ func TestReplayRedactsNames(t *testing.T) {
 // judge every entry exactly as the plain reader's full copies do.
 func TestReplayMatchesDecoder(t *testing.T) {
 	t.Parallel()
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	require.NoError(t, err)
 	data := readHARFile(t, "sample.har")
 	var want []report.Case
@@ -130,7 +131,7 @@ func TestReplayMatchesDecoder(t *testing.T) {
 // the report, wherever it comes back.
 func TestReplayJudgesRequests(t *testing.T) {
 	t.Parallel()
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	require.NoError(t, err)
 	rep := &report.Report{}
 	require.NoError(t, Replay(judgement.New(eng), bytes.NewReader(readHARFile(t, "requests.har")), "requests.har", rep))
@@ -192,7 +193,7 @@ func TestDecoderRequestBodies(t *testing.T) {
 // the missing credential is the client's.
 func TestReplayCredentialDroppedByTheRecorder(t *testing.T) {
 	t.Parallel()
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	require.NoError(t, err)
 	entry := func(status int, body string) string {
 		b, _ := json.Marshal(body)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
@@ -15,7 +16,7 @@ import (
 
 func engine(t *testing.T) *conformance.Engine {
 	t.Helper()
-	eng, err := conformance.New()
+	eng, err := conformance.New(api.Spec)
 	require.NoError(t, err)
 	return eng
 }

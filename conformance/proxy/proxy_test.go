@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
@@ -45,7 +46,7 @@ func (s *syncBuffer) String() string {
 
 func newEngine(t testing.TB, tokens ...string) *conformance.Engine {
 	t.Helper()
-	eng, err := conformance.New(conformance.WithRedactions(tokens...))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(tokens...))
 	require.NoError(t, err)
 	return eng
 }
@@ -212,7 +213,7 @@ func TestNotJudged(t *testing.T) {
 		_, _ = w.Write([]byte(big))
 	}))
 	t.Cleanup(upstream.Close)
-	small, err := conformance.New(conformance.WithMaxBodyBytes(100))
+	small, err := conformance.New(api.Spec, conformance.WithMaxBodyBytes(100))
 	require.NoError(t, err)
 	p, url, _ := start(t, upstream.URL, small)
 	resp, body := do(t, http.MethodGet, url+"/v1/webhooks", "tok", "")
@@ -455,7 +456,7 @@ func TestObserversSeeEveryFinishedExchange(t *testing.T) {
 func TestRequestsAreJudged(t *testing.T) {
 	t.Parallel()
 	ts := mocktest.NewServer(t)
-	eng, err := conformance.New(conformance.WithRedactions(ts.Token), conformance.WithMaxBodyBytes(400))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(ts.Token), conformance.WithMaxBodyBytes(400))
 	require.NoError(t, err)
 	p, url, log := start(t, ts.URL, eng)
 	const secret = "s3cr3t-of-the-client-42"

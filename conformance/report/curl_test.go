@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
@@ -41,7 +42,7 @@ func curlReport(token string) *Report {
 func TestCurlInEveryFormat(t *testing.T) {
 	t.Parallel()
 	const token = "NjQ1ZTQ2YzQtYjY0Ny00YWJjLTk5ZDctZGVhZGJlZWYwMTIz"
-	eng, err := conformance.New(conformance.WithRedactions(token))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(token))
 	require.NoError(t, err)
 	want := `curl -sS -i -X POST -H "Authorization: Bearer $WEBEX_TOKEN" -H 'Content-Type: application/json' --data-raw '{"name":"conformance-1a2b3c4d-lifecycle","targetUrl":"https://webhook-target.invalid/c","resource":"rooms","event":"created","secret":"[redacted]"}' 'https://webexapis.com/v1/webhooks' -H 'X-Leak: Bearer [redacted]'`
 

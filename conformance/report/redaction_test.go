@@ -48,7 +48,7 @@ func TestSecretsRedactedInEveryFormat(t *testing.T) {
 		clientValue = "LEAKED-client-secret-0002"
 		curlValue   = "LEAKED-webhook-secret-0003"
 	)
-	eng, err := conformance.New(conformance.WithSpec([]byte(leakSpec)))
+	eng, err := conformance.New([]byte(leakSpec))
 	require.NoError(t, err)
 	u, err := url.Parse("https://api.example.com/grant")
 	require.NoError(t, err)

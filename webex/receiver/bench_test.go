@@ -5,15 +5,16 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
-	"github.com/webex-conformance/webhooks/conformance/receiver"
 	"github.com/webex-conformance/webhooks/gen"
+	"github.com/webex-conformance/webhooks/webex/receiver"
 )
 
 // BenchmarkJudge is the checker's cost per delivery: the envelope through
 // the engine's request rules and the signature verified.
 func BenchmarkJudge(b *testing.B) {
-	eng, err := conformance.New(conformance.WithRedactions(secret))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(secret))
 	if err != nil {
 		b.Fatal(err)
 	}

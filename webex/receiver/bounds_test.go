@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/webex-conformance/webhooks/conformance/receiver"
+	"github.com/webex-conformance/webhooks/webex/receiver"
 )
 
 // 40,000 deliveries to random paths make a bounded report: a case each up

@@ -14,11 +14,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
-	"github.com/webex-conformance/webhooks/conformance/receiver"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/gen"
 	"github.com/webex-conformance/webhooks/mock"
+	"github.com/webex-conformance/webhooks/webex/receiver"
 )
 
 const secret = "receiver-test-secret"
@@ -30,7 +31,7 @@ const envelope = `{"id":"wh-1","name":"n","targetUrl":"https://example.com/hook"
 // newReceiver builds a receiver whose engine redacts secret.
 func newReceiver(t *testing.T, secret string, opts ...receiver.Option) *receiver.Receiver {
 	t.Helper()
-	eng, err := conformance.New(conformance.WithRedactions(secret))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(secret))
 	require.NoError(t, err)
 	rcv, err := receiver.New(eng, append(opts, receiver.WithSecret(secret))...)
 	require.NoError(t, err)
@@ -295,9 +296,9 @@ func ptr[T any](v T) *T { return &v }
 // the OpenAPI Initiative's webhook example, newPet.
 func TestWebhookOfAPublic31Document(t *testing.T) {
 	t.Parallel()
-	doc, err := os.ReadFile("../testdata/oas31/public/oai-webhook-example.yaml")
+	doc, err := os.ReadFile("../../conformance/testdata/oas31/public/oai-webhook-example.yaml")
 	require.NoError(t, err)
-	eng, err := conformance.New(conformance.WithSpec(doc))
+	eng, err := conformance.New(doc)
 	require.NoError(t, err)
 	_, err = receiver.New(eng)
 	require.Error(t, err, "the document has no Webex notification callback")

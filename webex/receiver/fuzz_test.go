@@ -6,9 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
-	"github.com/webex-conformance/webhooks/conformance/receiver"
 	"github.com/webex-conformance/webhooks/gen"
+	"github.com/webex-conformance/webhooks/webex/receiver"
 )
 
 // FuzzJudge: whatever a sender POSTs, judging it never fails, never shows
@@ -19,7 +20,7 @@ func FuzzJudge(f *testing.F) {
 	f.Add([]byte(envelope), "", "application/json")
 	f.Add([]byte(`{"id":"`+secret+`","data":[]}`), secret, "application/json; charset=utf-8")
 	f.Add([]byte("\xff\xfe"), "0000000000000000000000000000000000000000", "text/plain")
-	eng, err := conformance.New(conformance.WithRedactions(secret))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(secret))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -5,18 +5,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/webex-conformance/webhooks/mock/mocktest"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/mock"
+	"github.com/webex-conformance/webhooks/mock/mocktest"
 )
 
 func engine(t testing.TB, tokens ...string) *conformance.Engine {
 	t.Helper()
-	eng, err := conformance.New(conformance.WithRedactions(tokens...))
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(tokens...))
 	require.NoError(t, err)
 	return eng
 }

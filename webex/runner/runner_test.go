@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
@@ -376,7 +377,7 @@ func TestOversizedBodyIsBodyLimit(t *testing.T) {
 		_, _ = io.WriteString(w, big) // any webhook, even one that does not exist
 	}))
 	t.Cleanup(srv.Close)
-	eng, err := conformance.New(conformance.WithMaxBodyBytes(1024), conformance.WithRedactions(testToken))
+	eng, err := conformance.New(api.Spec, conformance.WithMaxBodyBytes(1024), conformance.WithRedactions(testToken))
 	require.NoError(t, err)
 	rep, err := Run(context.Background(), eng, Config{Target: srv.URL + "/v1", Token: testToken, MaxRetryWait: time.Millisecond})
 	require.NoError(t, err)

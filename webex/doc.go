@@ -1,0 +1,18 @@
+// Package webex is the Webex layer on top of the generic conformance
+// engine: the Webex webhooks spec (package api) compiled into an engine,
+// and one-line conveniences for the CLI and for client projects. Below it
+// the engine, the report, HAR, the proxy, follow and the test transport
+// know no Webex; beside it live the typed client (gen), the mock (mock),
+// the suite's scenarios (webex/runner) and the delivery judge
+// (webex/receiver).
+//
+// The shortest use, in a client project's test:
+//
+//	client := &http.Client{Transport: webex.NewTestTransport(t, nil)}
+//	// ... exercise the code under test with client ...
+//
+// and, to judge recorded exchanges:
+//
+//	eng, err := webex.NewEngine()
+//	findings := eng.ValidateExchange(x)
+package webex
