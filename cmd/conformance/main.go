@@ -85,6 +85,7 @@ func commands() []command {
 		{"serve", "serve the stateful mock of the Webex webhooks API", serveHelp, cmdServe},
 		{"receive", "receive webhook deliveries and judge each against the spec (and its signature)", receiveHelp, cmdReceive},
 		{"follow", "amend the spec for the drift in a JSON report (--output NEW.yaml or --diff)", followHelp, cmdFollow},
+		{"merge", "join the JSON reports of shards into one: cases, findings, coverage, outcome", mergeHelp, cmdMerge},
 		{"summary", "digest a JSON report in Markdown for a CI step summary or issue, findings grouped by place", summaryHelp, cmdSummary},
 		{"lint", "list what is wrong with an OpenAPI document itself (--spec)", lintHelp, cmdLint},
 		{"spec", "print the embedded spec (yaml byte for byte, or json)", specHelp, cmdSpec},
