@@ -91,4 +91,3 @@ func short(sum string) string {
 	}
 	return sum
 }
-
