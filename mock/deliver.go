@@ -74,15 +74,15 @@ type deliveryJSON struct {
 	Deactivated bool    `json:"deactivated,omitempty"`
 }
 
-// MarshalJSON gives a delivery as POST /_mock/events answers it.
+// MarshalJSON gives a delivery as POST /_mock/events answers it: a failure
+// says the policy refused it, what the target answered, or only that the
+// target could not be reached (see publicError).
 func (d Delivery) MarshalJSON() ([]byte, error) {
 	j := deliveryJSON{
 		WebhookID: d.WebhookID, TargetURL: d.TargetURL, Delivered: d.Delivered(), Status: d.Status,
 		DurationMS: float64(d.Duration.Microseconds()) / 1000, Deactivated: d.Deactivated,
 	}
-	if d.Err != nil {
-		j.Error = d.Err.Error()
-	}
+	j.Error = publicError(d.Err)
 	return json.Marshal(j)
 }
 
@@ -210,7 +210,12 @@ func deref(p *string) string {
 // deleted), and each key=value pair of the webhook's filter equals the
 // value under that key in ev.Data. Each delivery is a POST of the signed
 // envelope (X-Spark-Signature when the webhook has a secret), at most
-// DefaultDeliveryConcurrency at once, each bounded by the delivery timeout.
+// DefaultDeliveryConcurrency at once per emit and the server's bound
+// (WithMaxDeliveriesInFlight) across emits, each bounded by the delivery
+// timeout. The server's own client connects only where the delivery
+// policy allows (never to link-local, unspecified or multicast addresses;
+// see WithDeliverTo): a refused delivery fails with a
+// *DeliveryRefusedError.
 // Emit returns when every delivery has ended, with one Delivery per webhook
 // in creation order. When ctx ends first, the deliveries still to make or
 // in flight fail with its error and count against no webhook.
@@ -241,14 +246,33 @@ func (s *Server) Emit(ctx context.Context, ev Event) ([]Delivery, error) {
 	out := make([]Delivery, len(targets))
 	sem := make(chan struct{}, DefaultDeliveryConcurrency)
 	var wg sync.WaitGroup
+	defer wg.Wait()
 	for i, e := range targets {
 		body, err := s.envelope(&e.hook, &ev, data)
 		if err != nil {
 			return nil, fmt.Errorf("mock: encoding a notification: %w", err)
 		}
-		sem <- struct{}{}
+		// A slot of this emit's and one of the server's: an emit waits
+		// for both, or for its caller to give up.
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() == nil {
+			select {
+			case s.inFlight <- struct{}{}:
+			case <-ctx.Done():
+				<-sem
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			for j := i; j < len(targets); j++ {
+				out[j] = Delivery{WebhookID: targets[j].hook.ID, TargetURL: targets[j].hook.TargetURL, Err: err}
+			}
+			break
+		}
 		wg.Go(func() {
-			defer func() { <-sem }()
+			defer func() { <-s.inFlight; <-sem }()
 			out[i] = s.deliver(ctx, e, body)
 		})
 	}
@@ -283,6 +307,9 @@ func (s *Server) post(ctx context.Context, h *gen.Webhook, body []byte) (int, er
 	}
 	resp, err := s.cfg.deliveryClient.Do(req)
 	if err != nil {
+		if refused, ok := errors.AsType[*DeliveryRefusedError](err); ok {
+			return 0, refused // the policy's word, unwrapped: "refused: link-local address"
+		}
 		return 0, err
 	}
 	// Read a little of the answer so that the connection can be reused; a
@@ -290,7 +317,7 @@ func (s *Server) post(ctx context.Context, h *gen.Webhook, body []byte) (int, er
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	_ = resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return resp.StatusCode, fmt.Errorf("target answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+		return resp.StatusCode, &statusError{resp.StatusCode}
 	}
 	return resp.StatusCode, nil
 }
@@ -313,11 +340,12 @@ func (s *Server) deactivate(id string) bool {
 
 // newDeliveryClient is a client of its own for deliveries: no proxy from the
 // environment (targets are often on loopback), no redirects (a 3xx is not a
-// 2xx, so a failed delivery), bounded dialing and idle connections.
-func newDeliveryClient() *http.Client {
+// 2xx, so a failed delivery), bounded dialing and idle connections, and
+// every connection checked by the policy once the name is resolved.
+func newDeliveryClient(policy *deliveryPolicy) *http.Client {
 	return &http.Client{
 		Transport: &http.Transport{
-			DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			DialContext:         policy.dialContext(&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}),
 			TLSHandshakeTimeout: 5 * time.Second,
 			MaxIdleConns:        64,
 			MaxIdleConnsPerHost: DefaultDeliveryConcurrency,
@@ -423,9 +451,10 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request, tid string)
 			"the body goes on after the event")
 		return
 	}
-	// The event happened: its deliveries go on, each within its timeout,
-	// if the caller stops waiting for them.
-	deliveries, err := s.Emit(context.WithoutCancel(r.Context()), ev)
+	// Deliveries are the caller's: when it goes away, those still to make
+	// are not made and those in flight are cut, so that no client can
+	// leave work behind.
+	deliveries, err := s.Emit(r.Context(), ev)
 	if err != nil {
 		s.writeError(w, tid, http.StatusBadRequest, err.Error())
 		return

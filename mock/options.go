@@ -30,6 +30,8 @@ type config struct {
 
 	deliveryTimeout  time.Duration
 	deliveryClient   *http.Client
+	policy           deliveryPolicy
+	maxInFlight      int
 	deactivateAfter  int
 	deactivateWindow time.Duration
 }
@@ -42,6 +44,7 @@ func newConfig(opts []Option) config {
 		now:          time.Now,
 
 		deliveryTimeout:  DefaultDeliveryTimeout,
+		maxInFlight:      DefaultMaxDeliveriesInFlight,
 		deactivateAfter:  DefaultDeactivateAfter,
 		deactivateWindow: DefaultDeactivateWindow,
 	}
@@ -164,8 +167,10 @@ func WithDeliveryTimeout(d time.Duration) Option {
 }
 
 // WithDeliveryClient makes deliveries with client instead of the server's
-// own, for example an httptest TLS server's Client(). Redirects are the
-// client's business; the server's own client follows none.
+// own, for example an httptest TLS server's Client(). Redirects and the
+// addresses it connects to are the client's business; the server's own
+// client follows no redirect and keeps to the delivery policy (see
+// WithDeliverTo).
 func WithDeliveryClient(client *http.Client) Option {
 	return func(c *config) {
 		if client != nil {

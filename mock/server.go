@@ -41,6 +41,8 @@ type Server struct {
 	tokens   map[string]string
 	orgID    string
 	appID    string
+	// inFlight holds a slot per delivery in flight, across all emits.
+	inFlight chan struct{}
 }
 
 // New returns a Server configured by opts. It panics on a fault that
@@ -54,9 +56,10 @@ func New(opts ...Option) *Server {
 		seed = binary.LittleEndian.Uint64(b[:])
 	}
 	if cfg.deliveryClient == nil {
-		cfg.deliveryClient = newDeliveryClient()
+		cfg.deliveryClient = newDeliveryClient(&cfg.policy)
 	}
-	s := &Server{cfg: cfg, src: newSource(seed), store: newStore(), failures: newFailureLog(cfg.deactivateAfter, cfg.deactivateWindow)}
+	s := &Server{cfg: cfg, src: newSource(seed), store: newStore(), failures: newFailureLog(cfg.deactivateAfter, cfg.deactivateWindow),
+		inFlight: make(chan struct{}, cfg.maxInFlight)}
 	s.tracking = newTrackingIDs(s.src)
 	s.orgID = webexID("ORGANIZATION", s.src.uuid())
 	s.appID = webexID("APPLICATION", s.src.uuid())

@@ -120,15 +120,18 @@ func TestEveryCommandsManners(t *testing.T) {
 func TestFlagErrorsAreReworded(t *testing.T) {
 	t.Parallel()
 	assertUsageErrors(t, map[string]string{
-		"run --rate x":            `conformance run: invalid value "x" for --rate: want a number (see conformance run --help)`,
-		"run --timeout":           `conformance run: flag --timeout needs a value (see conformance run --help)`,
-		"run --timeout 5":         `conformance run: invalid value "5" for --timeout: want a duration such as 10s, 1m30s or 500ms (see conformance run --help)`,
-		"run --timeout=soon":      `conformance run: invalid value "soon" for --timeout: want a duration such as 10s, 1m30s or 500ms (see conformance run --help)`,
-		"run --allow-writes=yes":  `conformance run: invalid value "yes" for --allow-writes: want true or false (see conformance run --help)`,
-		"serve --max-webhooks x":  `conformance serve: invalid value "x" for --max-webhooks: want a whole number (see conformance serve --help)`,
-		"validate ---har x":       `conformance validate: bad flag syntax: ---har (see conformance validate --help)`,
-		"proxy --max-body 1":      `conformance proxy: unknown flag --max-body (see conformance proxy --help)`,
-		"run --format yaml --x=1": `conformance run: unknown flag --x (see conformance run --help)`,
+		"run --rate x":                   `conformance run: invalid value "x" for --rate: want a number (see conformance run --help)`,
+		"run --timeout":                  `conformance run: flag --timeout needs a value (see conformance run --help)`,
+		"run --timeout 5":                `conformance run: invalid value "5" for --timeout: want a duration such as 10s, 1m30s or 500ms (see conformance run --help)`,
+		"run --timeout=soon":             `conformance run: invalid value "soon" for --timeout: want a duration such as 10s, 1m30s or 500ms (see conformance run --help)`,
+		"run --allow-writes=yes":         `conformance run: invalid value "yes" for --allow-writes: want true or false (see conformance run --help)`,
+		"serve --max-webhooks x":         `conformance serve: invalid value "x" for --max-webhooks: want a whole number (see conformance serve --help)`,
+		"validate ---har x":              `conformance validate: bad flag syntax: ---har (see conformance validate --help)`,
+		"proxy --max-body 1":             `conformance proxy: unknown flag --max-body (see conformance proxy --help)`,
+		"run --format yaml --x=1":        `conformance run: unknown flag --x (see conformance run --help)`,
+		"serve --deliver-to 10.0.0.0/33": `conformance serve: --deliver-to: "10.0.0.0/33" is not a CIDR such as 10.0.0.0/8`,
+		"serve --deliver-to http://h/":   `conformance serve: --deliver-to: "http://h/" is not a host name, an IP address or a CIDR (no scheme, port or path)`,
+		"serve --deliver-to h:80":        `conformance serve: --deliver-to: "h:80" is not a host name, an IP address or a CIDR (no scheme, port or path)`,
 	})
 }
 

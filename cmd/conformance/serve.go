@@ -20,12 +20,16 @@ import (
 
 const serveHelp = `usage: conformance serve [--listen ADDR] [--token TOKEN]... [--fault SPEC]... [--seed N]
                         [--max-webhooks N] [--max-body-bytes N] [--page-limit N]
-                        [--deactivate-after N/WINDOW] [--log] [--metrics ADDR]
+                        [--deactivate-after N/WINDOW] [--deliver-to HOST|CIDR]...
+                        [--log] [--metrics ADDR]
 
 Serves a stateful mock of the Webex webhooks API under /v1 until SIGINT or
 SIGTERM. Without --token it makes one up, prints it on start and accepts
 only it. POST /_mock/events {resource, event, actorId, data}, with a token
-it accepts, delivers a notification to every matching webhook.
+it accepts, delivers a notification to every matching webhook. Deliveries
+never go to link-local (cloud metadata), unspecified or multicast
+addresses, checked once the target's name is resolved; --deliver-to
+restricts them further to the host names and networks it lists.
 
 --log writes one JSON line per request on stderr (log/slog); --metrics
 serves Prometheus metrics at http://ADDR/metrics:
@@ -53,6 +57,8 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	pageLimit := fs.Int("page-limit", mock.DefaultPageLimit, "the server's page size and largest accepted max, `N`")
 	deactivateAfter := fs.String("deactivate-after", fmt.Sprintf("%d/%s", mock.DefaultDeactivateAfter, shortDuration(mock.DefaultDeactivateWindow)),
 		"deactivate a webhook after `N/WINDOW` failed deliveries (N within WINDOW, such as 100/5m)")
+	var deliverTo listFlag
+	fs.Var(&deliverTo, "deliver-to", "deliver notifications only to this `HOST` name, IP address or CIDR (repeatable; default: anywhere but link-local, unspecified and multicast addresses)")
 	logRequests := fs.Bool("log", false, "log one JSON line per request on stderr: time, method, path, operation, status, duration_ms, trackingId (never a token)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (exchanges by operation and status, response times)")
 	if code, ok := parseFlags(e, fs, args); !ok {
@@ -64,6 +70,11 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 	failLimit, failWindow, err := mock.ParseDeactivation(*deactivateAfter)
 	if err != nil {
 		return usageErr(e, "serve: --deactivate-after: %v", err)
+	}
+	for _, t := range deliverTo {
+		if _, _, err := mock.ParseDeliverTo(t); err != nil {
+			return usageErr(e, "serve: --deliver-to: %v", err)
+		}
 	}
 	var faults []mock.Fault
 	var share float64
@@ -94,6 +105,7 @@ func cmdServe(ctx context.Context, e *env, args []string) int {
 		mock.WithMaxBodyBytes(*maxBody),
 		mock.WithPageLimit(*pageLimit),
 		mock.WithDeactivation(failLimit, failWindow),
+		mock.WithDeliverTo(deliverTo...),
 	}
 	if serveFlagSet(fs, "seed") {
 		opts = append(opts, mock.WithSeed(*seed))
