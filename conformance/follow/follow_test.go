@@ -296,7 +296,7 @@ func TestFollowAmends31In31Form(t *testing.T) {
 	t.Parallel()
 	src := bytes.Replace(readFile(t, "webhooks.yaml"), []byte("openapi: 3.0.3"), []byte("openapi: 3.1.0"), 1)
 	src = regexp.MustCompile(`(?m)^ *nullable: true\n`).ReplaceAll(src, nil) // 3.0 only
-	before, err := conformance.New(conformance.WithSpec(src))
+	before, err := conformance.New(src)
 	require.NoError(t, err)
 	webhook := `{"id":"w1","name":"n","targetUrl":"https://example.com/h","resource":"messages","event":"created",` +
 		`"status":"active","created":"2026-01-01T00:00:00Z","orgName":"Acme","region":null}`
@@ -321,7 +321,7 @@ func TestFollowAmends31In31Form(t *testing.T) {
 		types = append(types, c.Value+" "+c.Type)
 	}
 	assert.ElementsMatch(t, []string{`orgName [string, "null"]`, `region "null"`}, types)
-	after, err := conformance.New(conformance.WithSpec(res.Spec))
+	after, err := conformance.New(res.Spec)
 	require.NoError(t, err, "the amended spec loads")
 	assert.Empty(t, after.SpecNotes())
 	for _, x := range exchanges {

@@ -17,7 +17,7 @@ func FuzzGenerate(f *testing.F) {
 	}
 	f.Add(pets, uint64(1))
 	f.Fuzz(func(t *testing.T, doc []byte, seed uint64) {
-		eng, err := conformance.New(conformance.WithSpec(doc))
+		eng, err := conformance.New(doc)
 		if err != nil {
 			return
 		}

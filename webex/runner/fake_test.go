@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
@@ -365,7 +366,7 @@ var (
 func engineOfSpec() *conformance.Engine {
 	specEngineOnce.Do(func() {
 		var err error
-		if specEngine, err = conformance.New(); err != nil {
+		if specEngine, err = conformance.New(api.Spec); err != nil {
 			panic(err)
 		}
 	})
