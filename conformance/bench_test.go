@@ -65,23 +65,32 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
-// BenchmarkValidateCoverage is BenchmarkValidate with a coverage collector
-// on the exchange: what coverage costs per exchange.
+// BenchmarkValidateCoverage is BenchmarkValidate with and without a
+// coverage collector on the exchange, in the same run: what coverage costs
+// per exchange (benchstat -col /cov).
 func BenchmarkValidateCoverage(b *testing.B) {
 	e := testEngine(b)
 	for _, bb := range benchBodies {
-		b.Run(bb.name, func(b *testing.B) {
-			x := benchExchange(bb.body)
-			x.Coverage = e.NewCoverage()
-			want := len(e.Validate(x))
-			b.ReportAllocs()
-			b.SetBytes(int64(len(bb.body)))
-			for b.Loop() {
-				if len(e.Validate(x)) != want {
-					b.Fatal("verdict changed")
-				}
+		for _, on := range []bool{false, true} {
+			name := "body=" + bb.name + "/cov=off"
+			if on {
+				name = "body=" + bb.name + "/cov=on"
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				x := benchExchange(bb.body)
+				if on {
+					x.Coverage = e.NewCoverage()
+				}
+				want := len(e.Validate(x))
+				b.ReportAllocs()
+				b.SetBytes(int64(len(bb.body)))
+				for b.Loop() {
+					if len(e.Validate(x)) != want {
+						b.Fatal("verdict changed")
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -23,7 +23,7 @@ const proxyHelp = `usage: conformance proxy --upstream URL [--listen ADDR] [--ma
                         [--format text|json|junit|markdown --output PATH]... [--fail-on error|drift] [--spec PATH]
                         [--baseline FILE] [--har FILE] [--metrics ADDR] [--max-held-bytes N]
                         [--max-input-bytes N]
-                        [--judge requests|responses|both]
+                        [--judge requests|responses|both] [--require OP:STATUS]...
 
 Forwards every request to the upstream unchanged and streaming (clients keep
 their paths: with --upstream https://webexapis.com/v1, a request for
@@ -45,6 +45,7 @@ is the client's finding, operation.unknown, whatever the upstream answered.
 behind a sloppy client), --judge requests only what the client sent.
 
 ` + baselineHelp + `
+` + requireHelp + `
 Exit status: 0 conformant, 1 nonconformant (findings at or above --fail-on),
 2 usage or input error, 3 untested (the proxy could not serve, or judged no
 response).
@@ -67,6 +68,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`ADDR`/metrics (exchanges, findings, upstream latency)")
 	addMaxInputFlag(fs, e)
 	judgeFlag := addJudgeFlag(fs)
+	requireFlags := addRequireFlag(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -100,6 +102,10 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 		return engineFailed(e, "proxy", runOneLine(err.Error()), err)
 	}
 	noteSpecNotes(e, "proxy", *specPath, eng)
+	reqs, err := requirements(eng, *requireFlags)
+	if err != nil {
+		return usageErr(e, "proxy: %s", err)
+	}
 	if e.getenv("GOGC") == "" {
 		// The live heap is a few megabytes of buffers; collecting it at
 		// every doubling costs more CPU per request than the memory saves.
@@ -178,6 +184,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	}
 
 	rep := p.Report()
+	rep.Require(reqs...)
 	s := p.Stats()
 	fmt.Fprintf(e.stderr, "conformance proxy: %d %s forwarded, %d judged, %d cut by the shutdown\n", s.Forwarded, plural(int(s.Forwarded), "request", "requests"), s.Judged, s.Cut)
 	compareBaseline(e, "proxy", rep, baseline)

@@ -167,6 +167,11 @@ type Proxy struct {
 	cases map[caseKey]*aggregate
 	order []caseKey
 
+	// covs holds each worker's coverage collector: a collector is not
+	// safe for concurrent use, so each worker marks its own and Report
+	// merges them.
+	covs []*workerCoverage
+
 	logMu sync.Mutex
 
 	// Finished exchanges wait in pending; wake tells an idle worker. A
@@ -239,8 +244,10 @@ func New(upstream string, j *judgement.Judge, opts ...Option) (*Proxy, error) {
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
 	for i := 0; i < cfg.Workers; i++ {
+		wc := &workerCoverage{c: p.v.NewCoverage()}
+		p.covs = append(p.covs, wc)
 		p.wg.Add(1)
-		go p.work()
+		go p.work(wc)
 	}
 	return p, nil
 }
@@ -569,7 +576,14 @@ func (p *Proxy) reserve(n int64) bool {
 // WithMaxHeldBytes).
 func (p *Proxy) Held() int64 { return p.held.Load() }
 
-func (p *Proxy) work() {
+// workerCoverage is one worker's coverage collector; mu lets Report read
+// it while the worker runs.
+type workerCoverage struct {
+	mu sync.Mutex
+	c  *conformance.Coverage
+}
+
+func (p *Proxy) work(wc *workerCoverage) {
 	defer p.wg.Done()
 	batch := make([]*exchange, 0, batchSize)
 	for {
@@ -588,9 +602,11 @@ func (p *Proxy) work() {
 			if n == 0 {
 				break
 			}
+			wc.mu.Lock()
 			for _, x := range batch {
-				p.judge(x)
+				p.judge(x, wc.c)
 			}
+			wc.mu.Unlock()
 			clear(batch)
 		}
 		if !open {
@@ -611,7 +627,7 @@ type aggregate struct {
 	tally *report.Tally
 }
 
-func (p *Proxy) judge(x *exchange) {
+func (p *Proxy) judge(x *exchange, cov *conformance.Coverage) {
 	defer p.put(x.body)
 	var reqBuf *bytes.Buffer
 	reqSkip := ""
@@ -633,7 +649,7 @@ func (p *Proxy) judge(x *exchange) {
 		f.Request.Body = reqBuf.Bytes()
 	}
 	// Every forwarded request is judged, whatever became of its response.
-	jx := conformance.Exchange{Request: f.Request, Response: f.Response, Start: f.Start, Duration: f.Duration}
+	jx := conformance.Exchange{Request: f.Request, Response: f.Response, Start: f.Start, Duration: f.Duration, Coverage: cov}
 	jx.Request.Unjudged = reqSkip
 	switch f.Outcome {
 	case Judged:
@@ -761,6 +777,13 @@ func (p *Proxy) Report() *report.Report {
 		Tool: "conformance", Version: conformance.Version, Spec: p.v.SpecInfo(), Judge: p.j.Sides(),
 		Target: p.upstream.Scheme + "://" + p.upstream.Host + p.upstream.Path, Cases: []report.Case{},
 	}
+	cov := p.v.NewCoverage()
+	for _, wc := range p.covs {
+		wc.mu.Lock()
+		cov.Merge(wc.c)
+		wc.mu.Unlock()
+	}
+	rep.Coverage = cov.Report()
 	p.mu.Lock()
 	keys := append([]caseKey(nil), p.order...)
 	sort.SliceStable(keys, func(i, j int) bool {

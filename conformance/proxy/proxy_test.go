@@ -163,6 +163,17 @@ func TestConformingUpstreamGivesNoFindings(t *testing.T) {
 	for _, c := range rep.Cases {
 		assert.NotEmpty(t, c.Operation, c.Name)
 	}
+	// The workers' coverage, merged: what the traffic reached.
+	require.NotNil(t, rep.Coverage)
+	list, _ := rep.Coverage.Operation("listWebhooks")
+	assert.Equal(t, 2, list.Exchanges)
+	assert.Equal(t, []string{"200", "401"}, list.Statuses.Judged)
+	get, _ := rep.Coverage.Operation("getWebhookDetails")
+	assert.Equal(t, []string{"404"}, get.Statuses.Judged)
+	create, _ := rep.Coverage.Operation("createWebhook")
+	assert.Equal(t, []string{"200"}, create.Statuses.Judged)
+	upd, _ := rep.Coverage.Operation("updateWebhook")
+	assert.Zero(t, upd.Exchanges)
 }
 
 func TestDeviatingUpstreamIsReported(t *testing.T) {
