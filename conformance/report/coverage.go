@@ -205,3 +205,27 @@ func junitCoverageProps(c *conformance.CoverageReport, operation string) []junit
 	}
 	return props
 }
+
+// digestCoverage is the coverage in a digest: the totals and one row per
+// operation, statuses documented beside statuses judged.
+func digestCoverage(bw *bufio.Writer, c *conformance.CoverageReport) {
+	t := c.Totals
+	bw.WriteString("\n### Coverage\n\n")
+	bw.WriteString("| Operations | Responses | Headers | Properties | Enum values | Parameters |\n|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n\n", t.Operations, t.Responses, t.Headers, t.Properties, t.EnumValues, t.Parameters)
+	bw.WriteString("| Operation | Exchanges | Statuses judged | Documented, not judged |\n|---|---:|---|---|\n")
+	for i, op := range c.Operations {
+		if i == digestMaxGroups {
+			fmt.Fprintf(bw, "\nand %d more operations; the reports hold them.\n", len(c.Operations)-i)
+			break
+		}
+		var notJudged []string
+		for _, resp := range op.Responses {
+			if resp.Exchanges == 0 {
+				notJudged = append(notJudged, resp.Status)
+			}
+		}
+		fmt.Fprintf(bw, "| %s %s %s | %d | %s | %s |\n", mdCell(op.Operation), mdCell(op.Method), mdCell(op.Path), op.Exchanges,
+			mdList(op.Statuses.Judged), mdList(notJudged))
+	}
+}

@@ -120,6 +120,9 @@ func WriteDigest(w io.Writer, r *Report, opts DigestOptions) error {
 	}
 	fmt.Fprintf(bw, "## %s %s: %s\n\n", mark, mdCell(title), mdCell(string(outcome)))
 	fmt.Fprintf(bw, "**Outcome: %s.** %s\n\n", mdCell(string(outcome)), mdCell(reason))
+	if regs := CoverageRegressionMarkdown(r.CoverageRegressions); regs != "" {
+		bw.WriteString(regs + "\n")
+	}
 	var about []string
 	if r.Target != "" {
 		about = append(about, "target: "+mdCell(r.Target))
@@ -140,7 +143,7 @@ func WriteDigest(w io.Writer, r *Report, opts DigestOptions) error {
 	newGroups := GroupFindings(fs, isNew)
 	knownGroups := GroupFindings(fs, isKnown)
 	resolvedGroups := GroupFindings(r.Resolved, nil)
-	fmt.Fprintf(bw, "%d %s: %d passed, %d failed, %d skipped. ", s.Cases, plural(s.Cases, "case", "cases"), s.Passed, s.Failed, s.Skipped)
+	fmt.Fprintf(bw, "%d %s: %d %s, %d failed, %d skipped. ", s.Cases, plural(s.Cases, "case", "cases"), s.Passed, PassedWord(outcome), s.Failed, s.Skipped)
 	fmt.Fprintf(bw, "%s in %s", count(s.New, "new finding", "new findings"), count(len(newGroups), "place", "places"))
 	if r.Baselined() {
 		fmt.Fprintf(bw, "; %s in %s; %s",
@@ -168,6 +171,10 @@ func WriteDigest(w io.Writer, r *Report, opts DigestOptions) error {
 	if len(resolvedGroups) > 0 {
 		bw.WriteString("\n### Resolved since the baseline\n\n")
 		writeGroupTable(bw, resolvedGroups)
+	}
+
+	if r.Coverage != nil {
+		digestCoverage(bw, r.Coverage)
 	}
 
 	specName := opts.SpecName

@@ -117,7 +117,7 @@ func TestDigestOfAnUntestedNightAndAQuietOne(t *testing.T) {
 	r.MarkUntested("token rejected: 401 on list")
 	got := digest(t, r, DigestOptions{Title: "Nightly drift check"})
 	assert.True(t, strings.HasPrefix(got, "## ⚠️ Nightly drift check: untested\n\n**Outcome: untested.** token rejected: 401 on list\n"), got)
-	assert.Contains(t, got, "0 cases: 0 passed, 0 failed, 0 skipped. 0 new findings in 0 places.")
+	assert.Contains(t, got, "0 cases: 0 clean, 0 failed, 0 skipped. 0 new findings in 0 places.")
 	assert.False(t, r.Counts().Tested)
 
 	quiet := &Report{Tool: "conformance"}
