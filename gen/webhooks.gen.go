@@ -195,10 +195,12 @@ type CreateWebhookRequest struct {
 	Event WebhookEvent `json:"event"`
 
 	// Filter Narrows the events sent, written query-string style
-	// (`roomId=...&personEmail=...`); the service refuses one that is
-	// not. A filter on `hostEmail`, `hostUserId`, `ownerEmail` or
-	// `ownerId` needs `ownedBy` set to `org`. Neither rule can be said
-	// in a schema: they are the service's checks, not the type's.
+	// (`roomId=...&personEmail=...`): pairs joined by `&`, no `;`, and
+	// every `%` starting an escape of two hex digits (the pattern); the
+	// service refuses one that is not. A filter on `hostEmail`,
+	// `hostUserId`, `ownerEmail` or `ownerId` needs `ownedBy` set to
+	// `org`, which a schema cannot say: it is the service's check, not
+	// the type's.
 	Filter *string `json:"filter,omitempty"`
 
 	// Name A human-friendly label.
