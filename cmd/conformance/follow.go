@@ -30,7 +30,10 @@ The rest of the file stays byte for byte as it was. Following the same
 report twice changes nothing.
 
 Findings of severity error, and drift that cannot be placed in the spec,
-are not followed: stderr lists them as needing a person.
+are not followed: stderr lists them as needing a person. Nor is a value the
+run sent on purpose as invalid (the report's probes, such as an unknown
+resource): a target that accepted and echoed it is the run's behavior.*
+error, not the API's vocabulary.
 
 --output writes the amended spec (it may be the --spec file itself);
 --diff writes a unified diff on stdout instead, for git apply or patch -p1.
@@ -84,7 +87,7 @@ func cmdFollow(ctx context.Context, e *env, args []string) int {
 	for _, c := range rep.Cases {
 		findings = append(findings, c.Findings...)
 	}
-	res, err := follow.Follow(spec, findings, follow.Options{Observed: followNow().UTC().Format(time.DateOnly), Target: rep.Target})
+	res, err := follow.Follow(spec, findings, follow.Options{Observed: followNow().UTC().Format(time.DateOnly), Target: rep.Target, Probes: rep.Probes})
 	if err != nil {
 		return usageErr(e, "follow: %s: %s", name, runOneLine(err.Error()))
 	}
@@ -137,6 +140,15 @@ func followSummary(e *env, name string, res *follow.Result) {
 		seen[f.Identity()] = true
 		fmt.Fprintf(e.stderr, "conformance follow: needs a person: %s %s %s %d %s: %s (%s)\n",
 			f.Severity, f.Rule, f.Operation, f.Status, conformance.FoldPointer(f.Pointer), runOneLine(f.Message), runOneLine(u.Reason))
+	}
+	for _, u := range res.Probes {
+		f := u.Finding
+		if seen[f.Identity()] {
+			continue
+		}
+		seen[f.Identity()] = true
+		fmt.Fprintf(e.stderr, "conformance follow: not followed: %s %s %d %s %s: %s\n",
+			f.Rule, f.Operation, f.Status, conformance.FoldPointer(f.Pointer), runOneLine(f.Actual), runOneLine(u.Reason))
 	}
 	if len(res.Changes) == 0 && len(res.NeedsPerson) == 0 {
 		fmt.Fprintf(e.stderr, "conformance follow: %s: nothing left to follow\n", name)

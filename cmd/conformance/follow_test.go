@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/mock"
 )
 
@@ -179,4 +181,31 @@ func TestFollowSaysHowTheSpecsDiffer(t *testing.T) {
 	assert.Equal(t, "the report was judged by Webex Webhooks API 1.0.0 (sha256 "+sum(api.Spec)[:12]+"), and api/openapi.yaml is Webex Webhooks API 1.1.0 (sha256 "+sum(bumped)[:12]+"); following it all the same",
 		specMismatch(embedded, bumped, "api/openapi.yaml"))
 	assert.Contains(t, specMismatch(embedded, []byte("{}"), "x.json"), "x.json is an unnamed spec")
+}
+
+// TestFollowLeavesOutTheRunsProbes: a report whose target accepted the
+// run's invalid create and echoed its made-up resource: follow says so and
+// leaves the value out of the amendment, following the rest.
+func TestFollowLeavesOutTheRunsProbes(t *testing.T) {
+	t.Parallel()
+	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Probes: []string{"conformanceNoSuchResource", "conformanceNoSuchEvent", "not a url"}}
+	accepted := conformance.NewFinding(conformance.RuleBehaviorBadCreateAccepted, "", "an invalid create was not refused with 400", "400", "200")
+	echoed := conformance.NewFinding(conformance.RuleBodyEnum, "/resource", "value is not one of the documented enum values", "one of [...]", `"conformanceNoSuchResource"`)
+	echoed.Operation, echoed.Status = "createWebhook", 200
+	real := conformance.NewFinding(conformance.RuleBodyEnum, "/items/0/resource", "value is not one of the documented enum values", "one of [...]", `"meetingSummaries"`)
+	real.Operation, real.Status = "listWebhooks", 200
+	rep.Add(report.Case{Name: "create with an unknown resource", Operation: "createWebhook", Status: 200, Findings: []conformance.Finding{accepted, echoed}})
+	rep.Add(report.Case{Name: "list webhooks, page 1", Operation: "listWebhooks", Status: 200, Findings: []conformance.Finding{real}})
+	rep.Conclude(conformance.SeverityDrift)
+	data, err := json.Marshal(rep)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "drift.json")
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+
+	code, diff, errOut := followCLI(t, "--report", path, "--diff")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, diff, "+        - meetingSummaries")
+	assert.NotContains(t, diff, "conformanceNoSuchResource")
+	assert.Contains(t, errOut, `conformance follow: not followed: body.enum createWebhook 200 /resource "conformanceNoSuchResource": a value the run sent on purpose as invalid`)
+	assert.Contains(t, errOut, "needs a person: error behavior.bad-create-accepted", "the accepted create is the run's error")
 }

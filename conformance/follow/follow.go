@@ -21,6 +21,10 @@ type Options struct {
 	Observed string
 	// Target is the API the report judged; empty leaves it out.
 	Target string
+	// Probes are values the run sent on purpose as invalid (the report's
+	// probes). A finding on one is never followed: a target that accepted
+	// it is the run's behavior.* error, not the API's vocabulary.
+	Probes []string
 }
 
 // Change kinds.
@@ -58,6 +62,9 @@ type Result struct {
 	// (followed before).
 	Already     int
 	NeedsPerson []Unfollowed
+	// Probes are the findings on a value the run sent on purpose as
+	// invalid (Options.Probes), left out.
+	Probes []Unfollowed
 }
 
 // Follow amends spec, an OpenAPI 3.0 or 3.1 document in YAML (a 3.1

@@ -328,3 +328,29 @@ func TestFollowAmends31In31Form(t *testing.T) {
 		assert.Empty(t, after.Validate(x), "%s %d", x.Request.URL, x.Response.Status)
 	}
 }
+
+// TestFollowNeverProposesTheRunsProbes: a target that accepted the run's
+// deliberately invalid create and echoes it back drifts on a value the
+// run made up; follow leaves it out (the run's behavior.* error says what
+// is wrong) and follows the rest.
+func TestFollowNeverProposesTheRunsProbes(t *testing.T) {
+	t.Parallel()
+	spec := readFile(t, "webhooks.yaml")
+	findings := []conformance.Finding{
+		drift(conformance.RuleBodyEnum, "createWebhook", 200, "/resource", `"conformanceNoSuchResource"`),
+		drift(conformance.RuleBodyEnum, "listWebhooks", 200, "/items/4/resource", `"conformanceNoSuchResource"`),
+		drift(conformance.RuleBodyEnum, "listWebhooks", 200, "/items/5/event", `"conformanceNoSuchEvent"`),
+		drift(conformance.RuleBodyEnum, "listWebhooks", 200, "/items/0/resource", `"meetingSummaries"`),
+	}
+	res, err := Follow(spec, findings, Options{Probes: []string{"conformanceNoSuchResource", "conformanceNoSuchEvent", "not a url"}})
+	require.NoError(t, err)
+	require.Len(t, res.Changes, 1)
+	assert.Equal(t, "meetingSummaries", res.Changes[0].Value)
+	assert.NotContains(t, string(res.Spec), "conformanceNoSuch")
+	assert.Len(t, res.Probes, 3)
+	assert.Empty(t, res.NeedsPerson)
+
+	without, err := Follow(spec, findings, Options{})
+	require.NoError(t, err)
+	assert.Contains(t, string(without.Spec), "conformanceNoSuchResource", "without the report's probes the value looks like drift")
+}

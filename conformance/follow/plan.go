@@ -52,9 +52,28 @@ func (p *planner) person(f conformance.Finding, format string, a ...any) {
 	p.res.NeedsPerson = append(p.res.NeedsPerson, Unfollowed{Finding: f, Reason: fmt.Sprintf(format, a...)})
 }
 
+// isProbe reports whether a finding's value is one the run sent on purpose
+// as invalid; Actual holds it as JSON for body findings, as sent for
+// headers.
+func (p *planner) isProbe(f conformance.Finding) bool {
+	if len(p.opts.Probes) == 0 || f.Actual == "" {
+		return false
+	}
+	value := f.Actual
+	var s string
+	if json.Unmarshal([]byte(value), &s) == nil {
+		value = s
+	}
+	return slices.Contains(p.opts.Probes, value)
+}
+
 func (p *planner) add(f conformance.Finding) {
 	switch {
 	case f.Severity == conformance.SeverityInfo:
+		return
+	case p.isProbe(f):
+		p.res.Probes = append(p.res.Probes, Unfollowed{Finding: f,
+			Reason: "a value the run sent on purpose as invalid: a target that accepts it is the run's behavior.* error, not the API's vocabulary"})
 		return
 	case f.Severity == conformance.SeverityError:
 		p.person(f, "an error, not drift: the API breaks the spec, and whether the API or the spec is wrong is a person's call")

@@ -23,7 +23,7 @@ func writeJSON(w io.Writer, r *Report, scrub func(string) string) error {
 	// The members before "cases", as the encoder writes them, without the
 	// closing brace.
 	b, err := json.MarshalIndent(reportHead{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec,
-		Target: scrub(r.Target), Generated: r.Generated, Judge: r.Judge, Summary: r.Summary(), LeftBehind: redactedLeftBehind(r.LeftBehind, scrub),
+		Target: scrub(r.Target), Generated: r.Generated, Judge: r.Judge, Probes: r.Probes, Summary: r.Summary(), LeftBehind: redactedLeftBehind(r.LeftBehind, scrub),
 		Requirements: r.Requirements, CoverageRegressions: r.CoverageRegressions}, "", "  ")
 	if err != nil {
 		return err

@@ -23,6 +23,11 @@ type Report struct {
 	// Judge is the sides whose findings were made and count (--judge):
 	// requests, responses or both.
 	Judge conformance.Sides `json:"judge"`
+	// Probes are the values a run sent on purpose as invalid (an unknown
+	// resource, an unknown event): a target that accepts one and echoes
+	// it back is wrong (behavior.bad-create-accepted), and the value is
+	// not the API's vocabulary, so follow never adds it to the spec.
+	Probes []string `json:"probes,omitempty"`
 	// LeftBehind lists the webhooks a run made and could not delete.
 	LeftBehind []LeftBehind `json:"left_behind,omitempty"`
 	Cases      []Case       `json:"cases"`
@@ -190,6 +195,7 @@ type reportHead struct {
 	Target     string               `json:"target,omitempty"`
 	Generated  *Generated           `json:"generated,omitempty"`
 	Judge      conformance.Sides    `json:"judge"`
+	Probes     []string             `json:"probes,omitempty"`
 	Summary    Summary              `json:"summary"`
 	LeftBehind []LeftBehind         `json:"left_behind,omitempty"`
 	// Requirements and CoverageRegressions are short; the coverage
@@ -211,7 +217,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	o, reason := r.Result()
 	return json.Marshal(reportJSON{
 		reportHead: reportHead{Outcome: o, Reason: reason, Tool: r.Tool, Version: r.Version, Spec: r.Spec, Target: r.Target,
-			Generated: r.Generated, Judge: r.Judge, Summary: r.Summary(), LeftBehind: r.LeftBehind, Requirements: r.Requirements, CoverageRegressions: r.CoverageRegressions},
+			Generated: r.Generated, Judge: r.Judge, Probes: r.Probes, Summary: r.Summary(), LeftBehind: r.LeftBehind, Requirements: r.Requirements, CoverageRegressions: r.CoverageRegressions},
 		Cases: r.Cases, Resolved: r.Resolved, Coverage: r.Coverage})
 }
 
@@ -222,7 +228,7 @@ func (r *Report) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = Report{Outcome: w.Outcome, Reason: w.Reason, Tool: w.Tool, Version: w.Version, Spec: w.Spec, Target: w.Target,
-		Generated: w.Generated, Judge: w.Judge, LeftBehind: w.LeftBehind, Cases: w.Cases, Resolved: w.Resolved,
+		Generated: w.Generated, Judge: w.Judge, Probes: w.Probes, LeftBehind: w.LeftBehind, Cases: w.Cases, Resolved: w.Resolved,
 		Requirements: w.Requirements, Coverage: w.Coverage, CoverageRegressions: w.CoverageRegressions}
 	return nil
 }

@@ -3,12 +3,14 @@ package runner
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
 // statusRewriter answers with another status than the handler chose.
@@ -66,4 +68,25 @@ func ruleIDs(fs []conformance.Finding) []string {
 		out = append(out, f.Rule)
 	}
 	return out
+}
+
+// TestReportListsTheRunsProbes: the values the bad creates send on
+// purpose as invalid are in the report, JSON included, so that follow
+// can tell them from the API's vocabulary.
+func TestReportListsTheRunsProbes(t *testing.T) {
+	t.Parallel()
+	f := newFake(testToken)
+	f.acceptBad = true
+	rep, err := runFake(t, f, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"conformanceNoSuchResource", "conformanceNoSuchEvent", "not a url"}, rep.Probes)
+	var b strings.Builder
+	require.NoError(t, report.Write(&b, report.JSON, rep, report.Options{}))
+	back, err := report.ReadJSON([]byte(b.String()))
+	require.NoError(t, err)
+	assert.Equal(t, rep.Probes, back.Probes)
+
+	readOnly, err := runFake(t, newFake(testToken), func(c *Config) { c.AllowWrites = false })
+	require.NoError(t, err)
+	assert.Empty(t, readOnly.Probes, "a read-only run sends none")
 }

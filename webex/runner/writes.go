@@ -297,9 +297,20 @@ func matchCreate(want gen.CreateWebhookRequest, got webhook) []conformance.Findi
 	return fs
 }
 
+// The values the bad creates send on purpose as invalid. The report lists
+// them as its probes: a target that accepts and echoes one is wrong
+// (behavior.bad-create-accepted), and its drift findings on the value are
+// no vocabulary of the API for follow to add to the spec.
+const (
+	probeResource  = "conformanceNoSuchResource"
+	probeEvent     = "conformanceNoSuchEvent"
+	probeTargetURL = "not a url"
+)
+
 // badCreates sends the creates the API documents as 400s: each must be
 // refused. One that is accepted anyway is deleted at cleanup.
 func (r *runner) badCreates(ctx context.Context) error {
+	r.report.Probes = append(r.report.Probes, probeResource, probeEvent, probeTargetURL)
 	target := r.runTargetURL()
 	cases := []struct {
 		name string
@@ -307,9 +318,9 @@ func (r *runner) badCreates(ctx context.Context) error {
 	}{
 		{"create without a name", map[string]any{"targetUrl": target, "resource": "rooms", "event": "created"}},
 		{"create without a targetUrl", map[string]any{"name": r.prefix() + "bad-1", "resource": "rooms", "event": "created"}},
-		{"create with a targetUrl that is no URL", map[string]any{"name": r.prefix() + "bad-2", "targetUrl": "not a url", "resource": "rooms", "event": "created"}},
-		{"create with an unknown resource", map[string]any{"name": r.prefix() + "bad-3", "targetUrl": target, "resource": "conformanceNoSuchResource", "event": "created"}},
-		{"create with an unknown event", map[string]any{"name": r.prefix() + "bad-4", "targetUrl": target, "resource": "rooms", "event": "conformanceNoSuchEvent"}},
+		{"create with a targetUrl that is no URL", map[string]any{"name": r.prefix() + "bad-2", "targetUrl": probeTargetURL, "resource": "rooms", "event": "created"}},
+		{"create with an unknown resource", map[string]any{"name": r.prefix() + "bad-3", "targetUrl": target, "resource": probeResource, "event": "created"}},
+		{"create with an unknown event", map[string]any{"name": r.prefix() + "bad-4", "targetUrl": target, "resource": "rooms", "event": probeEvent}},
 	}
 	for _, bc := range cases {
 		b, _ := json.Marshal(bc.body)
