@@ -883,8 +883,10 @@ func (e *Engine) ValidateExchange(x *Exchange) []Finding {
 // not reached by a path of it, such as a callback's or a webhook's, whose
 // request the caller receives.
 type RequestContract struct {
-	e *Engine
-	c *requestContract
+	e    *Engine
+	c    *requestContract
+	op   *operation // the contract as an operation of its own coverage plan
+	plan *covPlan
 }
 
 // CompileRequest compiles op's parameters (with item's path-level ones,
@@ -901,11 +903,40 @@ func (e *Engine) CompileRequest(id, pathTemplate string, item *openapi3.PathItem
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("spec: %s: %s", id, strings.Join(problems, "; "))
 	}
-	return &RequestContract{e: e, c: c}, nil
+	o := &operation{Operation: Operation{ID: id, Method: methodOf(item, op), PathTemplate: pathTemplate}, req: c}
+	return &RequestContract{e: e, c: c, op: o, plan: buildCoverage(e.doc, []*operation{o})}, nil
+}
+
+func methodOf(item *openapi3.PathItem, op *openapi3.Operation) string {
+	if item != nil {
+		for m, o := range item.Operations() {
+			if o == op {
+				return strings.ToUpper(m)
+			}
+		}
+	}
+	return ""
+}
+
+// NewCoverage returns an empty collector of what the requests judged by
+// ValidateCovered reach of the contract: its parameters, the properties
+// and enum values of its body.
+func (rc *RequestContract) NewCoverage() *Coverage { return rc.plan.newCoverage() }
+
+// ValidateCovered is Validate that marks cov, from NewCoverage, when set.
+func (rc *RequestContract) ValidateCovered(r *Request, cov *Coverage) []Finding {
+	if cov != nil && cov.plan == rc.plan {
+		cov.request(rc.op)
+	} else {
+		cov = nil
+	}
+	return rc.validate(r, cov)
 }
 
 // Validate judges r as ValidateRequest does.
-func (rc *RequestContract) Validate(r *Request) (out []Finding) {
+func (rc *RequestContract) Validate(r *Request) []Finding { return rc.validate(r, nil) }
+
+func (rc *RequestContract) validate(r *Request, cov *Coverage) (out []Finding) {
 	x := &Exchange{Request: *r, Operation: rc.c.id}
 	defer func() {
 		if p := recover(); p != nil {
@@ -916,5 +947,5 @@ func (rc *RequestContract) Validate(r *Request) (out []Finding) {
 		}
 		rc.e.finishFindings(out, x)
 	}()
-	return rc.e.judgeRequest(nil, rc.c, r, nil)
+	return rc.e.judgeRequest(nil, rc.c, r, cov)
 }

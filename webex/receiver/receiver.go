@@ -109,6 +109,10 @@ func WithSides(s conformance.Sides) Option { return func(c *config) { c.Sides = 
 type Receiver struct {
 	cfg      config
 	contract *conformance.RequestContract
+	// cov is what the deliveries judged reached of the contract; covMu
+	// guards it (a collector is not safe for concurrent use).
+	covMu sync.Mutex
+	cov   *conformance.Coverage
 	// operation names the cases: the contract's operation.
 	operation string
 
@@ -169,7 +173,7 @@ func New(eng *conformance.Engine, opts ...Option) (*Receiver, error) {
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = DefaultMaxConcurrent
 	}
-	return &Receiver{cfg: cfg, contract: rc, operation: operation, folded: map[string]*fold{}, slots: make(chan struct{}, cfg.MaxConcurrent)}, nil
+	return &Receiver{cfg: cfg, contract: rc, cov: rc.NewCoverage(), operation: operation, folded: map[string]*fold{}, slots: make(chan struct{}, cfg.MaxConcurrent)}, nil
 }
 
 // ServeHTTP takes one delivery: 204 for every POST (on Path, when set),
@@ -208,7 +212,9 @@ func (rcv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Judge holds one delivery to the callback: its envelope and headers by
 // the engine's request rules, and its signature when a secret is set.
 func (rcv *Receiver) Judge(r *http.Request, body []byte) []conformance.Finding {
-	fs := rcv.contract.Validate(&conformance.Request{Method: r.Method, URL: r.URL, Header: r.Header, Body: body})
+	rcv.covMu.Lock()
+	fs := rcv.contract.ValidateCovered(&conformance.Request{Method: r.Method, URL: r.URL, Header: r.Header, Body: body}, rcv.cov)
+	rcv.covMu.Unlock()
 	if rcv.cfg.Secret == "" {
 		return fs
 	}
@@ -348,6 +354,9 @@ func (rcv *Receiver) Deliveries() int {
 func (rcv *Receiver) Report() *report.Report {
 	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: rcv.cfg.Engine.SpecInfo(),
 		Target: rcv.cfg.Target, Judge: rcv.cfg.Sides, Cases: []report.Case{}}
+	rcv.covMu.Lock()
+	rep.Coverage = rcv.cov.Report()
+	rcv.covMu.Unlock()
 	rcv.mu.Lock()
 	defer rcv.mu.Unlock()
 	for _, c := range rcv.cases {

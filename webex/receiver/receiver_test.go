@@ -189,6 +189,11 @@ func TestReportCasesAndFolding(t *testing.T) {
 	assert.Equal(t, report.VerdictPass, rep.Cases[3].Verdict)
 	rep.Conclude(conformance.SeverityDrift)
 	assert.Equal(t, report.Nonconformant, rep.Outcome)
+	// Every delivery judged is in the coverage of the contract.
+	require.NotNil(t, rep.Coverage)
+	require.Len(t, rep.Coverage.Operations, 1)
+	assert.Equal(t, 7, rep.Coverage.Operations[0].Requests)
+	assert.Positive(t, rep.Coverage.Totals.Properties.Judged)
 
 	lines := log.String()
 	assert.Contains(t, lines, "receive: delivery 2: POST /hook: error notification.signature header:X-Spark-Signature")
