@@ -19,6 +19,7 @@ const summaryHelp = `usage: conformance summary --report R.json [--baseline PREV
 
 Writes the Markdown digest of a JSON report that a nightly check posts as
 its step summary and as its issue: the outcome and its reason, the counts,
+the coverage (and what the baseline judged that this report did not),
 then the new findings grouped by place (rule, operation, status and pointer
 with array indices folded, as baselines match them) with how often each was
 seen and the values seen, the known findings likewise (folded away), the
@@ -34,7 +35,8 @@ fit a GitHub issue; the reports hold the rest.
 key=value a line (for $GITHUB_OUTPUT): outcome, tested (true when the
 outcome is conformant or nonconformant: the API answered well enough to
 judge), new, known, resolved, findings (errors and drift, new and known)
-places (the groups of new findings) and headline ("2 new findings in 1
+places (the groups of new findings), coverage_regressions (the
+required responses the baseline judged and the report did not) and headline ("2 new findings in 1
 place").
 
 Exit status: 0, 2 usage or input error (a report, baseline, diff or log
@@ -139,6 +141,7 @@ func appendFigures(path string, c report.DigestCounts) error {
 		{"resolved", strconv.Itoa(c.Resolved)},
 		{"findings", strconv.Itoa(c.Findings)},
 		{"places", strconv.Itoa(c.NewPlaces)},
+		{"coverage_regressions", strconv.Itoa(c.CoverageRegressions)},
 		{"headline", fmt.Sprintf("%d new %s in %d %s", c.New, plural(c.New, "finding", "findings"), c.NewPlaces, plural(c.NewPlaces, "place", "places"))},
 	}
 	var b strings.Builder

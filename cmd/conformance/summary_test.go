@@ -62,7 +62,7 @@ func TestSummaryGroupsOneDriftAcrossManyWebhooks(t *testing.T) {
 
 	got, err := os.ReadFile(figures)
 	require.NoError(t, err)
-	assert.Equal(t, "earlier=1\noutcome=nonconformant\ntested=true\nnew=40\nknown=0\nresolved=0\nfindings=40\nplaces=1\nheadline=40 new findings in 1 place\n", string(got))
+	assert.Equal(t, "earlier=1\noutcome=nonconformant\ntested=true\nnew=40\nknown=0\nresolved=0\nfindings=40\nplaces=1\ncoverage_regressions=0\nheadline=40 new findings in 1 place\n", string(got))
 }
 
 func TestSummaryAgainstABaselineWritesTheFile(t *testing.T) {

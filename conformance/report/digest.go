@@ -151,6 +151,25 @@ func WriteDigest(w io.Writer, r *Report, opts DigestOptions) error {
 			count(s.Resolved, "finding resolved", "findings resolved"))
 	}
 	bw.WriteString(".\n")
+	if c := r.Coverage; c != nil {
+		// What a green means: how much of the spec the night judged.
+		t := c.Totals
+		fmt.Fprintf(bw, "\nCoverage: operations %s, responses %s, headers %s, properties %s, enum values %s, parameters %s.",
+			t.Operations, t.Responses, t.Headers, t.Properties, t.EnumValues, t.Parameters)
+		var notJudged []string
+		for _, op := range c.Operations {
+			if op.Exchanges == 0 && op.Requests == 0 {
+				notJudged = append(notJudged, op.Operation)
+			}
+		}
+		if len(notJudged) > 0 {
+			fmt.Fprintf(bw, " Not judged: %s.", mdCell(strings.Join(notJudged, ", ")))
+		}
+		bw.WriteString("\n")
+	}
+	if md := CoverageRegressionMarkdown(r.CoverageRegressions); md != "" {
+		bw.WriteString("\n" + md)
+	}
 
 	bw.WriteString("\n### New findings\n\n")
 	if len(newGroups) == 0 {
@@ -296,6 +315,9 @@ type DigestCounts struct {
 	New, Known, Resolved, Findings int
 	// NewPlaces is how many groups the new findings make.
 	NewPlaces int
+	// CoverageRegressions counts the required responses the baseline
+	// judged and this report did not.
+	CoverageRegressions int
 }
 
 // Counts are the figures of the digest.
@@ -304,7 +326,7 @@ func (r *Report) Counts() DigestCounts {
 	s := r.Summary()
 	return DigestCounts{
 		Outcome: outcome, Tested: outcome == Conformant || outcome == Nonconformant,
-		New: s.New, Known: s.Known, Resolved: s.Resolved, Findings: s.Errors + s.Drift,
+		New: s.New, Known: s.Known, Resolved: s.Resolved, Findings: s.Errors + s.Drift, CoverageRegressions: len(r.CoverageRegressions),
 		NewPlaces: len(GroupFindings(allFindings(r), func(f conformance.Finding) bool {
 			return f.Severity != conformance.SeverityInfo && f.Baseline != conformance.BaselineKnown
 		})),

@@ -156,3 +156,23 @@ func TestDigestIsBounded(t *testing.T) {
 	}
 	assert.False(t, strings.Contains(got, "`|v"), "a value cannot end its code span or its cell")
 }
+
+// TestDigestShowsCoverage: a night's digest says how much of the spec it
+// judged, which operations it never reached, and a required response the
+// baseline judged and this night did not.
+func TestDigestShowsCoverage(t *testing.T) {
+	t.Parallel()
+	req := []conformance.Requirement{{Operation: "getWebhookDetails", Status: "200"}}
+	prev := &Report{Tool: "conformance", Requirements: req, Coverage: coverageOf("200", "404")}
+	cur := &Report{Tool: "conformance", Requirements: req, Coverage: coverageOf()}
+	cur.Coverage.Operations[0].Exchanges = 0
+	cur.Coverage.Totals.Operations = conformance.Count{Documented: 1}
+	cur.Add(Case{Name: "list", Operation: "listWebhooks", Status: 200})
+	cur.CompareBaseline(prev)
+	cur.Conclude(conformance.SeverityDrift)
+	got := digest(t, cur, DigestOptions{Title: "Nightly drift check"})
+	assert.Contains(t, got, "Coverage: operations 0/1, responses")
+	assert.Contains(t, got, "Not judged: getWebhookDetails.")
+	assert.Contains(t, got, "**⚠️ Coverage is lower than the baseline's:** this required response was judged by the baseline and not by this run: getWebhookDetails 200.")
+	assert.Equal(t, 1, cur.Counts().CoverageRegressions)
+}
