@@ -139,8 +139,13 @@ func isAlnum(c byte) bool {
 //     realm="example", error="invalid_token" (a parameter named as a
 //     secret is hidden by Params).
 func Credentials(s string) string {
+	// Written as it goes, never spliced: a text with many credentials
+	// costs its length, not its length per credential.
+	var b strings.Builder
+	last := 0
+	var next bIndex
 	for from := 0; from < len(s); {
-		i := indexB(s, from)
+		i := next.at(s, from)
 		if i < 0 {
 			break
 		}
@@ -171,12 +176,17 @@ func Credentials(s string) string {
 		}
 		end := credentialEnd(s, start)
 		if end > start {
-			s = s[:start] + Marker + s[end:]
-			end = start + len(Marker)
+			b.WriteString(s[last:start])
+			b.WriteString(Marker)
+			last = end
 		}
 		from = max(end, start+1)
 	}
-	return s
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // placeholders stand where a credential would: they are shown as they are.
@@ -268,17 +278,40 @@ func challengeParam(s string) bool {
 	return false
 }
 
-// indexB finds the next 'b' or 'B' at or after from.
-func indexB(s string, from int) int {
-	lower := strings.IndexByte(s[from:], 'b')
-	upper := strings.IndexByte(s[from:], 'B')
-	switch {
-	case lower < 0 && upper < 0:
-		return -1
-	case lower < 0 || upper >= 0 && upper < lower:
-		return from + upper
+// bIndex finds the next 'b' or 'B' at or after a position that only moves
+// forward, remembering where the next of each is: searching again for a
+// letter the text lacks would cost the rest of the text at every step.
+type bIndex struct {
+	lower, upper int // index of the next of each, -1 for none, -2 unknown
+	primed       bool
+}
+
+func (x *bIndex) at(s string, from int) int {
+	if !x.primed {
+		x.lower, x.upper, x.primed = -2, -2, true
 	}
-	return from + lower
+	x.lower = nextByte(s, from, 'b', x.lower)
+	x.upper = nextByte(s, from, 'B', x.upper)
+	switch {
+	case x.lower < 0:
+		return x.upper
+	case x.upper < 0 || x.lower < x.upper:
+		return x.lower
+	}
+	return x.upper
+}
+
+// nextByte is the index of c at or after from, given the last answer
+// (reused while it is still ahead, and -1 stays -1).
+func nextByte(s string, from int, c byte, last int) int {
+	if last == -1 || last >= from {
+		return last
+	}
+	i := strings.IndexByte(s[from:], c)
+	if i < 0 {
+		return -1
+	}
+	return from + i
 }
 
 // Userinfo hides the userinfo of every URL in s, user name and password
@@ -288,10 +321,12 @@ func Userinfo(s string) string {
 	if strings.IndexByte(s, '@') < 0 || !strings.Contains(s, "://") {
 		return s
 	}
+	var b strings.Builder
+	last := 0
 	for from := 0; ; {
 		k := strings.Index(s[from:], "://")
 		if k < 0 {
-			return s
+			break
 		}
 		start := from + k + 3
 		end := start
@@ -303,9 +338,15 @@ func Userinfo(s string) string {
 		if at <= 0 || s[start:start+at] == Marker {
 			continue
 		}
-		s = s[:start] + Marker + s[start+at:]
-		from = start + len(Marker) + 1
+		b.WriteString(s[last:start])
+		b.WriteString(Marker)
+		last = start + at
 	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // authorityStop ends a URL's authority: the path, query or fragment, or

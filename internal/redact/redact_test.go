@@ -164,3 +164,16 @@ func FuzzText(f *testing.F) {
 		require.NotContains(t, Text(string(enc), token), inner)
 	})
 }
+
+// Many credentials in one text cost its length, not its length for each:
+// a hostile body full of them is redacted as fast as any other.
+//
+// Not parallel: it counts allocations.
+func TestTextLinearInCredentials(t *testing.T) {
+	in := strings.Repeat("Bearer a http://u:p@h/ password=x ", 50_000)
+	allocs := testing.AllocsPerRun(1, func() { _ = Text(in) })
+	assert.Less(t, allocs, 200.0, "a builder per pass, not a copy per credential")
+	out := Text(in)
+	assert.NotContains(t, out, "u:p@")
+	assert.Equal(t, 50_000, strings.Count(out, "Bearer [redacted]"))
+}
