@@ -47,6 +47,9 @@ func TestJSONStreamsWhatTheEncoderWrites(t *testing.T) {
 			},
 			Resolved: []conformance.Finding{finding},
 		},
+		"coverage": {Tool: "conformance", Version: "v0", Cases: []Case{{Name: "c", Verdict: VerdictPass}},
+			Requirements: []conformance.Requirement{{Operation: "getWebhookDetails", Status: "200"}}, CoverageRegressions: []string{"getWebhookDetails 200"},
+			Coverage: coverageOf("200", "404")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
