@@ -12,11 +12,13 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/har"
 	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/internal/redact"
 	"github.com/webex-conformance/webhooks/webex"
 )
 
@@ -36,7 +38,8 @@ not judged). An entry that matches no operation of the spec (an
 undocumented method or path) is the client's finding, operation.unknown,
 whatever the server answered. --judge responses counts only what the server
 answered, --judge requests only what the client sent. --format and --output
-may be repeated and pair up as for run.
+may be repeated and pair up as for run. On a terminal, stderr shows how a
+recording is coming along (entries, MB/s, time left); piped, nothing.
 
 ` + baselineHelp + `
 ` + requireHelp + `
@@ -220,7 +223,17 @@ func validateHAR(e *env, j *judgement.Judge, path string, rep *report.Report) er
 	if i := strings.LastIndexAny(source, `/\`); i >= 0 {
 		source = source[i+1:]
 	}
-	if err := har.Replay(j, f, source, rep); err != nil {
+	var in io.Reader = f
+	if e.isTerminal {
+		// Progress on a terminal only: piped, stderr stays quiet.
+		p := &harProgress{r: f, w: e.stderr, name: redact.Line(source), now: time.Now, entries: func() int { return len(rep.Cases) }}
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			p.size = fi.Size()
+		}
+		defer p.done()
+		in = p
+	}
+	if err := har.Replay(j, in, source, rep); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
