@@ -43,3 +43,16 @@ func TestCoverageRegression(t *testing.T) {
 		assert.NotContains(t, b.String(), "passed", "untested: nothing passed")
 	}
 }
+
+func TestCoverageInJUnitAndText(t *testing.T) {
+	r := &Report{Tool: "conformance", Cases: []Case{{Name: "get", Operation: "getWebhookDetails", Status: 200, Verdict: VerdictPass}},
+		Coverage: coverageOf("200")}
+	r.Coverage.Total()
+	var x, txt bytes.Buffer
+	require.NoError(t, Write(&x, JUnit, r, Options{}))
+	assert.Contains(t, x.String(), `<property name="coverage.operations" value="1/1">`)
+	assert.Contains(t, x.String(), `<property name="coverage.responses" value="0/2">`)
+	assert.Contains(t, x.String(), `<property name="coverage.operation.statuses.judged" value="200">`)
+	require.NoError(t, Write(&txt, Text, r, Options{}))
+	assert.Contains(t, txt.String(), "coverage: operations 1/1, responses 0/2")
+}
