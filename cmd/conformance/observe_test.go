@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,6 +16,10 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/proxy"
+	"github.com/webex-conformance/webhooks/internal/metrics"
 )
 
 var metricsURLLine = regexp.MustCompile(`Prometheus metrics at (http://127\.0\.0\.1:\d+/metrics)\n`)
@@ -165,7 +170,7 @@ func TestProxyMetrics(t *testing.T) {
 		return n == 4
 	}, 5*time.Second, 10*time.Millisecond)
 	assert.Equal(t, 3.0, sample(t, families, "conformance_exchanges_total", map[string]string{"operation": "listWebhooks", "status": "200"}).GetCounter().GetValue())
-	assert.Equal(t, 1.0, sample(t, families, "conformance_exchanges_total", map[string]string{"operation": "unknown", "status": "418"}).GetCounter().GetValue())
+	assert.Equal(t, 1.0, sample(t, families, "conformance_exchanges_total", map[string]string{"operation": "unknown", "status": "other"}).GetCounter().GetValue())
 	assert.Equal(t, 3.0, sample(t, families, "conformance_findings_total", map[string]string{"rule": "body.enum", "severity": "drift", "operation": "listWebhooks"}).GetCounter().GetValue())
 	assert.Equal(t, 3.0, sample(t, families, "conformance_findings_total", map[string]string{"rule": "body.undocumented", "severity": "drift", "operation": "listWebhooks"}).GetCounter().GetValue())
 	assert.Equal(t, 1.0, sample(t, families, "conformance_findings_total", map[string]string{"rule": "operation.unknown", "severity": "error", "operation": "unknown"}).GetCounter().GetValue())
@@ -173,4 +178,34 @@ func TestProxyMetrics(t *testing.T) {
 	assert.Equal(t, uint64(3), h.GetSampleCount())
 	assert.Positive(t, h.GetSampleSum())
 	assert.Equal(t, exitFindings, stop())
+}
+
+// The status label takes the statuses the operation documents, its
+// documented ranges, and "other": an upstream answering every code from
+// 100 to 999 adds none of its own (before, each was a label value).
+func TestProxyMetricsStatusLabelIsBounded(t *testing.T) {
+	t.Parallel()
+	eng, err := conformance.New()
+	require.NoError(t, err)
+	m := metrics.New(metrics.Upstream)
+	obs := proxyMetrics(eng, m)
+	u, err := url.Parse("http://x/v1/webhooks")
+	require.NoError(t, err)
+	for code := 100; code <= 999; code++ {
+		for _, method := range []string{http.MethodGet, "BREW"} {
+			obs.Observe(&proxy.Finished{Request: conformance.Request{Method: method, URL: u}, Response: conformance.Response{Status: code}})
+		}
+	}
+	srv := httptest.NewServer(m.Mux())
+	t.Cleanup(srv.Close)
+	labels := map[string]bool{}
+	for _, s := range scrape(t, srv.URL+"/metrics")["conformance_exchanges_total"].GetMetric() {
+		for _, l := range s.GetLabel() {
+			if l.GetName() == "status" {
+				labels[l.GetValue()] = true
+			}
+		}
+	}
+	assert.True(t, labels["200"] && labels["other"], "%v", labels)
+	assert.Len(t, labels, len(documentedStatuses(eng)["listWebhooks"])+1, "%v", labels)
 }

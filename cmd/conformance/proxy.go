@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -199,11 +200,43 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 // proxyMetrics counts each finished exchange by its operation, with its
 // findings and the time the upstream took.
 func proxyMetrics(eng *conformance.Engine, m *metrics.Metrics) proxy.Observer {
+	documented := documentedStatuses(eng)
 	return proxy.ObserverFunc(func(f *proxy.Finished) {
 		op := ""
 		if o, ok := eng.FindOperation(f.Request.Method, f.Request.URL.EscapedPath()); ok {
 			op = o.ID
 		}
-		m.Exchange(op, f.Response.Status, f.Duration, f.Findings)
+		m.ExchangeLabel(op, statusLabel(documented[op], f.Response.Status), f.Duration, f.Findings)
 	})
+}
+
+// documentedStatuses lists the response keys each operation documents
+// ("200", "4XX"), for the status label.
+func documentedStatuses(eng *conformance.Engine) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, o := range eng.Operations() {
+		keys := map[string]bool{}
+		if o.Responses != nil {
+			for k := range o.Responses.Map() {
+				keys[strings.ToUpper(k)] = true
+			}
+		}
+		out[o.ID] = keys
+	}
+	return out
+}
+
+// statusLabel is the metric label of a status: the code when the
+// operation documents it, its range ("4XX") when that is documented, else
+// "other". The upstream chooses the status; the label's values stay the
+// spec's.
+func statusLabel(documented map[string]bool, status int) string {
+	code := strconv.Itoa(status)
+	if documented[code] {
+		return code
+	}
+	if r := code[:1] + "XX"; len(code) == 3 && documented[r] {
+		return r
+	}
+	return "other"
 }

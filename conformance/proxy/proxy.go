@@ -301,7 +301,7 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 		if x != nil {
 			x.outcome = UpstreamFailed
 		}
-		p.logf("proxy: %s %s: upstream failed: %s", r.Method, r.URL.EscapedPath(), err)
+		p.logf("proxy: %s %s: upstream failed: %s", clip(r.Method), clip(r.URL.EscapedPath()), err)
 	}
 	if x != nil {
 		x.status = http.StatusBadGateway
@@ -690,6 +690,12 @@ func (p *Proxy) judge(x *exchange, cov *conformance.Coverage) {
 // the case had not seen.
 func (p *Proxy) record(f *Finished, opID, template string) {
 	method, status := f.Request.Method, f.Response.Status
+	if opID == "" {
+		// The client chooses the method of a request no operation matches:
+		// the case it lands in must not be of its choosing (40,000 random
+		// methods made 40,000 cases).
+		method = MethodBucket(method)
+	}
 	key := caseKey{op: opID, method: method, status: status}
 
 	p.mu.Lock()
@@ -716,8 +722,33 @@ func (p *Proxy) record(f *Finished, opID, template string) {
 		if fd.Actual != "" {
 			actual = " (got " + fd.Actual + ")"
 		}
-		p.logf("proxy: %s %s → %d: %s %s%s: %s%s", method, f.Request.URL.EscapedPath(), status, fd.Severity, fd.Rule, where, fd.Message, actual)
+		p.logf("proxy: %s %s → %d: %s %s%s: %s%s", method, clip(f.Request.URL.EscapedPath()), status, fd.Severity, fd.Rule, where, fd.Message, actual)
 	}
+}
+
+// OtherMethod is the method a case shows for the requests of methods
+// outside RFC 9110's (and PATCH's) that match no operation.
+const OtherMethod = "(other method)"
+
+// MethodBucket is method when it is one of RFC 9110's methods or PATCH,
+// else OtherMethod: what a case, a log line or a metric label may say of a
+// method the client chose freely.
+func MethodBucket(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return method
+	}
+	return OtherMethod
+}
+
+// clip shortens what a client chose (a path, a method) for a log line.
+func clip(s string) string {
+	const max = 200
+	if len(s) <= max {
+		return s
+	}
+	return strings.ToValidUTF8(s[:max], "") + "…"
 }
 
 func (p *Proxy) logf(format string, a ...any) {
