@@ -81,8 +81,9 @@ func TestProxyMemoryIsBoundedInTotal(t *testing.T) {
 				if !assert.NoError(t, err) {
 					return
 				}
-				n, _ := io.Copy(io.Discard, resp.Body)
+				n, err := io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
+				assert.NoError(t, err)
 				assert.Equal(t, int64(size), n, "forwarded untouched")
 			}
 		}()

@@ -92,6 +92,9 @@ func Follow(spec []byte, findings []conformance.Finding, opts Options) (*Result,
 	if err := p.verify(out); err != nil {
 		return nil, err
 	}
+	if err := p.verifyExact(spec, out); err != nil {
+		return nil, err
+	}
 	res.Spec = out
 	return res, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -489,4 +490,111 @@ func (d *doc) pointer(ptr string) (located, error) {
 		}
 	}
 	return l, nil
+}
+
+// verifyExact re-reads both documents and refuses the amendment unless it
+// is the original with exactly the intended changes: the enum values added
+// to their enums, the properties declared with nothing but type, items,
+// nullable and description. Whatever else a report could smuggle in (a
+// line of its choosing in a comment, a key beside a property) is refused.
+func (p *planner) verifyExact(orig, out []byte) error {
+	var want, got any
+	if err := yaml.Unmarshal(orig, &want); err != nil {
+		return fmt.Errorf("internal error: the spec does not read back: %w", err)
+	}
+	if err := yaml.Unmarshal(out, &got); err != nil {
+		return fmt.Errorf("refused: the amended spec does not read back: %w", err)
+	}
+	for _, c := range p.res.Changes {
+		segs, err := splitPointer(c.Schema)
+		if err != nil {
+			return err
+		}
+		ws, gs := treeAt(want, segs), treeAt(got, segs)
+		wm, ok1 := ws.(map[string]any)
+		gm, ok2 := gs.(map[string]any)
+		if !ok1 || !ok2 {
+			return fmt.Errorf("refused: the amended spec has no schema at %s", c.Schema)
+		}
+		switch c.Kind {
+		case KindEnumValue:
+			var v any
+			if err := yaml.Unmarshal([]byte(c.Value), &v); err != nil {
+				return fmt.Errorf("refused: the enum value %s does not read back: %w", c.Value, err)
+			}
+			list, _ := wm["enum"].([]any)
+			wm["enum"] = append(list, v)
+		case KindProperty:
+			gp, _ := gm["properties"].(map[string]any)
+			prop, ok := gp[c.Value].(map[string]any)
+			if !ok || !plainProperty(prop, strings.TrimSuffix(c.Type, ", nullable")) {
+				return fmt.Errorf("refused: the property %q of %s is not declared as intended", c.Value, c.Schema)
+			}
+			wp, _ := wm["properties"].(map[string]any)
+			if wp == nil {
+				wp = map[string]any{}
+				wm["properties"] = wp
+			}
+			wp[c.Value] = prop
+		}
+	}
+	if !reflect.DeepEqual(want, got) {
+		return errors.New("refused: the amended spec differs from the original by more than the intended changes")
+	}
+	return nil
+}
+
+// plainProperty reports whether a declared property holds what follow
+// writes and nothing else.
+func plainProperty(prop map[string]any, typ string) bool {
+	for k, v := range prop {
+		switch k {
+		case "type":
+			if v != typ {
+				return false
+			}
+		case "items":
+			if m, ok := v.(map[string]any); !ok || len(m) != 0 {
+				return false
+			}
+		case "nullable":
+			if v != true {
+				return false
+			}
+		case "description":
+			if _, ok := v.(string); !ok {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// treeAt is the value a JSON pointer's segments name in a decoded
+// document, nil when there is none.
+func treeAt(v any, segs []string) any {
+	for _, s := range segs {
+		switch n := v.(type) {
+		case map[string]any:
+			v = n[s]
+		case map[any]any:
+			v = nil
+			for k, x := range n {
+				if fmt.Sprint(k) == s {
+					v = x
+				}
+			}
+		case []any:
+			i, err := strconv.Atoi(s)
+			if err != nil || i < 0 || i >= len(n) {
+				return nil
+			}
+			v = n[i]
+		default:
+			return nil
+		}
+	}
+	return v
 }

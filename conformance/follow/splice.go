@@ -183,7 +183,7 @@ func (d *doc) enumInsertion(g *enumGroup, comment func(*enumValue) string) (inse
 	at, needsEOL := d.afterBlock(last.Line-1, strings.IndexByte(prefix, '-'), last)
 	var text strings.Builder
 	for _, v := range g.values {
-		text.WriteString(prefix + v.literal + " # " + comment(v) + d.eol)
+		text.WriteString(prefix + v.literal + " # " + printable(comment(v)) + d.eol)
 	}
 	out := text.String()
 	if needsEOL {
@@ -287,9 +287,28 @@ func (d *doc) writeProp(b *strings.Builder, indent, step int, rp renderedProp) {
 	}
 	b.WriteString(in + "description: |" + d.eol)
 	text := in + strings.Repeat(" ", step)
-	for _, l := range wrap(rp.description, max(40, descriptionWidth-len(text))) {
+	for _, l := range wrap(printable(rp.description), max(40, descriptionWidth-len(text))) {
 		b.WriteString(text + l + d.eol)
 	}
+}
+
+// printable escapes what a report may carry and a comment or a description
+// must not: control characters and every character a YAML reader or an
+// editor may take for a line break (a property name with a newline in a
+// pointer would otherwise start a line of the API's choosing).
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError: // invalid UTF-8 too
+			b.WriteString(`\ufffd`)
+		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0, r == 0x2028, r == 0x2029, r == 0xfeff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // wrap breaks text into lines of at most width bytes at spaces; a word
