@@ -20,6 +20,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/proxy"
 	"github.com/webex-conformance/webhooks/internal/metrics"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 var metricsURLLine = regexp.MustCompile(`Prometheus metrics at (http://127\.0\.0\.1:\d+/metrics)\n`)
@@ -185,7 +186,7 @@ func TestProxyMetrics(t *testing.T) {
 // 100 to 999 adds none of its own (before, each was a label value).
 func TestProxyMetricsStatusLabelIsBounded(t *testing.T) {
 	t.Parallel()
-	eng, err := conformance.New()
+	eng, err := webex.NewEngine()
 	require.NoError(t, err)
 	m := metrics.New(metrics.Upstream)
 	obs := proxyMetrics(eng, m)

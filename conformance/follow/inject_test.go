@@ -78,7 +78,7 @@ func TestFollowNeverInjects(t *testing.T) {
 			assert.True(t, strings.HasPrefix(enum[1].(string), "paused"))
 			added := strings.Count(string(res.Spec), "\n") - strings.Count(mapSpec, "\n")
 			assert.Equal(t, 1, added, "one line added:\n%s", res.Spec)
-			_, err = conformance.New(conformance.WithSpec(res.Spec))
+			_, err = conformance.New(res.Spec)
 			require.NoError(t, err)
 		})
 	}
