@@ -527,7 +527,11 @@ func (p *planner) verifyExact(orig, out []byte) error {
 		case KindProperty:
 			gp, _ := gm["properties"].(map[string]any)
 			prop, ok := gp[c.Value].(map[string]any)
-			if !ok || !plainProperty(prop, strings.TrimSuffix(c.Type, ", nullable")) {
+			base := strings.TrimSuffix(c.Type, ", nullable")
+			if strings.HasPrefix(base, "[") {
+				base, _, _ = strings.Cut(strings.TrimPrefix(base, "["), ",")
+			}
+			if !ok || !plainProperty(prop, base) {
 				return fmt.Errorf("refused: the property %q of %s is not declared as intended", c.Value, c.Schema)
 			}
 			wp, _ := wm["properties"].(map[string]any)
@@ -545,12 +549,23 @@ func (p *planner) verifyExact(orig, out []byte) error {
 }
 
 // plainProperty reports whether a declared property holds what follow
-// writes and nothing else.
+// writes and nothing else: its type (in 3.1 possibly with "null"), items
+// {} for an array, nullable, one example, a description.
 func plainProperty(prop map[string]any, typ string) bool {
+	typ = strings.Trim(typ, `"`)
 	for k, v := range prop {
 		switch k {
 		case "type":
-			if v != typ {
+			switch t := v.(type) {
+			case string:
+				if t != typ {
+					return false
+				}
+			case []any:
+				if len(t) != 2 || t[0] != typ || t[1] != "null" {
+					return false
+				}
+			default:
 				return false
 			}
 		case "items":
@@ -559,6 +574,10 @@ func plainProperty(prop map[string]any, typ string) bool {
 			}
 		case "nullable":
 			if v != true {
+				return false
+			}
+		case "examples":
+			if l, ok := v.([]any); !ok || len(l) != 1 {
 				return false
 			}
 		case "description":
