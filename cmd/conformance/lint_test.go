@@ -195,3 +195,36 @@ paths:
 	_, out, _ = lintRun(t, "--spec", path)
 	assert.Empty(t, out, "without --explain only defects are listed")
 }
+
+// lint --explain names the JSON Schema 2020-12 keyword that puts a schema
+// of a 3.1 document on the slow path; the ones the single pass judges
+// (type lists, a string const, numeric exclusive bounds) are not listed.
+func TestLintExplains31Keywords(t *testing.T) {
+	t.Parallel()
+	path := writeSpec(t, `openapi: 3.1.0
+info: {title: x, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: getThing
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  kind: {const: thing}
+                  size: {type: [number, "null"], exclusiveMinimum: 0}
+                  pair: {type: array, prefixItems: [{type: string}, {type: integer}]}
+                  card:
+                    type: object
+                    if: {required: [number]}
+                    then: {required: [expiry]}
+`)
+	code, out, errOut := lintRun(t, "--spec", path, "--explain")
+	assert.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, "slow\tgetThing 200 application/json /card\tif, then, else\n"+
+		"slow\tgetThing 200 application/json /pair\tprefixItems\n", out)
+}

@@ -387,3 +387,54 @@ func TestValidateHARCoverageAndRequire(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "--require \"getWebhookDetails:20\": the status is a code")
 }
+
+// validate --spec judges by an OpenAPI 3.1 document: its const and type
+// lists hold.
+func TestValidate31Document(t *testing.T) {
+	t.Parallel()
+	spec := writeSpec(t, `openapi: 3.1.0
+info: {title: x, version: '1'}
+paths:
+  /webhooks:
+    post:
+      operationId: createWebhook
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                ownedBy: {const: org}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [ownedBy]
+                properties:
+                  ownedBy: {const: org}
+                  filter: {type: [string, "null"]}
+`)
+	for _, tc := range []struct {
+		body  string
+		want  int
+		rules []string
+	}{
+		{`{"ownedBy": "org", "filter": null}`, exitOK, nil},
+		{`{"ownedBy": "creator", "filter": 1}`, exitFindings, []string{"body.constraint", "body.type"}},
+	} {
+		code, out, errOut := validateRun(t, tc.body, nil, "--spec", spec, "--operation", "createWebhook", "--status", "200",
+			"--header", "Content-Type: application/json", "--body", "-", "--format", "json")
+		var rep report.Report
+		require.NoError(t, json.Unmarshal([]byte(out), &rep), out+errOut)
+		require.Len(t, rep.Cases, 1)
+		var got []string
+		for _, f := range rep.Cases[0].Findings {
+			got = append(got, f.Rule)
+		}
+		assert.Equal(t, tc.rules, got, out)
+		assert.Equal(t, tc.want, code, errOut)
+	}
+}
