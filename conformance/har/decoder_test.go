@@ -496,6 +496,41 @@ func BenchmarkDecoderBaseline(b *testing.B) {
 	}
 }
 
+// BenchmarkDecoderTokenizer reads the same bytes with encoding/json's
+// tokenizer, building nothing: what a streaming reader on the standard
+// library pays before it keeps a single field.
+func BenchmarkDecoderTokenizer(b *testing.B) {
+	data := benchHAR(b, 1000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		for {
+			if _, err := dec.Token(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkDecoderPlainRead reads the same bytes in the decoder's 64 KB
+// reads and looks at none of them: the ceiling.
+func BenchmarkDecoderPlainRead(b *testing.B) {
+	data := benchHAR(b, 1000)
+	b.SetBytes(int64(len(data)))
+	buf := make([]byte, harBufSize)
+	for b.Loop() {
+		r := bytes.NewReader(data)
+		for {
+			if _, err := r.Read(buf); err == io.EOF {
+				break
+			}
+		}
+	}
+}
+
 // stdHARExact decodes data with encoding/json into a generic tree and picks
 // the fields out with exact, case-sensitive names: decoding into stdHAR
 // would match "stAtus" to Status, where JSON and the reader are
