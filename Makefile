@@ -13,7 +13,7 @@ ACTIONLINT ?= $(GOBIN_DIR)/actionlint
 FUZZTIME ?= 20s
 BENCHCOUNT ?= 6
 
-.PHONY: all generate check-generate docs test lint lint-go lint-spec lint-workflows install-tools bench fuzz bench-har bench-exchange bench-mock bench-proxy bench-generate
+.PHONY: all generate check-generate docs test lint lint-go lint-spec lint-workflows install-tools bench fuzz bench-har bench-exchange bench-mock bench-proxy bench-generate bench-peers
 
 all: generate lint test
 
@@ -82,3 +82,13 @@ bench-proxy:
 
 bench-generate:
 	bash scripts/bench-generate.sh
+
+# The engine beside kin-openapi and libopenapi-validator on GitHub's and
+# Stripe's documents (bench/peers, a module of its own), and the HAR
+# decoder beside encoding/json and a plain read; medians by benchstat.
+BENCHOUT ?= /tmp
+bench-peers:
+	cd bench/peers && $(GO) test -run '^$$' -bench . -benchmem -count=$(BENCHCOUNT) | tee $(BENCHOUT)/bench-peers.txt
+	$(GO) test -run '^$$' -bench 'Decoder' -benchmem -count=$(BENCHCOUNT) ./conformance/har/ | tee $(BENCHOUT)/bench-har-decoder.txt
+	$(GO) run golang.org/x/perf/cmd/benchstat@latest $(BENCHOUT)/bench-peers.txt
+	$(GO) run golang.org/x/perf/cmd/benchstat@latest $(BENCHOUT)/bench-har-decoder.txt

@@ -1,0 +1,200 @@
+package peers
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/stretchr/testify/require"
+
+	"github.com/webex-conformance/webhooks/conformance"
+)
+
+var (
+	docsOnce sync.Once
+	docs     []*Doc
+	docsErr  error
+)
+
+func loadDocs(tb testing.TB) []*Doc {
+	docsOnce.Do(func() { docs, docsErr = Load() })
+	require.NoError(tb, docsErr)
+	return docs
+}
+
+// judge is one validator's verdict on one exchange: whether it found
+// nothing wrong with the response.
+type judge func(x *Exchange) bool
+
+func newEngine(tb testing.TB, spec []byte) judge {
+	e, err := conformance.New(conformance.WithSpec(spec))
+	require.NoError(tb, err)
+	return func(x *Exchange) bool { return len(e.ValidateResponse(x.EngineExchange())) == 0 }
+}
+
+func kinLoad(spec []byte) (routers.Router, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(spec)
+	if err != nil {
+		return nil, err
+	}
+	return gorillamux.NewRouter(doc)
+}
+
+// newKin is the plain kin-openapi way: the route found per request, the
+// response validated with every error collected.
+func newKin(tb testing.TB, spec []byte) judge {
+	router, err := kinLoad(spec)
+	require.NoError(tb, err)
+	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
+	ctx := context.Background()
+	return func(x *Exchange) bool {
+		req, resp := x.HTTP()
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			return false
+		}
+		in := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts},
+			Status:                 resp.StatusCode,
+			Header:                 resp.Header,
+			Body:                   resp.Body,
+			Options:                opts,
+		}
+		return openapi3filter.ValidateResponse(ctx, in) == nil
+	}
+}
+
+func libLoad(spec []byte) (validator.Validator, error) {
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		return nil, err
+	}
+	v, errs := validator.NewValidator(doc)
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return v, nil
+}
+
+func newLib(tb testing.TB, spec []byte) judge {
+	v, err := libLoad(spec)
+	require.NoError(tb, err)
+	return func(x *Exchange) bool {
+		req, resp := x.HTTP()
+		ok, _ := v.ValidateHttpResponse(req, resp)
+		return ok
+	}
+}
+
+var peers = []struct {
+	name string
+	make func(testing.TB, []byte) judge
+}{{"engine", newEngine}, {"kin-openapi", newKin}, {"libopenapi-validator", newLib}}
+
+// BenchmarkExchange judges every exchange of a document once per
+// iteration; ns/exchange is the time per response, routing included.
+func BenchmarkExchange(b *testing.B) {
+	for _, d := range loadDocs(b) {
+		for _, p := range peers {
+			b.Run(d.Name+"/"+p.name, func(b *testing.B) {
+				j := p.make(b, d.Spec)
+				b.ReportAllocs()
+				for b.Loop() {
+					for i := range d.Exchanges {
+						j(&d.Exchanges[i])
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(d.Exchanges)), "ns/exchange")
+			})
+		}
+	}
+}
+
+// BenchmarkLoad is the time from the document's bytes to a validator
+// ready to judge: the engine's New, kin-openapi's loader and router,
+// libopenapi's document and validator.
+func BenchmarkLoad(b *testing.B) {
+	loads := []struct {
+		name string
+		load func([]byte) error
+	}{
+		{"engine", func(spec []byte) error { _, err := conformance.New(conformance.WithSpec(spec)); return err }},
+		{"kin-openapi", func(spec []byte) error { _, err := kinLoad(spec); return err }},
+		{"libopenapi-validator", func(spec []byte) error { _, err := libLoad(spec); return err }},
+	}
+	for _, d := range loadDocs(b) {
+		for _, l := range loads {
+			b.Run(d.Name+"/"+l.name, func(b *testing.B) {
+				b.SetBytes(int64(len(d.Spec)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := l.load(d.Spec); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestExchangesFound: the examples and fixtures give enough responses to
+// measure by.
+func TestExchangesFound(t *testing.T) {
+	for _, d := range loadDocs(t) {
+		require.Greater(t, len(d.Exchanges), 50, d.Name)
+		t.Logf("%s: %d exchanges", d.Name, len(d.Exchanges))
+	}
+}
+
+// deliberate are the engine's findings kin-openapi does not make by
+// design: drift it does not look for.
+var deliberate = map[string]bool{
+	conformance.RuleBodyUndocumented: true, // a property no schema declares
+	conformance.RuleBodyDuplicate:    true, // a property given twice
+}
+
+// TestNoFindingWhereKinFindsNone: on every example and fixture kin-openapi
+// passes, the engine finds nothing either, the deliberate differences
+// aside.
+func TestNoFindingWhereKinFindsNone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads two large documents")
+	}
+	for _, d := range loadDocs(t) {
+		t.Run(d.Name, func(t *testing.T) {
+			e, err := conformance.New(conformance.WithSpec(d.Spec))
+			require.NoError(t, err)
+			kin := newKin(t, d.Spec)
+			passed, wrong := 0, map[string]int{}
+			for i := range d.Exchanges {
+				x := &d.Exchanges[i]
+				if !kin(x) {
+					continue
+				}
+				passed++
+				for _, f := range e.ValidateResponse(x.EngineExchange()) {
+					if !deliberate[f.Rule] {
+						wrong[f.Rule]++
+						t.Errorf("%s %d %s: %s %s: %s", x.Operation, x.Status, x.URL.Path, f.Rule, f.Pointer, f.Message)
+					}
+				}
+			}
+			rules := make([]string, 0, len(wrong))
+			for r := range wrong {
+				rules = append(rules, r)
+			}
+			sort.Strings(rules)
+			t.Logf("%s: kin-openapi passes %d of %d exchanges; engine findings there: %v", d.Name, passed, len(d.Exchanges), wrong)
+		})
+	}
+}
+
+var _ = http.MethodGet
