@@ -16,17 +16,18 @@ type Judge struct {
 
 // Observer is told of every exchange judged, with the operation it
 // matched (ok false: none) and its case, before Case returns: the place
-// for a coverage model to take its share. It must not keep x or its
-// bodies, which the front end may reuse.
+// for a coverage model to take its share. It must not keep x's bodies,
+// which the front end may reuse. x and c are copies, so that judging
+// allocates nothing for them.
 type Observer interface {
-	Judged(x *conformance.Exchange, op conformance.Operation, ok bool, c *report.Case)
+	Judged(x conformance.Exchange, op conformance.Operation, ok bool, c report.Case)
 }
 
 // ObserverFunc is an Observer that is a function.
-type ObserverFunc func(x *conformance.Exchange, op conformance.Operation, ok bool, c *report.Case)
+type ObserverFunc func(x conformance.Exchange, op conformance.Operation, ok bool, c report.Case)
 
 // Judged calls f.
-func (f ObserverFunc) Judged(x *conformance.Exchange, op conformance.Operation, ok bool, c *report.Case) {
+func (f ObserverFunc) Judged(x conformance.Exchange, op conformance.Operation, ok bool, c report.Case) {
 	f(x, op, ok, c)
 }
 
@@ -91,7 +92,6 @@ func (j *Judge) Case(x *conformance.Exchange) report.Case {
 	path := ""
 	if x.Request.URL != nil {
 		path = x.Request.URL.EscapedPath()
-		c.Path = j.eng.Redact(path)
 	}
 	if x.Coverage == nil && j.cov != nil {
 		x.Coverage = j.cov
@@ -104,6 +104,7 @@ func (j *Judge) Case(x *conformance.Exchange) report.Case {
 		op, ok = j.eng.Operation(x.Operation)
 	case x.Request.URL == nil || x.Request.Method == "":
 		// Nothing to find the operation by: the record is incomplete.
+		c.Path = j.eng.Redact(path)
 		c.Verdict, c.Reason = report.VerdictSkip, j.eng.Redact(orDefault(x.Response.Unjudged, "the request has no method or URL"))
 		j.observe(x, op, false, &c)
 		return c
@@ -184,7 +185,7 @@ func securityNote(fs []conformance.Finding, why string) []conformance.Finding {
 
 func (j *Judge) observe(x *conformance.Exchange, op conformance.Operation, ok bool, c *report.Case) {
 	for _, o := range j.observers {
-		o.Judged(x, op, ok, c)
+		o.Judged(*x, op, ok, *c)
 	}
 }
 

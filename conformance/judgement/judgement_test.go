@@ -142,7 +142,7 @@ func TestUnjudgedHalves(t *testing.T) {
 	assert.Equal(t, report.VerdictSkip, c.Verdict)
 
 	var seen []string
-	obs := judgement.ObserverFunc(func(x *conformance.Exchange, op conformance.Operation, ok bool, c *report.Case) {
+	obs := judgement.ObserverFunc(func(x conformance.Exchange, op conformance.Operation, ok bool, c report.Case) {
 		seen = append(seen, op.ID)
 	})
 	judgement.New(engine(t), judgement.WithObserver(obs)).Case(exchange("GET", "/v1/webhooks", true, "", 200, `{"items":[]}`))
