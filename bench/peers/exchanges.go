@@ -256,7 +256,7 @@ func Load() ([]*Doc, error) {
 		if err != nil {
 			return nil, err
 		}
-		e, err := conformance.New(conformance.WithSpec(d.Spec))
+		e, err := conformance.New(d.Spec)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", d.Name, err)
 		}

@@ -35,7 +35,7 @@ func loadDocs(tb testing.TB) []*Doc {
 type judge func(x *Exchange) bool
 
 func newEngine(tb testing.TB, spec []byte) judge {
-	e, err := conformance.New(conformance.WithSpec(spec))
+	e, err := conformance.New(spec)
 	require.NoError(tb, err)
 	return func(x *Exchange) bool { return len(e.ValidateResponse(x.EngineExchange())) == 0 }
 }
@@ -128,7 +128,7 @@ func BenchmarkLoad(b *testing.B) {
 		name string
 		load func([]byte) error
 	}{
-		{"engine", func(spec []byte) error { _, err := conformance.New(conformance.WithSpec(spec)); return err }},
+		{"engine", func(spec []byte) error { _, err := conformance.New(spec); return err }},
 		{"kin-openapi", func(spec []byte) error { _, err := kinLoad(spec); return err }},
 		{"libopenapi-validator", func(spec []byte) error { _, err := libLoad(spec); return err }},
 	}
@@ -172,7 +172,7 @@ func TestNoFindingWhereKinFindsNone(t *testing.T) {
 	}
 	for _, d := range loadDocs(t) {
 		t.Run(d.Name, func(t *testing.T) {
-			e, err := conformance.New(conformance.WithSpec(d.Spec))
+			e, err := conformance.New(d.Spec)
 			require.NoError(t, err)
 			kin := newKin(t, d.Spec)
 			passed, wrong := 0, map[string]int{}
