@@ -6,12 +6,8 @@
 // the suite's scenarios (webex/runner) and the delivery judge
 // (webex/receiver).
 //
-// The shortest use, in a client project's test:
-//
-//	client := &http.Client{Transport: webex.NewTestTransport(t, nil)}
-//	// ... exercise the code under test with client ...
-//
-// and, to judge recorded exchanges:
+// In a client project's test, webex/webextest.NewTransport is the one
+// line that judges every exchange. To judge recorded exchanges:
 //
 //	eng, err := webex.NewEngine()
 //	findings := eng.ValidateExchange(x)

@@ -3,6 +3,7 @@ package webex_test
 import (
 	"go/build"
 	"io/fs"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,4 +56,16 @@ func TestGenericLayerKnowsNoWebex(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.Greater(t, checked, 8, "the generic packages were found")
+}
+
+// TestCLILinksNoTestingPackage fails when the command imports, at any
+// depth, the testing package: a test helper in a package the CLI uses
+// would register test flags in every run of the tool.
+func TestCLILinksNoTestingPackage(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command("go", "list", "-deps", module+"/cmd/conformance").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	deps := strings.Fields(string(out))
+	require.Contains(t, deps, module+"/webex", "the dependency list was read")
+	assert.NotContains(t, deps, "testing", "cmd/conformance links the testing package")
 }

@@ -19,5 +19,5 @@
 //	// ... exercise the client ...
 //	tr.AssertConformant(t)
 //
-// For the Webex webhooks API, webex.NewTestTransport(t, nil) is the one line.
+// For the Webex webhooks API, webextest.NewTransport(t, nil) is the one line.
 package conformancetest

@@ -7,14 +7,14 @@ import (
 
 	"github.com/webex-conformance/webhooks/gen"
 	"github.com/webex-conformance/webhooks/mock/mocktest"
-	"github.com/webex-conformance/webhooks/webex"
+	"github.com/webex-conformance/webhooks/webex/webextest"
 )
 
 func TestMyWebexCode(t *testing.T) {
 	ts := mocktest.NewServer(t) // or any server
 
 	// The transport fails t at the end on any finding.
-	hc := &http.Client{Transport: webex.NewTestTransport(t, nil)}
+	hc := &http.Client{Transport: webextest.NewTransport(t, nil)}
 	c, err := gen.NewClientWithResponses(ts.URL, gen.WithHTTPClient(hc), gen.WithBearerToken(ts.Token))
 	if err != nil {
 		t.Fatal(err)
