@@ -35,11 +35,12 @@ func TestClientProjectFirstSteps(t *testing.T) {
 	oapiCodegen := "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@" + string(pinned[1])
 
 	dir := t.TempDir()
+	env := append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY="+checkoutProxy(os.Getenv("GOPROXY")))
 	gocmd := func(args ...string) string {
 		t.Helper()
 		cmd := exec.Command(goTool, args...)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY="+checkoutProxy(os.Getenv("GOPROXY")))
+		cmd.Env = env
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "go %s:\n%s", strings.Join(args, " "), out)
 		return string(out)
@@ -82,7 +83,7 @@ func TestClientProjectFirstSteps(t *testing.T) {
 	// A run that fails leaves the file as it was.
 	cmd := exec.Command(goTool, "tool", "conformance", "spec", "--format", "toml", "--output", "api/webex.yaml")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off")
+	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	require.Error(t, err)
 	assert.Contains(t, string(out), `conformance spec: --format "toml": expected yaml or json`)
