@@ -3,7 +3,6 @@ package conformance
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -16,6 +15,10 @@ const DefaultMaxBodyBytes = 10 << 20
 // DefaultMaxDepth is the JSON nesting past which the engine stops reading
 // and reports body.depth. No API body in practice nests half as deep.
 const DefaultMaxDepth = 64
+
+// DefaultMaxSpecBytes is the largest document New loads. The largest public
+// OpenAPI documents are a few tens of megabytes.
+const DefaultMaxSpecBytes = 64 << 20
 
 // Engine is a spec compiled for judging responses. It is immutable after New
 // and safe for concurrent use.
@@ -45,6 +48,7 @@ type config struct {
 	spec       []byte
 	maxBody    int64
 	maxDepth   int
+	maxSpec    int64
 	redactions []string
 	// formatsAnnotate: WithFormatAnnotations.
 	formatsAnnotate bool
@@ -73,6 +77,16 @@ func WithMaxDepth(n int) Option {
 	}
 }
 
+// WithMaxSpecBytes caps the size of the document New loads; a larger one
+// is a *SpecError of kind SpecTooLarge. n <= 0 keeps the default.
+func WithMaxSpecBytes(n int64) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxSpec = n
+		}
+	}
+}
+
 // WithFormatAnnotations reads format, contentEncoding and contentMediaType
 // in an OpenAPI 3.1 document as annotations, as JSON Schema 2020-12 does by
 // default. Without it the engine asserts the formats it knows (date-time,
@@ -97,15 +111,19 @@ func WithRedactions(values ...string) Option {
 // JSON: the engine knows no API but the one it is given (the Webex
 // webhooks spec comes from package webex). Only a document that cannot be
 // judged by is an error: one that does not parse, an unresolvable $ref, a version
-// other than OpenAPI 3.0 or 3.1 (ErrSpecVersion). Everything else wrong with the
+// other than OpenAPI 3.0 or 3.1, a document that would cost far more to load
+// than its size: a *SpecError, whose Kind says which. Everything else wrong with the
 // document is tolerated and listed by SpecNotes.
 func New(spec []byte, opts ...Option) (*Engine, error) {
-	c := config{spec: spec, maxBody: DefaultMaxBodyBytes, maxDepth: DefaultMaxDepth}
+	c := config{spec: spec, maxBody: DefaultMaxBodyBytes, maxDepth: DefaultMaxDepth, maxSpec: DefaultMaxSpecBytes}
 	for _, o := range opts {
 		o(&c)
 	}
 	if len(c.spec) == 0 {
-		return nil, errors.New("spec: empty document")
+		return nil, specError(SpecEmpty, nil, "empty document")
+	}
+	if int64(len(c.spec)) > c.maxSpec {
+		return nil, specError(SpecTooLarge, nil, "the document's %d bytes are more than the %d allowed", len(c.spec), c.maxSpec)
 	}
 	doc, notes, err := loadSpec(c.spec, c.formatsAnnotate)
 	if err != nil {

@@ -12,9 +12,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// ErrSpecHostile is returned by New for a document whose loading would cost
-// far more than its size: YAML aliases that expand to many times the
-// document, or $refs that lead only to each other.
+// ErrSpecHostile matches (errors.Is) the error New returns for a document
+// whose loading would cost far more than its size: a *SpecError of kind
+// SpecAliases (YAML aliases that expand to many times the document) or
+// SpecRefCycle ($refs that lead only to each other).
 var ErrSpecHostile = errors.New("spec: refused")
 
 // maxAliasGrowth bounds what YAML aliases may add to a document: the
@@ -62,8 +63,8 @@ func guardSpec(data []byte) ([]byte, error) {
 	}
 	written, expanded := expandedSize(&root)
 	if expanded > maxAliasGrowth*written+aliasSlack {
-		return nil, fmt.Errorf("%w: YAML aliases expand the document's %d nodes to %d (at most %d× plus %d are loaded)",
-			ErrSpecHostile, written, expanded, maxAliasGrowth, aliasSlack)
+		return nil, specError(SpecAliases, nil, "refused: YAML aliases expand the document's %d nodes to %d (at most %d× plus %d are loaded)",
+			written, expanded, maxAliasGrowth, aliasSlack)
 	}
 	doc := &root
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
@@ -161,7 +162,7 @@ func collapseRefChains(t refTree) (bool, error) {
 			if len(loop) > 6 {
 				loop = append(loop[:3:3], fmt.Sprintf("… %d more", len(loop)-5), loop[len(loop)-2], loop[len(loop)-1])
 			}
-			return end{}, fmt.Errorf("%w: circular $ref with no schema in the loop: %s", ErrSpecHostile, strings.Join(loop, " → "))
+			return end{}, specError(SpecRefCycle, nil, "refused: circular $ref with no schema in the loop: %s", strings.Join(loop, " → "))
 		}
 		state[ptr] = visiting
 		result := end{to: ptr}

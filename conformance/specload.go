@@ -4,16 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// ErrSpecVersion is returned by New for a document that is not OpenAPI
-// 3.0 or 3.1 (a Swagger 2.0 or an OpenAPI 3.2 document).
-var ErrSpecVersion = errors.New("spec: not an OpenAPI 3.0 or 3.1 document")
+// ErrSpecVersion matches (errors.Is) the error New returns for a document
+// that is not OpenAPI 3.0 or 3.1 (a Swagger 2.0 or an OpenAPI 3.2
+// document): a *SpecError of kind SpecVersion.
+var ErrSpecVersion = errors.New("spec: " + specVersionText)
+
+const specVersionText = "not an OpenAPI 3.0 or 3.1 document"
 
 // loadSpec parses an OpenAPI document and resolves its references, turning
 // the loader's panics on hostile input into errors. Only what makes judging
@@ -23,7 +25,8 @@ var ErrSpecVersion = errors.New("spec: not an OpenAPI 3.0 or 3.1 document")
 func loadSpec(data []byte, formatsAnnotate bool) (doc *openapi3.T, notes []Finding, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			doc, notes, err = nil, nil, fmt.Errorf("spec: cannot load: %v", r)
+			cause, _ := r.(error)
+			doc, notes, err = nil, nil, specError(SpecLoader, cause, "cannot load: %v", r)
 		}
 	}()
 	loadable, err := guardSpec(data)
@@ -42,7 +45,7 @@ func loadSpec(data []byte, formatsAnnotate bool) (doc *openapi3.T, notes []Findi
 		if v := peekVersion(data); v != "" && !supportedVersion(v) {
 			return nil, nil, versionError(v)
 		}
-		return nil, nil, fmt.Errorf("spec: %s", firstLine(err.Error()))
+		return nil, nil, loaderError(data, err)
 	}
 	if !supportedVersion(doc.OpenAPI) {
 		return nil, nil, versionError(doc.OpenAPI)
@@ -90,11 +93,10 @@ func supportedVersion(v string) bool {
 }
 
 func versionError(v string) error {
-	switch {
-	case v == "":
-		return fmt.Errorf("%w: no openapi version field (Swagger 2.0 is not supported)", ErrSpecVersion)
+	if v == "" {
+		return specError(SpecVersion, nil, "%s: no openapi version field (Swagger 2.0 is not supported)", specVersionText)
 	}
-	return fmt.Errorf("%w: openapi %q", ErrSpecVersion, v)
+	return specError(SpecVersion, nil, "%s: openapi %q", specVersionText, v)
 }
 
 // peekVersion finds the value of the first openapi field of a JSON or YAML

@@ -93,7 +93,9 @@ func cmdFollow(ctx context.Context, e *env, args []string) int {
 	}
 	if len(res.Changes) > 0 {
 		// The amendment must still be a spec the engine can judge by.
-		if _, err := loadEngine(ctx, func() (*conformance.Engine, error) { return conformance.New(res.Spec) }); err != nil {
+		if _, err := loadEngine(ctx, func() (*conformance.Engine, error) {
+			return conformance.New(res.Spec, conformance.WithMaxSpecBytes(int64(len(res.Spec))))
+		}); err != nil {
 			return engineFailed(e, "follow", "the amended spec does not load: "+runOneLine(err.Error()), err)
 		}
 	}

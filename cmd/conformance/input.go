@@ -61,8 +61,15 @@ func byteSize(n int64) string {
 }
 
 // errLoadInterrupted is what loading a spec returns after SIGINT or
-// SIGTERM: the command exits at once, as interrupted.
+// SIGTERM (wrapped with the context's error, context.Canceled): the command
+// exits at once, as interrupted.
 var errLoadInterrupted = errors.New("interrupted while loading the spec")
+
+// loadInterrupted is errLoadInterrupted with the context's cause.
+type loadInterrupted struct{ cause error }
+
+func (e loadInterrupted) Error() string   { return errLoadInterrupted.Error() }
+func (e loadInterrupted) Unwrap() []error { return []error{errLoadInterrupted, e.cause} }
 
 // loadEngine reads and compiles a spec with load, giving up as soon as ctx
 // is done: a large or hostile document, or one on a pipe, must not hold
@@ -81,7 +88,7 @@ func loadEngine(ctx context.Context, load func() (*conformance.Engine, error)) (
 	case r := <-done:
 		return r.eng, r.err
 	case <-ctx.Done():
-		return nil, errLoadInterrupted
+		return nil, loadInterrupted{context.Cause(ctx)}
 	}
 }
 

@@ -221,7 +221,7 @@ func runEngine(ctx context.Context, e *env, path string, opts ...conformance.Opt
 			if err != nil {
 				return nil, err
 			}
-			return conformance.New(doc, opts...)
+			return conformance.New(doc, append(opts, conformance.WithMaxSpecBytes(e.maxInput))...)
 		}
 		return webex.NewEngine(opts...)
 	})

@@ -193,7 +193,7 @@ func validateEngine(ctx context.Context, e *env, path string) (*conformance.Engi
 			if err != nil {
 				return nil, fmt.Errorf("--spec: %w", err)
 			}
-			return conformance.New(doc, opts...)
+			return conformance.New(doc, append(opts, conformance.WithMaxSpecBytes(e.maxInput))...)
 		}
 		return webex.NewEngine(opts...)
 	})
