@@ -145,46 +145,51 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "run: --seed needs --generate")
 	}
 
-	cfg := runner.Config{Target: *target, WebhookIDs: ids, AllowWrites: *allowWrites, Rate: *rate, Timeout: *timeout,
-		Generate: *generateN, Seed: *seed}
+	opts := []runner.Option{runner.WithWebhookIDs(ids...), runner.WithWrites(*allowWrites), runner.WithTimeout(*timeout),
+		runner.WithGenerate(*generateN), runner.WithSeed(*seed)}
+	runTarget, token, pace := *target, "", *rate
 	var stopMock func()
 	if *target == "" {
-		cfg.AllowWrites = true
-		cfg.PageSize = 2 // a few webhooks span several pages
-		cfg.Token, cfg.Target, stopMock, err = runStartMock()
+		// Against the mock: writes included, and a few webhooks span
+		// several pages.
+		opts = append(opts, runner.WithWrites(true), runner.WithPageSize(2))
+		token, runTarget, stopMock, err = runStartMock()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "conformance run: cannot start the mock: %v\n", err)
 			return exitUntestable
 		}
 		defer stopMock()
 	} else {
-		cfg.Token = e.getenv("WEBEX_TOKEN")
+		token = e.getenv("WEBEX_TOKEN")
 		if !rateSet {
-			cfg.Rate = defaultTargetRate
+			pace = defaultTargetRate
 		}
 	}
+	opts = append(opts, runner.WithToken(token), runner.WithRate(pace))
 
-	eng, err := runEngine(ctx, e, *specPath, conformance.WithRedactions(cfg.Token))
+	eng, err := runEngine(ctx, e, *specPath, conformance.WithRedactions(token))
 	if err != nil {
 		return engineFailed(e, "run", runOneLine(err.Error()), err)
 	}
-	if _, webex := eng.Operation("listWebhooks"); cfg.Token == "" && *target != "" && (webex || *generateN == 0) {
+	if _, webex := eng.Operation("listWebhooks"); token == "" && *target != "" && (webex || *generateN == 0) {
 		// Another API's document needs no token to be generated for.
 		return usageErr(e, "run: --target needs the access token in the environment variable WEBEX_TOKEN")
 	}
 	noteSpecNotes(e, "run", *specPath, eng)
 	redact := eng.Redact // the engine knows the token: WithRedactions above
-	if cfg.Require, err = requirements(eng, *requireFlags); err != nil {
+	required, err := requirements(eng, *requireFlags)
+	if err != nil {
 		return usageErr(e, "run: %s", err)
 	}
 	if _, ok := eng.Operation(defaultRequired.Operation); ok && *target != "" {
-		cfg.Require = append([]conformance.Requirement{defaultRequired}, cfg.Require...)
+		required = append([]conformance.Requirement{defaultRequired}, required...)
 	}
+	opts = append(opts, runner.WithRequire(required...))
 
 	if e.isTerminal {
-		cfg.Progress = runProgress(e.stderr, redact)
+		opts = append(opts, runner.WithProgress(runProgress(e.stderr, redact)))
 	}
-	rep, err := runner.Run(ctx, eng, cfg)
+	rep, err := runner.Run(ctx, eng, runTarget, opts...)
 	if rep == nil {
 		return usageErr(e, "run: %s", runOneLine(redact(err.Error())))
 	}
@@ -206,7 +211,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	}
 
 	// Against the mock, the passing cases are the point: show them.
-	if err := runWriteReports(e, "run", outs, rep, report.Options{Redact: redact, Verbose: *target == "" && cfg.Progress == nil}); err != nil {
+	if err := runWriteReports(e, "run", outs, rep, report.Options{Redact: redact, Verbose: *target == "" && !e.isTerminal}); err != nil {
 		return exitUsage
 	}
 	return code

@@ -78,7 +78,7 @@ func (r *runner) afterWrite(ctx context.Context, c call, tracked bool) error {
 
 // listQuietly lists every webhook, following next links, without recording
 // cases: it is housekeeping, and the recorded walks judge the list. ok is
-// false when a page could not be had or the walk hit Config.MaxPages; a
+// false when a page could not be had or the walk hit WithMaxPages; a
 // next link it must not follow (another host, a page seen) ends the walk
 // with ok, since the recorded walks already fail the run for it.
 func (r *runner) listQuietly(ctx context.Context) (hooks []webhook, ok bool, err error) {

@@ -62,9 +62,7 @@ func TestCurlRedactsEveryBody(t *testing.T) {
 	seed(f, 3)
 	srv := f.start(t)
 	rec := &bodyRecorder{bodies: map[string]int{}}
-	rep, err := Run(context.Background(), failValidator{}, Config{
-		Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond, Transport: rec,
-	})
+	rep, err := Run(context.Background(), failValidator{}, srv.URL+"/v1", WithToken(testToken), WithWrites(true), WithPageSize(2), WithMaxRetryWait(time.Millisecond), WithTransport(rec))
 	require.NoError(t, err)
 	require.Len(t, rec.secrets, 2, "the create and the update send a secret")
 	require.Positive(t, rec.bodies[http.MethodPost])

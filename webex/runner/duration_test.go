@@ -43,9 +43,7 @@ func TestCaseDurationIsTheExchangeOnly(t *testing.T) {
 		const tok = "duration-token"
 		tr := handlerTransport{h: mock.New(mock.WithTokens(tok)), delay: 3 * time.Millisecond}
 		start := time.Now()
-		rep, err := Run(context.Background(), engine(t, tok), Config{
-			Target: "http://mock.test" + mock.BasePath, Token: tok, Rate: 5, Transport: tr,
-		})
+		rep, err := Run(context.Background(), engine(t, tok), "http://mock.test"+mock.BasePath, WithToken(tok), WithRate(5), WithTransport(tr))
 		require.NoError(t, err)
 		require.NotEmpty(t, rep.Cases)
 		assert.GreaterOrEqual(t, time.Since(start), time.Duration(len(rep.Cases)-1)*200*time.Millisecond, "the run was paced")

@@ -16,7 +16,7 @@ import (
 // request smaller.
 const shrinkBudget = 24
 
-// generated sends Config.Generate requests drawn from the spec, judges
+// generated sends WithGenerate's requests drawn from the spec, judges
 // each (the engine judges the answer, generate.Judge the behaviour),
 // shrinks a failing one and records it as a case.
 func (r *runner) generated(ctx context.Context) error {

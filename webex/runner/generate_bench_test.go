@@ -31,7 +31,7 @@ func benchRun(b *testing.B, n int) {
 		b.StopTimer()
 		ts := httptest.NewServer(mock.New(mock.WithTokens(tok)))
 		b.StartTimer()
-		rep, err := Run(context.Background(), eng, Config{Target: ts.URL + mock.BasePath, Token: tok, AllowWrites: true, Generate: n, Seed: uint64(i) + 1})
+		rep, err := Run(context.Background(), eng, ts.URL+mock.BasePath, WithToken(tok), WithWrites(true), WithGenerate(n), WithSeed(uint64(i)+1))
 		b.StopTimer()
 		ts.Close()
 		b.StartTimer()

@@ -124,7 +124,7 @@ func TestGeneratedAgainstMockStaysConformant(t *testing.T) {
 	t.Parallel()
 	m, tok := newMock(t)
 	url := serve(t, m)
-	rep, err := Run(context.Background(), engine(t, tok), Config{Target: url, Token: tok, AllowWrites: true, PageSize: 2, Generate: 400, Seed: 11})
+	rep, err := Run(context.Background(), engine(t, tok), url, WithToken(tok), WithWrites(true), WithPageSize(2), WithGenerate(400), WithSeed(11))
 	require.NoError(t, err)
 	gen := generatedCases(rep)
 	assert.Len(t, gen, 400)
@@ -148,7 +148,7 @@ func TestGeneratedSameSeedSameCases(t *testing.T) {
 	run := func(seed uint64) []string {
 		m, tok := newMock(t, mock.WithSeed(3))
 		url := serve(t, m)
-		rep, err := Run(context.Background(), engine(t, tok), Config{Target: url, Token: tok, AllowWrites: true, Generate: 200, Seed: seed, RunID: "0badcafe"})
+		rep, err := Run(context.Background(), engine(t, tok), url, WithToken(tok), WithWrites(true), WithGenerate(200), WithSeed(seed), WithRunID("0badcafe"))
 		require.NoError(t, err)
 		var out []string
 		for _, c := range generatedCases(rep) {
@@ -184,7 +184,7 @@ func TestGeneratedSameSeedSameRequests(t *testing.T) {
 		m, tok := newMock(t, mock.WithSeed(3))
 		rc := &recorder{h: m}
 		url := serve(t, rc)
-		_, err := Run(context.Background(), engine(t, tok), Config{Target: url, Token: tok, AllowWrites: true, Generate: 150, Seed: 8, RunID: "0badcafe"})
+		_, err := Run(context.Background(), engine(t, tok), url, WithToken(tok), WithWrites(true), WithGenerate(150), WithSeed(8), WithRunID("0badcafe"))
 		require.NoError(t, err)
 		// The suite's own requests carry random values (secrets, an
 		// unknown id); the generated ones start after its last probe.
@@ -204,7 +204,7 @@ func TestGeneratedReadOnlyWritesNothing(t *testing.T) {
 	m, tok := newMock(t)
 	// Someone's webhook, there before the run.
 	ctx := context.Background()
-	_, err := Run(ctx, engine(t, tok), Config{Target: serve(t, m), Token: tok, AllowWrites: true})
+	_, err := Run(ctx, engine(t, tok), serve(t, m), WithToken(tok), WithWrites(true))
 	require.NoError(t, err)
 	seed := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, mock.BasePath+"/webhooks", strings.NewReader(`{"name":"mine","targetUrl":"https://example.com/x","resource":"rooms","event":"created"}`))
@@ -223,7 +223,7 @@ func TestGeneratedReadOnlyWritesNothing(t *testing.T) {
 		}
 		m.ServeHTTP(w, r)
 	})
-	rep, err := Run(ctx, engine(t, tok), Config{Target: serve(t, h), Token: tok, Generate: 300, Seed: 2})
+	rep, err := Run(ctx, engine(t, tok), serve(t, h), WithToken(tok), WithGenerate(300), WithSeed(2))
 	require.NoError(t, err)
 	assert.Zero(t, writes, "%v", methods)
 	assert.Equal(t, before, m.Webhooks())
@@ -248,13 +248,13 @@ func TestGeneratedFindsLenientTargets(t *testing.T) {
 			t.Parallel()
 			m, tok := newMock(t)
 			url := serve(t, lenientHandler(m, l))
-			fixed, err := Run(context.Background(), engine(t, tok), Config{Target: url, Token: tok, AllowWrites: true, PageSize: 2})
+			fixed, err := Run(context.Background(), engine(t, tok), url, WithToken(tok), WithWrites(true), WithPageSize(2))
 			require.NoError(t, err)
 			fixed.Conclude(conformance.SeverityDrift)
 			outcome, reason := fixed.Result()
 			require.Equal(t, report.Conformant, outcome, reason)
 
-			rep, err := Run(context.Background(), engine(t, tok), Config{Target: url, Token: tok, AllowWrites: true, PageSize: 2, Generate: 300, Seed: 1})
+			rep, err := Run(context.Background(), engine(t, tok), url, WithToken(tok), WithWrites(true), WithPageSize(2), WithGenerate(300), WithSeed(1))
 			require.NoError(t, err)
 			rep.Conclude(conformance.SeverityDrift)
 			outcome, _ = rep.Result()
@@ -299,7 +299,7 @@ func TestGeneratedFindsStrictTarget(t *testing.T) {
 		}
 		m.ServeHTTP(w, r)
 	})
-	rep, err := Run(context.Background(), engine(t, tok), Config{Target: serve(t, strict), Token: tok, AllowWrites: true, Generate: 200, Seed: 4})
+	rep, err := Run(context.Background(), engine(t, tok), serve(t, strict), WithToken(tok), WithWrites(true), WithGenerate(200), WithSeed(4))
 	require.NoError(t, err)
 	var refused []conformance.Finding
 	for _, c := range generatedCases(rep) {
@@ -323,13 +323,12 @@ func TestGeneratedInterruptedCleansUp(t *testing.T) {
 	m, tok := newMock(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cfg := Config{Target: serve(t, m), Token: tok, AllowWrites: true, Generate: 500, Seed: 3}
-	cfg.Progress = func(c report.Case) {
+	progress := func(c report.Case) {
 		if strings.HasPrefix(c.Name, "generated #61:") {
 			cancel()
 		}
 	}
-	rep, err := Run(ctx, engine(t, tok), cfg)
+	rep, err := Run(ctx, engine(t, tok), serve(t, m), WithToken(tok), WithWrites(true), WithGenerate(500), WithSeed(3), WithProgress(progress))
 	require.ErrorIs(t, err, context.Canceled)
 	outcome, _ := rep.Result()
 	assert.Equal(t, report.Interrupted, outcome)
@@ -343,8 +342,7 @@ func TestGeneratedInterruptedCleansUp(t *testing.T) {
 func TestGeneratedHonoursRetryAfter(t *testing.T) {
 	t.Parallel()
 	m, tok := newMock(t, mock.WithFaults(mock.MustParseFault("429:0.3")), mock.WithSeed(7))
-	rep, err := Run(context.Background(), engine(t, tok), Config{Target: serve(t, m), Token: tok, AllowWrites: true,
-		Generate: 150, Seed: 5, MaxRetryWait: time.Millisecond, Retries: 20})
+	rep, err := Run(context.Background(), engine(t, tok), serve(t, m), WithToken(tok), WithWrites(true), WithGenerate(150), WithSeed(5), WithMaxRetryWait(time.Millisecond), WithRetries(20))
 	require.NoError(t, err)
 	for _, c := range rep.Cases {
 		assert.Empty(t, c.Findings, c.Name)

@@ -25,7 +25,7 @@ func TestSuitePassesAgainstMock(t *testing.T) {
 	t.Parallel()
 	ts := mocktest.NewServer(t)
 	for _, writes := range []bool{true, false} {
-		rep, err := Run(context.Background(), engine(t, ts.Token), Config{Target: ts.URL, Token: ts.Token, AllowWrites: writes, PageSize: 2})
+		rep, err := Run(context.Background(), engine(t, ts.Token), ts.URL, WithToken(ts.Token), WithWrites(writes), WithPageSize(2))
 		require.NoError(t, err)
 		for _, c := range rep.Cases {
 			assert.Empty(t, c.Findings, "%s: %+v", c.Name, c.Findings)
@@ -40,7 +40,7 @@ func TestSuitePassesAgainstMock(t *testing.T) {
 func TestSuiteSurvivesMockFaults(t *testing.T) {
 	t.Parallel()
 	ts := mocktest.NewServer(t, mock.WithFaults(mock.MustParseFault("429:0.3")), mock.WithSeed(7))
-	rep, err := Run(context.Background(), engine(t, ts.Token), Config{Target: ts.URL, Token: ts.Token, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond, Retries: 20})
+	rep, err := Run(context.Background(), engine(t, ts.Token), ts.URL, WithToken(ts.Token), WithWrites(true), WithPageSize(2), WithMaxRetryWait(time.Millisecond), WithRetries(20))
 	require.NoError(t, err)
 	assert.Zero(t, rep.Summary().Failed, "429s are waited out")
 }

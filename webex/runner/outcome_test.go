@@ -36,7 +36,7 @@ func TestServerErrorEverywhereIsUntested(t *testing.T) {
 			f.errorJSON(w, r, http.StatusInternalServerError, "something went wrong")
 		}))
 		t.Cleanup(srv.Close)
-		rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: writes, MaxRetryWait: time.Millisecond})
+		rep, err := Run(context.Background(), passValidator{}, srv.URL+"/v1", WithToken(testToken), WithWrites(writes), WithMaxRetryWait(time.Millisecond))
 		var ue *UntestableError
 		require.ErrorAs(t, err, &ue, "writes=%v", writes)
 		assert.Contains(t, ue.Reason, "listWebhooks answered 500")
@@ -58,7 +58,7 @@ func TestBaseURLWithoutV1IsNotTheAPI(t *testing.T) {
 	f := newFake(testToken)
 	seed(f, 3)
 	srv := f.start(t)
-	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL, Token: testToken, AllowWrites: true})
+	rep, err := Run(context.Background(), passValidator{}, srv.URL, WithToken(testToken), WithWrites(true))
 	var ue *UntestableError
 	require.ErrorAs(t, err, &ue)
 	assert.Equal(t, "does not look like the Webex webhooks API at "+srv.URL+" (did you mean "+srv.URL+"/v1?): GET "+srv.URL+"/webhooks answered 404 application/json", ue.Reason)
@@ -87,7 +87,7 @@ func TestListThatIsNoWebexList(t *testing.T) {
 	} {
 		srv := httptest.NewServer(h)
 		t.Cleanup(srv.Close)
-		_, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken})
+		_, err := Run(context.Background(), passValidator{}, srv.URL+"/v1", WithToken(testToken))
 		var ue *UntestableError
 		require.ErrorAs(t, err, &ue, name)
 		assert.Contains(t, ue.Reason, "does not look like the Webex webhooks API at "+srv.URL+"/v1: GET", name)
@@ -101,7 +101,7 @@ func TestCreateAnswering201IsJudgedAndCleanedUp(t *testing.T) {
 	f.create201 = true
 	seed(f, 1)
 	srv := f.start(t)
-	rep, err := Run(context.Background(), engine(t, testToken), Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, MaxRetryWait: time.Millisecond})
+	rep, err := Run(context.Background(), engine(t, testToken), srv.URL+"/v1", WithToken(testToken), WithWrites(true), WithMaxRetryWait(time.Millisecond))
 	require.NoError(t, err, "a 2xx create covers the operation; the engine judges its status")
 	c, ok := caseNamed(rep, "create a webhook")
 	require.True(t, ok)
@@ -192,7 +192,7 @@ func TestReadOnlyFollowsNextLinkOnSmallAccount(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	seed(f, 3)
-	rep, err := runFake(t, f, func(c *Config) { c.AllowWrites = false; c.PageSize = 0 })
+	rep, err := runFake(t, f, func(c *config) { c.AllowWrites = false; c.PageSize = 0 })
 	require.NoError(t, err)
 	assert.Empty(t, rules(rep))
 	for _, page := range []string{"list webhooks, page 1", "list webhooks, 1 per page, page 1", "list webhooks, 1 per page, page 2", "list webhooks, 1 per page, page 3"} {
@@ -209,7 +209,7 @@ func TestFullPageWithoutNextLink(t *testing.T) {
 	f := newFake(testToken)
 	seed(f, 3)
 	f.noLink = true
-	rep, err := runFake(t, f, func(c *Config) { c.AllowWrites = false; c.PageSize = 0 })
+	rep, err := runFake(t, f, func(c *config) { c.AllowWrites = false; c.PageSize = 0 })
 	require.NoError(t, err)
 	assert.Equal(t, 1, rules(rep)["pagination.next-missing"], "%v", rules(rep))
 
@@ -233,7 +233,7 @@ func TestNotJudgedCaseIsNoPass(t *testing.T) {
 		f.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, MaxRetryWait: time.Millisecond})
+	rep, err := Run(context.Background(), passValidator{}, srv.URL+"/v1", WithToken(testToken), WithMaxRetryWait(time.Millisecond))
 	var ue *UntestableError
 	require.ErrorAs(t, err, &ue)
 	assert.Equal(t, "required response not judged: getWebhookDetails 2XX was never judged (getWebhookDetails answered 502 (8 times))", ue.Reason)
@@ -256,7 +256,7 @@ func TestCleanupThatCannotBeCheckedIsUntested(t *testing.T) {
 		f.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond})
+	rep, err := Run(context.Background(), passValidator{}, srv.URL+"/v1", WithToken(testToken), WithWrites(true), WithPageSize(2), WithMaxRetryWait(time.Millisecond))
 	var ue *UntestableError
 	require.ErrorAs(t, err, &ue)
 	assert.Contains(t, ue.Reason, "the list could not be had at the end")

@@ -51,7 +51,7 @@ type walkSpec struct {
 	// on. need2xx: the pages count toward coverage.
 	needToken, need2xx bool
 	// pages, when set, ends the walk quietly after that many pages;
-	// otherwise Config.MaxPages ends it with a skipped case.
+	// otherwise WithMaxPages ends it with a skipped case.
 	pages int
 	// atLeast is how many webhooks are known to exist: a full page without
 	// a next link before that many were seen is pagination.next-missing.

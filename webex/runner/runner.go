@@ -35,59 +35,6 @@ type Validator interface {
 	MaxBodyBytes() int64
 }
 
-// Config says what to test and how gently.
-type Config struct {
-	// Target is the API base URL, e.g. https://webexapis.com/v1.
-	Target string
-	// Token is the access token. It never appears in any output.
-	Token string
-	// WebhookIDs, when set, are fetched instead of the listed webhooks.
-	WebhookIDs []string
-	// AllowWrites enables the create/update/delete scenarios.
-	AllowWrites bool
-	// Rate caps requests per second; 0 means unpaced.
-	Rate float64
-	// Timeout bounds each request; 0 means 30s.
-	Timeout time.Duration
-	// PageSize is the max of the small-page list walks, which follow next
-	// links even on an account with few webhooks; 0 means 1. The main list
-	// asks for the target's default page size.
-	PageSize int
-	// MaxGets caps how many listed webhooks are fetched one by one; 0 means 10.
-	MaxGets int
-	// MaxPages caps a pagination walk; 0 means 50.
-	MaxPages int
-	// MaxRetryWait bounds the wait a 429 Retry-After may impose; 0 means 60s.
-	MaxRetryWait time.Duration
-	// Retries is how often a 429, or a 5xx to an idempotent request, is
-	// retried; 0 means 3, negative means never.
-	Retries int
-	// NotifyURL is the targetUrl of the webhooks the suite creates. The
-	// default host is under .invalid (RFC 2606) so that no notification of
-	// the account can ever be delivered anywhere.
-	NotifyURL string
-	// RunID makes the names of created webhooks unique to the run; 8
-	// lower-case hex digits, random when empty.
-	RunID string
-	// Transport sends the requests; nil means a clone of http.DefaultTransport
-	// (TLS verification on).
-	Transport http.RoundTripper
-	// Progress, when set, is called after each case is recorded.
-	Progress func(report.Case)
-	// Generate, when positive, adds this many requests drawn from the spec
-	// after the suite (see conformance/generate): valid ones must be
-	// accepted, invalid ones refused. Without AllowWrites only reads are
-	// drawn. Against a spec that is not the Webex webhooks API, only the
-	// generated requests are sent.
-	Generate int
-	// Seed draws the generated requests; the same seed, spec and answers
-	// send the same requests. 0 means 1.
-	Seed uint64
-	// Require lists responses the run must judge (--require), on top of
-	// the 2xx answers the suite itself needs.
-	Require []conformance.Requirement
-}
-
 const (
 	// NamePrefix starts the name of every webhook the suite creates; the
 	// run id and a dash follow, so a sweep can tell its own leftovers from
@@ -123,14 +70,19 @@ func (e *UntestableError) Error() string {
 
 func (e *UntestableError) Unwrap() error { return e.Err }
 
-// Run drives the suite against cfg.Target and returns its report. The
+// Run drives the suite against target, the API base URL (for example
+// https://webexapis.com/v1), and returns its report. The
 // report is returned also with an error (partial): an *UntestableError, or
 // the context's error when the run was interrupted; the report is then
 // marked untested or interrupted with the reason. Otherwise its outcome is
 // left for Report.Conclude, which knows the caller's threshold. Whatever
 // the run created it deletes before Run returns, whatever happened; what it
 // could not delete is in Report.LeftBehind.
-func Run(ctx context.Context, v Validator, cfg Config) (*report.Report, error) {
+func Run(ctx context.Context, v Validator, target string, opts ...Option) (*report.Report, error) {
+	cfg := config{Target: target}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	r, err := newRunner(v, cfg)
 	if err != nil {
 		return nil, err
@@ -175,7 +127,7 @@ func Run(ctx context.Context, v Validator, cfg Config) (*report.Report, error) {
 }
 
 type runner struct {
-	cfg     Config
+	cfg     config
 	v       Validator
 	base    *url.URL
 	client  *http.Client
@@ -201,7 +153,7 @@ type runner struct {
 	unverified string
 	// cov is what the judged exchanges reached of the spec; reqs the
 	// responses the run must have judged: a 2xx of each operation the
-	// suite needed one from, and Config.Require.
+	// suite needed one from, and WithRequire's.
 	cov  *conformance.Coverage
 	reqs []conformance.Requirement
 	// noWebhook: the account listed no webhook, none was named and writes
@@ -215,7 +167,7 @@ type runner struct {
 	gen   *generate.Generator
 }
 
-func newRunner(v Validator, cfg Config) (*runner, error) {
+func newRunner(v Validator, cfg config) (*runner, error) {
 	if v == nil {
 		return nil, errors.New("runner: no validator")
 	}

@@ -46,14 +46,14 @@ func seed(f *fakeAPI, n int) {
 	}
 }
 
-func runFake(t *testing.T, f *fakeAPI, mutate func(*Config)) (*report.Report, error) {
+func runFake(t *testing.T, f *fakeAPI, mutate func(*config)) (*report.Report, error) {
 	t.Helper()
 	srv := f.start(t)
-	cfg := Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond}
+	opts := []Option{WithToken(testToken), WithWrites(true), WithPageSize(2), WithMaxRetryWait(time.Millisecond)}
 	if mutate != nil {
-		mutate(&cfg)
+		opts = append(opts, mutate)
 	}
-	return Run(context.Background(), passValidator{}, cfg)
+	return Run(context.Background(), passValidator{}, srv.URL+"/v1", opts...)
 }
 
 func TestSuiteAgainstConformingFake(t *testing.T) {
@@ -88,7 +88,7 @@ func TestBrokenExpectationsFire(t *testing.T) {
 		name  string
 		knob  func(*fakeAPI)
 		rule  string
-		extra func(*Config)
+		extra func(*config)
 	}{
 		{"unknown id answered 200", func(f *fakeAPI) { f.unknownIDOK = true }, "behavior.unknown-id", nil},
 		{"pages longer than max", func(f *fakeAPI) { f.pageOverflow = true }, "pagination.max-exceeded", nil},
@@ -107,7 +107,7 @@ func TestBrokenExpectationsFire(t *testing.T) {
 		{"created webhooks not listed", func(f *fakeAPI) { f.hideCreated = true }, "behavior.created-not-listed", nil},
 		{"create stores another name", func(f *fakeAPI) { f.renameOnCreate = true }, "behavior.create-echo", nil},
 		{"delete refused", func(f *fakeAPI) { f.deleteRefused = true }, "behavior.delete-failed", nil},
-		{"get answers another webhook", func(f *fakeAPI) { f.wrongID = true }, "behavior.id-mismatch", func(c *Config) { c.AllowWrites = false }},
+		{"get answers another webhook", func(f *fakeAPI) { f.wrongID = true }, "behavior.id-mismatch", func(c *config) { c.AllowWrites = false }},
 		{"listed webhooks cannot be fetched", func(f *fakeAPI) { f.getListed404 = true }, "behavior.listed-not-found", nil},
 		{"next links change the path", func(f *fakeAPI) { f.pathChange = true }, "pagination.path-changed", nil},
 		{"created webhooks cannot be fetched", func(f *fakeAPI) { f.hideNew = true }, "behavior.created-not-found", nil},
@@ -148,7 +148,7 @@ func TestReadOnlySendsNoWrites(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	seed(f, 5)
-	rep, err := runFake(t, f, func(c *Config) { c.AllowWrites = false })
+	rep, err := runFake(t, f, func(c *config) { c.AllowWrites = false })
 	require.NoError(t, err)
 	for _, m := range f.seen() {
 		assert.Contains(t, []string{http.MethodGet, http.MethodHead}, m)
@@ -167,7 +167,7 @@ func TestGetsAreCappedAndWebhookIDsPicked(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	seed(f, 6)
-	rep, err := runFake(t, f, func(c *Config) { c.AllowWrites = false; c.MaxGets = 2 })
+	rep, err := runFake(t, f, func(c *config) { c.AllowWrites = false; c.MaxGets = 2 })
 	require.NoError(t, err)
 	var listed, picked int
 	for _, c := range rep.Cases {
@@ -177,7 +177,7 @@ func TestGetsAreCappedAndWebhookIDsPicked(t *testing.T) {
 	}
 	assert.Equal(t, 2, listed)
 
-	rep, err = runFake(t, f, func(c *Config) { c.AllowWrites = false; c.WebhookIDs = []string{"B-seed", "nope"} })
+	rep, err = runFake(t, f, func(c *config) { c.AllowWrites = false; c.WebhookIDs = []string{"B-seed", "nope"} })
 	require.NoError(t, err)
 	for _, c := range rep.Cases {
 		if strings.HasPrefix(c.Name, "get webhook details (--webhook-id") {
@@ -212,7 +212,7 @@ func TestInterruptedWriteRunLeavesNothing(t *testing.T) {
 			}
 		}
 		srv := f.start(t)
-		rep, err := Run(ctx, passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2})
+		rep, err := Run(ctx, passValidator{}, srv.URL+"/v1", WithToken(testToken), WithWrites(true), WithPageSize(2))
 		cancel()
 		require.ErrorIs(t, err, context.Canceled)
 		require.NotNil(t, rep)
@@ -228,7 +228,7 @@ func TestUnreachableTargetIsUntestable(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	_, err = Run(context.Background(), passValidator{}, Config{Target: "http://" + addr + "/v1", Token: testToken})
+	_, err = Run(context.Background(), passValidator{}, "http://"+addr+"/v1", WithToken(testToken))
 	var ue *UntestableError
 	require.ErrorAs(t, err, &ue)
 	assert.NotContains(t, err.Error(), testToken)
@@ -249,7 +249,7 @@ func TestTLSFailureIsUntestable(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewTLSServer(newFake(testToken))
 	t.Cleanup(srv.Close)
-	_, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken})
+	_, err := Run(context.Background(), passValidator{}, srv.URL+"/v1", WithToken(testToken))
 	var ue *UntestableError
 	require.ErrorAs(t, err, &ue, "a self-signed certificate is refused")
 }
@@ -270,7 +270,7 @@ func TestRedirectToAnotherHostDropsToken(t *testing.T) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
 	}))
 	t.Cleanup(redirector.Close)
-	_, _ = Run(context.Background(), passValidator{}, Config{Target: redirector.URL + "/v1", Token: testToken})
+	_, _ = Run(context.Background(), passValidator{}, redirector.URL+"/v1", WithToken(testToken))
 	assert.Empty(t, leaked.Load())
 }
 
@@ -287,7 +287,7 @@ func TestTooManyRequestsIsRetried(t *testing.T) {
 		f.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, MaxRetryWait: time.Millisecond})
+	rep, err := Run(context.Background(), passValidator{}, srv.URL+"/v1", WithToken(testToken), WithWrites(true), WithMaxRetryWait(time.Millisecond))
 	require.NoError(t, err)
 	for _, c := range rep.Cases {
 		assert.NotEqual(t, http.StatusTooManyRequests, c.Status, c.Name)
@@ -300,7 +300,7 @@ func TestEngineFindingsAreRedacted(t *testing.T) {
 	f := newFake(testToken)
 	srv := f.start(t)
 	leaky := leakyValidator{}
-	rep, err := Run(context.Background(), leaky, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true})
+	rep, err := Run(context.Background(), leaky, srv.URL+"/v1", WithToken(testToken), WithWrites(true))
 	require.NoError(t, err)
 	require.NotEmpty(t, rep.Cases)
 	for _, c := range rep.Cases {
@@ -321,10 +321,10 @@ func (leakyValidator) Validate(x *conformance.Exchange) []conformance.Finding {
 func TestConfigErrors(t *testing.T) {
 	t.Parallel()
 	for _, target := range []string{"", "ftp://x", "not a url", "http://"} {
-		_, err := Run(context.Background(), passValidator{}, Config{Target: target})
+		_, err := Run(context.Background(), passValidator{}, target)
 		assert.Error(t, err, target)
 	}
-	_, err := Run(context.Background(), passValidator{}, Config{Target: "http://127.0.0.1:1", RunID: "XYZ"})
+	_, err := Run(context.Background(), passValidator{}, "http://127.0.0.1:1", WithRunID("XYZ"))
 	assert.Error(t, err)
 	var ue *UntestableError
 	assert.False(t, errors.As(err, &ue))
@@ -345,7 +345,7 @@ func TestServerErrorsAreNotBehaviorFindings(t *testing.T) {
 		f.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	rep, err := Run(context.Background(), passValidator{}, Config{Target: srv.URL + "/v1", Token: testToken, AllowWrites: true, PageSize: 2, MaxRetryWait: time.Millisecond})
+	rep, err := Run(context.Background(), passValidator{}, srv.URL+"/v1", WithToken(testToken), WithWrites(true), WithPageSize(2), WithMaxRetryWait(time.Millisecond))
 	require.NoError(t, err)
 	assert.Empty(t, rules(rep), "a 503 says nothing about the behavior")
 	var notJudged int
@@ -379,7 +379,7 @@ func TestOversizedBodyIsBodyLimit(t *testing.T) {
 	t.Cleanup(srv.Close)
 	eng, err := conformance.New(api.Spec, conformance.WithMaxBodyBytes(1024), conformance.WithRedactions(testToken))
 	require.NoError(t, err)
-	rep, err := Run(context.Background(), eng, Config{Target: srv.URL + "/v1", Token: testToken, MaxRetryWait: time.Millisecond})
+	rep, err := Run(context.Background(), eng, srv.URL+"/v1", WithToken(testToken), WithMaxRetryWait(time.Millisecond))
 	require.NoError(t, err)
 	var rules []string
 	for _, c := range rep.Cases {

@@ -39,7 +39,7 @@ func TestUndocumentedSuccessIsOneRule(t *testing.T) {
 		}}
 		m.ServeHTTP(rw, r)
 	}))
-	rep, err := Run(context.Background(), engine(t, tok), Config{Target: target, Token: tok, AllowWrites: true})
+	rep, err := Run(context.Background(), engine(t, tok), target, WithToken(tok), WithWrites(true))
 	require.NoError(t, err)
 	creates, deletes := 0, 0
 	for _, c := range rep.Cases {
@@ -86,7 +86,7 @@ func TestReportListsTheRunsProbes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, rep.Probes, back.Probes)
 
-	readOnly, err := runFake(t, newFake(testToken), func(c *Config) { c.AllowWrites = false })
+	readOnly, err := runFake(t, newFake(testToken), func(c *config) { c.AllowWrites = false })
 	require.NoError(t, err)
 	assert.Empty(t, readOnly.Probes, "a read-only run sends none")
 }
