@@ -87,7 +87,8 @@ func cmdFollow(ctx context.Context, e *env, args []string) int {
 	for _, c := range rep.Cases {
 		findings = append(findings, c.Findings...)
 	}
-	res, err := follow.Follow(spec, findings, follow.Options{Observed: followNow().UTC().Format(time.DateOnly), Target: rep.Target, Probes: rep.Probes})
+	res, err := follow.Follow(spec, findings,
+		follow.WithObserved(followNow().UTC().Format(time.DateOnly)), follow.WithTarget(rep.Target), follow.WithProbes(rep.Probes...))
 	if err != nil {
 		return usageErr(e, "follow: %s: %s", name, runOneLine(err.Error()))
 	}

@@ -75,7 +75,7 @@ func cmdMerge(_ context.Context, e *env, args []string) int {
 		return usageErr(e, "merge: %v", err)
 	}
 	rep.Conclude(sev)
-	if err := runWriteReports(e, "merge", outs, rep, report.Options{}); err != nil {
+	if err := runWriteReports(e, "merge", outs, rep); err != nil {
 		return exitUsage
 	}
 	outcome, _ := rep.Result()

@@ -99,7 +99,7 @@ func TestMergeRefusesMixedSpecs(t *testing.T) {
 	r.Spec.SHA256 = strings.Repeat("0", 64)
 	f, err := os.Create(other)
 	require.NoError(t, err)
-	require.NoError(t, report.Write(f, report.JSON, r, report.Options{}))
+	require.NoError(t, report.Write(f, report.JSON, r))
 	require.NoError(t, f.Close())
 
 	code, out, errOut := mergeRun(t, a, other)

@@ -190,7 +190,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 	fmt.Fprintf(e.stderr, "conformance proxy: %d %s forwarded, %d judged, %d cut by the shutdown\n", s.Forwarded, plural(int(s.Forwarded), "request", "requests"), s.Judged, s.Cut)
 	compareBaseline(e, "proxy", rep, baseline)
 	rep.Conclude(sev)
-	if err := runWriteReports(e, "proxy", outs, rep, report.Options{Redact: eng.Redact, Verbose: true}); err != nil {
+	if err := runWriteReports(e, "proxy", outs, rep, report.WithRedact(eng.Redact), report.WithVerbose(true)); err != nil {
 		return exitUsage
 	}
 	outcome, _ := rep.Result()

@@ -141,7 +141,7 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 	rep := rcv.Report()
 	fmt.Fprintf(e.stderr, "conformance receive: %d %s judged\n", rcv.Deliveries(), plural(rcv.Deliveries(), "delivery", "deliveries"))
 	rep.Conclude(sev)
-	if err := runWriteReports(e, "receive", outs, rep, report.Options{Redact: eng.Redact, Verbose: true}); err != nil {
+	if err := runWriteReports(e, "receive", outs, rep, report.WithRedact(eng.Redact), report.WithVerbose(true)); err != nil {
 		return exitUsage
 	}
 	outcome, _ := rep.Result()

@@ -211,7 +211,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	}
 
 	// Against the mock, the passing cases are the point: show them.
-	if err := runWriteReports(e, "run", outs, rep, report.Options{Redact: redact, Verbose: *target == "" && !e.isTerminal}); err != nil {
+	if err := runWriteReports(e, "run", outs, rep, report.WithRedact(redact), report.WithVerbose(*target == "" && !e.isTerminal)); err != nil {
 		return exitUsage
 	}
 	return code
@@ -234,10 +234,10 @@ func runEngine(ctx context.Context, e *env, path string, opts ...conformance.Opt
 
 // runWriteReports writes rep once per output; an error has been reported
 // on stderr when it returns one.
-func runWriteReports(e *env, cmd string, outs []runOutput, rep *report.Report, opts report.Options) error {
+func runWriteReports(e *env, cmd string, outs []runOutput, rep *report.Report, opts ...report.Option) error {
 	for _, o := range outs {
-		opts.Color = o.path == "" && e.colorStdout() && o.format == report.Text
-		if err := writeOutput(o.path, e.stdout, o.format, rep, opts); err != nil {
+		color := report.WithColor(o.path == "" && e.colorStdout() && o.format == report.Text)
+		if err := writeOutput(o.path, e.stdout, o.format, rep, append(opts[:len(opts):len(opts)], color)...); err != nil {
 			fmt.Fprintf(e.stderr, "conformance %s: writing the report: %s\n", cmd, runOneLine(err.Error()))
 			return err
 		}
@@ -254,16 +254,16 @@ func runWriteReports(e *env, cmd string, outs []runOutput, rep *report.Report, o
 // writeOutput writes rep to the file at path, or to stdout when path is
 // empty. Colour is dropped for files: an escape sequence in a saved report
 // is noise.
-func writeOutput(path string, stdout io.Writer, f report.Format, rep *report.Report, opts report.Options) error {
+func writeOutput(path string, stdout io.Writer, f report.Format, rep *report.Report, opts ...report.Option) error {
 	if path == "" || path == "-" {
-		return report.Write(stdout, f, rep, opts)
+		return report.Write(stdout, f, rep, opts...)
 	}
-	opts.Color = false
+	opts = append(opts[:len(opts):len(opts)], report.WithColor(false))
 	file, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := report.Write(file, f, rep, opts); err != nil {
+	if err := report.Write(file, f, rep, opts...); err != nil {
 		file.Close()
 		return err
 	}

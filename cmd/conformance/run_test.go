@@ -356,17 +356,17 @@ func TestWriteOutput(t *testing.T) {
 	rep := &report.Report{Tool: "conformance"}
 	rep.Add(report.Case{Name: "get webhook details", Findings: []conformance.Finding{conformance.NewFinding(conformance.RuleBodyType, "/name", "expected string, got number", "string", "7")}})
 	var stdout bytes.Buffer
-	require.NoError(t, writeOutput("", &stdout, report.Text, rep, report.Options{Color: true}))
+	require.NoError(t, writeOutput("", &stdout, report.Text, rep, report.WithColor(true)))
 	assert.Contains(t, stdout.String(), "\x1b[", "stdout keeps the colour it was asked for")
 
 	path := filepath.Join(t.TempDir(), "report.txt")
 	stdout.Reset()
-	require.NoError(t, writeOutput(path, &stdout, report.Text, rep, report.Options{Color: true}))
+	require.NoError(t, writeOutput(path, &stdout, report.Text, rep, report.WithColor(true)))
 	assert.Empty(t, stdout.String())
 	got, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.NotContains(t, string(got), "\x1b[", "no colour in files")
 	assert.Contains(t, string(got), "FAIL get webhook details")
 
-	require.Error(t, writeOutput(filepath.Join(t.TempDir(), "missing", "dir", "r.txt"), &stdout, report.Text, rep, report.Options{}))
+	require.Error(t, writeOutput(filepath.Join(t.TempDir(), "missing", "dir", "r.txt"), &stdout, report.Text, rep))
 }

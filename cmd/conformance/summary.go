@@ -77,15 +77,15 @@ func cmdSummary(_ context.Context, e *env, args []string) int {
 	}
 	compareBaseline(e, "summary", rep, base)
 
-	opts := report.DigestOptions{Title: *title, Link: *link}
+	opts := []report.DigestOption{report.WithTitle(*title), report.WithLink(*link)}
 	if *diffPath != "" {
 		diff, err := readInput(e, *diffPath)
 		if err != nil {
 			return usageErr(e, "summary: --diff %s", runOneLine(err.Error()))
 		}
-		opts.Diff = diff
+		opts = append(opts, report.WithDiff(diff))
 		if m := diffTarget.FindSubmatch(diff); m != nil {
-			opts.SpecName = string(m[1])
+			opts = append(opts, report.WithSpecName(string(m[1])))
 		}
 	}
 	if *logPath != "" {
@@ -93,10 +93,10 @@ func cmdSummary(_ context.Context, e *env, args []string) int {
 		if err != nil {
 			return usageErr(e, "summary: --follow-log %s", runOneLine(err.Error()))
 		}
-		opts.NeedsPerson = needsPersonLines(log)
+		opts = append(opts, report.WithNeedsPerson(needsPersonLines(log)...))
 	}
 
-	write := func(w io.Writer) error { return report.WriteDigest(w, rep, opts) }
+	write := func(w io.Writer) error { return report.WriteDigest(w, rep, opts...) }
 	if *output == "" || *output == "-" {
 		err = write(e.stdout)
 	} else {

@@ -117,7 +117,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	}
 	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: eng.SpecInfo(), Judge: sides}
 	cov := eng.NewCoverage()
-	opts := report.Options{Redact: eng.Redact}
+	opts := []report.Option{report.WithRedact(eng.Redact)}
 	j := judgement.New(eng, judgement.WithSides(sides), judgement.WithCoverage(cov))
 	if single {
 		x, err := validateSingle(e, eng, *opID, *status, headers, *bodyPath)
@@ -135,7 +135,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 		c := j.Case(x)
 		c.Name = fmt.Sprintf("%s %d", x.Operation, x.Response.Status)
 		rep.Add(c)
-		opts.Verbose = true // one case: say how it went
+		opts = append(opts, report.WithVerbose(true)) // one case: say how it went
 	} else {
 		for _, path := range hars {
 			if ctx.Err() != nil {
@@ -152,7 +152,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	rep.Require(reqs...)
 	compareBaseline(e, "validate", rep, base)
 	rep.Conclude(sev)
-	if err := runWriteReports(e, "validate", outs, rep, opts); err != nil {
+	if err := runWriteReports(e, "validate", outs, rep, opts...); err != nil {
 		return exitUsage
 	}
 	noteSpecNotes(e, "validate", *specPath, eng)

@@ -5,7 +5,7 @@
 // should have declared it, with the JSON type seen and a description of
 // when and where it was seen.
 //
-//	res, err := follow.Follow(specYAML, findings, follow.Options{Observed: "2026-12-01"})
+//	res, err := follow.Follow(specYAML, findings, follow.WithObserved("2026-12-01"))
 //	os.WriteFile("api/openapi.yaml", res.Spec, 0o644)
 //
 // The document is edited in place, not re-encoded: the YAML node tree says

@@ -14,17 +14,29 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
-// Options say what the added descriptions tell about the observation.
-type Options struct {
-	// Observed is when the report was made, as it should read in a
-	// description (e.g. "2026-12-01"); empty leaves the date out.
-	Observed string
-	// Target is the API the report judged; empty leaves it out.
-	Target string
-	// Probes are values the run sent on purpose as invalid (the report's
-	// probes). A finding on one is never followed: a target that accepted
-	// it is the run's behavior.* error, not the API's vocabulary.
-	Probes []string
+// options say what the added descriptions tell about the observation.
+type options struct {
+	observed string
+	target   string
+	probes   []string
+}
+
+// Option configures Follow.
+type Option func(*options)
+
+// WithObserved is when the report was made, as it should read in a
+// description (e.g. "2026-12-01"); without it the date is left out.
+func WithObserved(date string) Option { return func(o *options) { o.observed = date } }
+
+// WithTarget is the API the report judged; without it the target is left
+// out of the descriptions.
+func WithTarget(target string) Option { return func(o *options) { o.target = target } }
+
+// WithProbes are values the run sent on purpose as invalid (the report's
+// probes). A finding on one is never followed: a target that accepted it
+// is the run's behavior.* error, not the API's vocabulary.
+func WithProbes(values ...string) Option {
+	return func(o *options) { o.probes = append(o.probes, values...) }
 }
 
 // Change kinds.
@@ -63,7 +75,7 @@ type Result struct {
 	Already     int
 	NeedsPerson []Unfollowed
 	// Probes are the findings on a value the run sent on purpose as
-	// invalid (Options.Probes), left out.
+	// invalid (WithProbes), left out.
 	Probes []Unfollowed
 }
 
@@ -71,13 +83,17 @@ type Result struct {
 // document in 3.1 form: type lists with "null", examples), for the drift in
 // findings. It fails only when spec is not YAML or the amendment would not
 // be; a finding it cannot follow is reported in NeedsPerson.
-func Follow(spec []byte, findings []conformance.Finding, opts Options) (*Result, error) {
+func Follow(spec []byte, findings []conformance.Finding, opts ...Option) (*Result, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	d, err := parseDoc(spec)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Spec: spec}
-	p := &planner{doc: d, opts: opts, res: res, enums: map[*yaml.Node]*enumGroup{}, props: map[*yaml.Node]*propGroup{}}
+	p := &planner{doc: d, opts: o, res: res, enums: map[*yaml.Node]*enumGroup{}, props: map[*yaml.Node]*propGroup{}}
 	for _, f := range findings {
 		p.add(f)
 	}

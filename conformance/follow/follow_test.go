@@ -20,7 +20,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden amended specs in testdata/golden")
 
-var opts = Options{Observed: "2026-12-01", Target: "https://webexapis.com/v1"}
+var opts = []Option{WithObserved("2026-12-01"), WithTarget("https://webexapis.com/v1")}
 
 func readFile(t *testing.T, name string) []byte {
 	t.Helper()
@@ -115,7 +115,7 @@ func TestFollowEachDriftKind(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			src := readFile(t, tc.spec)
-			res, err := Follow(src, tc.findings, opts)
+			res, err := Follow(src, tc.findings, opts...)
 			require.NoError(t, err)
 			require.NotEmpty(t, res.Changes)
 			schemas := map[string]bool{}
@@ -129,7 +129,7 @@ func TestFollowEachDriftKind(t *testing.T) {
 			assert.Equal(t, tc.removed, removed, "lines rewritten")
 			assert.Positive(t, added)
 
-			again, err := Follow(res.Spec, tc.findings, opts)
+			again, err := Follow(res.Spec, tc.findings, opts...)
 			require.NoError(t, err)
 			assert.Equal(t, string(res.Spec), string(again.Spec), "following twice changes nothing the second time")
 			assert.Empty(t, again.Changes)
@@ -156,7 +156,7 @@ func TestFollowLeavesToAPerson(t *testing.T) {
 		drift(conformance.RuleRequestBodyUndocumented, "createWebhook", 0, "/colour", `"red"`),
 		{Rule: "note", Severity: conformance.SeverityInfo, Operation: "listWebhooks", Status: 200},
 	}
-	res, err := Follow(src, findings, opts)
+	res, err := Follow(src, findings, opts...)
 	require.NoError(t, err)
 	assert.Equal(t, string(src), string(res.Spec), "nothing here can be followed")
 	assert.Empty(t, res.Changes)
@@ -181,7 +181,7 @@ func TestFollowLeavesToAPerson(t *testing.T) {
 func TestFollowRejectsWhatIsNotASpec(t *testing.T) {
 	t.Parallel()
 	for _, src := range []string{"a: [", "- a\n- b\n", ""} {
-		_, err := Follow([]byte(src), nil, opts)
+		_, err := Follow([]byte(src), nil, opts...)
 		assert.Error(t, err, "%q", src)
 	}
 }
@@ -211,7 +211,7 @@ func TestFollowedSpecPassesTheDriftedResponses(t *testing.T) {
 	}
 	require.Equal(t, map[string]int{conformance.RuleBodyEnum: 6, conformance.RuleBodyUndocumented: 10}, rules, "%v", findings)
 
-	res, err := Follow(src, findings, opts)
+	res, err := Follow(src, findings, opts...)
 	require.NoError(t, err)
 	require.Empty(t, res.NeedsPerson)
 	golden(t, "webhooks-followed.yaml", res.Spec)
@@ -270,7 +270,7 @@ func FuzzFollow(f *testing.F) {
 			drift(conformance.RuleBodyUndocumented, "getThing", 204, "/fresh", actual),
 			drift(conformance.RuleHeaderEnum, "getThing", 200, "header:X-Mode", actual),
 		}
-		res, err := Follow(spec, findings, opts)
+		res, err := Follow(spec, findings, opts...)
 		if err != nil {
 			return
 		}
@@ -281,7 +281,7 @@ func FuzzFollow(f *testing.F) {
 		if removed > 2 {
 			t.Fatalf("%d lines rewritten", removed)
 		}
-		again, err := Follow(res.Spec, findings, opts)
+		again, err := Follow(res.Spec, findings, opts...)
 		if err != nil || !bytes.Equal(again.Spec, res.Spec) {
 			t.Fatalf("not a fixed point: %v\n%s", err, udiff.Unified("a", "b", res.Spec, again.Spec))
 		}
@@ -309,7 +309,7 @@ func TestFollowAmends31In31Form(t *testing.T) {
 		findings = append(findings, before.Validate(x)...)
 	}
 	require.Len(t, findings, 4, "%v", findings)
-	res, err := Follow(src, findings, opts)
+	res, err := Follow(src, findings, opts...)
 	require.NoError(t, err)
 	require.Empty(t, res.NeedsPerson)
 	out := string(res.Spec)
@@ -342,7 +342,7 @@ func TestFollowNeverProposesTheRunsProbes(t *testing.T) {
 		drift(conformance.RuleBodyEnum, "listWebhooks", 200, "/items/5/event", `"conformanceNoSuchEvent"`),
 		drift(conformance.RuleBodyEnum, "listWebhooks", 200, "/items/0/resource", `"meetingSummaries"`),
 	}
-	res, err := Follow(spec, findings, Options{Probes: []string{"conformanceNoSuchResource", "conformanceNoSuchEvent", "not a url"}})
+	res, err := Follow(spec, findings, WithProbes("conformanceNoSuchResource", "conformanceNoSuchEvent", "not a url"))
 	require.NoError(t, err)
 	require.Len(t, res.Changes, 1)
 	assert.Equal(t, "meetingSummaries", res.Changes[0].Value)
@@ -350,7 +350,7 @@ func TestFollowNeverProposesTheRunsProbes(t *testing.T) {
 	assert.Len(t, res.Probes, 3)
 	assert.Empty(t, res.NeedsPerson)
 
-	without, err := Follow(spec, findings, Options{})
+	without, err := Follow(spec, findings)
 	require.NoError(t, err)
 	assert.Contains(t, string(without.Spec), "conformanceNoSuchResource", "without the report's probes the value looks like drift")
 }

@@ -66,7 +66,7 @@ func TestFollowNeverInjects(t *testing.T) {
 		"a carriage return and a line separator":     drift(conformance.RuleBodyEnum, "getThings", 200, "/a\r\u2028\u0085b/status", `"paused"`),
 	} {
 		t.Run(name, func(t *testing.T) {
-			res, err := Follow([]byte(mapSpec), []conformance.Finding{f}, Options{Observed: "2026-12-07"})
+			res, err := Follow([]byte(mapSpec), []conformance.Finding{f}, WithObserved("2026-12-07"))
 			require.NoError(t, err)
 			require.Len(t, res.Changes, 1, "%+v", res.NeedsPerson)
 			s := statusSchema(t, res.Spec)
@@ -85,7 +85,7 @@ func TestFollowNeverInjects(t *testing.T) {
 	// A header value is raw text: it is quoted too.
 	res, err := Follow([]byte(mapSpec), []conformance.Finding{
 		drift(conformance.RuleHeaderEnum, "getThings", 200, "header:mode", "warm\n            pattern: '^x$'"),
-	}, Options{})
+	})
 	require.NoError(t, err)
 	if len(res.Changes) > 0 {
 		assert.NotContains(t, string(res.Spec), "\n            pattern:")

@@ -20,7 +20,7 @@ import (
 // findings that land in one enum or one object make one edit.
 type planner struct {
 	doc       *doc
-	opts      Options
+	opts      options
 	res       *Result
 	enums     map[*yaml.Node]*enumGroup
 	enumOrder []*enumGroup
@@ -57,7 +57,7 @@ func (p *planner) person(f conformance.Finding, format string, a ...any) {
 // as invalid; Actual holds it as JSON for body findings, as sent for
 // headers.
 func (p *planner) isProbe(f conformance.Finding) bool {
-	if len(p.opts.Probes) == 0 || f.Actual == "" {
+	if len(p.opts.probes) == 0 || f.Actual == "" {
 		return false
 	}
 	value := f.Actual
@@ -65,7 +65,7 @@ func (p *planner) isProbe(f conformance.Finding) bool {
 	if json.Unmarshal([]byte(value), &s) == nil {
 		value = s
 	}
-	return slices.Contains(p.opts.Probes, value)
+	return slices.Contains(p.opts.probes, value)
 }
 
 func (p *planner) add(f conformance.Finding) {
@@ -341,11 +341,11 @@ func (p *planner) description(np *newProp) string {
 	}
 	var b strings.Builder
 	b.WriteString("Not documented until the API sent it: seen")
-	if p.opts.Observed != "" {
-		b.WriteString(" on " + p.opts.Observed)
+	if p.opts.observed != "" {
+		b.WriteString(" on " + p.opts.observed)
 	}
-	if p.opts.Target != "" {
-		b.WriteString(" against " + p.opts.Target)
+	if p.opts.target != "" {
+		b.WriteString(" against " + p.opts.target)
 	}
 	b.WriteString(" in " + joinAnd(places) + ".")
 	b.WriteString(" The type is the one seen; its meaning is not documented yet.")
@@ -362,8 +362,8 @@ func joinAnd(s []string) string {
 // enumComment says where an enum value was seen.
 func (p *planner) enumComment(v *enumValue) string {
 	c := "seen"
-	if p.opts.Observed != "" {
-		c += " " + p.opts.Observed
+	if p.opts.observed != "" {
+		c += " " + p.opts.observed
 	}
 	var places []string
 	for _, f := range v.findings {

@@ -154,7 +154,7 @@ func TestReplayJudgesRequests(t *testing.T) {
 	var buf bytes.Buffer
 	for _, format := range report.Formats {
 		buf.Reset()
-		require.NoError(t, report.Write(&buf, format, rep, report.Options{Verbose: true, Redact: eng.Redact}))
+		require.NoError(t, report.Write(&buf, format, rep, report.WithVerbose(true), report.WithRedact(eng.Redact)))
 		assert.NotContains(t, buf.String(), "s3cr3t-signing-key-1", format)
 		assert.NotContains(t, buf.String(), "har-token-0123456789abcdef", format)
 		assert.Contains(t, buf.String(), "request.body.enum", format)

@@ -497,7 +497,7 @@ func TestRequestsAreJudged(t *testing.T) {
 	assert.NotContains(t, log.String(), secret)
 	for _, format := range report.Formats {
 		var buf bytes.Buffer
-		require.NoError(t, report.Write(&buf, format, rep, report.Options{Verbose: true}))
+		require.NoError(t, report.Write(&buf, format, rep, report.WithVerbose(true)))
 		assert.NotContains(t, buf.String(), secret, format)
 	}
 }

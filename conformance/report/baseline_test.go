@@ -135,7 +135,7 @@ func TestBaselineSurvivesJSON(t *testing.T) {
 	r := tonight()
 	r.CompareBaseline(lastNight())
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, JSON, r, Options{}))
+	require.NoError(t, Write(&buf, JSON, r))
 	out := buf.String()
 	assert.Contains(t, out, `"baseline": "known"`)
 	assert.Contains(t, out, `"baseline": "new"`)
@@ -171,7 +171,7 @@ func TestBaselineGolden(t *testing.T) {
 			r.CompareBaseline(lastNight())
 			r.Conclude(conformance.SeverityDrift)
 			var buf bytes.Buffer
-			require.NoError(t, Write(&buf, tc.format, r, Options{}))
+			require.NoError(t, Write(&buf, tc.format, r))
 			golden(t, tc.file, buf.Bytes())
 		})
 	}
@@ -184,7 +184,7 @@ func TestBaselineWritersShowNewFirst(t *testing.T) {
 	r.Conclude(conformance.SeverityDrift)
 	write := func(f Format) string {
 		var buf bytes.Buffer
-		require.NoError(t, Write(&buf, f, r, Options{}))
+		require.NoError(t, Write(&buf, f, r))
 		return buf.String()
 	}
 

@@ -33,8 +33,8 @@ func TestCoverageRegression(t *testing.T) {
 	cur.CompareBaseline(prev)
 	assert.Equal(t, []string{"getWebhookDetails 200"}, cur.CoverageRegressions)
 	for _, write := range []func(*bytes.Buffer) error{
-		func(b *bytes.Buffer) error { return Write(b, Markdown, cur, Options{}) },
-		func(b *bytes.Buffer) error { return WriteDigest(b, cur, DigestOptions{}) },
+		func(b *bytes.Buffer) error { return Write(b, Markdown, cur) },
+		func(b *bytes.Buffer) error { return WriteDigest(b, cur) },
 	} {
 		var b bytes.Buffer
 		require.NoError(t, write(&b))
@@ -49,10 +49,10 @@ func TestCoverageInJUnitAndText(t *testing.T) {
 		Coverage: coverageOf("200")}
 	r.Coverage.Total()
 	var x, txt bytes.Buffer
-	require.NoError(t, Write(&x, JUnit, r, Options{}))
+	require.NoError(t, Write(&x, JUnit, r))
 	assert.Contains(t, x.String(), `<property name="coverage.operations" value="1/1">`)
 	assert.Contains(t, x.String(), `<property name="coverage.responses" value="0/2">`)
 	assert.Contains(t, x.String(), `<property name="coverage.operation.statuses.judged" value="200">`)
-	require.NoError(t, Write(&txt, Text, r, Options{}))
+	require.NoError(t, Write(&txt, Text, r))
 	assert.Contains(t, txt.String(), "coverage: operations 1/1, responses 0/2")
 }

@@ -103,7 +103,7 @@ func TestCurlInEveryFormat(t *testing.T) {
 				t.Parallel()
 				r := curlReport(token)
 				var buf bytes.Buffer
-				require.NoError(t, Write(&buf, tc.format, r, Options{Redact: redact, Verbose: true}))
+				require.NoError(t, Write(&buf, tc.format, r, WithRedact(redact), WithVerbose(true)))
 				out := buf.String()
 				assert.NotContains(t, out, token)
 				assert.NotContains(t, out, "s0cr3t-d4f8e2a1b9c7")
@@ -125,7 +125,7 @@ func TestJUnitCurlWithoutFailuresGoesToSystemOut(t *testing.T) {
 	r.Add(Case{Name: "known", Curl: "curl 'https://example.com/x'",
 		Findings: []conformance.Finding{{Rule: "body.enum", Severity: conformance.SeverityDrift, Message: "m", Baseline: conformance.BaselineKnown}}})
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, JUnit, r, Options{}))
+	require.NoError(t, Write(&buf, JUnit, r))
 	var doc junitSuites
 	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc))
 	c := doc.Suites[0].Cases[0]
@@ -142,7 +142,7 @@ func TestJUnitFailedCaseWithoutFindingsHasItsFailure(t *testing.T) {
 		Findings: []conformance.Finding{{Rule: "behavior.not-judged", Severity: conformance.SeverityInfo, Message: "m"}}})
 	r.Add(Case{Name: "odder", Verdict: VerdictFail})
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, JUnit, r, Options{}))
+	require.NoError(t, Write(&buf, JUnit, r))
 	var doc junitSuites
 	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc))
 	assert.Equal(t, 2, doc.Failures)
@@ -161,6 +161,6 @@ func TestMarkdownFenceOutlastsBackticks(t *testing.T) {
 	r.Add(Case{Name: "x", Curl: "curl --data-raw '{\"name\":\"````\"}' 'https://example.com/x'",
 		Findings: []conformance.Finding{{Rule: "body.json", Severity: conformance.SeverityError}}})
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, Markdown, r, Options{}))
+	require.NoError(t, Write(&buf, Markdown, r))
 	assert.Contains(t, buf.String(), "\n`````sh\ncurl --data-raw '{\"name\":\"````\"}' 'https://example.com/x'\n`````\n")
 }

@@ -74,18 +74,33 @@ func allFindings(r *Report) []conformance.Finding {
 	return fs
 }
 
-// DigestOptions shape a digest.
-type DigestOptions struct {
-	// Title heads the digest, after the outcome's mark.
-	Title string
-	// Link, when set, is linked as "the run" (the CI run that made it).
-	Link string
-	// SpecName is the spec file as the reader's repository names it.
-	SpecName string
-	// Diff is the amendment conformance follow proposes, if any.
-	Diff []byte
-	// NeedsPerson are follow's lines about drift it did not follow.
-	NeedsPerson []string
+// digestOptions shape a digest.
+type digestOptions struct {
+	title       string
+	link        string
+	specName    string
+	diff        []byte
+	needsPerson []string
+}
+
+// DigestOption shapes WriteDigest's digest.
+type DigestOption func(*digestOptions)
+
+// WithTitle heads the digest, after the outcome's mark.
+func WithTitle(title string) DigestOption { return func(o *digestOptions) { o.title = title } }
+
+// WithLink links url as "the run" (the CI run that made the report).
+func WithLink(url string) DigestOption { return func(o *digestOptions) { o.link = url } }
+
+// WithSpecName is the spec file as the reader's repository names it.
+func WithSpecName(name string) DigestOption { return func(o *digestOptions) { o.specName = name } }
+
+// WithDiff is the amendment conformance follow proposes, as a unified diff.
+func WithDiff(diff []byte) DigestOption { return func(o *digestOptions) { o.diff = diff } }
+
+// WithNeedsPerson are follow's lines about the drift it left to a person.
+func WithNeedsPerson(lines ...string) DigestOption {
+	return func(o *digestOptions) { o.needsPerson = append(o.needsPerson, lines...) }
 }
 
 // Limits that keep a digest inside a GitHub issue body (65,536 characters)
@@ -103,7 +118,11 @@ const (
 // seen, the known and resolved ones likewise (the known folded away), the
 // amendment follow proposes and what it left to a person. It is bounded:
 // at most digestMaxGroups rows a table, the diff cut at digestMaxDiffBytes.
-func WriteDigest(w io.Writer, r *Report, opts DigestOptions) error {
+func WriteDigest(w io.Writer, r *Report, options ...DigestOption) error {
+	var opts digestOptions
+	for _, o := range options {
+		o(&opts)
+	}
 	bw := bufio.NewWriter(w)
 	outcome, reason := r.Result()
 	s := r.Summary()
@@ -114,7 +133,7 @@ func WriteDigest(w io.Writer, r *Report, opts DigestOptions) error {
 	case Nonconformant:
 		mark = "❌"
 	}
-	title := opts.Title
+	title := opts.title
 	if title == "" {
 		title = "Conformance"
 	}
@@ -128,8 +147,8 @@ func WriteDigest(w io.Writer, r *Report, opts DigestOptions) error {
 		about = append(about, "target: "+mdCell(r.Target))
 	}
 	about = append(about, "spec: "+mdCell(specLine(r)))
-	if opts.Link != "" {
-		about = append(about, "[the run]("+strings.ReplaceAll(opts.Link, ")", "%29")+")")
+	if opts.link != "" {
+		about = append(about, "[the run]("+strings.ReplaceAll(opts.link, ")", "%29")+")")
 	}
 	fmt.Fprintf(bw, "%s\n\n", strings.Join(about, " · "))
 
@@ -196,13 +215,13 @@ func WriteDigest(w io.Writer, r *Report, opts DigestOptions) error {
 		digestCoverage(bw, r.Coverage)
 	}
 
-	specName := opts.SpecName
+	specName := opts.specName
 	if specName == "" {
 		specName = "the spec"
 	}
-	if len(opts.Diff) > 0 {
+	if len(opts.diff) > 0 {
 		fmt.Fprintf(bw, "\n### Proposed amendment of %s\n\nFrom `conformance follow --diff`; apply it with `git apply`.\n\n", mdCell(specName))
-		diff := opts.Diff
+		diff := opts.diff
 		cut := false
 		if len(diff) > digestMaxDiffBytes {
 			diff, cut = diff[:digestMaxDiffBytes], true
@@ -222,8 +241,8 @@ func WriteDigest(w io.Writer, r *Report, opts DigestOptions) error {
 	} else if s.New+s.Known > 0 {
 		fmt.Fprintf(bw, "\n### Proposed amendment of %s\n\nconformance follow has nothing to add to it.\n", mdCell(specName))
 	}
-	if len(opts.NeedsPerson) > 0 {
-		lines := opts.NeedsPerson
+	if len(opts.needsPerson) > 0 {
+		lines := opts.needsPerson
 		more := 0
 		if len(lines) > digestMaxNeedsPerson {
 			lines, more = lines[:digestMaxNeedsPerson], len(lines)-digestMaxNeedsPerson

@@ -51,10 +51,10 @@ func TestGroupFindingsFoldsIndices(t *testing.T) {
 	assert.Equal(t, 8-digestMaxValues, groups[0].MoreValues)
 }
 
-func digest(t *testing.T, r *Report, opts DigestOptions) string {
+func digest(t *testing.T, r *Report, opts ...DigestOption) string {
 	t.Helper()
 	var b strings.Builder
-	require.NoError(t, WriteDigest(&b, r, opts))
+	require.NoError(t, WriteDigest(&b, r, opts...))
 	return b.String()
 }
 
@@ -66,9 +66,9 @@ func TestDigestGroupsOneDriftAcrossManyWebhooksIntoOneRow(t *testing.T) {
 	r.Add(Case{Name: "get an unknown webhook id", Operation: "getWebhookDetails", Status: 404})
 	r.Conclude(conformance.SeverityDrift)
 
-	got := digest(t, r, DigestOptions{Title: "Nightly drift check", Link: "https://github.example/runs/1",
-		Diff: []byte("--- a/api/openapi.yaml\n+++ b/api/openapi.yaml\n@@ -1 +1,2 @@\n a\n+b\n"), SpecName: "api/openapi.yaml",
-		NeedsPerson: []string{"needs a person: error body.format at /created"}})
+	got := digest(t, r, WithTitle("Nightly drift check"), WithLink("https://github.example/runs/1"),
+		WithDiff([]byte("--- a/api/openapi.yaml\n+++ b/api/openapi.yaml\n@@ -1 +1,2 @@\n a\n+b\n")), WithSpecName("api/openapi.yaml"),
+		WithNeedsPerson("needs a person: error body.format at /created"))
 	assert.True(t, strings.HasPrefix(got, "## ❌ Nightly drift check: nonconformant\n"), got)
 	assert.Contains(t, got, "target: https://webexapis.com/v1 · spec: Webex Webhooks API 1.0.0 (sha256 abababababab) · [the run](https://github.example/runs/1)")
 	assert.Contains(t, got, "2 cases: 1 passed, 1 failed, 0 skipped. 101 new findings in 2 places.")
@@ -97,7 +97,7 @@ func TestDigestAgainstABaseline(t *testing.T) {
 	r.CompareBaseline(base)
 	r.Conclude(conformance.SeverityDrift)
 
-	got := digest(t, r, DigestOptions{Title: "Nightly drift check"})
+	got := digest(t, r, WithTitle("Nightly drift check"))
 	assert.Contains(t, got, "2 new findings in 1 place; 6 known findings in 2 places; 1 finding resolved.")
 	newPart, knownPart, ok := strings.Cut(got, "<details><summary>Known from the baseline: 6 findings in 2 places</summary>")
 	require.True(t, ok, got)
@@ -115,7 +115,7 @@ func TestDigestOfAnUntestedNightAndAQuietOne(t *testing.T) {
 	t.Parallel()
 	r := &Report{Tool: "conformance"}
 	r.MarkUntested("token rejected: 401 on list")
-	got := digest(t, r, DigestOptions{Title: "Nightly drift check"})
+	got := digest(t, r, WithTitle("Nightly drift check"))
 	assert.True(t, strings.HasPrefix(got, "## ⚠️ Nightly drift check: untested\n\n**Outcome: untested.** token rejected: 401 on list\n"), got)
 	assert.Contains(t, got, "0 cases: 0 clean, 0 failed, 0 skipped. 0 new findings in 0 places.")
 	assert.False(t, r.Counts().Tested)
@@ -123,7 +123,7 @@ func TestDigestOfAnUntestedNightAndAQuietOne(t *testing.T) {
 	quiet := &Report{Tool: "conformance"}
 	quiet.Add(Case{Name: "list", Operation: "listWebhooks", Status: 200})
 	quiet.Conclude(conformance.SeverityDrift)
-	got = digest(t, quiet, DigestOptions{})
+	got = digest(t, quiet)
 	assert.True(t, strings.HasPrefix(got, "## ✅ Conformance: conformant\n"), got)
 	assert.Contains(t, got, "1 case: 1 passed, 0 failed, 0 skipped. 0 new findings in 0 places.")
 	assert.NotContains(t, got, "Proposed amendment")
@@ -149,7 +149,7 @@ func TestDigestIsBounded(t *testing.T) {
 	for range 1000 {
 		person = append(person, "needs a person: "+strings.Repeat("x", 100))
 	}
-	got := digest(t, r, DigestOptions{Diff: []byte(diff), NeedsPerson: person})
+	got := digest(t, r, WithDiff([]byte(diff)), WithNeedsPerson(person...))
 	assert.Less(t, len([]rune(got)), 65536)
 	for _, want := range []string{"and 4940 more places: see the reports.", "The diff is cut at 20000 bytes", "`````diff\n", "and 970 more lines."} {
 		assert.True(t, strings.Contains(got, want), "the digest says %q", want)
@@ -170,7 +170,7 @@ func TestDigestShowsCoverage(t *testing.T) {
 	cur.Add(Case{Name: "list", Operation: "listWebhooks", Status: 200})
 	cur.CompareBaseline(prev)
 	cur.Conclude(conformance.SeverityDrift)
-	got := digest(t, cur, DigestOptions{Title: "Nightly drift check"})
+	got := digest(t, cur, WithTitle("Nightly drift check"))
 	assert.Contains(t, got, "Coverage: operations 0/1, responses")
 	assert.Contains(t, got, "Not judged: getWebhookDetails.")
 	assert.Contains(t, got, "**⚠️ Coverage is lower than the baseline's:** this required response was judged by the baseline and not by this run: getWebhookDetails 200.")

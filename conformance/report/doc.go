@@ -9,7 +9,7 @@
 //
 //	f, err := report.ParseFormat("junit")
 //	if err != nil { ... }
-//	err = report.Write(os.Stdout, f, rep, report.Options{Redact: eng.Redact})
+//	err = report.Write(os.Stdout, f, rep, report.WithRedact(eng.Redact))
 //
 // Each failing case carries its Case.Curl, the command that reproduces it
 // with $WEBEX_TOKEN in place of the token: the "curl" field in json, a
@@ -18,7 +18,7 @@
 // markdown and a "reproduce:" line under its findings in text. Passing and
 // skipped cases carry none.
 //
-// Every string written passes through Options.Redact and then the
+// Every string written passes through WithRedact's function and then the
 // project's redactor (credentials after Bearer or Basic, the values of
 // secret-like JSON properties, a curl command's body included), so a token
 // or a webhook secret that slipped into a case still never reaches the

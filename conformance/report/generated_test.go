@@ -21,7 +21,7 @@ func TestGeneratedSeedInEveryFormat(t *testing.T) {
 		JSON:     `"seed": 424242`,
 	} {
 		var buf bytes.Buffer
-		require.NoError(t, Write(&buf, f, r, Options{}))
+		require.NoError(t, Write(&buf, f, r))
 		assert.Contains(t, buf.String(), want, f)
 	}
 	b, err := json.Marshal(r)
@@ -32,6 +32,6 @@ func TestGeneratedSeedInEveryFormat(t *testing.T) {
 
 	r.Generated = nil
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, JSON, r, Options{}))
+	require.NoError(t, Write(&buf, JSON, r))
 	assert.NotContains(t, buf.String(), `"generated"`)
 }

@@ -100,7 +100,7 @@ func outcomeReports() map[Outcome]*Report {
 func write(t *testing.T, f Format, r *Report) string {
 	t.Helper()
 	var b bytes.Buffer
-	require.NoError(t, Write(&b, f, r, Options{}))
+	require.NoError(t, Write(&b, f, r))
 	return b.String()
 }
 
@@ -180,7 +180,7 @@ func TestOutcomeReasonIsRedacted(t *testing.T) {
 	redact := func(s string) string { return strings.ReplaceAll(s, "s3cr3t-canary", "[redacted]") }
 	for _, f := range Formats {
 		var b bytes.Buffer
-		require.NoError(t, Write(&b, f, r, Options{Redact: redact}))
+		require.NoError(t, Write(&b, f, r, WithRedact(redact)))
 		assert.NotContains(t, b.String(), "canary-token-0123456789", f)
 		assert.NotContains(t, b.String(), "s3cr3t-canary", f)
 	}

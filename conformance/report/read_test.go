@@ -18,7 +18,7 @@ func TestReadJSONRoundTrip(t *testing.T) {
 		{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Operation: "getWebhookDetails", Status: 200, Pointer: "/resource", Actual: `"x"`},
 	}})
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, JSON, r, Options{}))
+	require.NoError(t, Write(&buf, JSON, r))
 	got, err := ReadJSON(buf.Bytes())
 	require.NoError(t, err)
 	assert.Equal(t, r.Spec, got.Spec)

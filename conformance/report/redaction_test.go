@@ -66,9 +66,9 @@ func TestSecretsRedactedInEveryFormat(t *testing.T) {
 	rep.Add(report.Case{Name: "GET /grant", Operation: "grant", Status: 200, Findings: fs,
 		Curl: `curl -sS -X POST -H "Authorization: Bearer $WEBEX_TOKEN" --data-raw '{"name":"n","secret":"` + curlValue + `"}' 'https://api.example.com/grant'`})
 	for _, f := range report.Formats {
-		for _, opts := range []report.Options{{}, {Redact: eng.Redact, Verbose: true}} {
+		for _, opts := range [][]report.Option{nil, {report.WithRedact(eng.Redact), report.WithVerbose(true)}} {
 			var buf bytes.Buffer
-			require.NoError(t, report.Write(&buf, f, rep, opts))
+			require.NoError(t, report.Write(&buf, f, rep, opts...))
 			out := buf.String()
 			for _, v := range []string{tokenValue, clientValue, curlValue} {
 				assert.NotContains(t, out, v, "format %s", f)

@@ -34,28 +34,40 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("a report format is text, json, junit or markdown, not %q", s)
 }
 
-// Options tune the writers.
-type Options struct {
-	// Color adds ANSI colours to the text format; only for a terminal.
-	Color bool
-	// Verbose lists passing cases in the text format too; by default it
-	// lists failing and skipped cases and counts the passing ones.
-	Verbose bool
-	// Redact, when set, is applied to every string written, before the
-	// project's redactor (pass Engine.Redact, which knows the registered
-	// tokens).
-	Redact func(string) string
+// options tune the writers.
+type options struct {
+	color   bool
+	verbose bool
+	redact  func(string) string
 }
 
+// Option tunes Write.
+type Option func(*options)
+
+// WithColor adds ANSI colours to the text format; only for a terminal.
+func WithColor(on bool) Option { return func(o *options) { o.color = on } }
+
+// WithVerbose lists passing cases in the text format too; by default it
+// lists failing and skipped cases and counts the passing ones.
+func WithVerbose(on bool) Option { return func(o *options) { o.verbose = on } }
+
+// WithRedact applies redact to every string written, before the project's
+// redactor (pass Engine.Redact, which knows the registered tokens).
+func WithRedact(redact func(string) string) Option { return func(o *options) { o.redact = redact } }
+
 // Write writes r to w in format f.
-func Write(w io.Writer, f Format, r *Report, opts Options) error {
+func Write(w io.Writer, f Format, r *Report, opts ...Option) error {
 	if r == nil {
 		return errors.New("report: nil report")
 	}
-	s := scrubber(opts.Redact)
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s := scrubber(o.redact)
 	switch f {
 	case Text:
-		return writeText(w, r, opts, s)
+		return writeText(w, r, o, s)
 	case JSON:
 		return writeJSON(w, r, s)
 	case JUnit:

@@ -73,7 +73,7 @@ func TestGolden(t *testing.T) {
 		t.Run(string(tc.format), func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
-			require.NoError(t, Write(&buf, tc.format, sampleReport(), Options{}))
+			require.NoError(t, Write(&buf, tc.format, sampleReport()))
 			golden(t, tc.file, buf.Bytes())
 		})
 	}
@@ -110,8 +110,8 @@ func TestParseFormat(t *testing.T) {
 
 func TestWriteUnknownFormat(t *testing.T) {
 	t.Parallel()
-	require.Error(t, Write(&bytes.Buffer{}, Format("yaml"), sampleReport(), Options{}))
-	require.Error(t, Write(&bytes.Buffer{}, Text, nil, Options{}))
+	require.Error(t, Write(&bytes.Buffer{}, Format("yaml"), sampleReport()))
+	require.Error(t, Write(&bytes.Buffer{}, Text, nil))
 }
 
 // TestNoSecretsInAnyFormat plants a canary token in the places a careless
@@ -131,9 +131,9 @@ func TestNoSecretsInAnyFormat(t *testing.T) {
 	})
 	redact := func(s string) string { return strings.ReplaceAll(s, canary, "[redacted]") }
 	for _, f := range Formats {
-		for _, opts := range []Options{{Redact: redact, Verbose: true}, {Redact: redact, Color: true}} {
+		for _, opts := range [][]Option{{WithRedact(redact), WithVerbose(true)}, {WithRedact(redact), WithColor(true)}} {
 			var buf bytes.Buffer
-			require.NoError(t, Write(&buf, f, r, opts))
+			require.NoError(t, Write(&buf, f, r, opts...))
 			assert.NotContains(t, buf.String(), canary, "format %s", f)
 			assert.Contains(t, buf.String(), "https://webexapis.com/v1/webhooks/x", "format %s prints the leaky case's curl, redacted", f)
 		}
@@ -141,7 +141,7 @@ func TestNoSecretsInAnyFormat(t *testing.T) {
 	// Without a Redact hook the project's redactor still catches the credential.
 	for _, f := range Formats {
 		var buf bytes.Buffer
-		require.NoError(t, Write(&buf, f, r, Options{}))
+		require.NoError(t, Write(&buf, f, r))
 		assert.NotContains(t, buf.String(), "Bearer "+canary, "format %s", f)
 	}
 	// The report given to the writer is left as it was.
@@ -165,8 +165,8 @@ func TestScrubberLeavesShellVariablesAlone(t *testing.T) {
 func TestTextColourOnlyWhenAsked(t *testing.T) {
 	t.Parallel()
 	var plain, colour bytes.Buffer
-	require.NoError(t, Write(&plain, Text, sampleReport(), Options{}))
-	require.NoError(t, Write(&colour, Text, sampleReport(), Options{Color: true}))
+	require.NoError(t, Write(&plain, Text, sampleReport()))
+	require.NoError(t, Write(&colour, Text, sampleReport(), WithColor(true)))
 	assert.NotContains(t, plain.String(), "\x1b[")
 	assert.Contains(t, colour.String(), ansiRed+"error")
 	assert.Contains(t, colour.String(), ansiBold+ansiRed+"FAIL")
@@ -175,8 +175,8 @@ func TestTextColourOnlyWhenAsked(t *testing.T) {
 func TestTextListsPassingCasesOnlyWhenVerbose(t *testing.T) {
 	t.Parallel()
 	var quiet, verbose bytes.Buffer
-	require.NoError(t, Write(&quiet, Text, sampleReport(), Options{}))
-	require.NoError(t, Write(&verbose, Text, sampleReport(), Options{Verbose: true}))
+	require.NoError(t, Write(&quiet, Text, sampleReport()))
+	require.NoError(t, Write(&verbose, Text, sampleReport(), WithVerbose(true)))
 	assert.NotContains(t, quiet.String(), "PASS list webhooks")
 	assert.Contains(t, verbose.String(), "PASS list webhooks")
 	assert.Contains(t, quiet.String(), "4 cases: 1 passed, 2 failed, 1 skipped; 3 errors, 1 drift")
@@ -185,7 +185,7 @@ func TestTextListsPassingCasesOnlyWhenVerbose(t *testing.T) {
 func TestTextOneLinePerFinding(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, Text, sampleReport(), Options{}))
+	require.NoError(t, Write(&buf, Text, sampleReport()))
 	assert.Contains(t, buf.String(), `a 204 response has a body | <b>here</b>\nsecond line`)
 	assert.NotContains(t, buf.String(), "\x00")
 }
@@ -193,7 +193,7 @@ func TestTextOneLinePerFinding(t *testing.T) {
 func TestJSONIsTheReportSchema(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, JSON, sampleReport(), Options{}))
+	require.NoError(t, Write(&buf, JSON, sampleReport()))
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(buf.Bytes(), &got))
 	for _, k := range []string{"tool", "version", "spec", "target", "summary", "cases"} {
@@ -212,14 +212,14 @@ func TestJSONIsTheReportSchema(t *testing.T) {
 	assert.Equal(t, sampleReport().Summary(), back.Summary())
 
 	var empty bytes.Buffer
-	require.NoError(t, Write(&empty, JSON, &Report{Tool: "conformance"}, Options{}))
+	require.NoError(t, Write(&empty, JSON, &Report{Tool: "conformance"}))
 	assert.Contains(t, empty.String(), `"cases": []`)
 }
 
 func TestJUnitIsWellFormed(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, JUnit, sampleReport(), Options{}))
+	require.NoError(t, Write(&buf, JUnit, sampleReport()))
 	var doc junitSuites
 	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc))
 	assert.Equal(t, 4, doc.Tests)
@@ -255,7 +255,7 @@ func TestJUnitIsWellFormed(t *testing.T) {
 func TestMarkdownEscapesCells(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, Markdown, sampleReport(), Options{}))
+	require.NoError(t, Write(&buf, Markdown, sampleReport()))
 	out := buf.String()
 	assert.Contains(t, out, `a 204 response has a body \| &lt;b&gt;here&lt;/b&gt;\\nsecond line`)
 	for _, line := range strings.Split(out, "\n") {
@@ -273,7 +273,7 @@ func TestMarkdownCapsFailingCases(t *testing.T) {
 		r.Add(Case{Name: "x", Findings: []conformance.Finding{{Rule: "body.json", Severity: conformance.SeverityError}}})
 	}
 	var buf bytes.Buffer
-	require.NoError(t, Write(&buf, Markdown, r, Options{}))
+	require.NoError(t, Write(&buf, Markdown, r))
 	assert.Equal(t, markdownMaxCases, strings.Count(buf.String(), "\n#### "))
 	assert.Contains(t, buf.String(), "…and 5 more failing cases")
 }
@@ -292,13 +292,13 @@ func TestFindingsByRule(t *testing.T) {
 		{"header.format", conformance.SeverityError, 1},
 	}, countRules(r))
 	var text, md bytes.Buffer
-	require.NoError(t, Write(&text, Text, r, Options{}))
-	require.NoError(t, Write(&md, Markdown, r, Options{}))
+	require.NoError(t, Write(&text, Text, r))
+	require.NoError(t, Write(&md, Markdown, r))
 	assert.Contains(t, text.String(), "by rule: body.enum 3, body.type 1, body.empty 1, header.format 1\n")
 	assert.Contains(t, md.String(), "| body.enum | drift | 3 |")
 
 	var clean bytes.Buffer
-	require.NoError(t, Write(&clean, Text, &Report{Tool: "conformance"}, Options{}))
+	require.NoError(t, Write(&clean, Text, &Report{Tool: "conformance"}))
 	assert.NotContains(t, clean.String(), "by rule")
 }
 
@@ -314,7 +314,7 @@ func TestJUnitNamesAreUniqueWithinASuite(t *testing.T) {
 	r.Add(Case{Name: "clean up a created webhook", Operation: "listWebhooks", Status: 200})
 	r.Conclude(conformance.SeverityDrift)
 	var b strings.Builder
-	require.NoError(t, Write(&b, JUnit, r, Options{}))
+	require.NoError(t, Write(&b, JUnit, r))
 	var doc struct {
 		Suites []struct {
 			Name  string `xml:"name,attr"`

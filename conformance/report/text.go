@@ -64,8 +64,8 @@ func (p painter) severity(s conformance.Severity, width int) string {
 // writeText writes one block per failing or skipped case (every case when
 // verbose), one line per finding, a reproduce: line with the failing
 // case's curl command, and a summary line.
-func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) error {
-	p := painter(opts.Color)
+func writeText(w io.Writer, r *Report, opts options, scrub func(string) string) error {
+	p := painter(opts.color)
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s %s · %s\n", r.Tool, r.Version, specLine(r))
 	if r.Target != "" {
@@ -80,13 +80,13 @@ func writeText(w io.Writer, r *Report, opts Options, scrub func(string) string) 
 	outcome, _ := r.Result()
 	concluded := outcome == Conformant || outcome == Nonconformant
 	for _, c := range r.Cases {
-		if c.Verdict == VerdictPass && !opts.Verbose && !hasFindings(c) {
+		if c.Verdict == VerdictPass && !opts.verbose && !hasFindings(c) {
 			continue
 		}
 		// Against a baseline, a case whose findings are all known is
 		// told in the known section below, collapsed.
 		shown, known := splitKnown(c.Findings)
-		if len(shown) == 0 && known > 0 && c.Verdict != VerdictSkip && !opts.Verbose {
+		if len(shown) == 0 && known > 0 && c.Verdict != VerdictSkip && !opts.verbose {
 			continue
 		}
 		c = redactedCase(c, scrub)

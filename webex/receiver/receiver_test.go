@@ -208,7 +208,7 @@ func TestSecretNeverShown(t *testing.T) {
 	deliver(t, rcv, "/hook", body, "application/json", secret) // the secret sent as the signature
 	rep := rcv.Report()
 	var out bytes.Buffer
-	require.NoError(t, report.Write(&out, report.JSON, rep, report.Options{}))
+	require.NoError(t, report.Write(&out, report.JSON, rep))
 	assert.NotContains(t, out.String(), secret)
 	assert.NotContains(t, log.String(), secret)
 	assert.Contains(t, out.String(), "notification.signature")

@@ -51,7 +51,7 @@ func TestCaseDurationIsTheExchangeOnly(t *testing.T) {
 			assert.Equal(t, 3.0, c.DurationMS, "%s: the exchange only", c.Name)
 		}
 		var junit strings.Builder
-		require.NoError(t, report.Write(&junit, report.JUnit, rep, report.Options{}))
+		require.NoError(t, report.Write(&junit, report.JUnit, rep))
 		assert.Len(t, regexp.MustCompile(`<testcase [^>]*time="0.003"`).FindAllString(junit.String(), -1), len(rep.Cases), "JUnit's time is the exchange's too")
 	})
 }

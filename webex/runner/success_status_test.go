@@ -81,7 +81,7 @@ func TestReportListsTheRunsProbes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"conformanceNoSuchResource", "conformanceNoSuchEvent", "not a url"}, rep.Probes)
 	var b strings.Builder
-	require.NoError(t, report.Write(&b, report.JSON, rep, report.Options{}))
+	require.NoError(t, report.Write(&b, report.JSON, rep))
 	back, err := report.ReadJSON([]byte(b.String()))
 	require.NoError(t, err)
 	assert.Equal(t, rep.Probes, back.Probes)
