@@ -130,7 +130,7 @@ func TestOneJudgementForEveryFrontEnd(t *testing.T) {
 
 	// The test transport, in front of a fresh mock.
 	direct := mocktest.NewServer(t, mock.WithTokens(token))
-	tr := &conformancetest.Transport{Engine: eng}
+	tr := conformancetest.NewTransport(eng)
 	sendTraffic(t, &http.Client{Transport: tr}, strings.TrimSuffix(direct.URL, "/v1"), token)
 	results := tr.Results()
 	require.Len(t, results, len(trafficSet))

@@ -7,17 +7,17 @@
 // NewTestTransport fails the test at its end if any exchange did not
 // conform (an undocumented method or path is the client's operation.unknown
 // finding; its message suggests the base path a client's URL may lack),
-// unless Transport.IgnorePaths opts its path out; a Transport of one's own
-// is checked with AssertConformant when the test chooses. Transport.Judge
-// counts only the client's requests or only the server's responses.
+// unless WithIgnorePaths opts its path out; a Transport of one's own is
+// checked with AssertConformant when the test chooses. WithJudge counts
+// only the client's requests or only the server's responses.
 //
 //	eng, _ := conformance.New(spec)
-//	client := &http.Client{Transport: conformancetest.NewTestTransport(t, eng, nil)}
+//	client := &http.Client{Transport: conformancetest.NewTestTransport(t, eng)}
 //
-//	tr := conformancetest.NewTransport(eng, nil)
+//	tr := conformancetest.NewTransport(eng, conformancetest.WithIgnorePaths("/healthz"))
 //	client := &http.Client{Transport: tr}
 //	// ... exercise the client ...
 //	tr.AssertConformant(t)
 //
-// For the Webex webhooks API, webextest.NewTransport(t, nil) is the one line.
+// For the Webex webhooks API, webextest.NewTransport(t) is the one line.
 package conformancetest

@@ -14,7 +14,7 @@ func TestMyWebexCode(t *testing.T) {
 	ts := mocktest.NewServer(t) // or any server
 
 	// The transport fails t at the end on any finding.
-	hc := &http.Client{Transport: webextest.NewTransport(t, nil)}
+	hc := &http.Client{Transport: webextest.NewTransport(t)}
 	c, err := gen.NewClientWithResponses(ts.URL, gen.WithHTTPClient(hc), gen.WithBearerToken(ts.Token))
 	if err != nil {
 		t.Fatal(err)

@@ -40,7 +40,7 @@ func TestClientMistakesFailTheTest(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &recordingTB{}
-			client := &http.Client{Transport: conformancetest.NewTestTransport(rec, webexEngine(t), nil)}
+			client := &http.Client{Transport: conformancetest.NewTestTransport(rec, webexEngine(t))}
 			var body io.Reader
 			if tc.body != "" {
 				body = strings.NewReader(tc.body)

@@ -24,32 +24,43 @@ import (
 // Report. The server receives the request and the caller the response
 // unchanged, bodies included.
 //
-// Engine must be set; a nil Base sends requests with
-// http.DefaultTransport. A Transport is safe for concurrent use; do not
-// change its fields after the first request.
+// A Transport made by NewTransport or NewTestTransport is safe for
+// concurrent use; the zero Transport has no engine and fails every request.
 type Transport struct {
-	// Base sends the requests; nil means http.DefaultTransport.
-	Base http.RoundTripper
-	// Engine judges the exchanges.
-	Engine *conformance.Engine
-	// FailOn is the least severe finding AssertConformant fails on; empty
-	// means conformance.SeverityDrift, so any error or drift fails.
-	FailOn conformance.Severity
-	// Judge is the sides whose findings are made and count: both (the
-	// zero value), conformance.JudgeRequests (a client project holding
-	// its client to the spec) or conformance.JudgeResponses (a server's
-	// author holding the server to it).
-	Judge conformance.Sides
-	// IgnorePaths lists request paths that match no operation on purpose
-	// (a health check, another API the client calls): AssertConformant
-	// does not fail on them. An entry ending in "/" covers every path
-	// under it. Any other exchange that matches no operation fails, since
-	// nothing of it was checked: most often the client's base URL lacks
-	// the spec's base path.
-	IgnorePaths []string
+	base        http.RoundTripper
+	eng         *conformance.Engine
+	failOn      conformance.Severity
+	judge       conformance.Sides
+	ignorePaths []string
 
 	mu      sync.Mutex
 	results []Result
+}
+
+// Option configures a Transport.
+type Option func(*Transport)
+
+// WithBase sends the requests with rt; the default is
+// http.DefaultTransport.
+func WithBase(rt http.RoundTripper) Option { return func(t *Transport) { t.base = rt } }
+
+// WithFailOn is the least severe finding AssertConformant fails on; the
+// default is conformance.SeverityDrift, so any error or drift fails.
+func WithFailOn(sev conformance.Severity) Option { return func(t *Transport) { t.failOn = sev } }
+
+// WithJudge is the sides whose findings are made and count: both (the
+// default), conformance.JudgeRequests (a client project holding its client
+// to the spec) or conformance.JudgeResponses (a server's author holding
+// the server to it).
+func WithJudge(sides conformance.Sides) Option { return func(t *Transport) { t.judge = sides } }
+
+// WithIgnorePaths lists request paths that match no operation on purpose
+// (a health check, another API the client calls): AssertConformant does
+// not fail on them. An entry ending in "/" covers every path under it. Any
+// other exchange that matches no operation fails, since nothing of it was
+// checked: most often the client's base URL lacks the spec's base path.
+func WithIgnorePaths(paths ...string) Option {
+	return func(t *Transport) { t.ignorePaths = append(t.ignorePaths, paths...) }
 }
 
 // Result is one exchange the Transport saw.
@@ -73,33 +84,36 @@ type Result struct {
 	Duration  time.Duration
 }
 
-// NewTransport returns a Transport over base (nil: http.DefaultTransport)
-// that judges by eng.
-func NewTransport(eng *conformance.Engine, base http.RoundTripper) *Transport {
-	return &Transport{Base: base, Engine: eng}
+// NewTransport returns a Transport that judges by eng.
+func NewTransport(eng *conformance.Engine, opts ...Option) *Transport {
+	t := &Transport{eng: eng}
+	for _, o := range opts {
+		o(t)
+	}
+	return t
 }
 
-// NewTestTransport returns a Transport over base (nil:
-// http.DefaultTransport) judging by eng that fails tb, when the test ends,
-// if any request or response did not conform. It is the one line a client
-// test needs (package webex has it with the Webex spec):
+// NewTestTransport returns a Transport judging by eng that fails tb, when
+// the test ends, if any request or response did not conform. It is the one
+// line a client test needs (package webex/webextest has it with the Webex
+// spec):
 //
-//	client := &http.Client{Transport: conformancetest.NewTestTransport(t, eng, nil)}
-func NewTestTransport(tb testing.TB, eng *conformance.Engine, base http.RoundTripper) *Transport {
+//	client := &http.Client{Transport: conformancetest.NewTestTransport(t, eng)}
+func NewTestTransport(tb testing.TB, eng *conformance.Engine, opts ...Option) *Transport {
 	tb.Helper()
-	t := &Transport{Base: base, Engine: eng}
+	t := NewTransport(eng, opts...)
 	tb.Cleanup(func() { t.AssertConformant(tb) })
 	return t
 }
 
 func (t *Transport) engine() (*conformance.Engine, error) {
-	if t.Engine == nil {
+	if t.eng == nil {
 		return nil, errors.New("no Engine to judge by")
 	}
-	return t.Engine, nil
+	return t.eng, nil
 }
 
-// RoundTrip judges req, sends it with Base and judges the response. The
+// RoundTrip judges req, sends it with the base transport and judges the response. The
 // request is judged before it is sent, so its findings are kept even when
 // the server refuses it (a 400) or cannot be reached; its body is read for
 // that with GetBody when the request has one, else read and sent on byte
@@ -112,7 +126,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, fmt.Errorf("conformance: %w", err)
 	}
-	base := t.Base
+	base := t.base
 	if base == nil {
 		base = http.DefaultTransport
 	}
@@ -129,7 +143,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("conformance: reading the request body: %w", err)
 		}
 	}
-	j := judgement.New(eng, judgement.WithSides(t.Judge))
+	j := judgement.New(eng, judgement.WithSides(t.judge))
 	start := time.Now()
 	resp, err := base.RoundTrip(send)
 	if err != nil {
@@ -271,7 +285,7 @@ func (t *Transport) Reset() {
 // Report returns the exchanges seen so far as a report, one case per
 // exchange, for the writers of package report.
 func (t *Transport) Report() *report.Report {
-	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Judge: t.Judge}
+	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Judge: t.judge}
 	if eng, err := t.engine(); err == nil {
 		rep.Spec = eng.SpecInfo()
 	}
@@ -294,7 +308,7 @@ func (t *Transport) ignored(rawURL string) bool {
 	if err != nil {
 		return false
 	}
-	for _, p := range t.IgnorePaths {
+	for _, p := range t.ignorePaths {
 		if u.Path == p || strings.HasSuffix(p, "/") && strings.HasPrefix(u.Path, p) {
 			return true
 		}
@@ -304,17 +318,18 @@ func (t *Transport) ignored(rawURL string) bool {
 
 // AssertConformant fails tb, listing every finding, when an exchange seen
 // so far has a finding, of its request or its response, at or above
-// FailOn, or matched no operation of the spec (unless IgnorePaths covers
-// its path): an exchange nothing checked is no pass. A response that could
-// not be judged (no response, a body that could not be read) is logged.
+// WithFailOn, or matched no operation of the spec (unless WithIgnorePaths
+// covers its path): an exchange nothing checked is no pass. A response that
+// could not be judged (no response, a body that could not be read) is
+// logged.
 //
-//	tr := &conformancetest.Transport{}
+//	tr := conformancetest.NewTransport(eng)
 //	client := &http.Client{Transport: tr}
 //	// ... exercise the client ...
 //	tr.AssertConformant(t)
 func (t *Transport) AssertConformant(tb testing.TB) {
 	tb.Helper()
-	failOn := t.FailOn
+	failOn := t.failOn
 	if failOn == "" {
 		failOn = conformance.SeverityDrift
 	}
@@ -323,7 +338,7 @@ func (t *Transport) AssertConformant(tb testing.TB) {
 	failed, unmatched := 0, 0
 	for _, r := range results {
 		if r.Unmatched && t.ignored(r.URL) {
-			tb.Logf("conformance: not checked (IgnorePaths): %s %s → %d", r.Method, r.URL, r.Status)
+			tb.Logf("conformance: not checked (WithIgnorePaths): %s %s → %d", r.Method, r.URL, r.Status)
 			continue
 		}
 		if r.Unmatched && len(r.Findings) == 0 {
@@ -364,7 +379,7 @@ func (t *Transport) AssertConformant(tb testing.TB) {
 			transportPlural(len(results), "exchange", "exchanges")))
 	}
 	if unmatched > 0 && unmatched == len(results) {
-		parts = append(parts, fmt.Sprintf("%d of %d matched no operation of the spec, so nothing was checked (IgnorePaths opts a path out)",
+		parts = append(parts, fmt.Sprintf("%d of %d matched no operation of the spec, so nothing was checked (WithIgnorePaths opts a path out)",
 			unmatched, len(results)))
 	}
 	if len(parts) > 0 {

@@ -83,7 +83,7 @@ func transportGet(t *testing.T, c *http.Client, url string) []byte {
 func TestTransportConformingServer(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, transportWebhook)
-	tr := &conformancetest.Transport{Engine: webexEngine(t)}
+	tr := conformancetest.NewTransport(webexEngine(t))
 	got := transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, transportWebhook, string(got), "the caller gets the body")
 
@@ -104,7 +104,7 @@ func TestTransportDeviatingServer(t *testing.T) {
 	body := strings.Replace(transportWebhook, `"messages"`, `"someNewResource"`, 1)
 	body = strings.Replace(body, `"2015-10-18T14:26:16+00:00"`, `1445178376`, 1)
 	srv := transportServer(t, body)
-	tr := &conformancetest.Transport{Engine: webexEngine(t)}
+	tr := conformancetest.NewTransport(webexEngine(t))
 	got := transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, body, string(got))
 
@@ -124,7 +124,7 @@ func TestTransportDeviatingServer(t *testing.T) {
 	assert.Contains(t, msg, "error body.type /created")
 
 	// Drift passes when only errors fail; the error still fails.
-	tr.FailOn = conformance.SeverityError
+	conformancetest.Apply(tr, conformancetest.WithFailOn(conformance.SeverityError))
 	rec = &recordingTB{}
 	tr.AssertConformant(rec)
 	require.Len(t, rec.errors, 1)
@@ -137,7 +137,7 @@ func TestTransportDeviatingServer(t *testing.T) {
 func TestTransportUnmatchedPathFailsUnlessIgnored(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, `{"id":"me"}`)
-	tr := &conformancetest.Transport{Engine: webexEngine(t)}
+	tr := conformancetest.NewTransport(webexEngine(t))
 	transportGet(t, tokenClient(tr), srv.URL+"/v1/people/me")
 	res := tr.Results()
 	require.Len(t, res, 1)
@@ -153,14 +153,15 @@ func TestTransportUnmatchedPathFailsUnlessIgnored(t *testing.T) {
 	assert.Contains(t, rec.errors[0], "operation.unknown")
 
 	for _, ignore := range [][]string{{"/v1/people/me"}, {"/v1/people/"}} {
-		tr.IgnorePaths = ignore
+		tr := conformancetest.NewTransport(webexEngine(t), conformancetest.WithIgnorePaths(ignore...))
+		transportGet(t, tokenClient(tr), srv.URL+"/v1/people/me")
 		rec = &recordingTB{}
 		tr.AssertConformant(rec)
 		assert.Empty(t, rec.errors, "%v opts the path out", ignore)
 		require.Len(t, rec.logs, 1)
 		assert.Contains(t, rec.logs[0], "not checked")
 	}
-	tr.IgnorePaths = []string{"/v1/people"}
+	conformancetest.Apply(tr, conformancetest.WithIgnorePaths("/v1/people"))
 	rec = &recordingTB{}
 	tr.AssertConformant(rec)
 	assert.Len(t, rec.errors, 1, "without a trailing slash an entry is one path only")
@@ -170,7 +171,7 @@ func TestTransportSuggestsTheBasePath(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, `{"items":[]}`)
 	rec := &recordingTB{}
-	tr := conformancetest.NewTestTransport(rec, webexEngine(t), nil)
+	tr := conformancetest.NewTestTransport(rec, webexEngine(t))
 	transportGet(t, &http.Client{Transport: tr}, srv.URL+"/webhooks") // a base URL without /v1
 	require.Len(t, rec.cleanups, 1)
 	rec.cleanups[0]()
@@ -188,7 +189,7 @@ func TestTransportBodyOverTheCapIsDeliveredWhole(t *testing.T) {
 	srv := transportServer(t, body)
 	eng, err := conformance.New(api.Spec, conformance.WithMaxBodyBytes(1024))
 	require.NoError(t, err)
-	tr := conformancetest.NewTransport(eng, nil)
+	tr := conformancetest.NewTransport(eng)
 	got := transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Equal(t, body, string(got))
 	fs := tr.Findings()
@@ -214,7 +215,7 @@ func TestTransportBrokenBodyIsPassedOnAndSkipped(t *testing.T) {
 			c.Close()
 		}
 	}()
-	tr := &conformancetest.Transport{Engine: webexEngine(t)}
+	tr := conformancetest.NewTransport(webexEngine(t))
 	resp, err := tokenClient(tr).Get("http://" + ln.Addr().String() + "/v1/webhooks/abc")
 	require.NoError(t, err)
 	b, err := io.ReadAll(resp.Body)
@@ -234,7 +235,7 @@ func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) { ret
 func TestTransportBaseErrorIsReturned(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("connection refused")
-	tr := &conformancetest.Transport{Engine: webexEngine(t), Base: failingTransport{boom}}
+	tr := conformancetest.NewTransport(webexEngine(t), conformancetest.WithBase(failingTransport{boom}))
 	_, err := tokenClient(tr).Get("http://127.0.0.1:1/v1/webhooks?max=0")
 	require.ErrorIs(t, err, boom)
 	res := tr.Results()
@@ -274,7 +275,7 @@ func TestTransportJudgesRequests(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			tr := &conformancetest.Transport{Engine: webexEngine(t)}
+			tr := conformancetest.NewTransport(webexEngine(t))
 			req, err := http.NewRequest("POST", srv.URL+"/v1/webhooks", body())
 			require.NoError(t, err)
 			req.Header.Set("Content-Type", "application/json")
@@ -304,6 +305,34 @@ func TestTransportJudgesRequests(t *testing.T) {
 	}
 }
 
+// WithJudge(JudgeResponses) holds the server to the spec only: the
+// client's bad request, refused with a conforming 400, fails nothing.
+func TestTransportJudgesResponsesOnly(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("TrackingID", "ROUTER_1")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"message":"resource is invalid","trackingId":"ROUTER_1"}`)
+	}))
+	t.Cleanup(srv.Close)
+	for sides, want := range map[conformance.Sides]int{conformance.JudgeResponses: 0, conformance.JudgeRequests: 1} {
+		tr := conformancetest.NewTransport(webexEngine(t), conformancetest.WithJudge(sides))
+		req, err := http.NewRequest("POST", srv.URL+"/v1/webhooks", strings.NewReader(`{"name":"n","targetUrl":"https://example.com/h","resource":"bogus","event":"created"}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := tokenClient(tr).Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		res := tr.Results()
+		require.Len(t, res, 1)
+		assert.Len(t, res[0].Findings, want, "%v: %+v", sides, res[0].Findings)
+		rec := &recordingTB{}
+		tr.AssertConformant(rec)
+		assert.Len(t, rec.errors, want, "%v", sides)
+	}
+}
+
 // A correct request and a conforming response give no finding; a secret
 // the client sent never shows in a finding, even where the response echoes
 // it under another name.
@@ -312,7 +341,7 @@ func TestTransportRequestSecrets(t *testing.T) {
 	const secret = "s3cr3t-of-the-client"
 	echo := strings.Replace(transportWebhook, `"messages"`, `"`+secret+`"`, 1)
 	srv := transportServer(t, echo)
-	tr := &conformancetest.Transport{Engine: webexEngine(t)}
+	tr := conformancetest.NewTransport(webexEngine(t))
 	body := `{"name":"n","targetUrl":"https://example.com/h","resource":"messages","event":"created","secret":"` + secret + `"}`
 	req, err := http.NewRequest("POST", srv.URL+"/v1/webhooks", strings.NewReader(body))
 	require.NoError(t, err)
@@ -333,7 +362,7 @@ func TestTransportRequestSecrets(t *testing.T) {
 func TestTransportConcurrentUse(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, transportWebhook)
-	tr := &conformancetest.Transport{Engine: webexEngine(t)}
+	tr := conformancetest.NewTransport(webexEngine(t))
 	client := tokenClient(tr)
 	var wg sync.WaitGroup
 	for i := range 40 {
@@ -364,7 +393,7 @@ func TestTransportRedactsSecrets(t *testing.T) {
 	srv := transportServer(t, strings.Replace(transportWebhook, `"messages"`, `"`+token+`"`, 1))
 	eng, err := conformance.New(api.Spec, conformance.WithRedactions(token))
 	require.NoError(t, err)
-	tr := conformancetest.NewTransport(eng, nil)
+	tr := conformancetest.NewTransport(eng)
 	req, err := http.NewRequest("GET", srv.URL+"/v1/webhooks/abc?access="+token, nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -382,7 +411,7 @@ func TestNewTestTransportFailsAtCleanup(t *testing.T) {
 	t.Parallel()
 	srv := transportServer(t, `{"id":12}`)
 	rec := &recordingTB{}
-	tr := conformancetest.NewTestTransport(rec, webexEngine(t), nil)
+	tr := conformancetest.NewTestTransport(rec, webexEngine(t))
 	transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	assert.Empty(t, rec.errors, "nothing fails before the test ends")
 	require.Len(t, rec.cleanups, 1)
@@ -411,7 +440,7 @@ func webexEngine(t testing.TB) *conformance.Engine {
 // A client test puts the Transport under its http.Client; every request
 // and every response is checked against the spec as the client runs (here
 // the client forgot its token, and the server sent a property the spec does
-// not know). In a test, prefer conformancetest.NewTestTransport(t, nil): it
+// not know). In a test, prefer conformancetest.NewTestTransport(t, eng): it
 // fails the test at its end, findings listed, if any exchange did not
 // conform.
 func ExampleTransport() {
@@ -427,7 +456,7 @@ func ExampleTransport() {
 	if err != nil {
 		panic(err)
 	}
-	tr := conformancetest.NewTransport(eng, nil)
+	tr := conformancetest.NewTransport(eng)
 	client := &http.Client{Transport: tr}
 	resp, err := client.Get(srv.URL + "/v1/webhooks/Y2lz")
 	if err != nil {
@@ -451,7 +480,7 @@ func TestTransportBodyLimit(t *testing.T) {
 	srv := transportServer(t, `{"name":"`+strings.Repeat("x", 5000)+`"}`)
 	eng, err := conformance.New(api.Spec, conformance.WithMaxBodyBytes(limit))
 	require.NoError(t, err)
-	tr := conformancetest.NewTransport(eng, nil)
+	tr := conformancetest.NewTransport(eng)
 	transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	fs := tr.Findings()
 	require.Len(t, fs, 1)

@@ -4,27 +4,26 @@
 // from package webex so that programs importing webex (the CLI among them)
 // do not link the testing package.
 //
-//	client := &http.Client{Transport: webextest.NewTransport(t, nil)}
+//	client := &http.Client{Transport: webextest.NewTransport(t)}
 //	// ... exercise the code under test with client ...
 package webextest
 
 import (
-	"net/http"
 	"testing"
 
 	"github.com/webex-conformance/webhooks/conformance/conformancetest"
 	"github.com/webex-conformance/webhooks/webex"
 )
 
-// NewTransport returns a conformancetest.Transport over base (nil:
-// http.DefaultTransport) that judges every exchange by the Webex webhooks
-// spec and fails tb, when the test ends, if any request or response did
-// not conform. It is the one line a client test needs.
-func NewTransport(tb testing.TB, base http.RoundTripper) *conformancetest.Transport {
+// NewTransport returns a conformancetest.Transport that judges every
+// exchange by the Webex webhooks spec and fails tb, when the test ends, if
+// any request or response did not conform. It is the one line a client
+// test needs; opts are conformancetest's (WithBase, WithIgnorePaths, ...).
+func NewTransport(tb testing.TB, opts ...conformancetest.Option) *conformancetest.Transport {
 	tb.Helper()
 	eng, err := webex.Engine()
 	if err != nil {
 		tb.Fatalf("webextest: %v", err)
 	}
-	return conformancetest.NewTestTransport(tb, eng, base)
+	return conformancetest.NewTestTransport(tb, eng, opts...)
 }
