@@ -84,7 +84,7 @@ func TestOAS31FastPath(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(100, func() { e.Validate(x) }))
 	var rules []string
 	for _, f := range e.Validate(bench31Exchange(bench31Deviating)) {
-		rules = append(rules, f.Rule+" "+f.Pointer)
+		rules = append(rules, f.Rule.ID()+" "+f.Pointer)
 	}
 	assert.Equal(t, []string{
 		"body.constraint /kind", "body.format /targetUrl", "body.enum /resource", "body.type /filter",

@@ -21,7 +21,7 @@ func TestBrokenBodies(t *testing.T) {
 	cases := []struct {
 		name string
 		body []byte
-		rule string
+		rule Rule
 	}{
 		{"truncated", []byte(seedWebhook[:40]), RuleBodyJSON},
 		{"empty", nil, RuleBodyJSON},
@@ -79,14 +79,14 @@ func TestValidateOddExchanges(t *testing.T) {
 	require.Len(t, fs, 1)
 	assert.Equal(t, RuleOperationUnknown, fs[0].Rule)
 	fs = e.Validate(&Exchange{Operation: "getWebhookDetails", Response: Response{Status: 200, Body: []byte(seedWebhook)}})
-	assert.ElementsMatch(t, []string{RuleHeaderRequired, RuleContentType}, rulesOf(fs))
+	assert.ElementsMatch(t, []Rule{RuleHeaderRequired, RuleContentType}, rulesOf(fs))
 	fs = e.Validate(&Exchange{Operation: "nope"})
 	require.Len(t, fs, 1)
 	assert.Equal(t, RuleOperationUnknown, fs[0].Rule)
 }
 
-func rulesOf(fs []Finding) []string {
-	out := make([]string, len(fs))
+func rulesOf(fs []Finding) []Rule {
+	out := make([]Rule, len(fs))
 	for i, f := range fs {
 		out[i] = f.Rule
 	}
@@ -99,11 +99,11 @@ func TestOtherJSONMediaTypeIsStillJudged(t *testing.T) {
 	t.Parallel()
 	e := testEngine(t)
 	fs := e.Validate(getDetails(200, webhook(t, map[string]any{"id": 1}), "Content-Type: application/vnd.webex+json", tracking))
-	assert.ElementsMatch(t, []string{RuleContentType, RuleBodyType}, rulesOf(fs))
+	assert.ElementsMatch(t, []Rule{RuleContentType, RuleBodyType}, rulesOf(fs))
 	fs = e.Validate(getDetails(200, "<p>hi</p>", "Content-Type: text/html; charset=utf-8", tracking))
-	assert.Equal(t, []string{RuleContentType}, rulesOf(fs), "an HTML body is not read as JSON")
+	assert.Equal(t, []Rule{RuleContentType}, rulesOf(fs), "an HTML body is not read as JSON")
 	fs = e.Validate(getDetails(200, seedWebhook, "Content-Type: ;;;", tracking))
-	assert.Equal(t, []string{RuleContentType}, rulesOf(fs))
+	assert.Equal(t, []Rule{RuleContentType}, rulesOf(fs))
 }
 
 func TestLimitOptionsKeepDefaultsForNonsense(t *testing.T) {
@@ -113,9 +113,9 @@ func TestLimitOptionsKeepDefaultsForNonsense(t *testing.T) {
 	assert.Equal(t, int64(DefaultMaxBodyBytes), e.maxBody)
 	assert.Equal(t, DefaultMaxDepth, e.maxDepth)
 	fs := e.Validate(getDetails(200, strings.Repeat("[", DefaultMaxDepth)+strings.Repeat("]", DefaultMaxDepth), jsonCT, tracking))
-	assert.Equal(t, []string{RuleBodyType}, rulesOf(fs), "exactly the cap is still read")
+	assert.Equal(t, []Rule{RuleBodyType}, rulesOf(fs), "exactly the cap is still read")
 	fs = e.Validate(getDetails(200, strings.Repeat("[", DefaultMaxDepth+1)+strings.Repeat("]", DefaultMaxDepth+1), jsonCT, tracking))
-	assert.Equal(t, []string{RuleBodyDepth}, rulesOf(fs))
+	assert.Equal(t, []Rule{RuleBodyDepth}, rulesOf(fs))
 }
 
 // The engine's own failure becomes a finding, not a crash: here a compiled

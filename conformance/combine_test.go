@@ -174,7 +174,7 @@ func TestCombinatorsFastAsJudged(t *testing.T) {
 func verdicts(fs []Finding) []string {
 	out := make([]string, 0, len(fs))
 	for _, f := range fs {
-		out = append(out, f.Rule+" "+f.Pointer+" "+f.Message)
+		out = append(out, f.Rule.ID()+" "+f.Pointer+" "+f.Message)
 	}
 	slices.Sort(out)
 	return out

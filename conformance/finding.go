@@ -36,7 +36,7 @@ const (
 
 // Finding is one departure of a request or a response from the spec.
 type Finding struct {
-	Rule     string   `json:"rule"`
+	Rule     Rule     `json:"rule"`
 	Severity Severity `json:"severity"`
 	// Side is the party the finding blames, set from the rule's catalogue
 	// entry when the finding is made.

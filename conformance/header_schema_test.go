@@ -33,7 +33,10 @@ func TestHeaderSchemas(t *testing.T) {
 	t.Parallel()
 	e, err := New([]byte(headerSpecDoc))
 	require.NoError(t, err)
-	type want struct{ rule, pointer string }
+	type want struct {
+		rule    Rule
+		pointer string
+	}
 	cases := []struct {
 		header string
 		want   []want

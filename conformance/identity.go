@@ -48,7 +48,7 @@ func isIndex(s string) bool {
 // valueRules are the rules whose findings differ by the value seen: a
 // second unknown enum value at the same place is news, and so is a wrong
 // type after another wrong type was accepted.
-var valueRules = map[string]bool{RuleBodyEnum: true, RuleHeaderEnum: true, RuleBodyType: true}
+var valueRules = map[Rule]bool{RuleBodyEnum: true, RuleHeaderEnum: true, RuleBodyType: true}
 
 // Identity is what makes two findings of different runs the same finding:
 // rule, operation, status and pointer with array indices folded, plus the
@@ -57,7 +57,7 @@ var valueRules = map[string]bool{RuleBodyEnum: true, RuleHeaderEnum: true, RuleB
 // tool, and the place and the value are what a person acknowledged.
 func (f Finding) Identity() string {
 	var b strings.Builder
-	b.WriteString(f.Rule)
+	b.WriteString(f.Rule.ID())
 	b.WriteByte(0)
 	b.WriteString(f.Operation)
 	b.WriteByte(0)

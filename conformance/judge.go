@@ -739,7 +739,7 @@ func issueFinding(is issue, base string, secret bool, op string, status int) Fin
 	default:
 		f.Rule, f.Expected = RuleBodyConstraint, is.keyword
 	}
-	if is.nearest && ruleSeverity[f.Rule] == SeverityDrift {
+	if is.nearest && f.Rule.Severity() == SeverityDrift {
 		f.Rule = RuleBodyConstraint
 	}
 	if f.Actual == "" && is.value != nil {

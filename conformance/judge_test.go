@@ -171,7 +171,10 @@ func judgeSchema(t *testing.T, schema, body string) []Finding {
 
 func TestJudgeCorners(t *testing.T) {
 	t.Parallel()
-	type want struct{ rule, pointer string }
+	type want struct {
+		rule    Rule
+		pointer string
+	}
 	cases := []struct {
 		name, schema, body string
 		want               []want

@@ -73,7 +73,7 @@ func TestOAS31ProbeKeywords(t *testing.T) {
 	require.Empty(t, e.Validate(exchange("GET", "/probe", 200, probeBody(t, nil), jsonCT)), "the good body")
 	for name, c := range map[string]struct {
 		patch   map[string]any
-		rule    string
+		rule    Rule
 		pointer string
 		expect  string // part of Expected
 	}{
@@ -123,7 +123,7 @@ func TestOAS31Notes(t *testing.T) {
 	t.Parallel()
 	var notes []string
 	for _, n := range probeEngine(t).SpecNotes() {
-		notes = append(notes, n.Rule+" "+n.Message)
+		notes = append(notes, n.Rule.ID()+" "+n.Message)
 	}
 	assert.Equal(t, []string{
 		"spec.keyword /components/schemas/Probe/properties/nullable: nullable means nothing in OpenAPI 3.1 and is ignored; write \"null\" into the type list instead",

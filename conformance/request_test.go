@@ -68,7 +68,7 @@ func TestRequestRulesFireAndStayQuiet(t *testing.T) {
 		x   *Exchange
 	}
 	cases := []struct {
-		rule    string
+		rule    Rule
 		pointer string
 		fire    side
 		quiet   side
@@ -116,15 +116,15 @@ func TestRequestRulesFireAndStayQuiet(t *testing.T) {
 		{RuleRequestBodyConstraint, "/name", side{wh, create(t, map[string]any{"name": ""})}, side{wh, create(t, map[string]any{"name": "x"})}},
 		{RuleRequestBodyDuplicate, "/name", side{wh, request("POST", "/v1/webhooks", strings.Replace(createBody, `"name":"n"`, `"name":"n","name":"m"`, 1), bearer, jsonCT)}, side{wh, create(t, nil)}},
 	}
-	covered := map[string]bool{}
+	covered := map[Rule]bool{}
 	for _, tc := range cases {
 		covered[tc.rule] = true
-		t.Run(tc.rule, func(t *testing.T) {
+		t.Run(tc.rule.ID(), func(t *testing.T) {
 			all := tc.fire.eng.ValidateRequest(tc.fire.x)
 			fired := withRule(all, tc.rule)
 			require.NotEmpty(t, fired, "rule %s should fire; got %+v", tc.rule, all)
 			assert.Equal(t, tc.pointer, fired[0].Pointer, "%+v", fired[0])
-			assert.Equal(t, ruleSeverity[tc.rule], fired[0].Severity)
+			assert.Equal(t, tc.rule.Severity(), fired[0].Severity)
 			assert.NotEmpty(t, fired[0].Message)
 			assert.Zero(t, fired[0].Status, "a request finding has no status")
 			quiet := tc.quiet.eng.ValidateRequest(tc.quiet.x)
@@ -134,8 +134,8 @@ func TestRequestRulesFireAndStayQuiet(t *testing.T) {
 	covered[RuleRequestUnjudged] = true   // a note of the HAR reader: har.TestReplayJudgesRequests
 	covered[RuleRequestBodyBudget] = true // TestBodyBudget
 	for _, r := range Rules() {
-		if strings.HasPrefix(r.ID, "request.") {
-			assert.True(t, covered[r.ID], "rule %s has no fire/quiet case", r.ID)
+		if strings.HasPrefix(r.ID(), "request.") {
+			assert.True(t, covered[r], "rule %s has no fire/quiet case", r.ID())
 		}
 	}
 }
@@ -202,11 +202,11 @@ func TestValidateExchangeJudgesBothHalves(t *testing.T) {
 	x := create(t, map[string]any{"targetUrl": deleteField})
 	x.Response = Response{Status: 400, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"message":"targetUrl is required"}`)}
 	fs := testEngine(t).ValidateExchange(x)
-	var rules []string
+	var rules []Rule
 	for _, f := range fs {
 		rules = append(rules, f.Rule)
 	}
-	assert.Equal(t, []string{RuleRequestBodyRequired, RuleHeaderRequired, RuleBodyRequired}, rules)
+	assert.Equal(t, []Rule{RuleRequestBodyRequired, RuleHeaderRequired, RuleBodyRequired}, rules)
 }
 
 // A request contract compiled on its own (a callback's operation, which no
@@ -221,7 +221,7 @@ func TestCompileRequest(t *testing.T) {
 	fs := rc.Validate(&Request{Method: "POST", URL: u, Header: http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer x"}}, Body: []byte(`{"name":1}`)})
 	var rules []string
 	for _, f := range fs {
-		rules = append(rules, f.Rule+" "+f.Pointer)
+		rules = append(rules, f.Rule.ID()+" "+f.Pointer)
 		assert.Equal(t, "webhookCallback", f.Operation)
 	}
 	assert.ElementsMatch(t, []string{"request.body.type /name", "request.body.required /targetUrl", "request.body.required /resource", "request.body.required /event"}, rules)
@@ -274,7 +274,7 @@ func TestCompileCallback(t *testing.T) {
 	hdr.Set("X-Spark-Signature", "SHA1=nope")
 	var rules []string
 	for _, f := range rc.Validate(&Request{Method: "POST", URL: u, Header: hdr, Body: []byte(bad)}) {
-		rules = append(rules, f.Rule+" "+f.Pointer)
+		rules = append(rules, f.Rule.ID()+" "+f.Pointer)
 		assert.Equal(t, "receiveWebhookNotification", f.Operation)
 	}
 	assert.ElementsMatch(t, []string{"request.parameter header:X-Spark-Signature", "request.body.type /resource", "request.body.required /actorId"}, rules)

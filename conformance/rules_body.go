@@ -14,7 +14,7 @@ import (
 
 // finding builds a body finding at the scanner's current pointer (plus
 // extra, a property name, when non-empty).
-func (s *scanner) finding(rule, extra, msg, expected, actual string) {
+func (s *scanner) finding(rule Rule, extra, msg, expected, actual string) {
 	if c := s.countOf(rule); c != nil && c.kept >= s.maxPerRule {
 		c.dropped++ // before the pointer and message are built
 		return
@@ -64,7 +64,7 @@ const maxFindingsPerRule = 20
 // countOf is the scan's count for rule, nil when the scan keeps every
 // finding (maxPerRule 0) or already counts as many rules as it has room
 // for (then nothing is dropped).
-func (s *scanner) countOf(rule string) *ruleCount {
+func (s *scanner) countOf(rule Rule) *ruleCount {
 	if s.maxPerRule <= 0 {
 		return nil
 	}

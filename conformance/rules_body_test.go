@@ -39,7 +39,7 @@ func TestBodyLimitSaysWhatIsKnown(t *testing.T) {
 				Response: conformance.Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}, "Trackingid": {"ROUTER_1"}}, Body: []byte(strings.Repeat(" ", tc.size))},
 			})
 			require.Len(t, fs, 1)
-			assert.Equal(t, "body.limit", fs[0].Rule)
+			assert.Equal(t, conformance.RuleBodyLimit, fs[0].Rule)
 			assert.Equal(t, tc.actual, fs[0].Actual)
 			assert.Equal(t, "at most 1024 bytes", fs[0].Expected)
 			assert.Equal(t, "the body is larger than the size cap of 1024 bytes and was not judged", fs[0].Message)

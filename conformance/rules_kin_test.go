@@ -154,36 +154,37 @@ func TestUndocumentedInsideKinSchemas(t *testing.T) {
 	tests := []struct {
 		name, path, body string
 		undocumented     []string // pointers of the body.undocumented findings
-		others           []string // rules of the other findings, sorted
+		others           []Rule   // rules of the other findings, sorted
 	}{
 		{"allOf: union of the branches", "/all", `{"id":"a","extra":1,"color":"red","meta":{"a":1}}`, nil, nil},
 		{"allOf: a property no branch declares", "/all", `{"id":"a","extra":1,"size":3}`, []string{"/size"}, nil},
 		{"allOf: at depth, in a branch's object", "/all", `{"id":"a","extra":1,"meta":{"a":1,"b":2}}`, []string{"/meta/b"}, nil},
-		{"allOf: beside kin's own finding", "/all", `{"id":"A","extra":1,"size":3}`, []string{"/size"}, []string{RuleBodyConstraint}},
+		{"allOf: beside kin's own finding", "/all", `{"id":"A","extra":1,"size":3}`, []string{"/size"}, []Rule{RuleBodyConstraint}},
 		{"oneOf: the matched branch's properties", "/one", `{"kind":"cat","meow":true}`, nil, nil},
 		{"oneOf: a property the matched branch lacks", "/one", `{"kind":"dog","bark":true,"meow":false}`, []string{"/meow"}, nil},
-		{"oneOf: no branch matches, skipped", "/one", `{"kind":"cow","moo":true}`, nil, []string{RuleBodyConstraint, RuleBodyRequired}},
+		{"oneOf: no branch matches, skipped", "/one", `{"kind":"cow","moo":true}`, nil, []Rule{RuleBodyConstraint, RuleBodyRequired}},
 		{"discriminator picks the branch", "/disc", `{"type":"circle","radius":1,"side":2}`, []string{"/side"}, nil},
 		{"discriminator: a conforming circle", "/disc", `{"type":"circle","radius":1}`, nil, nil},
-		{"discriminator: an unmapped value, skipped", "/disc", `{"type":"hexagon","edges":6}`, nil, []string{RuleBodyConstraint}},
+		{"discriminator: an unmapped value, skipped", "/disc", `{"type":"hexagon","edges":6}`, nil, []Rule{RuleBodyConstraint}},
 		{"anyOf: every matched branch documents", "/any", `{"id":"x","a":"1","b":"2"}`, nil, nil},
 		{"anyOf: beyond the matched branches", "/any", `{"id":"x","a":"1","c":"3"}`, []string{"/c"}, nil},
-		{"anyOf: no branch matches, skipped", "/any", `{"id":"x","c":"3"}`, nil, []string{RuleBodyRequired}},
+		{"anyOf: no branch matches, skipped", "/any", `{"id":"x","c":"3"}`, nil, []Rule{RuleBodyRequired}},
 		{"plain objects below a kin keyword", "/plain", `{"nested":{"y":"1","deeper":{"z":"2","w":3}},"top":true}`, []string{"/nested/deeper/w", "/top"}, nil},
 		{"plain: conforming", "/plain", `{"nested":{"y":"1","deeper":{"z":"2"}}}`, nil, nil},
 		{"array items", "/list", `[{"a":"1"},{"a":"2","b~/":3}]`, []string{"/1/b~0~1"}, nil},
 		{"additionalProperties: true allows", "/open", `{"id":"a","anything":1}`, nil, nil},
-		{"additionalProperties: false is kin's finding", "/closed", `{"a":"x","b":1}`, nil, []string{RuleBodyAdditional}},
+		{"additionalProperties: false is kin's finding", "/closed", `{"a":"x","b":1}`, nil, []Rule{RuleBodyAdditional}},
 		{"additionalProperties schema judges the values", "/map", `{"k1":{"z":"1"},"k2":{"z":"2","q":3}}`, []string{"/k2/q"}, nil},
 		{"a required name without a schema is judged by additionalProperties", "/reqmap", `{"fixed":{"z":"1","q":2},"other":{"z":"2"}}`, []string{"/fixed/q"}, nil},
 		{"a free-form object documents no names", "/free", `{"whatever":{"deep":1}}`, nil, nil},
-		{"a value of the wrong type is not walked", "/plain", `{"nested":[{"q":1}]}`, nil, []string{RuleBodyType}},
+		{"a value of the wrong type is not walked", "/plain", `{"nested":[{"q":1}]}`, nil, []Rule{RuleBodyType}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			fs := e.Validate(exchange(http.MethodGet, tc.path, 200, tc.body, jsonCT))
-			var undoc, others []string
+			var undoc []string
+			var others []Rule
 			for _, f := range fs {
 				if f.Rule == RuleBodyUndocumented {
 					undoc = append(undoc, f.Pointer)
@@ -194,7 +195,7 @@ func TestUndocumentedInsideKinSchemas(t *testing.T) {
 				}
 				others = append(others, f.Rule)
 			}
-			sort.Strings(others)
+			sort.Slice(others, func(i, j int) bool { return others[i].ID() < others[j].ID() })
 			assert.Equal(t, tc.undocumented, undoc, "%+v", fs)
 			assert.Equal(t, tc.others, others, "%+v", fs)
 		})

@@ -2,7 +2,7 @@ package conformance
 
 // requestBodyRule maps a body rule found in a request body to its request
 // rule.
-var requestBodyRule = map[string]string{
+var requestBodyRule = map[Rule]Rule{
 	RuleBodyJSON:         RuleRequestBodyJSON,
 	RuleBodyLimit:        RuleRequestBodyLimit,
 	RuleBodyDepth:        RuleRequestBodyDepth,

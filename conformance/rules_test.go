@@ -1,16 +1,8 @@
 package conformance
 
 import (
-	"flag"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
 	"net/http"
 	"os"
-	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -36,7 +28,7 @@ func pets(path string, status int, body string, headers ...string) *Exchange {
 	return x
 }
 
-func withRule(fs []Finding, rule string) []Finding {
+func withRule(fs []Finding, rule Rule) []Finding {
 	var out []Finding
 	for _, f := range fs {
 		if f.Rule == rule {
@@ -68,7 +60,7 @@ func TestRulesFireAndStayQuiet(t *testing.T) {
 		x   *Exchange
 	}
 	cases := []struct {
-		rule    string
+		rule    Rule
 		pointer string
 		fire    side
 		quiet   side
@@ -130,19 +122,19 @@ func TestRulesFireAndStayQuiet(t *testing.T) {
 		return `{"items":[` + strings.TrimSuffix(strings.Repeat(noCreated+",", n), ",") + `]}`
 	}
 	cases = append(cases, struct {
-		rule    string
+		rule    Rule
 		pointer string
 		fire    side
 		quiet   side
 	}{RuleFindingsCapped, "", side{wh, exchange("GET", "/v1/webhooks", 200, list(21), jsonCT, tracking)}, side{wh, exchange("GET", "/v1/webhooks", 200, list(20), jsonCT, tracking)}})
-	covered := map[string]bool{}
+	covered := map[Rule]bool{}
 	for _, tc := range cases {
 		covered[tc.rule] = true
-		t.Run(tc.rule, func(t *testing.T) {
+		t.Run(tc.rule.ID(), func(t *testing.T) {
 			fired := withRule(tc.fire.eng.Validate(tc.fire.x), tc.rule)
 			require.NotEmpty(t, fired, "rule %s should fire", tc.rule)
 			assert.Equal(t, tc.pointer, fired[0].Pointer)
-			assert.Equal(t, ruleSeverity[tc.rule], fired[0].Severity)
+			assert.Equal(t, tc.rule.Severity(), fired[0].Severity)
 			assert.NotEmpty(t, fired[0].Message)
 			assert.Empty(t, withRule(tc.quiet.eng.Validate(tc.quiet.x), tc.rule), "rule %s should stay quiet", tc.rule)
 		})
@@ -153,8 +145,8 @@ func TestRulesFireAndStayQuiet(t *testing.T) {
 	// request rules: TestRequestRulesFireAndStayQuiet; the run's and the
 	// proxy's rules are fired by their packages' tests.
 	for _, r := range Rules() {
-		if r.Origin == OriginResponse {
-			assert.True(t, covered[r.ID], "rule %s has no fire/quiet case", r.ID)
+		if r.Origin() == OriginResponse {
+			assert.True(t, covered[r], "rule %s has no fire/quiet case", r.ID())
 		}
 	}
 }
@@ -188,150 +180,4 @@ func TestWrongTypeReportsOnce(t *testing.T) {
 			assert.Equal(t, tc.pointer, fs[0].Pointer)
 		})
 	}
-}
-
-var updateDocs = flag.Bool("update-docs", false, "rewrite docs/rules.md's rule table from the catalogue")
-
-// ruleIDShape is how every rule id is spelled.
-var ruleIDShape = regexp.MustCompile(`^[a-z]+(-[a-z]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$`)
-
-// looseRuleID is a string literal shaped like the id of a rule family that
-// code emits: outside the catalogue it means an id written by hand.
-var looseRuleID = regexp.MustCompile(`^(operation|status|body|header|engine|request|behavior|pagination|proxy|notification)\.[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$`)
-
-func TestCatalogueIsWellFormed(t *testing.T) {
-	t.Parallel()
-	seen := map[string]bool{}
-	for _, r := range Rules() {
-		assert.Regexp(t, ruleIDShape, r.ID)
-		assert.False(t, seen[r.ID], "%s declared twice", r.ID)
-		seen[r.ID] = true
-		assert.Contains(t, []Severity{SeverityError, SeverityDrift, SeverityInfo}, r.Severity, r.ID)
-		assert.NotEmpty(t, r.Enforces, r.ID)
-		assert.NotEmpty(t, r.FiresWhen, r.ID)
-		assert.NotContains(t, r.FiresWhen, "\n", r.ID)
-		assert.Contains(t, []Origin{OriginResponse, OriginRequest, OriginSpec, OriginRun, OriginProxy, OriginReceive}, r.Origin, r.ID)
-		if r.Origin == OriginSpec {
-			assert.Empty(t, r.Side, "%s: a note on the document blames no side", r.ID)
-		} else {
-			assert.Contains(t, []Side{SideRequest, SideResponse}, r.Side, r.ID)
-		}
-		got, ok := RuleByID(r.ID)
-		assert.True(t, ok)
-		assert.Equal(t, r, got)
-	}
-	// The client's part and the server's: an undocumented method or path is
-	// the client's whatever the server answered.
-	for id, want := range map[string]Side{
-		RuleOperationUnknown: SideRequest, RuleRequestSecurity: SideRequest, RuleRequestBodyType: SideRequest,
-		RuleStatusUndocumented: SideResponse, RuleContentType: SideResponse, RuleHeaderRequired: SideResponse,
-		RuleBodyType: SideResponse, RuleBehaviorNoToken: SideResponse, RuleNotificationSignature: SideRequest,
-	} {
-		r, _ := RuleByID(id)
-		assert.Equal(t, want, r.Side, id)
-	}
-	assert.Panics(t, func() { NewFinding("body.no-such-rule", "", "", "", "") })
-	f := NewFinding(RuleBodyEnum, "/x", "m", "e", "a")
-	assert.Equal(t, Finding{Rule: RuleBodyEnum, Severity: SeverityDrift, Side: SideResponse, Pointer: "/x", Message: "m", Expected: "e", Actual: "a"}, f)
-	assert.Equal(t, SeverityInfo, f.AsNote().Severity)
-}
-
-// TestEveryEmittedRuleIsCatalogued reads the module's code: a rule id
-// written as a string anywhere but the catalogue, as the Rule of a finding
-// literal, assigned to a finding's Rule or handed to NewFinding, is an id
-// that can reach a report without an entry in Rules(). Emitting code names
-// the catalogue's variables instead.
-func TestEveryEmittedRuleIsCatalogued(t *testing.T) {
-	t.Parallel()
-	root := filepath.Join("..")
-	fset := token.NewFileSet()
-	var problems []string
-	report := func(n ast.Node, what string) {
-		problems = append(problems, fset.Position(n.Pos()).String()+": "+what)
-	}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			switch d.Name() {
-			case "testdata", "node_modules", ".git":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.HasSuffix(path, ".gen.go") {
-			return nil
-		}
-		if filepath.ToSlash(path) == "../conformance/rules.go" {
-			return nil
-		}
-		file, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.BasicLit:
-				if n.Kind == token.STRING {
-					if s, err := strconv.Unquote(n.Value); err == nil && looseRuleID.MatchString(s) {
-						report(n, "rule id "+n.Value+" written as a string; declare it in rules.go and use its variable")
-					}
-				}
-			case *ast.KeyValueExpr:
-				if k, ok := n.Key.(*ast.Ident); ok && k.Name == "Rule" {
-					if lit, ok := n.Value.(*ast.BasicLit); ok {
-						report(n, "Rule: "+lit.Value+" is a loose string")
-					}
-				}
-			case *ast.AssignStmt:
-				for i, l := range n.Lhs {
-					if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "Rule" && i < len(n.Rhs) {
-						if lit, ok := n.Rhs[i].(*ast.BasicLit); ok {
-							report(n, ".Rule = "+lit.Value+" is a loose string")
-						}
-					}
-				}
-			case *ast.CallExpr:
-				name := ""
-				switch fn := n.Fun.(type) {
-				case *ast.Ident:
-					name = fn.Name
-				case *ast.SelectorExpr:
-					name = fn.Sel.Name
-				}
-				if name == "NewFinding" && len(n.Args) > 0 {
-					if lit, ok := n.Args[0].(*ast.BasicLit); ok {
-						report(n, "NewFinding("+lit.Value+") takes a loose string")
-					}
-				}
-			}
-			return true
-		})
-		return nil
-	})
-	require.NoError(t, err)
-	assert.Empty(t, problems)
-}
-
-// updateRulesCommand rewrites docs/rules.md's table from the catalogue.
-const updateRulesCommand = "go test ./conformance -run TestDocsRuleTable -update-docs"
-
-// TestDocsRuleTable: docs/rules.md's table of rules is the catalogue's.
-// After adding a rule to rules.go, updateRulesCommand rewrites it.
-func TestDocsRuleTable(t *testing.T) {
-	const begin, end = "<!-- rules: generated from conformance.Rules() -->\n", "<!-- end of rules -->\n"
-	path := filepath.Join("..", "docs", "rules.md")
-	raw, err := os.ReadFile(path)
-	require.NoError(t, err)
-	doc := string(raw)
-	i, j := strings.Index(doc, begin), strings.Index(doc, end)
-	require.True(t, i >= 0 && j > i, "%s has no rule table between %q and %q", path, begin, end)
-	want := "\n" + RulesMarkdown() + "\n" // blank lines around the table, for Markdown
-	if *updateDocs {
-		doc = doc[:i+len(begin)] + want + doc[j:]
-		require.NoError(t, os.WriteFile(path, []byte(doc), 0o644))
-		return
-	}
-	assert.Equal(t, want, doc[i+len(begin):j], "docs/rules.md's rule table is not the catalogue's (a rule was added, changed or removed in conformance/rules.go): run "+updateRulesCommand)
 }

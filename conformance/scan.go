@@ -61,7 +61,7 @@ type scanner struct {
 
 // ruleCount is how many findings of a rule a scan kept and dropped.
 type ruleCount struct {
-	rule          string
+	rule          Rule
 	kept, dropped int
 }
 

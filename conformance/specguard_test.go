@@ -118,7 +118,7 @@ func TestFindingsPerRuleAreBounded(t *testing.T) {
 	body := `{"items":[` + strings.TrimSuffix(strings.Repeat("{},", 300_000), ",") + `]}`
 	fs := e.Validate(&Exchange{Operation: "listWebhooks", Response: Response{Status: 200,
 		Header: http.Header{"Content-Type": {"application/json"}, "Trackingid": {"x"}}, Body: []byte(body)}})
-	byRule := map[string]int{}
+	byRule := map[Rule]int{}
 	var capped Finding
 	for _, f := range fs {
 		byRule[f.Rule]++
@@ -126,7 +126,7 @@ func TestFindingsPerRuleAreBounded(t *testing.T) {
 			capped = f
 		}
 	}
-	assert.Equal(t, map[string]int{RuleBodyRequired: 20, RuleFindingsCapped: 1}, byRule)
+	assert.Equal(t, map[Rule]int{RuleBodyRequired: 20, RuleFindingsCapped: 1}, byRule)
 	assert.Equal(t, "2099980 more body.required findings in this body were not kept (at most 20 of a rule)", capped.Message)
 	assert.Equal(t, "2100000 findings", capped.Actual)
 	assert.Equal(t, SeverityInfo, capped.Severity)

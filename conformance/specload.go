@@ -166,7 +166,7 @@ func specNotes(err error, out []Finding) []Finding {
 // the path and method it names are kept.
 var kinNoteNoise = strings.NewReplacer("invalid paths: invalid path ", "paths ", "invalid operation ", "", "invalid components: ", "components ")
 
-func specNote(rule, where, msg string) Finding {
+func specNote(rule Rule, where, msg string) Finding {
 	msg = kinNoteNoise.Replace(msg)
 	if where != "" {
 		msg = where + ": " + msg
@@ -205,7 +205,7 @@ func (e *Engine) SpecNotes() []Finding {
 func sortNotes(notes []Finding) {
 	sort.SliceStable(notes, func(i, j int) bool {
 		if notes[i].Rule != notes[j].Rule {
-			return notes[i].Rule < notes[j].Rule
+			return notes[i].Rule.ID() < notes[j].Rule.ID()
 		}
 		return notes[i].Message < notes[j].Message
 	})

@@ -54,7 +54,7 @@ func TestNewToleratesDocumentDefects(t *testing.T) {
 	t.Parallel()
 	e, err := New([]byte(defectiveSpec))
 	require.NoError(t, err)
-	rules := map[string]string{}
+	rules := map[Rule]string{}
 	dups := 0
 	for _, n := range e.SpecNotes() {
 		if n.Rule == RuleSpecOperationID {
@@ -64,7 +64,7 @@ func TestNewToleratesDocumentDefects(t *testing.T) {
 		assert.NotContains(t, n.Message, "\n")
 		rules[n.Rule] = n.Message
 	}
-	for _, want := range []string{RuleSpecExample, RuleSpecDefault, RuleSpecName, RuleSpecOperationID, RuleSpecPattern, RuleSpecResponse, RuleSpecServer, RuleSpecInvalid} {
+	for _, want := range []Rule{RuleSpecExample, RuleSpecDefault, RuleSpecName, RuleSpecOperationID, RuleSpecPattern, RuleSpecResponse, RuleSpecServer, RuleSpecInvalid} {
 		assert.Contains(t, rules, want, "notes: %v", rules)
 	}
 	assert.Contains(t, rules[RuleSpecResponse], `"oops"`)

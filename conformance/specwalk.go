@@ -174,7 +174,7 @@ func (c *docChecker) schema(where string, ref *openapi3.SchemaRef) {
 
 // judgeValue notes a value of the document (an example, a default) that
 // breaks its schema, with the first place it does.
-func (c *docChecker) judgeValue(rule, where string, s *openapi3.Schema, v any, request bool) {
+func (c *docChecker) judgeValue(rule Rule, where string, s *openapi3.Schema, v any, request bool) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return

@@ -150,8 +150,8 @@ func (e *Engine) finishFindings(out []Finding, x *Exchange) {
 	// A secret the client sent may come back under another name.
 	secrets := redact.SecretValues(x.Request.Body)
 	for i := range out {
-		out[i].Severity = ruleSeverity[out[i].Rule]
-		out[i].Side = ruleSide[out[i].Rule]
+		out[i].Severity = out[i].Rule.Severity()
+		out[i].Side = out[i].Rule.Side()
 		out[i].Actual = redact.Text(redact.Value(out[i].Actual, cred), e.redactions...)
 		out[i].Message = redact.Text(redact.Value(out[i].Message, cred), e.redactions...)
 		for _, v := range secrets {

@@ -175,7 +175,7 @@ func judgeBoth(t *testing.T, eng *conformance.Engine, ts *mocktest.Server, tc re
 		if f.Severity == conformance.SeverityError {
 			engineRefuses = true
 		}
-		rules = append(rules, f.Rule+" "+f.Pointer)
+		rules = append(rules, f.Rule.ID()+" "+f.Pointer)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)

@@ -37,7 +37,7 @@ func TestWriteMakesAJudgeableRecording(t *testing.T) {
 		ops[c.Operation]++
 		if c.Verdict == report.VerdictFail {
 			for _, f := range c.Findings {
-				assert.Contains(t, []string{"body.enum", "body.undocumented", "body.type"}, f.Rule, "%+v", f)
+				assert.Contains(t, []string{"body.enum", "body.undocumented", "body.type"}, f.Rule.ID(), "%+v", f)
 			}
 		}
 	}

@@ -29,7 +29,7 @@ func marks(rep *report.Report) []string {
 	var out []string
 	for _, c := range rep.Cases {
 		for _, f := range c.Findings {
-			out = append(out, f.Rule+" "+conformance.FoldPointer(f.Pointer)+" "+f.Actual+" "+string(f.Baseline))
+			out = append(out, f.Rule.ID()+" "+conformance.FoldPointer(f.Pointer)+" "+f.Actual+" "+string(f.Baseline))
 		}
 	}
 	return out

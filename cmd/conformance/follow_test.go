@@ -23,6 +23,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/mock"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 func init() {
@@ -189,7 +190,7 @@ func TestFollowSaysHowTheSpecsDiffer(t *testing.T) {
 func TestFollowLeavesOutTheRunsProbes(t *testing.T) {
 	t.Parallel()
 	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Probes: []string{"conformanceNoSuchResource", "conformanceNoSuchEvent", "not a url"}}
-	accepted := conformance.NewFinding(conformance.RuleBehaviorBadCreateAccepted, "", "an invalid create was not refused with 400", "400", "200")
+	accepted := conformance.NewFinding(webex.RuleBehaviorBadCreateAccepted, "", "an invalid create was not refused with 400", "400", "200")
 	echoed := conformance.NewFinding(conformance.RuleBodyEnum, "/resource", "value is not one of the documented enum values", "one of [...]", `"conformanceNoSuchResource"`)
 	echoed.Operation, echoed.Status = "createWebhook", 200
 	real := conformance.NewFinding(conformance.RuleBodyEnum, "/items/0/resource", "value is not one of the documented enum values", "one of [...]", `"meetingSummaries"`)

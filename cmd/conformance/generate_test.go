@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/generate"
 	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
@@ -192,7 +193,7 @@ func TestRunGenerateFindsLenientAnotherAPI(t *testing.T) {
 			found := false
 			for _, c := range rep.Cases {
 				for _, f := range c.Findings {
-					if f.Rule != conformance.RuleBehaviorInvalidAccepted {
+					if f.Rule != generate.RuleInvalidAccepted {
 						continue
 					}
 					if f.Pointer == tc.pointer && (f.Operation == tc.op || tc.op == "createPet" && f.Operation == "updatePet") && strings.Contains(f.Message, tc.valueInMessage) {

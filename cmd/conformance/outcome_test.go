@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/mock"
 )
@@ -180,7 +181,7 @@ func TestRunCreateAnswering201IsNonconformantAndCleanedUp(t *testing.T) {
 			assert.Equal(t, report.VerdictPass, c.Verdict, "the lifecycle goes on after a 201 with a webhook")
 		}
 		for _, f := range c.Findings {
-			undocumented = undocumented || (f.Rule == "status.undocumented" && f.Status == http.StatusCreated)
+			undocumented = undocumented || (f.Rule == conformance.RuleStatusUndocumented && f.Status == http.StatusCreated)
 		}
 	}
 	assert.True(t, undocumented, "the 201 is judged")

@@ -127,7 +127,7 @@ func TestProxyHARReplaysWithValidate(t *testing.T) {
 		n := map[string]int{}
 		for _, c := range r.Cases {
 			for _, f := range c.Findings {
-				n[f.Rule]++
+				n[f.Rule.ID()]++
 			}
 		}
 		return n

@@ -37,7 +37,7 @@ func cmdRules(_ context.Context, e *env, args []string) int {
 	}
 	var rules []catalogueRule
 	for _, r := range conformance.Rules() {
-		rules = append(rules, catalogueRule{ID: r.ID, Severity: string(r.Severity), FiresWhen: r.FiresWhen, Enforces: r.Enforces})
+		rules = append(rules, catalogueRule{ID: r.ID(), Severity: string(r.Severity()), FiresWhen: r.FiresWhen(), Enforces: r.Enforces()})
 	}
 	switch *format {
 	case "text":

@@ -154,8 +154,8 @@ func TestRulesEveryFormatListsTheCatalogue(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	require.Len(t, lines, len(catalogue)+1, "a header and one line a rule")
 	for i, r := range catalogue {
-		assert.Regexp(t, `^`+strings.ReplaceAll(r.ID, ".", `\.`)+` +`+string(r.Severity)+` +`, lines[i+1])
-		assert.Contains(t, lines[i+1], r.FiresWhen+" ["+r.Enforces+"]")
+		assert.Regexp(t, `^`+strings.ReplaceAll(r.ID(), ".", `\.`)+` +`+string(r.Severity())+` +`, lines[i+1])
+		assert.Contains(t, lines[i+1], r.FiresWhen()+" ["+r.Enforces()+"]")
 	}
 
 	code, out, _ := cli(t, "rules", "--format", "json")
@@ -164,7 +164,7 @@ func TestRulesEveryFormatListsTheCatalogue(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
 	require.Len(t, got, len(catalogue))
 	for i, r := range catalogue {
-		assert.Equal(t, catalogueRule{ID: r.ID, Severity: string(r.Severity), FiresWhen: r.FiresWhen, Enforces: r.Enforces}, got[i])
+		assert.Equal(t, catalogueRule{ID: r.ID(), Severity: string(r.Severity()), FiresWhen: r.FiresWhen(), Enforces: r.Enforces()}, got[i])
 	}
 
 	code, md, _ := cli(t, "rules", "--format", "markdown")
@@ -172,7 +172,7 @@ func TestRulesEveryFormatListsTheCatalogue(t *testing.T) {
 	rows := strings.Split(strings.TrimSuffix(md, "\n"), "\n")
 	require.Len(t, rows, len(catalogue)+2)
 	for i, r := range catalogue {
-		assert.True(t, strings.HasPrefix(rows[i+2], "| `"+r.ID+"` | "+string(r.Severity)+" | "), rows[i+2])
+		assert.True(t, strings.HasPrefix(rows[i+2], "| `"+r.ID()+"` | "+string(r.Severity())+" | "), rows[i+2])
 		assert.Equal(t, 5, strings.Count(rows[i+2], " | ")+2, "four cells: %s", rows[i+2])
 	}
 }

@@ -196,7 +196,7 @@ func TestValidateSingleResponse(t *testing.T) {
 			require.Len(t, rep.Cases, 1)
 			var got []string
 			for _, f := range rep.Cases[0].Findings {
-				got = append(got, f.Rule)
+				got = append(got, f.Rule.ID())
 			}
 			assert.Equal(t, tc.rules, got, out)
 			assert.Equal(t, tc.want, code)
@@ -254,7 +254,7 @@ func TestValidateSingleRequest(t *testing.T) {
 			require.Len(t, rep.Cases, 1)
 			var rules, pointers []string
 			for _, f := range rep.Cases[0].Findings {
-				rules, pointers = append(rules, f.Rule), append(pointers, f.Pointer)
+				rules, pointers = append(rules, f.Rule.ID()), append(pointers, f.Pointer)
 			}
 			assert.Equal(t, tc.rules, rules, out)
 			assert.Equal(t, tc.pointers, pointers, out)
@@ -432,7 +432,7 @@ paths:
 		require.Len(t, rep.Cases, 1)
 		var got []string
 		for _, f := range rep.Cases[0].Findings {
-			got = append(got, f.Rule)
+			got = append(got, f.Rule.ID())
 		}
 		assert.Equal(t, tc.rules, got, out)
 		assert.Equal(t, tc.want, code, errOut)

@@ -110,7 +110,7 @@ func TestTransportDeviatingServer(t *testing.T) {
 
 	var rules []string
 	for _, f := range tr.Findings() {
-		rules = append(rules, f.Rule)
+		rules = append(rules, f.Rule.ID())
 	}
 	assert.ElementsMatch(t, []string{"body.enum", "body.type"}, rules)
 
@@ -194,7 +194,7 @@ func TestTransportBodyOverTheCapIsDeliveredWhole(t *testing.T) {
 	assert.Equal(t, body, string(got))
 	fs := tr.Findings()
 	require.NotEmpty(t, fs)
-	assert.Equal(t, "body.limit", fs[0].Rule)
+	assert.Equal(t, conformance.RuleBodyLimit, fs[0].Rule)
 }
 
 func TestTransportBrokenBodyIsPassedOnAndSkipped(t *testing.T) {
@@ -243,7 +243,7 @@ func TestTransportBaseErrorIsReturned(t *testing.T) {
 	assert.Zero(t, res[0].Status)
 	assert.Contains(t, res[0].Skip, "no response: connection refused")
 	require.Len(t, res[0].Findings, 1)
-	assert.Equal(t, "request.parameter", res[0].Findings[0].Rule)
+	assert.Equal(t, conformance.RuleRequestParameter, res[0].Findings[0].Rule)
 	rec := &recordingTB{}
 	tr.AssertConformant(rec)
 	require.Len(t, rec.errors, 1)
@@ -288,7 +288,7 @@ func TestTransportJudgesRequests(t *testing.T) {
 			require.Len(t, res, 1)
 			require.Len(t, res[0].Findings, 1, "%+v", res[0].Findings)
 			f := res[0].Findings[0]
-			assert.Equal(t, "request.body.enum", f.Rule)
+			assert.Equal(t, conformance.RuleRequestBodyEnum, f.Rule)
 			assert.Equal(t, "/resource", f.Pointer)
 			assert.Equal(t, conformance.SeverityError, f.Severity)
 
@@ -351,7 +351,7 @@ func TestTransportRequestSecrets(t *testing.T) {
 	resp.Body.Close()
 	fs := tr.Findings()
 	require.Len(t, fs, 1)
-	assert.Equal(t, "body.enum", fs[0].Rule)
+	assert.Equal(t, conformance.RuleBodyEnum, fs[0].Rule)
 	rec := &recordingTB{}
 	tr.AssertConformant(rec)
 	require.Len(t, rec.errors, 1)
@@ -484,6 +484,6 @@ func TestTransportBodyLimit(t *testing.T) {
 	transportGet(t, tokenClient(tr), srv.URL+"/v1/webhooks/abc")
 	fs := tr.Findings()
 	require.Len(t, fs, 1)
-	assert.Equal(t, "body.limit", fs[0].Rule)
+	assert.Equal(t, conformance.RuleBodyLimit, fs[0].Rule)
 	assert.Equal(t, "more than 1024 bytes", fs[0].Actual)
 }

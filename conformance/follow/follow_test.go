@@ -42,7 +42,7 @@ func golden(t *testing.T, name string, got []byte) {
 	assert.Equal(t, string(want), string(got), "%s differs; review and run go test -update", path)
 }
 
-func drift(rule, op string, status int, ptr, actual string) conformance.Finding {
+func drift(rule conformance.Rule, op string, status int, ptr, actual string) conformance.Finding {
 	sev := conformance.SeverityDrift
 	return conformance.Finding{Rule: rule, Severity: sev, Operation: op, Status: status, Pointer: ptr, Actual: actual}
 }
@@ -152,9 +152,9 @@ func TestFollowLeavesToAPerson(t *testing.T) {
 		drift(conformance.RuleBodyUndocumented, "getWebhookDetails", 200, "/mixed", `"x"`),
 		drift(conformance.RuleBodyUndocumented, "getWebhookDetails", 200, "/mixed", `3`),
 		drift(conformance.RuleBodyUndocumented, "getWebhookDetails", 200, "/unknown", `null`),
-		drift("pagination.next", "listWebhooks", 200, "header:Link", "<…>"),
+		drift(conformance.RuleHeaderFormat, "listWebhooks", 200, "header:Link", "<…>"),
 		drift(conformance.RuleRequestBodyUndocumented, "createWebhook", 0, "/colour", `"red"`),
-		{Rule: "note", Severity: conformance.SeverityInfo, Operation: "listWebhooks", Status: 200},
+		{Rule: conformance.RuleBehaviorNotJudged, Severity: conformance.SeverityInfo, Operation: "listWebhooks", Status: 200},
 	}
 	res, err := Follow(src, findings, opts...)
 	require.NoError(t, err)
@@ -162,7 +162,7 @@ func TestFollowLeavesToAPerson(t *testing.T) {
 	assert.Empty(t, res.Changes)
 	reasons := map[string]string{}
 	for _, u := range res.NeedsPerson {
-		reasons[u.Finding.Rule+" "+u.Finding.Operation+" "+u.Finding.Pointer+" "+u.Finding.Actual] = u.Reason
+		reasons[u.Finding.Rule.ID()+" "+u.Finding.Operation+" "+u.Finding.Pointer+" "+u.Finding.Actual] = u.Reason
 	}
 	assert.Len(t, res.NeedsPerson, len(findings)-1, "all but the info note: %v", reasons)
 	for key, want := range map[string]string{
@@ -171,7 +171,7 @@ func TestFollowLeavesToAPerson(t *testing.T) {
 		`body.enum noSuchOperation /resource "r"`:                      `no operation "noSuchOperation"`,
 		`body.undocumented getWebhookDetails /clientSecret [redacted]`: "does not show the value's type",
 		`body.undocumented getWebhookDetails /mixed 3`:                 "seen as string and integer",
-		`pagination.next listWebhooks header:Link <…>`:                 "no automatic amendment",
+		`header.format listWebhooks header:Link <…>`:                   "no automatic amendment",
 		`body.undocumented getWebhookDetails /unknown null`:            "only null was seen",
 	} {
 		assert.Contains(t, reasons[key], want, key)
@@ -207,9 +207,9 @@ func TestFollowedSpecPassesTheDriftedResponses(t *testing.T) {
 	}
 	rules := map[string]int{}
 	for _, f := range findings {
-		rules[f.Rule]++
+		rules[f.Rule.ID()]++
 	}
-	require.Equal(t, map[string]int{conformance.RuleBodyEnum: 6, conformance.RuleBodyUndocumented: 10}, rules, "%v", findings)
+	require.Equal(t, map[string]int{conformance.RuleBodyEnum.ID(): 6, conformance.RuleBodyUndocumented.ID(): 10}, rules, "%v", findings)
 
 	res, err := Follow(src, findings, opts...)
 	require.NoError(t, err)

@@ -167,27 +167,27 @@ func TestJudge(t *testing.T) {
 		r      *Request
 		status int
 		want   Verdict
-		rule   string
+		rule   conformance.Rule
 	}{
-		{valid, 200, Kept, ""},
-		{valid, 403, Kept, ""},
-		{valid, 400, Broken, conformance.RuleBehaviorValidRefused},
-		{valid, 422, Broken, conformance.RuleBehaviorValidRefused},
+		{valid, 200, Kept, conformance.Rule{}},
+		{valid, 403, Kept, conformance.Rule{}},
+		{valid, 400, Broken, RuleValidRefused},
+		{valid, 422, Broken, RuleValidRefused},
 		{valid, 503, NotJudged, conformance.RuleBehaviorNotJudged},
-		{invalid, 400, Kept, ""},
-		{invalid, 404, Kept, ""},
-		{invalid, 201, Broken, conformance.RuleBehaviorInvalidAccepted},
+		{invalid, 400, Kept, conformance.Rule{}},
+		{invalid, 404, Kept, conformance.Rule{}},
+		{invalid, 201, Broken, RuleInvalidAccepted},
 		{invalid, 429, NotJudged, conformance.RuleBehaviorNotJudged},
 	} {
 		v, f := Judge(tc.r, tc.status)
 		assert.Equal(t, tc.want, v, "%s %d", tc.r.Name(), tc.status)
-		if tc.rule == "" {
+		if tc.rule == (conformance.Rule{}) {
 			assert.Nil(t, f)
 			continue
 		}
 		require.NotNil(t, f)
 		assert.Equal(t, tc.rule, f.Rule)
-		if tc.rule == conformance.RuleBehaviorInvalidAccepted {
+		if tc.rule == RuleInvalidAccepted {
 			assert.Equal(t, invalid.Where, f.Pointer)
 			assert.Contains(t, f.Message, invalid.Defect)
 		}

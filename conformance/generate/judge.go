@@ -39,7 +39,7 @@ func Judge(r *Request, status int) (Verdict, *conformance.Finding) {
 		if status >= 400 && status < 500 {
 			return Kept, nil
 		}
-		f := conformance.NewFinding(conformance.RuleBehaviorInvalidAccepted, r.Where,
+		f := conformance.NewFinding(RuleInvalidAccepted, r.Where,
 			fmt.Sprintf("an invalid request was not refused: %s", r.Defect), "a documented 4xx", fmt.Sprintf("%d for %s", status, r.Value))
 		return Broken, &f
 	case status < 400:
@@ -57,7 +57,7 @@ func Judge(r *Request, status int) (Verdict, *conformance.Finding) {
 		}
 	}
 	where, held := r.held()
-	f := conformance.NewFinding(conformance.RuleBehaviorValidRefused, where,
+	f := conformance.NewFinding(RuleValidRefused, where,
 		fmt.Sprintf("a valid request was refused with %d; it held %s", status, held), "2xx", strconv.Itoa(status))
 	return Broken, &f
 }

@@ -67,7 +67,7 @@ func TestReplaySample(t *testing.T) {
 func harRules(fs []conformance.Finding) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
-		out[i] = f.Rule
+		out[i] = f.Rule.ID()
 	}
 	return out
 }

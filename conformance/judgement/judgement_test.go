@@ -49,7 +49,7 @@ func exchange(method, path string, token bool, body string, status int, respBody
 func rules(c report.Case) []string {
 	out := []string{}
 	for _, f := range c.Findings {
-		out = append(out, f.Rule+"@"+string(f.Side))
+		out = append(out, f.Rule.ID()+"@"+string(f.Side))
 	}
 	return out
 }

@@ -201,13 +201,13 @@ func TestDeviatingUpstreamIsReported(t *testing.T) {
 	assert.Contains(t, c.Name, "3 exchanges")
 	rules := map[string]bool{}
 	for _, f := range c.Findings {
-		rules[f.Rule] = true
+		rules[f.Rule.ID()] = true
 		assert.Contains(t, f.Message, "in 3 of 3 exchanges")
 	}
 	assert.True(t, rules["body.required"], "%v", rules)
 	assert.True(t, rules["body.enum"], "%v", rules)
 	assert.True(t, rules["body.format"], "%v", rules)
-	assert.False(t, rules[conformance.RuleProxyFindingsCapped], "a few kinds of finding are all kept")
+	assert.False(t, rules[conformance.RuleProxyFindingsCapped.ID()], "a few kinds of finding are all kept")
 	assert.True(t, rep.Fails(conformance.SeverityError))
 	logged := log.String()
 	assert.Contains(t, logged, "body.required")
@@ -374,7 +374,7 @@ func TestJudgesEncodedBodies(t *testing.T) {
 	var rules []string
 	for _, c := range rep.Cases {
 		for _, f := range c.Findings {
-			rules = append(rules, f.Rule)
+			rules = append(rules, f.Rule.ID())
 		}
 	}
 	assert.Contains(t, rules, "body.type", "the gzip body was decoded and judged: id is no string")
@@ -485,7 +485,7 @@ func TestRequestsAreJudged(t *testing.T) {
 	got := map[string]string{}
 	for _, c := range rep.Cases {
 		for _, f := range c.Findings {
-			got[f.Rule+" "+f.Pointer] = c.Operation
+			got[f.Rule.ID()+" "+f.Pointer] = c.Operation
 		}
 	}
 	assert.Equal(t, "createWebhook", got["request.body.enum /resource"], "%v", got)

@@ -299,7 +299,7 @@ func TestUpstreamBodyCutShort(t *testing.T) {
 			var rules []string
 			for _, c := range rep.Cases {
 				for _, f := range c.Findings {
-					rules = append(rules, f.Rule)
+					rules = append(rules, f.Rule.ID())
 				}
 			}
 			assert.Equal(t, []string{"proxy.upstream-truncated"}, rules, "the partial body is not judged")

@@ -29,8 +29,8 @@ func curlReport(token string) *Report {
 		Curl: `curl -sS -i -X POST -H "Authorization: Bearer $WEBEX_TOKEN" -H 'Content-Type: application/json' --data-raw '` +
 			body + `' 'https://webexapis.com/v1/webhooks'` + " -H 'X-Leak: Bearer " + token + "'",
 		Findings: []conformance.Finding{
-			{Rule: "body.type", Severity: conformance.SeverityError, Pointer: "/created", Message: "expected string, got number"},
-			{Rule: "body.enum", Severity: conformance.SeverityDrift, Pointer: "/status", Message: "value is not one of the documented enum values"},
+			{Rule: conformance.RuleBodyType, Severity: conformance.SeverityError, Pointer: "/created", Message: "expected string, got number"},
+			{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Pointer: "/status", Message: "value is not one of the documented enum values"},
 		},
 	})
 	return r
@@ -123,7 +123,7 @@ func TestJUnitCurlWithoutFailuresGoesToSystemOut(t *testing.T) {
 	t.Parallel()
 	r := &Report{Tool: "conformance"}
 	r.Add(Case{Name: "known", Curl: "curl 'https://example.com/x'",
-		Findings: []conformance.Finding{{Rule: "body.enum", Severity: conformance.SeverityDrift, Message: "m", Baseline: conformance.BaselineKnown}}})
+		Findings: []conformance.Finding{{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Message: "m", Baseline: conformance.BaselineKnown}}})
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, JUnit, r))
 	var doc junitSuites
@@ -139,7 +139,7 @@ func TestJUnitFailedCaseWithoutFindingsHasItsFailure(t *testing.T) {
 	t.Parallel()
 	r := &Report{Tool: "conformance"}
 	r.Add(Case{Name: "odd", Verdict: VerdictFail, Reason: "no answer: connection reset", Curl: "curl 'https://example.com/x'",
-		Findings: []conformance.Finding{{Rule: "behavior.not-judged", Severity: conformance.SeverityInfo, Message: "m"}}})
+		Findings: []conformance.Finding{{Rule: conformance.RuleBehaviorNotJudged, Severity: conformance.SeverityInfo, Message: "m"}}})
 	r.Add(Case{Name: "odder", Verdict: VerdictFail})
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, JUnit, r))
@@ -159,7 +159,7 @@ func TestMarkdownFenceOutlastsBackticks(t *testing.T) {
 	t.Parallel()
 	r := &Report{Tool: "conformance"}
 	r.Add(Case{Name: "x", Curl: "curl --data-raw '{\"name\":\"````\"}' 'https://example.com/x'",
-		Findings: []conformance.Finding{{Rule: "body.json", Severity: conformance.SeverityError}}})
+		Findings: []conformance.Finding{{Rule: conformance.RuleBodyJSON, Severity: conformance.SeverityError}}})
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, Markdown, r))
 	assert.Contains(t, buf.String(), "\n`````sh\ncurl --data-raw '{\"name\":\"````\"}' 'https://example.com/x'\n`````\n")

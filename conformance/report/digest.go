@@ -43,12 +43,12 @@ func GroupFindings(fs []conformance.Finding, keep func(conformance.Finding) bool
 			continue
 		}
 		pointer := conformance.FoldPointer(f.Pointer)
-		key := strings.Join([]string{f.Rule, string(f.Severity), f.Operation, strconv.Itoa(f.Status), pointer}, "\x00")
+		key := strings.Join([]string{f.Rule.ID(), string(f.Severity), f.Operation, strconv.Itoa(f.Status), pointer}, "\x00")
 		i, ok := index[key]
 		if !ok {
 			i = len(out)
 			index[key] = i
-			out = append(out, FindingGroup{Rule: f.Rule, Severity: f.Severity, Operation: f.Operation, Status: f.Status, Pointer: pointer, Message: f.Message})
+			out = append(out, FindingGroup{Rule: f.Rule.ID(), Severity: f.Severity, Operation: f.Operation, Status: f.Status, Pointer: pointer, Message: f.Message})
 		}
 		g := &out[i]
 		g.Count++

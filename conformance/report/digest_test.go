@@ -34,7 +34,7 @@ func TestGroupFindingsFoldsIndices(t *testing.T) {
 	groups := GroupFindings(c.Findings, nil)
 	require.Len(t, groups, 2)
 	assert.Equal(t, FindingGroup{
-		Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Operation: "listWebhooks", Status: 200,
+		Rule: conformance.RuleBodyEnum.ID(), Severity: conformance.SeverityDrift, Operation: "listWebhooks", Status: 200,
 		Pointer: "/items/*/status", Message: "value is not one of the documented enum values", Count: 51,
 		Values: []string{`"paused"`, `"frozen"`},
 	}, groups[0])

@@ -108,7 +108,7 @@ func appendCase(b []byte, c *Case, scrub func(string) string) []byte {
 func appendFinding(b []byte, f *conformance.Finding) []byte {
 	const in = "\n          "
 	b = append(b, "\n        {"...)
-	b = appendMember(b, in, "rule", f.Rule, true)
+	b = appendMember(b, in, "rule", f.Rule.ID(), true)
 	b = appendMember(b, in, "severity", string(f.Severity), true)
 	b = appendMember(b, in, "side", string(f.Side), true)
 	b = appendMember(b, in, "operation", f.Operation, false)

@@ -29,7 +29,7 @@ func encoderJSON(t *testing.T, r *Report, scrub func(string) string) []byte {
 func TestJSONStreamsWhatTheEncoderWrites(t *testing.T) {
 	t.Parallel()
 	odd := "a<b>&c \"q\" \\ \n\t\r\b\f\x01\x1f é \u2028\u2029 \xff\xfe 😀 Bearer abcdefghijklmnop"
-	finding := conformance.Finding{Rule: "body.enum", Severity: conformance.SeverityDrift, Operation: "op", Status: 200,
+	finding := conformance.Finding{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Operation: "op", Status: 200,
 		Pointer: "/a~1b", Message: odd, Expected: "one of [x]", Actual: `"` + odd + `"`, Baseline: conformance.BaselineNew}
 	scrub := scrubber(nil)
 	for name, r := range map[string]*Report{
@@ -39,7 +39,7 @@ func TestJSONStreamsWhatTheEncoderWrites(t *testing.T) {
 			LeftBehind: []LeftBehind{{ID: "id1", Name: odd}},
 			Cases: []Case{
 				{Name: odd, Operation: "op", Method: "GET", Path: "/p", Status: 200, Verdict: VerdictFail, DurationMS: 3.1, Curl: "curl -H 'Authorization: Bearer $WEBEX_TOKEN' " + odd,
-					Findings: []conformance.Finding{finding, {Rule: "request.security", Severity: conformance.SeverityError, Message: "m"}}},
+					Findings: []conformance.Finding{finding, {Rule: conformance.RuleRequestSecurity, Severity: conformance.SeverityError, Message: "m"}}},
 				{Name: "pass", Verdict: VerdictPass, DurationMS: 0, Curl: "dropped: not failing", Findings: []conformance.Finding{}},
 				{Name: "skip", Verdict: VerdictSkip, Reason: odd, DurationMS: 1e-7},
 				{Name: "big", Verdict: VerdictPass, DurationMS: 123456789.25},
@@ -100,7 +100,7 @@ func benchReport(n int) *Report {
 		c := Case{Name: "GET /v1/webhooks/Y2lzY29zcGFyazovL3VzL1dFQkhPT0svOTZhYmMy (webhooks.har #" + strings.Repeat("1", i%5+1) + ")",
 			Operation: "getWebhookDetails", Method: "GET", Path: "/webhooks/{webhookId}", Status: 200, DurationMS: 42.5}
 		if i%30 == 0 {
-			c.Findings = []conformance.Finding{{Rule: "body.enum", Severity: conformance.SeverityDrift, Operation: "getWebhookDetails", Status: 200,
+			c.Findings = []conformance.Finding{{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Operation: "getWebhookDetails", Status: 200,
 				Pointer: "/resource", Message: "value is not one of the documented enum values", Expected: "one of [a, b, c]", Actual: `"someNewResource"`}}
 		}
 		r.Add(c)

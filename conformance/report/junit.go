@@ -275,8 +275,8 @@ func junitCaseFailure(c Case, fs []conformance.Finding) junitFailure {
 	var rules []string
 	var text strings.Builder
 	for i, f := range fs {
-		if !slices.Contains(rules, f.Rule) {
-			rules = append(rules, f.Rule)
+		if !slices.Contains(rules, f.Rule.ID()) {
+			rules = append(rules, f.Rule.ID())
 		}
 		if i > 0 {
 			text.WriteString("\n")
@@ -303,7 +303,7 @@ func findingBody(c Case, f conformance.Finding) string {
 			fmt.Fprintf(&b, "%-9s %s\n", k+":", v)
 		}
 	}
-	line("rule", f.Rule)
+	line("rule", f.Rule.ID())
 	line("severity", string(f.Severity))
 	line("operation", f.Operation)
 	if f.Status != 0 {

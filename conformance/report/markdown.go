@@ -100,7 +100,7 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 		bw.WriteString("| Severity | Rule | Pointer | Message | Expected | Actual |\n")
 		bw.WriteString("|---|---|---|---|---|---|\n")
 		for _, f := range c.Findings {
-			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdCell(string(f.Severity)), mdCell(f.Rule),
+			fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdCell(string(f.Severity)), mdCell(f.Rule.ID()),
 				mdCell(pointerText(f.Pointer)), mdCell(f.Message), mdCell(f.Expected), mdCell(f.Actual))
 		}
 		if c.Curl != "" {
@@ -141,7 +141,7 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 func writeMarkdownBaseline(bw *bufio.Writer, r *Report, scrub func(string) string) {
 	row := func(f conformance.Finding, last string) {
 		f = redactedFinding(f, scrub)
-		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdCell(string(f.Severity)), mdCell(f.Rule), mdCell(place(f)),
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdCell(string(f.Severity)), mdCell(f.Rule.ID()), mdCell(place(f)),
 			mdCell(pointerText(conformance.FoldPointer(f.Pointer))), mdCell(f.Actual), mdCell(last))
 	}
 	if groups := knownFindings(r); len(groups) > 0 {

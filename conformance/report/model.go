@@ -123,10 +123,8 @@ func (r *Report) Add(c Case) {
 	}
 	for i := range c.Findings {
 		if c.Findings[i].Side == "" {
-			// Made by hand rather than from the catalogue: the rule says.
-			if rule, ok := conformance.RuleByID(c.Findings[i].Rule); ok {
-				c.Findings[i].Side = rule.Side
-			}
+			// Made by hand rather than with NewFinding: the rule says.
+			c.Findings[i].Side = c.Findings[i].Rule.Side()
 		}
 	}
 	if c.Verdict == "" {

@@ -14,8 +14,8 @@ func TestAddSetsTheVerdictFromTheFindings(t *testing.T) {
 	t.Parallel()
 	var r Report
 	r.Add(Case{Name: "clean"})
-	r.Add(Case{Name: "note", Findings: []conformance.Finding{{Rule: "body.x", Severity: conformance.SeverityInfo}}})
-	r.Add(Case{Name: "drift", Findings: []conformance.Finding{{Rule: "body.y", Severity: conformance.SeverityDrift}}})
+	r.Add(Case{Name: "note", Findings: []conformance.Finding{{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityInfo}}})
+	r.Add(Case{Name: "drift", Findings: []conformance.Finding{{Rule: conformance.RuleBodyUndocumented, Severity: conformance.SeverityDrift}}})
 	r.Add(Case{Name: "skip", Verdict: VerdictSkip, Reason: "no operation"})
 	got := make([]Verdict, len(r.Cases))
 	for i, c := range r.Cases {

@@ -19,7 +19,7 @@ func passingCase(name string) Case {
 
 func driftCase() Case {
 	return Case{Name: "get", Operation: "getWebhookDetails", Status: 200, Findings: []conformance.Finding{
-		{Rule: "body.enum", Severity: conformance.SeverityDrift, Pointer: "/resource", Message: "not documented"}}}
+		{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Pointer: "/resource", Message: "not documented"}}}
 }
 
 func TestConclude(t *testing.T) {

@@ -34,7 +34,7 @@ func ReadJSON(data []byte) (*Report, error) {
 	}
 	for i, c := range r.Cases {
 		for j, f := range c.Findings {
-			if f.Rule == "" {
+			if f.Rule.ID() == "" {
 				return nil, fmt.Errorf("case %d, finding %d: no rule", i+1, j+1)
 			}
 			switch f.Severity {

@@ -61,7 +61,7 @@ func FuzzReadJSON(f *testing.F) {
 		}
 		for _, c := range r.Cases {
 			for _, f := range c.Findings {
-				if f.Rule == "" {
+				if f.Rule.ID() == "" {
 					t.Fatal("accepted a finding without a rule")
 				}
 			}

@@ -181,12 +181,12 @@ func countRules(r *Report) []ruleCount {
 	var out []ruleCount
 	for _, c := range r.Cases {
 		for _, f := range c.Findings {
-			key := f.Rule + "\x00" + string(f.Severity)
+			key := f.Rule.ID() + "\x00" + string(f.Severity)
 			i, ok := index[key]
 			if !ok {
 				i = len(out)
 				index[key] = i
-				out = append(out, ruleCount{Rule: f.Rule, Severity: f.Severity})
+				out = append(out, ruleCount{Rule: f.Rule.ID(), Severity: f.Severity})
 			}
 			out[i].Count++
 		}

@@ -36,9 +36,9 @@ func sampleReport() *Report {
 		Status: 200, DurationMS: 3.1,
 		Curl: `curl -sS -i -H "Authorization: Bearer $WEBEX_TOKEN" 'https://webexapis.com/v1/webhooks/abc'`,
 		Findings: []conformance.Finding{
-			{Rule: "body.type", Severity: conformance.SeverityError, Operation: "getWebhookDetails", Status: 200,
+			{Rule: conformance.RuleBodyType, Severity: conformance.SeverityError, Operation: "getWebhookDetails", Status: 200,
 				Pointer: "/created", Message: "created is a number, the spec says string", Expected: "string (date-time)", Actual: "1445178376"},
-			{Rule: "body.enum", Severity: conformance.SeverityDrift, Operation: "getWebhookDetails", Status: 200,
+			{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Operation: "getWebhookDetails", Status: 200,
 				Pointer: "/resource", Message: "resource is not a documented value", Expected: "one of [messages, rooms, …]", Actual: `"videoMeshAlerts"`},
 		},
 	})
@@ -50,9 +50,9 @@ func sampleReport() *Report {
 		Name: "delete webhook", Operation: "deleteWebhook", Method: "DELETE", Path: "/webhooks/{webhookId}",
 		Status: 204, DurationMS: 1,
 		Findings: []conformance.Finding{
-			{Rule: "body.empty", Severity: conformance.SeverityError, Operation: "deleteWebhook", Status: 204,
+			{Rule: conformance.RuleBodyEmpty, Severity: conformance.SeverityError, Operation: "deleteWebhook", Status: 204,
 				Message: "a 204 response has a body | <b>here</b>\nsecond line", Actual: "\"ok\x00\""},
-			{Rule: "header.format", Severity: conformance.SeverityError, Operation: "deleteWebhook", Status: 204,
+			{Rule: conformance.RuleHeaderFormat, Severity: conformance.SeverityError, Operation: "deleteWebhook", Status: 204,
 				Pointer: "header:Retry-After", Message: "Retry-After is neither delta-seconds nor an HTTP-date", Expected: "delta-seconds or HTTP-date", Actual: `"rand(30),add(30)"`},
 		},
 	})
@@ -125,7 +125,7 @@ func TestNoSecretsInAnyFormat(t *testing.T) {
 		Curl:   "curl -H 'Authorization: Bearer " + canary + "' https://webexapis.com/v1/webhooks/x",
 		Reason: "token " + canary,
 		Findings: []conformance.Finding{{
-			Rule: "status.undocumented", Severity: conformance.SeverityError, Pointer: "header:Authorization",
+			Rule: conformance.RuleStatusUndocumented, Severity: conformance.SeverityError, Pointer: "header:Authorization",
 			Message: "sent Authorization: Bearer " + canary, Expected: canary, Actual: "Bearer " + canary,
 		}},
 	})
@@ -270,7 +270,7 @@ func TestMarkdownCapsFailingCases(t *testing.T) {
 	t.Parallel()
 	r := &Report{Tool: "conformance"}
 	for range markdownMaxCases + 5 {
-		r.Add(Case{Name: "x", Findings: []conformance.Finding{{Rule: "body.json", Severity: conformance.SeverityError}}})
+		r.Add(Case{Name: "x", Findings: []conformance.Finding{{Rule: conformance.RuleBodyJSON, Severity: conformance.SeverityError}}})
 	}
 	var buf bytes.Buffer
 	require.NoError(t, Write(&buf, Markdown, r))
@@ -282,8 +282,8 @@ func TestFindingsByRule(t *testing.T) {
 	t.Parallel()
 	r := sampleReport()
 	r.Add(Case{Name: "again", Findings: []conformance.Finding{
-		{Rule: "body.enum", Severity: conformance.SeverityDrift},
-		{Rule: "body.enum", Severity: conformance.SeverityDrift},
+		{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift},
+		{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift},
 	}})
 	assert.Equal(t, []ruleCount{
 		{"body.enum", conformance.SeverityDrift, 3},

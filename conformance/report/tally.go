@@ -22,8 +22,9 @@ type Tally struct {
 }
 
 type tallyKey struct {
-	rule, pointer, expected string
-	severity                conformance.Severity
+	rule              conformance.Rule
+	pointer, expected string
+	severity          conformance.Severity
 }
 
 // NewTally returns an empty tally that keeps at most maxKinds kinds.

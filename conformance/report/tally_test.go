@@ -11,9 +11,9 @@ import (
 
 func TestTally(t *testing.T) {
 	t.Parallel()
-	enum := conformance.Finding{Rule: "body.enum", Severity: conformance.SeverityDrift, Pointer: "/resource", Message: "not in the enum", Actual: `"a"`}
-	other := conformance.Finding{Rule: "body.enum", Severity: conformance.SeverityDrift, Pointer: "/event", Message: "not in the enum"}
-	third := conformance.Finding{Rule: "body.type", Severity: conformance.SeverityError, Pointer: "/name", Message: "not a string"}
+	enum := conformance.Finding{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Pointer: "/resource", Message: "not in the enum", Actual: `"a"`}
+	other := conformance.Finding{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Pointer: "/event", Message: "not in the enum"}
+	third := conformance.Finding{Rule: conformance.RuleBodyType, Severity: conformance.SeverityError, Pointer: "/name", Message: "not a string"}
 
 	tl := NewTally(2)
 	fresh := tl.Add([]conformance.Finding{enum}, "getWebhookDetails")

@@ -189,7 +189,7 @@ func writeFindings(bw *bufio.Writer, fs []conformance.Finding, p painter) {
 	var sevW, ruleW, ptrW int
 	for _, f := range fs {
 		sevW = max(sevW, len(f.Severity))
-		ruleW = max(ruleW, len(f.Rule))
+		ruleW = max(ruleW, len(f.Rule.ID()))
 		ptrW = max(ptrW, len(pointerText(f.Pointer)))
 	}
 	for _, f := range fs {

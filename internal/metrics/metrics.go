@@ -93,7 +93,7 @@ func (m *Metrics) ExchangeLabel(operation, status string, d time.Duration, findi
 		if op == "" {
 			op = operation
 		}
-		m.findings.WithLabelValues(f.Rule, string(f.Severity), op).Inc()
+		m.findings.WithLabelValues(f.Rule.ID(), string(f.Severity), op).Inc()
 	}
 }
 

@@ -18,10 +18,10 @@ func TestExchangeLabels(t *testing.T) {
 	t.Parallel()
 	m := New(Upstream)
 	m.Exchange("listWebhooks", 200, 2*time.Millisecond, []conformance.Finding{
-		{Rule: "body.enum", Severity: conformance.SeverityDrift, Operation: "listWebhooks"},
-		{Rule: "request.security", Severity: conformance.SeverityError}, // no operation of its own: the exchange's
+		{Rule: conformance.RuleBodyEnum, Severity: conformance.SeverityDrift, Operation: "listWebhooks"},
+		{Rule: conformance.RuleRequestSecurity, Severity: conformance.SeverityError}, // no operation of its own: the exchange's
 	})
-	m.Exchange("", 404, time.Millisecond, []conformance.Finding{{Rule: "operation.unknown", Severity: conformance.SeverityError}})
+	m.Exchange("", 404, time.Millisecond, []conformance.Finding{{Rule: conformance.RuleOperationUnknown, Severity: conformance.SeverityError}})
 
 	assert.Equal(t, 1.0, testutil.ToFloat64(m.exchanges.WithLabelValues("listWebhooks", "200")))
 	assert.Equal(t, 1.0, testutil.ToFloat64(m.exchanges.WithLabelValues(UnknownOperation, "404")))

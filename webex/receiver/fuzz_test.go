@@ -9,6 +9,7 @@ import (
 	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/gen"
+	"github.com/webex-conformance/webhooks/webex"
 	"github.com/webex-conformance/webhooks/webex/receiver"
 )
 
@@ -42,7 +43,7 @@ func FuzzJudge(f *testing.F) {
 			if strings.Contains(fd.Message+fd.Actual+fd.Expected, secret) {
 				t.Fatalf("secret shown in %+v", fd)
 			}
-			signed = signed || fd.Rule == conformance.RuleNotificationSignature
+			signed = signed || fd.Rule == webex.RuleNotificationSignature
 		}
 		if want := gen.VerifySignature(secret, body, signature) != nil; signed != want {
 			t.Fatalf("notification.signature reported %v, want %v (signature %q)", signed, want, signature)

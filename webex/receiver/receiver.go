@@ -15,6 +15,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/gen"
 	"github.com/webex-conformance/webhooks/internal/redact"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 // DefaultMaxCases is how many deliveries get a case of their own.
@@ -243,7 +244,7 @@ const signatureExpected = "40 lower-case hex digits: the HMAC-SHA1 of the body k
 
 // signatureFinding judges the X-Spark-Signature values of a delivery.
 func signatureFinding(secret string, body []byte, values []string) (conformance.Finding, bool) {
-	f := conformance.NewFinding(conformance.RuleNotificationSignature, signaturePointer, "", signatureExpected, "")
+	f := conformance.NewFinding(webex.RuleNotificationSignature, signaturePointer, "", signatureExpected, "")
 	if len(values) > 1 {
 		f.Message = "the delivery carries " + strconv.Itoa(len(values)) + " X-Spark-Signature headers; a receiver cannot tell which to check"
 		f.Actual = strconv.Itoa(len(values)) + " values"

@@ -56,7 +56,7 @@ func deliver(t *testing.T, h http.Handler, path, body, contentType string, signa
 func rulesOf(fs []conformance.Finding) []string {
 	out := []string{}
 	for _, f := range fs {
-		out = append(out, f.Rule+" "+f.Pointer)
+		out = append(out, f.Rule.ID()+" "+f.Pointer)
 	}
 	return out
 }
@@ -311,7 +311,7 @@ func TestWebhookOfAPublic31Document(t *testing.T) {
 	require.ErrorContains(t, err, `no webhook "oldPet" (the document has newPet)`)
 	rcv, err := receiver.New(eng, receiver.WithWebhook("newPet"))
 	require.NoError(t, err)
-	for body, rules := range map[string][]string{
+	for body, rules := range map[string][]conformance.Rule{
 		`{"id": 1, "name": "Rex", "tag": "dog"}`: nil,
 		`{"id": 1.5, "name": "Rex"}`:             {conformance.RuleRequestBodyType},
 		`{"name": "Rex"}`:                        {conformance.RuleRequestBodyRequired},
@@ -319,7 +319,7 @@ func TestWebhookOfAPublic31Document(t *testing.T) {
 		assert.Equal(t, http.StatusNoContent, deliver(t, rcv, "/hook", body, "application/json"), body)
 		r, _ := http.NewRequest(http.MethodPost, "/hook", strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
-		var got []string
+		var got []conformance.Rule
 		for _, f := range rcv.Judge(r, []byte(body)) {
 			got = append(got, f.Rule)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/internal/httpheader"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 // doWrite sends a create or update, first noting the name it sends: a
@@ -157,7 +158,7 @@ func (r *runner) sweepOwn(ctx context.Context, final bool) (listed bool, err err
 // the answer of the write that sent its name.
 func (r *runner) phantom(w webhook) conformance.Finding {
 	status, sent := r.writes[writeKey(w)]
-	f := conformance.NewFinding(conformance.RuleBehaviorPhantomCreate, "/name", "", "no webhook", fmt.Sprintf("webhook %s named %q", w.ID, w.Name))
+	f := conformance.NewFinding(webex.RuleBehaviorPhantomCreate, "/name", "", "no webhook", fmt.Sprintf("webhook %s named %q", w.ID, w.Name))
 	f.Operation = opCreate
 	if sent {
 		f.Status = status
@@ -256,7 +257,7 @@ func (r *runner) leaveBehind(id string) {
 
 // leftBehind is the finding for a webhook the run could not delete.
 func leftBehind(id, name string) conformance.Finding {
-	f := conformance.NewFinding(conformance.RuleBehaviorLeftBehind, "",
+	f := conformance.NewFinding(webex.RuleBehaviorLeftBehind, "",
 		fmt.Sprintf("the run could not delete webhook %s (%s); delete it with the command below", id, name), "deleted", id)
 	f.Operation = opDelete
 	return f

@@ -24,7 +24,7 @@ type failValidator struct{ passValidator }
 
 func (failValidator) Validate(x *conformance.Exchange) []conformance.Finding {
 	engineOfSpec().Validate(x) // for the coverage
-	return []conformance.Finding{{Rule: "body.type", Severity: conformance.SeverityError, Message: "judged wrong for the test"}}
+	return []conformance.Finding{{Rule: conformance.RuleBodyType, Severity: conformance.SeverityError, Message: "judged wrong for the test"}}
 }
 
 // bodyRecorder remembers the secret of every request body it forwards.

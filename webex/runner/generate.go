@@ -10,6 +10,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/generate"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 // shrinkBudget bounds the requests spent making one failing generated
@@ -69,7 +70,7 @@ func (r *runner) generated(ctx context.Context) error {
 			if shrunk {
 				f.Message += " (shrunk from the request as drawn)"
 			}
-			if f.Rule == conformance.RuleBehaviorInvalidAccepted || f.Rule == conformance.RuleBehaviorValidRefused {
+			if f.Rule == generate.RuleInvalidAccepted || f.Rule == generate.RuleValidRefused {
 				f.Message += fmt.Sprintf("; seed %d", r.seed())
 			}
 			extra = append(extra, *f)
@@ -205,7 +206,7 @@ func (r *runner) cleanupGenerated() {
 		r.gen.Observe(req, res.status, res.body)
 		var extra []conformance.Finding
 		if !is2xx(res.status) && res.status != http.StatusNotFound {
-			f := conformance.NewFinding(conformance.RuleBehaviorLeftBehind, "",
+			f := conformance.NewFinding(webex.RuleBehaviorLeftBehind, "",
 				fmt.Sprintf("the run could not delete %s, which a generated request made; delete it with the command below", req.Path), "2xx", strconv.Itoa(res.status))
 			extra = append(extra, f)
 			r.leftBehind = append(r.leftBehind, report.LeftBehind{ID: r.redact(req.Path)})

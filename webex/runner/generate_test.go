@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/generate"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/mock"
 )
@@ -262,7 +263,7 @@ func TestGeneratedFindsLenientTargets(t *testing.T) {
 			var named []conformance.Finding
 			for _, c := range rep.Cases {
 				for _, f := range c.Findings {
-					if f.Rule != conformance.RuleBehaviorInvalidAccepted {
+					if f.Rule != generate.RuleInvalidAccepted {
 						assert.Failf(t, "unexpected finding", "%s: %+v", c.Name, f)
 						continue
 					}
@@ -304,7 +305,7 @@ func TestGeneratedFindsStrictTarget(t *testing.T) {
 	var refused []conformance.Finding
 	for _, c := range generatedCases(rep) {
 		for _, f := range c.Findings {
-			require.Equal(t, conformance.RuleBehaviorValidRefused, f.Rule, c.Name)
+			require.Equal(t, generate.RuleValidRefused, f.Rule, c.Name)
 			refused = append(refused, f)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 // caseNamed returns the first case whose name starts with prefix.
@@ -129,7 +130,7 @@ func TestCreateServerErrorLeavesCaseNotJudgedAndNothingBehind(t *testing.T) {
 	sw, ok := caseNamed(rep, "sweep a webhook this run was not told it made")
 	require.True(t, ok, "the sweep after the failed create finds what it made")
 	require.NotEmpty(t, sw.Findings)
-	assert.Equal(t, "behavior.phantom-create", sw.Findings[0].Rule)
+	assert.Equal(t, webex.RuleBehaviorPhantomCreate, sw.Findings[0].Rule)
 	assert.Equal(t, conformance.SeverityInfo, sw.Findings[0].Severity, "a 500 may have done the work first")
 	assert.Zero(t, f.count(), "left %v", f.names())
 }
@@ -160,7 +161,7 @@ func TestWebhooksThatCannotBeDeletedAreListedAndFail(t *testing.T) {
 	var left []string
 	for _, c := range rep.Cases {
 		for _, fd := range c.Findings {
-			if fd.Rule == "behavior.left-behind" {
+			if fd.Rule == webex.RuleBehaviorLeftBehind {
 				left = append(left, fd.Actual)
 				assert.Equal(t, report.VerdictFail, c.Verdict)
 				assert.Contains(t, c.Curl, "-X DELETE")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/internal/httpheader"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 // webhook is the runner's lenient view of a Webhook: it must survive the
@@ -106,14 +107,14 @@ func (r *runner) walk(ctx context.Context, ws walkSpec) (walked, error) {
 		}
 		var extra []conformance.Finding
 		if max > 0 && len(items) > max {
-			extra = append(extra, conformance.NewFinding(conformance.RulePaginationMaxExceeded, "/items",
+			extra = append(extra, conformance.NewFinding(webex.RulePaginationMaxExceeded, "/items",
 				"the page holds more webhooks than max asked for", fmt.Sprintf("at most %d items", max), fmt.Sprintf("%d items", len(items))))
 		}
 		out.items = append(out.items, items...)
 		link, ok := httpheader.NextLink(res.header)
 		if !ok {
 			if max > 0 && len(items) == max && len(out.items) < ws.atLeast {
-				extra = append(extra, conformance.NewFinding(conformance.RulePaginationNextMissing, "header:Link",
+				extra = append(extra, conformance.NewFinding(webex.RulePaginationNextMissing, "header:Link",
 					"a full page has no next link, but more webhooks exist", "a Link with rel=\"next\"",
 					fmt.Sprintf("no next link after %d of at least %d webhooks", len(out.items), ws.atLeast)))
 			}
@@ -197,22 +198,22 @@ func notWebexReason(target *url.URL, answer string) string {
 func (r *runner) checkNext(first, next *url.URL, q url.Values, seen map[string]bool) (fs []conformance.Finding, follow bool) {
 	follow = true
 	if next.Scheme != first.Scheme || next.Host != first.Host {
-		fs = append(fs, conformance.NewFinding(conformance.RulePaginationHostChanged, "header:Link",
+		fs = append(fs, conformance.NewFinding(webex.RulePaginationHostChanged, "header:Link",
 			"the next link leaves the target; it was not followed, so the token stays with the target",
 			first.Scheme+"://"+first.Host, next.Scheme+"://"+next.Host))
 		follow = false
 	}
 	if next.Path != first.Path {
-		fs = append(fs, conformance.NewFinding(conformance.RulePaginationPathChanged, "header:Link",
+		fs = append(fs, conformance.NewFinding(webex.RulePaginationPathChanged, "header:Link",
 			"the next link points at another path than the list", first.Path, next.Path))
 	}
 	nq := next.Query()
 	if want := q.Get("max"); want != "" {
 		if got, ok := nq["max"]; !ok {
-			fs = append(fs, conformance.NewFinding(conformance.RulePaginationMaxDropped, "header:Link",
+			fs = append(fs, conformance.NewFinding(webex.RulePaginationMaxDropped, "header:Link",
 				"the next link drops the max query parameter", "max="+want, "no max"))
 		} else if len(got) != 1 || got[0] != want {
-			fs = append(fs, conformance.NewFinding(conformance.RulePaginationMaxDropped, "header:Link",
+			fs = append(fs, conformance.NewFinding(webex.RulePaginationMaxDropped, "header:Link",
 				"the next link changes the max query parameter", "max="+want, "max="+fmt.Sprint(got)))
 		}
 	}
@@ -226,12 +227,12 @@ func (r *runner) checkNext(first, next *url.URL, q url.Values, seen map[string]b
 			if _, ok := nq[k]; !ok {
 				actual = "no " + k
 			}
-			fs = append(fs, conformance.NewFinding(conformance.RulePaginationQueryDropped, "header:Link",
+			fs = append(fs, conformance.NewFinding(webex.RulePaginationQueryDropped, "header:Link",
 				"the next link drops or changes the "+k+" query parameter", k+"="+want, actual))
 		}
 	}
 	if seen[next.String()] {
-		fs = append(fs, conformance.NewFinding(conformance.RulePaginationLoop, "header:Link",
+		fs = append(fs, conformance.NewFinding(webex.RulePaginationLoop, "header:Link",
 			"the next link points at a page already visited", "a new page", next.Path+"?"+next.RawQuery))
 		follow = false
 	}

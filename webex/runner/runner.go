@@ -18,6 +18,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance/generate"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/internal/redact"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 // Validator is what the runner needs of the conformance engine;
@@ -540,7 +541,7 @@ const (
 // server error or a rate limit that outlasted the retries says nothing
 // about the behavior: the case is not judged (a skip, not a pass), and the
 // engine judges the response.
-func unexpected(rule, msg string, want, got int) conformance.Finding {
+func unexpected(rule conformance.Rule, msg string, want, got int) conformance.Finding {
 	if got >= 500 || got == http.StatusTooManyRequests {
 		return notJudged(msg, want, got)
 	}
@@ -555,16 +556,16 @@ func unexpected(rule, msg string, want, got int) conformance.Finding {
 
 // createFailed is behavior.create-failed for a valid create answered got.
 func createFailed(got int) conformance.Finding {
-	return unexpectedText(conformance.RuleBehaviorCreateFailed, "a valid create was refused, or answered without a webhook", "2xx with a webhook", got)
+	return unexpectedText(webex.RuleBehaviorCreateFailed, "a valid create was refused, or answered without a webhook", "2xx with a webhook", got)
 }
 
 // deleteRefused is behavior.delete-failed for a delete answered got.
 func deleteRefused(got int) conformance.Finding {
-	return unexpectedText(conformance.RuleBehaviorDeleteFailed, "deleting a webhook was refused", "2xx", got)
+	return unexpectedText(webex.RuleBehaviorDeleteFailed, "deleting a webhook was refused", "2xx", got)
 }
 
 // unexpectedText is unexpected with the expected answer in words.
-func unexpectedText(rule, msg, want string, got int) conformance.Finding {
+func unexpectedText(rule conformance.Rule, msg, want string, got int) conformance.Finding {
 	if got >= 500 || got == http.StatusTooManyRequests {
 		f := notJudged(msg, 0, got)
 		f.Expected = want
@@ -578,7 +579,7 @@ func notJudged(msg string, want, got int) conformance.Finding {
 		fmt.Sprintf("the server answered %d, so this could not be checked: %s", got, msg), strconv.Itoa(want), strconv.Itoa(got))
 }
 
-func hasRule(fs []conformance.Finding, rule string) bool {
+func hasRule(fs []conformance.Finding, rule conformance.Rule) bool {
 	for _, f := range fs {
 		if f.Rule == rule {
 			return true

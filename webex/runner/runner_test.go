@@ -20,6 +20,7 @@ import (
 	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 const testToken = "tok-canary-8f3a1c"
@@ -29,7 +30,7 @@ func rules(rep *report.Report) map[string]int {
 	for _, c := range rep.Cases {
 		for _, f := range c.Findings {
 			if f.Severity != conformance.SeverityInfo {
-				out[f.Rule]++
+				out[f.Rule.ID()]++
 			}
 		}
 	}
@@ -315,7 +316,7 @@ type leakyValidator struct{ passValidator }
 
 func (leakyValidator) Validate(x *conformance.Exchange) []conformance.Finding {
 	engineOfSpec().Validate(x) // for the coverage
-	return []conformance.Finding{{Rule: "test.leak", Severity: conformance.SeverityInfo, Message: "sent " + x.Request.Header.Get("Authorization"), Actual: string(x.Response.Body)}}
+	return []conformance.Finding{{Rule: conformance.RuleEngineInternal, Severity: conformance.SeverityInfo, Message: "sent " + x.Request.Header.Get("Authorization"), Actual: string(x.Response.Body)}}
 }
 
 func TestConfigErrors(t *testing.T) {
@@ -351,7 +352,7 @@ func TestServerErrorsAreNotBehaviorFindings(t *testing.T) {
 	var notJudged int
 	for _, c := range rep.Cases {
 		for _, fd := range c.Findings {
-			if fd.Rule == "behavior.not-judged" {
+			if fd.Rule == conformance.RuleBehaviorNotJudged {
 				notJudged++
 				assert.Equal(t, conformance.SeverityInfo, fd.Severity)
 			}
@@ -381,7 +382,7 @@ func TestOversizedBodyIsBodyLimit(t *testing.T) {
 	require.NoError(t, err)
 	rep, err := Run(context.Background(), eng, srv.URL+"/v1", WithToken(testToken), WithMaxRetryWait(time.Millisecond))
 	require.NoError(t, err)
-	var rules []string
+	var rules []conformance.Rule
 	for _, c := range rep.Cases {
 		for _, f := range c.Findings {
 			rules = append(rules, f.Rule)
@@ -400,12 +401,12 @@ func TestRefusedWritesFire(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		knob func(*fakeAPI)
-		rule string
+		rule conformance.Rule
 	}{
-		{func(f *fakeAPI) { f.refuseCreate = true }, conformance.RuleBehaviorCreateFailed},
-		{func(f *fakeAPI) { f.refuseUpdate = true }, conformance.RuleBehaviorUpdateFailed},
+		{func(f *fakeAPI) { f.refuseCreate = true }, webex.RuleBehaviorCreateFailed},
+		{func(f *fakeAPI) { f.refuseUpdate = true }, webex.RuleBehaviorUpdateFailed},
 	} {
-		t.Run(tc.rule, func(t *testing.T) {
+		t.Run(tc.rule.ID(), func(t *testing.T) {
 			t.Parallel()
 			f := newFake(testToken)
 			seed(f, 3)
@@ -413,15 +414,15 @@ func TestRefusedWritesFire(t *testing.T) {
 			rep, err := runFake(t, f, nil)
 			require.Error(t, err, "a needed write that fails leaves the rest untested")
 			require.NotNil(t, rep)
-			assert.Positive(t, rules(rep)[tc.rule], "rule %s fires; got %v", tc.rule, rules(rep))
+			assert.Positive(t, rules(rep)[tc.rule.ID()], "rule %s fires; got %v", tc.rule, rules(rep))
 		})
 	}
 	f := newFake(testToken)
 	seed(f, 3)
 	rep, err := runFake(t, f, nil)
 	require.NoError(t, err)
-	for _, id := range []string{conformance.RuleBehaviorCreateFailed, conformance.RuleBehaviorUpdateFailed, conformance.RuleBehaviorCreatedNotFound} {
-		assert.Zero(t, rules(rep)[id], "quiet against a conforming API: %s", id)
+	for _, r := range []conformance.Rule{webex.RuleBehaviorCreateFailed, webex.RuleBehaviorUpdateFailed, webex.RuleBehaviorCreatedNotFound} {
+		assert.Zero(t, rules(rep)[r.ID()], "quiet against a conforming API: %s", r)
 	}
 }
 
@@ -440,14 +441,19 @@ func TestEveryRunRuleIsFiredByATest(t *testing.T) {
 	src := all.String()
 	lower := strings.ToLower(src)
 	for _, r := range conformance.Rules() {
-		if r.Origin != conformance.OriginRun {
+		if r.Origin() != conformance.OriginRun {
 			continue
 		}
-		name := "rule"
-		for _, w := range strings.FieldsFunc(r.ID, func(c rune) bool { return c == '.' || c == '-' }) {
+		name := ""
+		for _, w := range strings.FieldsFunc(r.ID(), func(c rune) bool { return c == '.' || c == '-' }) {
 			name += w
 		}
-		assert.True(t, strings.Contains(src, `"`+r.ID+`"`) || strings.Contains(lower, "conformance."+name),
-			"no test of the runner names %s", r.ID)
+		// By its id, or by its variable in the package that declares it
+		// (webex.RuleBehaviorNoToken, generate.RuleInvalidAccepted).
+		named := strings.Contains(src, `"`+r.ID()+`"`)
+		for _, v := range []string{"conformance.rule" + name, "webex.rule" + name, "generate.rule" + strings.TrimPrefix(name, "behavior")} {
+			named = named || strings.Contains(lower, v)
+		}
+		assert.True(t, named, "no test of the runner names %s", r)
 	}
 }

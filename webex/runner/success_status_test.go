@@ -11,6 +11,7 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 // statusRewriter answers with another status than the handler chose.
@@ -44,17 +45,17 @@ func TestUndocumentedSuccessIsOneRule(t *testing.T) {
 	creates, deletes := 0, 0
 	for _, c := range rep.Cases {
 		for _, f := range c.Findings {
-			assert.NotEqual(t, conformance.RuleBehaviorCreateFailed, f.Rule, "%s: a 201 made the webhook", c.Name)
-			assert.NotEqual(t, conformance.RuleBehaviorDeleteFailed, f.Rule, "%s: a 200 deleted the webhook", c.Name)
-			assert.NotEqual(t, conformance.RuleBehaviorLeftBehind, f.Rule, c.Name)
+			assert.NotEqual(t, webex.RuleBehaviorCreateFailed, f.Rule, "%s: a 201 made the webhook", c.Name)
+			assert.NotEqual(t, webex.RuleBehaviorDeleteFailed, f.Rule, "%s: a 200 deleted the webhook", c.Name)
+			assert.NotEqual(t, webex.RuleBehaviorLeftBehind, f.Rule, c.Name)
 		}
 		switch {
 		case c.Method == http.MethodPost && c.Status == http.StatusCreated:
 			creates++
-			assert.Equal(t, []string{conformance.RuleStatusUndocumented}, ruleIDs(c.Findings), c.Name)
+			assert.Equal(t, []string{conformance.RuleStatusUndocumented.ID()}, ruleIDs(c.Findings), c.Name)
 		case c.Method == http.MethodDelete && c.Status == http.StatusOK:
 			deletes++
-			assert.Equal(t, []string{conformance.RuleStatusUndocumented}, ruleIDs(c.Findings), c.Name)
+			assert.Equal(t, []string{conformance.RuleStatusUndocumented.ID()}, ruleIDs(c.Findings), c.Name)
 		}
 	}
 	assert.Equal(t, 3, creates, "the webhook and two pagination fixtures")
@@ -65,7 +66,7 @@ func TestUndocumentedSuccessIsOneRule(t *testing.T) {
 func ruleIDs(fs []conformance.Finding) []string {
 	var out []string
 	for _, f := range fs {
-		out = append(out, f.Rule)
+		out = append(out, f.Rule.ID())
 	}
 	return out
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/gen"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 // runIDPattern is what a run id looks like; leftoverPattern matches the
@@ -123,11 +124,11 @@ func (r *runner) getListed(ctx context.Context, listed []webhook) error {
 			return &UntestableError{Reason: "the target rejected the token (401 on get webhook details)"}
 		case is2xx(res.status):
 			if w, ok := decodeWebhook(res.body); ok && w.ID != id {
-				extra = append(extra, conformance.NewFinding(conformance.RuleBehaviorIDMismatch, "/id",
+				extra = append(extra, conformance.NewFinding(webex.RuleBehaviorIDMismatch, "/id",
 					"get returned another webhook than the one asked for", strconv.Quote(id), strconv.Quote(w.ID)))
 			}
 		case fromList:
-			extra = append(extra, unexpected(conformance.RuleBehaviorListedNotFound, "a webhook the list returned cannot be fetched", 200, res.status))
+			extra = append(extra, unexpected(webex.RuleBehaviorListedNotFound, "a webhook the list returned cannot be fetched", 200, res.status))
 		}
 		r.record(c, res, extra...)
 	}
@@ -154,7 +155,7 @@ func (r *runner) unknownID(ctx context.Context) error {
 		}
 		var extra []conformance.Finding
 		if res.status != http.StatusNotFound {
-			extra = append(extra, unexpected(conformance.RuleBehaviorUnknownID, "an unknown webhook id did not give 404", 404, res.status))
+			extra = append(extra, unexpected(webex.RuleBehaviorUnknownID, "an unknown webhook id did not give 404", 404, res.status))
 		}
 		// An update that "succeeds" on an unknown id may have created
 		// something; make sure it goes.
@@ -182,11 +183,11 @@ func unknownWebhookID() string {
 func (r *runner) authProbes(ctx context.Context) error {
 	probes := []struct {
 		c    call
-		rule string
+		rule conformance.Rule
 		msg  string
 	}{
-		{call{name: "list webhooks without a token", auth: authNone}, conformance.RuleBehaviorNoToken, "a request without a token was not refused with 401"},
-		{call{name: "list webhooks with an invalid token", auth: authBad}, conformance.RuleBehaviorBadToken, "a request with an invalid token was not refused with 401"},
+		{call{name: "list webhooks without a token", auth: authNone}, webex.RuleBehaviorNoToken, "a request without a token was not refused with 401"},
+		{call{name: "list webhooks with an invalid token", auth: authBad}, webex.RuleBehaviorBadToken, "a request with an invalid token was not refused with 401"},
 	}
 	for _, p := range probes {
 		p.c.op, p.c.method, p.c.path, p.c.query = opList, http.MethodGet, "/webhooks", url.Values{"max": {"1"}}
@@ -213,7 +214,7 @@ func (r *runner) methodNotAllowed(ctx context.Context) error {
 	}
 	var extra []conformance.Finding
 	if res.status != http.StatusMethodNotAllowed {
-		extra = append(extra, unexpected(conformance.RuleBehaviorMethodNotAllowed, "a method the path does not accept did not give 405", 405, res.status))
+		extra = append(extra, unexpected(webex.RuleBehaviorMethodNotAllowed, "a method the path does not accept did not give 405", 405, res.status))
 	}
 	r.record(c, res, extra...)
 	return r.afterWrite(ctx, c, false)
@@ -225,11 +226,11 @@ func secretHash(s string) [32]byte { return sha256.Sum256([]byte(s)) }
 // that neither value is ever printed; only "equal" or "different" is.
 func compareSecret(sent string, got *string, pointer string) []conformance.Finding {
 	if got == nil {
-		return []conformance.Finding{conformance.NewFinding(conformance.RuleBehaviorSecretEcho, pointer,
+		return []conformance.Finding{conformance.NewFinding(webex.RuleBehaviorSecretEcho, pointer,
 			"the secret was not echoed back; it could not be compared", "the secret sent", "absent").AsNote()}
 	}
 	if secretHash(*got) != secretHash(sent) {
-		return []conformance.Finding{conformance.NewFinding(conformance.RuleBehaviorSecretEcho, pointer,
+		return []conformance.Finding{conformance.NewFinding(webex.RuleBehaviorSecretEcho, pointer,
 			"the echoed secret differs from the one sent (compared by SHA-256)", "equal", "different")}
 	}
 	return nil

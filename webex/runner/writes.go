@@ -14,6 +14,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/gen"
+	"github.com/webex-conformance/webhooks/webex"
 )
 
 func base64URL(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
@@ -127,7 +128,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 
 	path := "/webhooks/" + url.PathEscape(created.ID)
 	if err := r.expectWebhook(ctx, call{name: "get the created webhook", op: opGet, method: http.MethodGet, path: path, need2xx: true},
-		conformance.RuleBehaviorCreatedNotFound, func(w webhook) []conformance.Finding { return matchCreate(want, w) }); err != nil {
+		webex.RuleBehaviorCreatedNotFound, func(w webhook) []conformance.Finding { return matchCreate(want, w) }); err != nil {
 		return err
 	}
 
@@ -142,19 +143,19 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	stuck := func(w webhook) []conformance.Finding {
 		var fs []conformance.Finding
 		if w.Name != upd.Name {
-			fs = append(fs, conformance.NewFinding(conformance.RuleBehaviorUpdateNotApplied, "/name", "the update of the name did not stick", strconv.Quote(upd.Name), strconv.Quote(w.Name)))
+			fs = append(fs, conformance.NewFinding(webex.RuleBehaviorUpdateNotApplied, "/name", "the update of the name did not stick", strconv.Quote(upd.Name), strconv.Quote(w.Name)))
 		}
 		if w.TargetURL != upd.TargetURL {
-			fs = append(fs, conformance.NewFinding(conformance.RuleBehaviorUpdateNotApplied, "/targetUrl", "the update of the targetUrl did not stick", strconv.Quote(upd.TargetURL), strconv.Quote(w.TargetURL)))
+			fs = append(fs, conformance.NewFinding(webex.RuleBehaviorUpdateNotApplied, "/targetUrl", "the update of the targetUrl did not stick", strconv.Quote(upd.TargetURL), strconv.Quote(w.TargetURL)))
 		}
 		return append(fs, compareSecret(newSecret, w.Secret, "/secret")...)
 	}
 	if err := r.expectWebhook(ctx, call{name: "update the webhook", op: opUpdate, method: http.MethodPut, path: path, body: ub, need2xx: true},
-		conformance.RuleBehaviorUpdateFailed, stuck); err != nil {
+		webex.RuleBehaviorUpdateFailed, stuck); err != nil {
 		return err
 	}
 	if err := r.expectWebhook(ctx, call{name: "get the updated webhook", op: opGet, method: http.MethodGet, path: path, need2xx: true},
-		conformance.RuleBehaviorCreatedNotFound, stuck); err != nil {
+		webex.RuleBehaviorCreatedNotFound, stuck); err != nil {
 		return err
 	}
 
@@ -179,7 +180,7 @@ func (r *runner) lifecycle(ctx context.Context) error {
 	}
 	extra = nil
 	if gr.status != http.StatusNotFound {
-		extra = append(extra, unexpected(conformance.RuleBehaviorDeletedStillFound, "a deleted webhook can still be fetched", 404, gr.status))
+		extra = append(extra, unexpected(webex.RuleBehaviorDeletedStillFound, "a deleted webhook can still be fetched", 404, gr.status))
 		// It is still there: cleanup must try again.
 		r.created[created.ID] = created.Name
 	}
@@ -199,7 +200,7 @@ func (r *runner) trackIf(res *result) (webhook, bool) {
 
 // expectWebhook sends c, expects 2xx with a webhook, and applies check. The
 // engine judges whether the 2xx is the documented one.
-func (r *runner) expectWebhook(ctx context.Context, c call, notOKRule string, check func(webhook) []conformance.Finding) error {
+func (r *runner) expectWebhook(ctx context.Context, c call, notOKRule conformance.Rule, check func(webhook) []conformance.Finding) error {
 	res, err := r.doWrite(ctx, c)
 	if err != nil {
 		return err
@@ -239,11 +240,11 @@ func (r *runner) expectListed(ctx context.Context, name, id string, present bool
 	var f conformance.Finding
 	switch {
 	case present && !found && complete:
-		f = conformance.NewFinding(conformance.RuleBehaviorCreatedNotListed, "", "the created webhook is on no page of the list", "listed", "absent")
+		f = conformance.NewFinding(webex.RuleBehaviorCreatedNotListed, "", "the created webhook is on no page of the list", "listed", "absent")
 	case present && !found:
-		f = conformance.NewFinding(conformance.RuleBehaviorCreatedNotListed, "", "the list was not walked to its end; the created webhook was not seen", "listed", "not seen").AsNote()
+		f = conformance.NewFinding(webex.RuleBehaviorCreatedNotListed, "", "the list was not walked to its end; the created webhook was not seen", "listed", "not seen").AsNote()
 	case !present && found:
-		f = conformance.NewFinding(conformance.RuleBehaviorDeletedStillListed, "", "a deleted webhook is still listed", "absent", "listed")
+		f = conformance.NewFinding(webex.RuleBehaviorDeletedStillListed, "", "a deleted webhook is still listed", "absent", "listed")
 	default:
 		return nil
 	}
@@ -277,7 +278,7 @@ func matchCreate(want gen.CreateWebhookRequest, got webhook) []conformance.Findi
 	var fs []conformance.Finding
 	cmp := func(ptr, w, g string) {
 		if w != g {
-			fs = append(fs, conformance.NewFinding(conformance.RuleBehaviorCreateEcho, ptr, "the webhook does not hold the value it was created with", strconv.Quote(w), strconv.Quote(g)))
+			fs = append(fs, conformance.NewFinding(webex.RuleBehaviorCreateEcho, ptr, "the webhook does not hold the value it was created with", strconv.Quote(w), strconv.Quote(g)))
 		}
 	}
 	cmp("/name", want.Name, got.Name)
@@ -331,7 +332,7 @@ func (r *runner) badCreates(ctx context.Context) error {
 		}
 		var extra []conformance.Finding
 		if res.status != http.StatusBadRequest {
-			extra = append(extra, unexpected(conformance.RuleBehaviorBadCreateAccepted, "an invalid create was not refused with 400", 400, res.status))
+			extra = append(extra, unexpected(webex.RuleBehaviorBadCreateAccepted, "an invalid create was not refused with 400", 400, res.status))
 		}
 		_, tracked := r.trackIf(res)
 		r.record(c, res, extra...)
