@@ -119,9 +119,11 @@ func WithMaxBodyBytes(n int64) Option {
 	}
 }
 
-// ReuseBuffers lets an entry's body share the decoder's buffer: it is then
-// valid only until the next call to Next. For a caller that judges each
-// entry at once and keeps nothing of it, it saves a copy per entry.
+// ReuseBuffers lets the decoder reuse an entry's storage for the next one:
+// the *Entry, its header maps, its URL and its bodies are then valid only
+// until the next call to Next (strings read from them stay valid). For a
+// caller that judges each entry at once and keeps nothing of it, it saves
+// the allocations and copies of each entry.
 func ReuseBuffers() Option {
 	return func(d *Decoder) { d.reuse = true }
 }
@@ -163,17 +165,30 @@ type Decoder struct {
 	entry   int
 	n       int
 	// names interns canonical header names: recordings repeat the same few.
-	names map[string]string
+	names map[string]harName
+	// lastNames holds, per side (request, response) and position in the
+	// list, the header name read there before: recordings list the same
+	// headers in the same order entry after entry.
+	lastNames [2][]harName
 
 	strs map[string]string
 
 	sawLog, sawEntries bool
-	key                []byte
+	// key is the member name just read: in the scanner's buffer, or in
+	// keyBuf when it had escapes or crossed a refill.
+	key, keyBuf []byte
 	// nReq counts the request headers recorded, kept or not.
 	nReq int
 	// Scratch reused from entry to entry.
 	nameBuf, textBuf, postBuf, formBuf, arena []byte
 	spans                                     []harSpan
+	// What ReuseBuffers hands out again: the entry, its headers (and the
+	// slice their values sit in), its URL, and base64 bodies decoded.
+	ent             Entry
+	reqH, respH     http.Header
+	vals            []string
+	u               url.URL
+	respB64, reqB64 []byte
 }
 
 // phase is where the decoder stands in the document: the levels above
@@ -199,7 +214,7 @@ func NewDecoder(r io.Reader, opts ...Option) *Decoder {
 		s:       harScanner{r: r, buf: make([]byte, harBufSize)},
 		maxBody: conformance.DefaultMaxBodyBytes,
 		entry:   -1,
-		names:   make(map[string]string),
+		names:   make(map[string]harName),
 		strs:    make(map[string]string),
 	}
 	for _, o := range opts {
@@ -326,8 +341,15 @@ func (d *Decoder) then(more bool, yes, no phase) phase {
 // readEntry reads the entry object that is next in log.entries.
 func (d *Decoder) readEntry() (*Entry, error) {
 	d.entry = d.n
-	e := &Entry{Index: d.n, Time: -1}
-	raw := harRaw{reqBodySize: -1}
+	var e *Entry
+	if d.reuse {
+		d.ent = Entry{}
+		e = &d.ent
+	} else {
+		e = new(Entry)
+	}
+	e.Index, e.Time = d.n, -1
+	raw := harRaw{reqBodySize: -1, urlStart: -1}
 	d.nReq = 0
 	d.arena, d.spans = d.arena[:0], d.spans[:0]
 	if err := d.expectObject(func(key []byte) error { return d.entryMember(e, &raw, key) }); err != nil {
@@ -351,14 +373,17 @@ type harContent struct {
 // harRaw holds what the recording says until the whole entry is read: the
 // members of an entry may come in any order.
 type harRaw struct {
-	method, url string
-	status      int
-	statusSet   bool
-	nResp       int // response headers recorded
-	content     harContent
-	post        harContent // request.postData
-	form        bool       // postData.params were recorded
-	reqBodySize int64      // request.bodySize; -1 unknown
+	method string
+	// urlStart and urlEnd place request.url in the arena; urlStart is -1
+	// when none was recorded.
+	urlStart, urlEnd int
+	status           int
+	statusSet        bool
+	nResp            int // response headers recorded
+	content          harContent
+	post             harContent // request.postData
+	form             bool       // postData.params were recorded
+	reqBodySize      int64      // request.bodySize; -1 unknown
 }
 
 // harSpan is one header whose value sits in the parser's arena until the
@@ -380,7 +405,20 @@ func (d *Decoder) entryMember(e *Entry, raw *harRaw, key []byte) error {
 				raw.method = harMethod(b)
 				return err
 			case "url":
-				return d.stringInto(&raw.url)
+				// Into the arena, which becomes one string per entry with
+				// the header values; a later "url" member wins.
+				if ok, err := d.open('"', "a string"); !ok {
+					raw.urlStart = -1
+					return err
+				}
+				start := len(d.arena)
+				b, cut, err := d.s.str(d.arena, int64(start)+harMaxString)
+				d.arena = b
+				if err == nil && cut {
+					err = fmt.Errorf("a string longer than %d bytes", harMaxString)
+				}
+				raw.urlStart, raw.urlEnd = start, len(d.arena)
+				return err
 			case "_credentials":
 				b, err := d.stringBytes(d.nameBuf[:0])
 				d.nameBuf = b
@@ -496,7 +534,10 @@ func (d *Decoder) contentMember(c *harContent, key []byte) error {
 		c.mimeType = d.intern(b)
 		return err
 	case "encoding":
-		return d.stringInto(&c.encoding)
+		b, err := d.stringBytes(d.nameBuf[:0])
+		d.nameBuf = b
+		c.encoding = d.intern(b)
+		return err
 	case "size":
 		f, _, err := d.number()
 		c.size = int64(f)
@@ -521,20 +562,32 @@ func (d *Decoder) contentMember(c *harContent, key []byte) error {
 func (d *Decoder) finish(e *Entry, raw *harRaw) {
 	x := e
 	x.Request.Method = raw.method
-	x.Request.Header, x.Response.Header = d.headerMaps()
+	var all string
+	x.Request.Header, x.Response.Header, all = d.headerMaps()
 	raw.nResp = len(x.Response.Header)
 	x.Response.Status = raw.status
+	rawURL := ""
+	if raw.urlStart >= 0 {
+		rawURL = all[raw.urlStart:raw.urlEnd]
+	}
 	switch {
 	case raw.method == "":
 		e.Skip = "the entry records no request method"
-	case raw.url == "":
+	case rawURL == "":
 		e.Skip = "the entry records no request URL"
 	case !raw.statusSet || raw.status == 0:
 		e.Skip = "no response was recorded (status 0: the request failed, was blocked or aborted)"
 	}
-	if raw.url != "" {
-		u, err := url.Parse(raw.url)
-		if err != nil {
+	if rawURL != "" {
+		if u, ok := parseSimpleURL(rawURL); ok {
+			if d.reuse {
+				d.u = u
+				x.Request.URL = &d.u
+			} else {
+				x.Request.URL = new(url.URL)
+				*x.Request.URL = u
+			}
+		} else if u, err := url.Parse(rawURL); err != nil {
 			if e.Skip == "" {
 				e.Skip = "the request URL does not parse: " + strings.TrimPrefix(err.Error(), "parse ")
 			}
@@ -561,7 +614,7 @@ func (d *Decoder) finish(e *Entry, raw *harRaw) {
 		x.Response.Body = nil
 	default:
 		var skip string
-		x.Response.Body, skip = d.decodeText(c, "content")
+		x.Response.Body, skip = d.decodeText(c, "content", &d.respB64)
 		if e.Skip == "" {
 			e.Skip = skip
 		}
@@ -570,11 +623,19 @@ func (d *Decoder) finish(e *Entry, raw *harRaw) {
 
 // decodeText returns the body a recorded text stands for, decoded from
 // base64 when so encoded and cut one byte past the cap, or why it cannot
-// be had; what names the member for that reason ("content").
-func (d *Decoder) decodeText(c *harContent, what string) (body []byte, skip string) {
+// be had; what names the member for that reason ("content"). With
+// ReuseBuffers a base64 body is decoded into *scratch.
+func (d *Decoder) decodeText(c *harContent, what string, scratch *[]byte) (body []byte, skip string) {
 	switch {
 	case strings.EqualFold(c.encoding, "base64"):
-		body, err := decodeHARBase64(c.text, c.cut)
+		var dst []byte
+		if d.reuse {
+			dst = *scratch
+		}
+		body, err := decodeHARBase64(dst, c.text, c.cut)
+		if d.reuse {
+			*scratch = body
+		}
 		if err != nil {
 			return nil, what + ".text is not valid base64: " + err.Error()
 		}
@@ -599,12 +660,15 @@ func (d *Decoder) finishRequest(e *Entry, raw *harRaw) {
 	}
 	switch {
 	case len(p.text) == 0 && raw.form && len(d.formBuf) > 0:
-		e.Request.Body = bytes.Clone(capBody(d.formBuf, d.maxBody))
+		e.Request.Body = capBody(d.formBuf, d.maxBody)
+		if !d.reuse {
+			e.Request.Body = bytes.Clone(e.Request.Body)
+		}
 	case len(p.text) == 0 && raw.reqBodySize > 0:
 		e.Request.BodySkip = fmt.Sprintf("the request body was not recorded (bodySize %d, no postData.text)", raw.reqBodySize)
 	case len(p.text) == 0:
 	default:
-		e.Request.Body, e.Request.BodySkip = d.decodeText(p, "postData")
+		e.Request.Body, e.Request.BodySkip = d.decodeText(p, "postData", &d.reqB64)
 	}
 }
 
@@ -617,12 +681,17 @@ func capBody(b []byte, max int64) []byte {
 	return b
 }
 
-func decodeHARBase64(text []byte, cut bool) ([]byte, error) {
+// decodeHARBase64 decodes text into dst's storage, grown as needed.
+func decodeHARBase64(dst, text []byte, cut bool) ([]byte, error) {
 	if cut {
 		text = text[:len(text)/4*4]
 	}
 	text = stripBase64Space(text)
-	dst := make([]byte, base64.RawStdEncoding.DecodedLen(len(text))+3)
+	if need := base64.RawStdEncoding.DecodedLen(len(text)) + 3; cap(dst) < need {
+		dst = make([]byte, need)
+	} else {
+		dst = dst[:need]
+	}
 	n, err := base64.StdEncoding.Decode(dst, text)
 	if err != nil {
 		// Some recorders drop the padding.
@@ -709,14 +778,9 @@ func (d *Decoder) headers(resp bool) error {
 		if !resp {
 			d.nReq++
 		}
-		canon, ok := d.names[string(name)]
-		if !ok {
-			canon = http.CanonicalHeaderKey(string(name))
-			if len(d.names) < 512 {
-				d.names[string(name)] = canon
-			}
-		}
-		if !resp && d.keepReq != nil && !d.keepReq[canon] {
+		hn := d.headerName(name, resp, n-1)
+		canon := hn.canon
+		if !resp && hn.drop {
 			if start >= 0 {
 				d.arena = d.arena[:start]
 			}
@@ -730,21 +794,77 @@ func (d *Decoder) headers(resp bool) error {
 	})
 }
 
+// harName is a header name as recorded, its canonical form, and whether a
+// request header of that name is dropped (RequestHeaders).
+type harName struct {
+	raw, canon string
+	drop       bool
+}
+
+// headerName looks a recorded header name up; i is its position in the
+// list.
+func (d *Decoder) headerName(name []byte, resp bool, i int) harName {
+	side := 0
+	if resp {
+		side = 1
+	}
+	last := d.lastNames[side]
+	if i < len(last) && last[i].raw == string(name) {
+		return last[i]
+	}
+	hn, ok := d.names[string(name)]
+	if !ok {
+		raw := string(name)
+		hn = harName{raw: raw, canon: http.CanonicalHeaderKey(raw)}
+		hn.drop = d.keepReq != nil && !d.keepReq[hn.canon]
+		if len(d.names) >= 512 {
+			return hn // a recording of ever new names: keep none
+		}
+		d.names[raw] = hn
+	}
+	if i < 64 {
+		for len(last) <= i {
+			last = append(last, harName{})
+		}
+		last[i] = hn
+		d.lastNames[side] = last
+	}
+	return hn
+}
+
 // headerMaps builds the entry's request and response headers from the
-// arena with one string and one slice for all values.
-func (d *Decoder) headerMaps() (req, resp http.Header) {
+// arena with one string and one slice for all values; all is that string,
+// which request.url is also part of. With ReuseBuffers the maps and the
+// slice are those of the entry before, emptied.
+func (d *Decoder) headerMaps() (req, resp http.Header, all string) {
 	nResp := 0
 	for _, sp := range d.spans {
 		if sp.resp {
 			nResp++
 		}
 	}
-	req, resp = make(http.Header, len(d.spans)-nResp), make(http.Header, nResp)
-	if len(d.spans) == 0 {
-		return req, resp
+	var vals []string
+	if d.reuse {
+		if d.reqH == nil {
+			d.reqH, d.respH = make(http.Header, len(d.spans)-nResp), make(http.Header, nResp)
+		} else {
+			clear(d.reqH)
+			clear(d.respH)
+		}
+		req, resp = d.reqH, d.respH
+		if cap(d.vals) < len(d.spans) {
+			d.vals = make([]string, len(d.spans))
+		}
+		vals = d.vals[:len(d.spans)]
+	} else {
+		req, resp = make(http.Header, len(d.spans)-nResp), make(http.Header, nResp)
+		if len(d.spans) > 0 {
+			vals = make([]string, len(d.spans))
+		}
 	}
-	all := string(d.arena)
-	vals := make([]string, len(d.spans))
+	if len(d.arena) > 0 {
+		all = string(d.arena)
+	}
 	for i, sp := range d.spans {
 		vals[i] = all[sp.start:sp.end]
 		h := req
@@ -757,7 +877,7 @@ func (d *Decoder) headerMaps() (req, resp http.Header) {
 			h[sp.name] = vals[i : i+1 : i+1]
 		}
 	}
-	return req, resp
+	return req, resp, all
 }
 
 // harMethod spares an allocation for the methods every recording is made of.
@@ -848,12 +968,33 @@ func (d *Decoder) memberName(c byte) error {
 		return fmt.Errorf("expected a member name, found %s", quoteByte(c))
 	}
 	d.s.pos++
+	// A name with no escape, whole in the buffer with the ':' and the
+	// first byte of its value, is looked at where it lies: nothing more is
+	// read, so the buffer does not move, until the caller has matched it.
+	rest := d.s.buf[d.s.pos:d.s.end]
+	if n := plainRun(rest); n < len(rest) && rest[n] == '"' {
+		if after := rest[n+1:]; len(after) >= 3 && after[0] == ':' {
+			skip := 2 // the quote and ':'
+			if after[1] == ' ' {
+				skip++
+			}
+			if after[skip-1] > ' ' {
+				d.key = rest[:n:n]
+				if n > 256 {
+					d.key = nil // too long to be one of ours
+				}
+				d.s.pos += n + skip
+				return nil
+			}
+		}
+	}
 	var cut bool
 	var err error
-	d.key, cut, err = d.s.str(d.key[:0], 256)
+	d.key, cut, err = d.s.str(d.keyBuf[:0], 256)
 	if err != nil {
 		return err
 	}
+	d.keyBuf = d.key
 	if cut {
 		d.key = d.key[:0]
 	}
@@ -966,12 +1107,6 @@ func (d *Decoder) open(want byte, what string) (ok bool, err error) {
 	return false, fmt.Errorf("expected %s, found %s", what, quoteByte(c))
 }
 
-func (d *Decoder) stringInto(dst *string) error {
-	b, err := d.stringBytes(nil)
-	*dst = string(b)
-	return err
-}
-
 // number reads a number (or null: ok=false).
 func (d *Decoder) number() (f float64, ok bool, err error) {
 	c, err := d.s.next()
@@ -997,4 +1132,75 @@ func quoteByte(c byte) string {
 		return "'" + string(c) + "'"
 	}
 	return fmt.Sprintf("byte 0x%02x", c)
+}
+
+// parseSimpleURL parses the URLs recordings are made of,
+// scheme://host[:port]/path?query with nothing to unescape, to what
+// url.Parse makes of them, without its allocations and checks; ok is false
+// for any other URL, which url.Parse then reads.
+func parseSimpleURL(raw string) (u url.URL, ok bool) {
+	i := 0
+	for i < len(raw) && 'a' <= raw[i] && raw[i] <= 'z' {
+		i++
+	}
+	if i == 0 || len(raw)-i < 4 || raw[i:i+3] != "://" {
+		return u, false
+	}
+	u.Scheme = raw[:i]
+	rest := raw[i+3:]
+	hostEnd := len(rest)
+	for j := 0; j < len(rest); j++ {
+		if c := rest[j]; c == '/' || c == '?' {
+			hostEnd = j
+			break
+		}
+	}
+	host := rest[:hostEnd]
+	if host == "" {
+		return u, false
+	}
+	colon := false
+	for j := 0; j < len(host); j++ {
+		switch c := host[j]; {
+		case colon:
+			if c < '0' || c > '9' {
+				return u, false
+			}
+		case c == ':':
+			colon = true
+		case !urlUnreserved(c):
+			return u, false
+		}
+	}
+	u.Host = host
+	rest = rest[hostEnd:]
+	path := rest
+	if q := strings.IndexByte(rest, '?'); q >= 0 {
+		path, u.RawQuery = rest[:q], rest[q+1:]
+		if u.RawQuery == "" {
+			return u, false // url.Parse sets ForceQuery
+		}
+		for j := 0; j < len(u.RawQuery); j++ {
+			if c := u.RawQuery[j]; c <= ' ' || c >= 0x7f || c == '#' {
+				return u, false
+			}
+		}
+	}
+	for j := 0; j < len(path); j++ {
+		switch c := path[j]; c {
+		case '$', '&', '+', ',', '/', ':', ';', '=', '@':
+		default:
+			if !urlUnreserved(c) {
+				return u, false
+			}
+		}
+	}
+	u.Path = path
+	return u, true
+}
+
+// urlUnreserved reports whether c is one of RFC 3986's unreserved
+// characters: those a URL never escapes.
+func urlUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -164,10 +165,8 @@ func requireSameAsStd(t testing.TB, want *stdHAR, got []*Entry) {
 			}
 		}
 		if text := w.Request.PostData.Text; text != "" && g.Request.BodySkip == "" {
-			if w.Request.PostData.Encoding == "base64" {
-				b, err := base64.StdEncoding.DecodeString(text)
-				require.NoError(t, err)
-				text = string(b)
+			if strings.EqualFold(w.Request.PostData.Encoding, "base64") {
+				text = stdBase64(t, text)
 			}
 			require.Equal(t, text, string(g.Request.Body), "entry %d: request body", i)
 		}
@@ -175,13 +174,23 @@ func requireSameAsStd(t testing.TB, want *stdHAR, got []*Entry) {
 			continue
 		}
 		body := w.Response.Content.Text
-		if w.Response.Content.Encoding == "base64" {
-			b, err := base64.StdEncoding.DecodeString(body)
-			require.NoError(t, err)
-			body = string(b)
+		if strings.EqualFold(w.Response.Content.Encoding, "base64") {
+			body = stdBase64(t, body)
 		}
 		require.Equal(t, body, string(g.Response.Body), "entry %d", i)
 	}
+}
+
+// stdBase64 decodes a base64 text as recorders write it: the encoding's
+// name in any case, padded or not, wrapped or not.
+func stdBase64(t testing.TB, text string) string {
+	text = strings.NewReplacer("\n", "", "\r", "", " ", "", "\t", "").Replace(text)
+	b, err := base64.StdEncoding.DecodeString(text)
+	if err != nil {
+		b, err = base64.RawStdEncoding.DecodeString(text)
+	}
+	require.NoError(t, err)
+	return string(b)
 }
 
 func TestDecoderBrokenInput(t *testing.T) {
@@ -207,6 +216,7 @@ func TestDecoderBrokenInput(t *testing.T) {
 		{"missing colon", `{"log":{"entries":[{"request" {}}]}}`, 0, "':'"},
 		{"bad literal", `{"log":{"entries":[{"_a":nul}]}}`, 0, "literal"},
 		{"bad number", `{"log":{"entries":[{"time":01}]}}`, 0, "number"},
+		{"truncated after a number", `{"log":{"entries":[{"_a":"","time":12`, 0, "truncated"},
 		{"status not a code", `{"log":{"entries":[{"response":{"status":200.5}}]}}`, 0, "status"},
 		{"control char", "{\"log\":{\"entries\":[{\"_a\":\"a\x00b\"}]}}", 0, "control character"},
 		{"bad escape", `{"log":{"entries":[{"_a":"\q"}]}}`, 0, "escape"},
@@ -287,6 +297,92 @@ func TestDecoderReuseBuffers(t *testing.T) {
 	second, err := d.Next()
 	require.NoError(t, err)
 	assert.Equal(t, `{"b":2}`, string(second.Response.Body))
+}
+
+func TestDecoderReuseBuffersEntry(t *testing.T) {
+	t.Parallel()
+	doc := `{"log":{"entries":[` +
+		`{"request":{"method":"GET","url":"https://x/a?b=1","headers":[{"name":"x-a","value":"1"}]},"response":{"status":200,"headers":[{"name":"link","value":"a"},{"name":"Link","value":"b"}],"content":{"text":"e30=","encoding":"base64"}}},` +
+		`{"request":{"method":"POST","url":"http://y:8080/c","postData":{"params":[{"name":"n","value":"v w"}]}},"response":{"status":201,"headers":[{"name":"X-B","value":"2"}]}}]}}`
+	d := NewDecoder(strings.NewReader(doc), ReuseBuffers())
+	first, err := d.Next()
+	require.NoError(t, err)
+	assert.Equal(t, "https://x/a?b=1", first.Request.URL.String())
+	assert.Equal(t, http.Header{"X-A": {"1"}}, first.Request.Header)
+	assert.Equal(t, http.Header{"Link": {"a", "b"}}, first.Response.Header)
+	assert.Equal(t, "{}", string(first.Response.Body))
+	second, err := d.Next()
+	require.NoError(t, err)
+	assert.Equal(t, 1, second.Index)
+	assert.Equal(t, "http://y:8080/c", second.Request.URL.String())
+	assert.Empty(t, second.Request.Header, "nothing of the entry before is left")
+	assert.Equal(t, http.Header{"X-B": {"2"}}, second.Response.Header)
+	assert.Equal(t, "n=v+w", string(second.Request.Body))
+	assert.Nil(t, second.Response.Body)
+}
+
+// parseSimpleURL reads what it accepts as url.Parse does, and accepts the
+// URLs recordings are made of.
+func TestParseSimpleURL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		raw    string
+		simple bool
+	}{
+		{"https://webexapis.com/v1/webhooks/Y2lzY29zcGFyazovL3VzL1dFQkhPT0svOTZhYmM", true},
+		{"https://webexapis.com/v1/webhooks?max=3&cursor=abc%3D", true},
+		{"http://localhost:8080/v1/webhooks", true},
+		{"https://api.github.com", true},
+		{"https://api.github.com?x=1", true},
+		{"https://api.stripe.com/v1/customers/cus_123/sources;x=1,2@3", true},
+		{"https://x/a?", false},
+		{"https://x/a%20b", false},
+		{"https://x/a b", false},
+		{"https://x/a!b", false},
+		{"https://x/a#frag", false},
+		{"https://x/a?b#frag", false},
+		{"https://user@x/a", false},
+		{"https://[::1]:80/a", false},
+		{"https://x:8a/a", false},
+		{"https://x:80:81/a", false},
+		{"HTTPS://x/a", false},
+		{"https:///a", false},
+		{"h2c://x/a", false},
+		{"/relative", false},
+		{"https://x/é", false},
+		{"https://x/a?q=é", false},
+		{"https://x/a?q=1", false},
+	} {
+		t.Run(tc.raw, func(t *testing.T) {
+			t.Parallel()
+			u, ok := parseSimpleURL(tc.raw)
+			assert.Equal(t, tc.simple, ok)
+			requireSimpleURLAsParsed(t, tc.raw)
+			if ok {
+				assert.Equal(t, tc.raw, u.String())
+			}
+		})
+	}
+}
+
+func requireSimpleURLAsParsed(t *testing.T, raw string) {
+	t.Helper()
+	u, ok := parseSimpleURL(raw)
+	if !ok {
+		return
+	}
+	std, err := url.Parse(raw)
+	require.NoError(t, err, "%q accepted", raw)
+	require.Equal(t, *std, u, "%q", raw)
+}
+
+// FuzzParseSimpleURL checks that a URL parseSimpleURL accepts is one
+// url.Parse reads to the same fields.
+func FuzzParseSimpleURL(f *testing.F) {
+	for _, s := range []string{"https://webexapis.com/v1/webhooks/abc", "http://localhost:8080/a?b=c&d", "https://x:/a;b=c,d@e", "https://x?y", "ftp://a.b-c_d~e/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) { requireSimpleURLAsParsed(t, raw) })
 }
 
 func TestDecoderRequestHeaders(t *testing.T) {
@@ -405,6 +501,7 @@ func FuzzDecoder(f *testing.F) {
 	f.Add([]byte(`{"log":{"entries":[null,{"response":{"headers":[{"name":":status","value":"1"}]}}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := collectHAR(bytes.NewReader(data), WithMaxBodyBytes(1<<16))
+		requireReuseAgrees(t, data, got, err)
 		if !json.Valid(data) {
 			require.Error(t, err, "invalid JSON accepted")
 			return
@@ -431,6 +528,44 @@ func FuzzDecoder(f *testing.F) {
 			requireSameAsStd(t, doc, got)
 		}
 	})
+}
+
+// requireReuseAgrees reads data again with ReuseBuffers, through a reader
+// that hands over a few bytes at a time, and requires every entry, looked
+// at before the next is read, to be what the plain read made of it, and
+// the same error.
+func requireReuseAgrees(t *testing.T, data []byte, want []*Entry, wantErr error) {
+	t.Helper()
+	d := NewDecoder(chunkReader{r: bytes.NewReader(data), n: 7}, WithMaxBodyBytes(1<<16), ReuseBuffers())
+	for i := 0; ; i++ {
+		e, err := d.Next()
+		if err != nil {
+			if wantErr == nil {
+				require.Equal(t, io.EOF, err)
+			} else {
+				require.EqualError(t, err, wantErr.Error())
+			}
+			require.Len(t, want, i)
+			return
+		}
+		require.Less(t, i, len(want), "an entry more than the plain read")
+		require.Equal(t, entryView(want[i]), entryView(e), "entry %d", i)
+	}
+}
+
+// entryView is what an entry holds, as plain values.
+func entryView(e *Entry) map[string]any {
+	v := map[string]any{
+		"index": e.Index, "time": e.Time, "skip": e.Skip,
+		"method": e.Request.Method, "reqHeader": e.Request.Header, "reqBody": string(e.Request.Body),
+		"bodySkip": e.Request.BodySkip, "kept": e.Request.CredentialsKept,
+		"status": e.Response.Status, "respHeader": e.Response.Header, "respBody": string(e.Response.Body),
+		"respNil": e.Response.Body == nil, "reqNil": e.Request.Body == nil,
+	}
+	if e.Request.URL != nil {
+		v["url"] = *e.Request.URL
+	}
+	return v
 }
 
 func hasBigBody(doc stdHAR) bool {
@@ -464,14 +599,43 @@ func benchHAR(b *testing.B, n int) []byte {
 	return buf.Bytes()
 }
 
-// BenchmarkDecoder reads a 1,000-entry recording; the baseline decodes the
-// same bytes with encoding/json into just the fields a replay needs.
+// benchRecordings are the recordings the decoder benchmarks read: the
+// sample's entries (2.2 KB each) and entries shaped like a browser's
+// export of Webex traffic, as bench/hargen writes them (about 4 KB each).
+func benchRecordings(b *testing.B) []struct {
+	name string
+	data []byte
+} {
+	return []struct {
+		name string
+		data []byte
+	}{{"sample", benchHAR(b, 1000)}, {"browser", benchBrowserHAR(b, 1000)}}
+}
+
+// BenchmarkDecoder reads a 1,000-entry recording as Replay does: each
+// entry's storage reused for the next, of the request headers those the
+// engine reads. BenchmarkDecoderCopies keeps every entry and every header;
+// the baseline decodes the same bytes with encoding/json into just the
+// fields a replay needs.
 func BenchmarkDecoder(b *testing.B) {
-	data := benchHAR(b, 1000)
+	for _, rec := range benchRecordings(b) {
+		b.Run(rec.name, func(b *testing.B) {
+			benchDecode(b, rec.data, ReuseBuffers(), RequestHeaders("Authorization", "Content-Type", "Cookie"))
+		})
+	}
+}
+
+func BenchmarkDecoderCopies(b *testing.B) {
+	for _, rec := range benchRecordings(b) {
+		b.Run(rec.name, func(b *testing.B) { benchDecode(b, rec.data) })
+	}
+}
+
+func benchDecode(b *testing.B, data []byte, opts ...Option) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		d := NewDecoder(bytes.NewReader(data))
+		d := NewDecoder(bytes.NewReader(data), opts...)
 		for {
 			_, err := d.Next()
 			if err == io.EOF {
@@ -485,14 +649,17 @@ func BenchmarkDecoder(b *testing.B) {
 }
 
 func BenchmarkDecoderBaseline(b *testing.B) {
-	data := benchHAR(b, 1000)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		var doc stdHAR
-		if err := json.Unmarshal(data, &doc); err != nil {
-			b.Fatal(err)
-		}
+	for _, rec := range benchRecordings(b) {
+		b.Run(rec.name, func(b *testing.B) {
+			b.SetBytes(int64(len(rec.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var doc stdHAR
+				if err := json.Unmarshal(rec.data, &doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -500,35 +667,110 @@ func BenchmarkDecoderBaseline(b *testing.B) {
 // tokenizer, building nothing: what a streaming reader on the standard
 // library pays before it keeps a single field.
 func BenchmarkDecoderTokenizer(b *testing.B) {
-	data := benchHAR(b, 1000)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		for {
-			if _, err := dec.Token(); err == io.EOF {
-				break
-			} else if err != nil {
-				b.Fatal(err)
+	for _, rec := range benchRecordings(b) {
+		b.Run(rec.name, func(b *testing.B) {
+			b.SetBytes(int64(len(rec.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				dec := json.NewDecoder(bytes.NewReader(rec.data))
+				for {
+					if _, err := dec.Token(); err == io.EOF {
+						break
+					} else if err != nil {
+						b.Fatal(err)
+					}
+				}
 			}
-		}
+		})
 	}
 }
 
 // BenchmarkDecoderPlainRead reads the same bytes in the decoder's 64 KB
 // reads and looks at none of them: the ceiling.
 func BenchmarkDecoderPlainRead(b *testing.B) {
-	data := benchHAR(b, 1000)
-	b.SetBytes(int64(len(data)))
-	buf := make([]byte, harBufSize)
-	for b.Loop() {
-		r := bytes.NewReader(data)
-		for {
-			if _, err := r.Read(buf); err == io.EOF {
-				break
+	for _, rec := range benchRecordings(b) {
+		b.Run(rec.name, func(b *testing.B) {
+			b.SetBytes(int64(len(rec.data)))
+			buf := make([]byte, harBufSize)
+			for b.Loop() {
+				r := bytes.NewReader(rec.data)
+				for {
+					if _, err := r.Read(buf); err == io.EOF {
+						break
+					}
+				}
 			}
+		})
+	}
+}
+
+// benchBrowserHAR is a recording of n entries shaped like bench/hargen's:
+// a browser's export, indented, with HTTP/2 pseudo-headers and the
+// headers a browser sends and Webex answers, mostly Get Webhook Details,
+// some lists of three and some creates.
+func benchBrowserHAR(b *testing.B, n int) []byte {
+	type nv struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	}
+	webhook := func(i int) map[string]any {
+		return map[string]any{
+			"id": fmt.Sprintf("Y2lzY29zcGFyazovL3VzL1dFQkhPT0svOTZhYmMyYWEtM2RjYy0xMWU1LWExNTItZmUz%08d", i), "name": fmt.Sprintf("Webhook %d", i),
+			"targetUrl": "https://example.com/hooks/1", "resource": "messages", "event": "created",
+			"filter": "roomId=Y2lzY29zcGFyazovL3VzL1JPT00vYmJjZWIxYWQtNDNmMS0zYjU4LTkxNDctZjE0YmIwYzRkMTU0", "status": "active",
+			"created": "2026-10-18T14:26:16.203Z", "ownedBy": "creator",
+			"orgId":     "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi85NmFiYzJhYS0zZGNjLTExZTUtYTE1Mi1mZTM0ODE5Y2RjOWE",
+			"createdBy": "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9mNWIzNjE4Ny1jOGRkLTQ3MjctOGIyZi1mOWM0NDdmMjkwNDY",
+			"appId":     "Y2lzY29zcGFyazovL3VzL0FQUExJQ0FUSU9OL0MzMmM4MDc3NDBjNmU3ZGYxMWRhZjE2ZjIyOGRmNjI4YmJjYTQ5YmE1MmZlY2JiMmM3ZDUxNWNiNGEwY2M5MWFh",
 		}
 	}
+	var buf bytes.Buffer
+	buf.WriteString("{\n  \"log\": {\n    \"version\": \"1.2\",\n    \"entries\": [\n    ")
+	for i := range n {
+		if i > 0 {
+			buf.WriteString(",\n    ")
+		}
+		method, url, body := "GET", "https://webexapis.com/v1/webhooks/Y2lzY29zcGFyazovL3VzL1dFQkhPT0svOTZhYmMyYWEtM2RjYy0xMWU1", any(webhook(i))
+		switch i % 10 {
+		case 7, 8:
+			method, url, body = "GET", "https://webexapis.com/v1/webhooks?max=3", map[string]any{"items": []any{webhook(i), webhook(i + 1), webhook(i + 2)}}
+		case 9:
+			method = "POST"
+		}
+		text, err := json.Marshal(body)
+		require.NoError(b, err)
+		req := map[string]any{
+			"method": method, "url": url, "httpVersion": "http/2.0", "cookies": []nv{}, "queryString": []nv{}, "headersSize": -1, "bodySize": 0,
+			"headers": []nv{{":authority", "webexapis.com"}, {":method", method}, {":path", url[24:]}, {":scheme", "https"},
+				{"accept", "application/json"}, {"accept-encoding", "gzip, deflate, br"}, {"accept-language", "en-US,en;q=0.9"},
+				{"authorization", "Bearer NjQ1ZTQ2YzQtYjY0Ny00ZGVhLWE4ZTUtMDAxMTIyMzM0NDU1MGQ0ZGQ1YjMtNDQ4"},
+				{"origin", "https://developer.webex.com"}, {"referer", "https://developer.webex.com/"},
+				{"user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}},
+		}
+		if method == "POST" {
+			post := `{"name":"Webhook","targetUrl":"https://example.com/hooks/1","resource":"messages","event":"created","secret":"s3cr3t"}`
+			req["postData"] = map[string]any{"mimeType": "application/json", "text": post}
+			req["bodySize"] = len(post)
+		}
+		entry := map[string]any{
+			"startedDateTime": "2026-11-20T09:00:00.15Z", "time": 120.5, "request": req,
+			"response": map[string]any{
+				"status": 200, "statusText": "OK", "httpVersion": "http/2.0", "cookies": []nv{}, "redirectURL": "", "headersSize": -1, "bodySize": -1,
+				"headers": []nv{{"date", "Fri, 20 Nov 2026 09:00:00 UTC"}, {"server", "Redacted"}, {"trackingid", "ROUTER_5A0CB5D2-6D9A-4F1B"},
+					{"vary", "Accept-Encoding"}, {"strict-transport-security", "max-age=63072000; includeSubDomains; preload"},
+					{"cache-control", "no-cache"}, {"x-content-type-options", "nosniff"}, {"content-type", "application/json;charset=UTF-8"}},
+				"content": map[string]any{"size": len(text), "mimeType": "application/json", "text": string(text)},
+			},
+			"cache":           map[string]any{},
+			"timings":         map[string]float64{"blocked": 1.2, "dns": -1, "ssl": -1, "connect": -1, "send": 0.2, "wait": 120.5, "receive": 1.1},
+			"serverIPAddress": "170.72.245.220", "connection": "443",
+		}
+		e, err := json.MarshalIndent(entry, "    ", "  ")
+		require.NoError(b, err)
+		buf.Write(e)
+	}
+	buf.WriteString("\n    ]\n  }\n}\n")
+	return buf.Bytes()
 }
 
 // stdHARExact decodes data with encoding/json into a generic tree and picks

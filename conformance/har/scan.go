@@ -1,9 +1,11 @@
 package har
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"unicode/utf8"
 
 	"github.com/webex-conformance/webhooks/internal/jsonlex"
@@ -73,11 +75,25 @@ func (s *harScanner) eofErr() error {
 // it; io.EOF at a clean end of input.
 func (s *harScanner) nonSpace() (byte, error) {
 	for {
-		for i, c := range s.buf[s.pos:s.end] {
+		b := s.buf[s.pos:s.end]
+		for i := 0; i < len(b); {
+			c := b[i]
 			// Most bytes seen here are not whitespace: test that first.
 			if c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
 				s.pos += i
 				return c, nil
+			}
+			i++
+			// An indented recording puts runs of spaces after each line
+			// break: skip them eight at a time, and to the first byte that
+			// is not a space at once.
+			for i+8 <= len(b) {
+				w := binary.LittleEndian.Uint64(b[i:]) ^ spaces8
+				if w != 0 {
+					i += bits.TrailingZeros64(w) / 8
+					break
+				}
+				i += 8
 			}
 		}
 		s.pos = s.end
@@ -90,8 +106,20 @@ func (s *harScanner) nonSpace() (byte, error) {
 	}
 }
 
-// next is nonSpace for places where the document must go on.
+const spaces8 = 0x2020202020202020
+
+// next is nonSpace for places where the document must go on. The common
+// case, a token right where the last one ended, is inlined.
 func (s *harScanner) next() (byte, error) {
+	if s.pos < s.end {
+		if c := s.buf[s.pos]; c > ' ' {
+			return c, nil
+		}
+	}
+	return s.nextSlow()
+}
+
+func (s *harScanner) nextSlow() (byte, error) {
 	c, err := s.nonSpace()
 	if err == io.EOF {
 		err = errHARTruncated
@@ -112,24 +140,39 @@ func (s *harScanner) enter() error {
 // more followed (they are read and dropped).
 func (s *harScanner) str(dst []byte, limit int64) (out []byte, cut bool, err error) {
 	for {
-		start := s.pos
-		s.pos += jsonlex.PlainRun(s.buf[s.pos:s.end])
-		dst, cut = appendCapped(dst, s.buf[start:s.pos], limit, cut)
-		if s.pos == s.end {
+		b := s.buf[s.pos:s.end]
+		n := plainRun(b)
+		if n > 0 {
+			dst, cut = appendCapped(dst, b[:n], limit, cut)
+			s.pos += n
+		}
+		if n == len(b) {
 			if !s.fill() {
 				return dst, cut, s.eofErr()
 			}
 			continue
 		}
-		c := s.buf[s.pos]
-		switch {
+		switch c := b[n]; {
 		case c == '"':
 			s.pos++
 			return dst, cut, nil
 		case c < 0x20:
 			return dst, cut, fmt.Errorf("control character 0x%02x inside a string", c)
 		}
-		// An escape: make sure the longest one (\uXXXX\uXXXX) is buffered.
+		// An escape. The one-byte escapes (\" above all, in a recorded
+		// JSON body) are the common ones.
+		if n+1 < len(b) {
+			if e := simpleEscapes[b[n+1]]; e != 0 {
+				s.pos += 2
+				if int64(len(dst)) < limit {
+					dst = append(dst, e)
+				} else {
+					cut = true
+				}
+				continue
+			}
+		}
+		// Make sure the longest one (\uXXXX\uXXXX) is buffered.
 		for s.end-s.pos < 12 && s.fill() {
 		}
 		var esc [utf8.UTFMax]byte
@@ -140,6 +183,75 @@ func (s *harScanner) str(dst []byte, limit int64) (out []byte, cut bool, err err
 		s.pos += width
 		dst, cut = appendCapped(dst, esc[:n], limit, cut)
 	}
+}
+
+// skipStr reads the rest of a string whose opening quote is consumed,
+// checking it and keeping nothing.
+func (s *harScanner) skipStr() error {
+	for {
+		b := s.buf[s.pos:s.end]
+		n := plainRun(b)
+		s.pos += n
+		if n == len(b) {
+			if !s.fill() {
+				return s.eofErr()
+			}
+			continue
+		}
+		switch c := b[n]; {
+		case c == '"':
+			s.pos++
+			return nil
+		case c < 0x20:
+			return fmt.Errorf("control character 0x%02x inside a string", c)
+		}
+		if n+1 < len(b) && simpleEscapes[b[n+1]] != 0 {
+			s.pos += 2
+			continue
+		}
+		for s.end-s.pos < 12 && s.fill() {
+		}
+		var esc [utf8.UTFMax]byte
+		_, width, err := s.unescape(esc[:])
+		if err != nil {
+			return err
+		}
+		s.pos += width
+	}
+}
+
+// simpleEscapes maps the byte after a backslash to what the two-byte
+// escape stands for; 0 for \u and for what is no escape.
+var simpleEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// plainRun returns how many bytes of b precede the first quote, backslash
+// or control character: the bytes of a string that are copied as they
+// are. It looks at eight bytes at a time for all three at once, which
+// suits the short runs between the escapes of a recorded JSON body as
+// well as a long base64 text.
+func plainRun(b []byte) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q := w ^ (ones * '"')
+		bs := w ^ (ones * '\\')
+		// A byte of q or bs is zero where w has a quote or a backslash;
+		// w - 0x20 borrows where a byte is below 0x20. The lowest flagged
+		// byte is exact (a false flag only follows a true one).
+		if m := ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((w - ones*0x20) &^ w); m&highs != 0 {
+			return i + bits.TrailingZeros64(m&highs)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return len(b)
 }
 
 func appendCapped(dst, b []byte, limit int64, cut bool) ([]byte, bool) {
@@ -202,6 +314,8 @@ func (s *harScanner) numberToken() ([]byte, error) {
 		if i == s.end && s.fill() {
 			continue
 		}
+		// A fill that found no more input may still have moved the bytes.
+		i = s.pos + seen
 		tok := s.buf[s.pos:i]
 		if n, _, err := jsonlex.Number(tok); err != nil || n != len(tok) {
 			if len(tok) == 0 {
@@ -235,8 +349,7 @@ func (s *harScanner) skipValue() error {
 		return s.skipContainer('[')
 	case '"':
 		s.pos++
-		_, _, err := s.str(nil, 0)
-		return err
+		return s.skipStr()
 	case 't':
 		return s.literal("true")
 	case 'f':
@@ -277,7 +390,7 @@ func (s *harScanner) skipContainer(open byte) error {
 				return fmt.Errorf("expected a member name, found %s", quoteByte(c))
 			}
 			s.pos++
-			if _, _, err := s.str(nil, 0); err != nil {
+			if err := s.skipStr(); err != nil {
 				return err
 			}
 			if c, err = s.next(); err != nil {
@@ -300,7 +413,7 @@ func (s *harScanner) skipContainer(open byte) error {
 			continue
 		case '"':
 			s.pos++
-			_, _, err = s.str(nil, 0)
+			err = s.skipStr()
 		case 't':
 			err = s.literal("true")
 		case 'f':
