@@ -25,9 +25,7 @@ func (s *Server) refused(w http.ResponseWriter, r *http.Request, tid string, bod
 	if err != nil {
 		panic("mock: the embedded spec does not compile: " + err.Error())
 	}
-	findings := eng.ValidateRequest(&conformance.Exchange{
-		Request: conformance.Request{Method: r.Method, URL: r.URL, Header: r.Header, Body: body},
-	})
+	findings := eng.ValidateRequest(&conformance.Exchange{Request: conformance.RequestFromHTTP(r, body)})
 	var p problems
 	for _, f := range findings {
 		if f.Severity != conformance.SeverityError {

@@ -132,7 +132,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	res := Result{Method: req.Method, URL: eng.Redact(req.URL.String())}
 	op, known := eng.FindOperation(req.Method, req.URL.EscapedPath())
-	x := conformance.Exchange{Request: conformance.Request{Method: req.Method, URL: req.URL, Header: req.Header}}
+	x := conformance.Exchange{Request: conformance.RequestFromHTTP(req, nil)}
 	send := req
 	if known {
 		// Only a request that something judges is read ahead of sending.
@@ -152,10 +152,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.record(result(res, j.Case(&x), known))
 		return resp, err
 	}
-	x.Response.Status, x.Response.Header = resp.StatusCode, resp.Header
 	body, readErr := t.capture(resp, eng.MaxBodyBytes())
 	x.Duration = time.Since(start)
-	x.Response.Body = body
+	x.Response = conformance.ResponseFromHTTP(resp, body)
 	if readErr != nil {
 		x.Response.Unjudged = "the body could not be read: " + eng.Redact(readErr.Error())
 	}
