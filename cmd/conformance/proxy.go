@@ -119,7 +119,7 @@ func cmdProxy(ctx context.Context, e *env, args []string) int {
 		// budget makes the collector run before the process grows.
 		debug.SetMemoryLimit(*maxHeld + 96<<20)
 	}
-	opts := []proxy.Option{proxy.WithLog(e.stderr), proxy.WithMaxHeldBytes(*maxHeld)}
+	opts := []proxy.Option{proxy.WithLogger(newHumanLogger(e.stderr, "proxy", eng.Redact)), proxy.WithMaxHeldBytes(*maxHeld)}
 	var m *metrics.Metrics
 	if *metricsAddr != "" {
 		m = metrics.New(metrics.Upstream)

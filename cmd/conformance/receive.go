@@ -122,7 +122,7 @@ func cmdReceive(ctx context.Context, e *env, args []string) int {
 	case secret == "":
 		signatures = "signatures not checked (WEBEX_WEBHOOK_SECRET is not set)"
 	}
-	opts = append(opts, receiver.WithSecret(secret), receiver.WithPath(*path), receiver.WithLog(e.stderr), receiver.WithTarget("deliveries to "+where), receiver.WithSides(sides), receiver.WithMaxConcurrent(*concurrent))
+	opts = append(opts, receiver.WithSecret(secret), receiver.WithPath(*path), receiver.WithLogger(newHumanLogger(e.stderr, "receive", eng.Redact)), receiver.WithTarget("deliveries to "+where), receiver.WithSides(sides), receiver.WithMaxConcurrent(*concurrent))
 	rcv, err := receiver.New(eng, opts...)
 	if err != nil {
 		ln.Close()

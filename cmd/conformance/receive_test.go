@@ -100,6 +100,9 @@ func TestReceivePassesTheMocksDeliveriesAndCatchesAForgedOne(t *testing.T) {
 	require.Len(t, rep.Cases[0].Findings, 1)
 	assert.Equal(t, "notification.signature", rep.Cases[0].Findings[0].Rule)
 	assert.NotContains(t, stdout.String()+stderr.String(), secret)
+	// The library logs records; the CLI writes each as a line for a person.
+	assert.Contains(t, stderr.String(), "receive: delivery 1: POST /anything → 204: error notification.signature header:X-Spark-Signature: X-Spark-Signature is not the HMAC-SHA1")
+	assert.Contains(t, stderr.String(), "receive: delivery 1: POST /anything → 204: 1 finding\n")
 }
 
 func TestReceiveWithoutDeliveriesIsUntested(t *testing.T) {

@@ -12,7 +12,17 @@ type Judge struct {
 	sides     conformance.Sides
 	observers []Observer
 	cov       *conformance.Coverage
+	contract  *conformance.RequestContract
+	checks    []Check
 }
+
+// Check is a judgement a layer above the engine adds (the Webex layer's
+// signature rule, say): it is given each exchange judged, the operation
+// it matched (ok false: none) and the findings so far, and returns them
+// with its own, dropping any it supersedes. Only its findings of the
+// sides judged are kept. It runs before the observers, and must not keep
+// x's bodies.
+type Check func(x *conformance.Exchange, op conformance.Operation, ok bool, fs []conformance.Finding) []conformance.Finding
 
 // Observer is told of every exchange judged, with the operation it
 // matched (ok false: none) and its case, before Case returns: the place
@@ -47,6 +57,18 @@ func WithCoverage(cov *conformance.Coverage) Option { return func(j *Judge) { j.
 
 // WithObserver adds an observer of every judged exchange.
 func WithObserver(o Observer) Option { return func(j *Judge) { j.observers = append(j.observers, o) } }
+
+// WithCheck adds a check to every judgement, after the engine's.
+func WithCheck(c Check) Option { return func(j *Judge) { j.checks = append(j.checks, c) } }
+
+// WithContract judges every exchange as a request of rc, whatever its
+// method and path: a callback's or a webhook's request, which the front
+// end receives (a delivery). The response is the front end's own answer
+// and is not judged. Coverage is marked when the exchange carries a
+// collector of rc's (rc.NewCoverage).
+func WithContract(rc *conformance.RequestContract) Option {
+	return func(j *Judge) { j.contract = rc }
+}
 
 // New returns a Judge judging by eng.
 func New(eng *conformance.Engine, opts ...Option) *Judge {
@@ -100,6 +122,8 @@ func (j *Judge) Case(x *conformance.Exchange) report.Case {
 	var op conformance.Operation
 	var ok bool
 	switch {
+	case j.contract != nil:
+		return j.received(x, c, path)
 	case x.Operation != "":
 		op, ok = j.eng.Operation(x.Operation)
 	case x.Request.URL == nil || x.Request.Method == "":
@@ -114,7 +138,7 @@ func (j *Judge) Case(x *conformance.Exchange) report.Case {
 	if !ok {
 		x.Coverage.NoOperation()
 		if j.sides.Judges(conformance.SideRequest) {
-			c.Findings = j.eng.ValidateRequest(x)
+			c.Findings = j.check(x, op, false, j.eng.ValidateRequest(x))
 		} else {
 			c.Verdict = report.VerdictSkip
 			c.Reason = "no operation of the spec matches " + x.Request.Method + " " + c.Path + ": the client's request, not judged (only responses are)"
@@ -138,8 +162,39 @@ func (j *Judge) Case(x *conformance.Exchange) report.Case {
 	} else if j.sides.Judges(conformance.SideResponse) {
 		c.Findings = append(c.Findings, j.eng.ValidateResponse(x)...)
 	}
+	c.Findings = j.check(x, op, true, c.Findings)
 	j.observe(x, op, true, &c)
 	return c
+}
+
+// received judges x as a request of the contract: what a receiver got.
+func (j *Judge) received(x *conformance.Exchange, c report.Case, path string) report.Case {
+	op := conformance.Operation{ID: j.contract.Operation(), Method: x.Request.Method}
+	c.Operation, c.Path = op.ID, j.eng.Redact(path)
+	if j.sides.Judges(conformance.SideRequest) {
+		if x.Request.Unjudged != "" {
+			f := conformance.NewFinding(conformance.RuleRequestUnjudged, "", j.eng.Redact(x.Request.Unjudged), "", "")
+			f.Operation = op.ID
+			c.Findings = []conformance.Finding{f}
+		} else {
+			c.Findings = j.contract.ValidateCovered(&x.Request, x.Coverage)
+		}
+	}
+	c.Findings = j.check(x, op, true, c.Findings)
+	j.observe(x, op, true, &c)
+	return c
+}
+
+// check runs the checks a layer above added and keeps their findings of
+// the sides judged.
+func (j *Judge) check(x *conformance.Exchange, op conformance.Operation, ok bool, fs []conformance.Finding) []conformance.Finding {
+	if len(j.checks) == 0 {
+		return fs
+	}
+	for _, c := range j.checks {
+		fs = c(x, op, ok, fs)
+	}
+	return j.sides.Keep(fs)
 }
 
 // request judges the request half, with the policies on credentials and

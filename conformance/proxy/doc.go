@@ -12,7 +12,7 @@
 // a previous response's framing) is refused, and the request sent again on
 // another connection when it never went out and has no body.
 //
-//	p, _ := proxy.New("https://webexapis.com/v1", eng, proxy.WithLog(os.Stderr))
+//	p, _ := proxy.New("https://webexapis.com/v1", judgement.New(eng), proxy.WithLogger(slog.Default()))
 //	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
 //	_ = srv.Serve(ln) // until srv.Shutdown
 //	p.Close()

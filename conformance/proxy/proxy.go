@@ -10,12 +10,12 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptrace"
 	"net/http/httputil"
 	"net/url"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,7 +33,7 @@ type Option func(*config)
 // config is what New and its options settle.
 type config struct {
 	Upstream              string
-	Log                   io.Writer
+	Logger                *slog.Logger
 	Workers               int
 	Queue                 int
 	TLS                   *tls.Config
@@ -52,9 +52,12 @@ const DefaultMaxHeldBytes = 256 << 20
 // untouched, without delay, and counted as not judged (OverBudget).
 func WithMaxHeldBytes(n int64) Option { return func(c *config) { c.MaxHeld = n } }
 
-// WithLog sends one line per new finding, as it happens, to w; without it
-// they are dropped.
-func WithLog(w io.Writer) Option { return func(c *config) { c.Log = w } }
+// WithLogger logs through l (nil, the default, logs nothing): each kind of
+// finding the first time its case meets it (Info), every exchange judged
+// (Debug), and an upstream that failed (Warn), with the exchange's method,
+// path and status (judgement.WithLogger). Every value the traffic chose is
+// redacted and has its control characters escaped.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.Logger = l } }
 
 // WithWorkers sets how many goroutines judge exchanges; n <= 0 keeps
 // GOMAXPROCS.
@@ -146,9 +149,6 @@ func (o Outcome) String() string {
 	return fmt.Sprintf("Outcome(%d)", int(o))
 }
 
-// maxFindingsPerCase bounds a case of the report however long the proxy runs.
-const maxFindingsPerCase = 50
-
 // Proxy is an http.Handler that forwards every request to the upstream
 // unchanged and judges each exchange off the client's path. Close it once
 // its server has stopped, then read Report.
@@ -162,17 +162,13 @@ type Proxy struct {
 	wg       sync.WaitGroup
 	closing  sync.Once
 	bufs     sync.Pool
-
-	mu    sync.Mutex
-	cases map[caseKey]*aggregate
-	order []caseKey
+	// col folds the judged exchanges into the report's cases.
+	col *judgement.Collector
 
 	// covs holds each worker's coverage collector: a collector is not
 	// safe for concurrent use, so each worker marks its own and Report
 	// merges them.
 	covs []*workerCoverage
-
-	logMu sync.Mutex
 
 	// Finished exchanges wait in pending; wake tells an idle worker. A
 	// worker takes a batch at a time, so that under load a handoff is not
@@ -214,9 +210,6 @@ func New(upstream string, j *judgement.Judge, opts ...Option) (*Proxy, error) {
 	if cfg.Queue <= 0 {
 		cfg.Queue = 8192
 	}
-	if cfg.Log == nil {
-		cfg.Log = io.Discard
-	}
 	if cfg.MaxHeld <= 0 {
 		cfg.MaxHeld = DefaultMaxHeldBytes
 	}
@@ -230,7 +223,7 @@ func New(upstream string, j *judgement.Judge, opts ...Option) (*Proxy, error) {
 		upstream: up,
 		tr:       newTransport(cfg.TLS, cfg.ResponseHeaderTimeout),
 		wake:     make(chan struct{}, 1),
-		cases:    map[caseKey]*aggregate{},
+		col:      judgement.NewCollector(j, judgement.WithLogger(cfg.Logger)),
 	}
 	p.bufs.New = func() any { return new(bytes.Buffer) }
 	p.rp = &httputil.ReverseProxy{
@@ -301,7 +294,12 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 		if x != nil {
 			x.outcome = UpstreamFailed
 		}
-		p.logf("proxy: %s %s: upstream failed: %s", clip(r.Method), clip(r.URL.EscapedPath()), err)
+		if l := p.cfg.Logger; l != nil {
+			l.LogAttrs(r.Context(), slog.LevelWarn, "upstream failed",
+				slog.String("method", p.clean(judgement.MethodBucket(r.Method))),
+				slog.String("path", p.clean(judgement.Clip(r.URL.EscapedPath()))),
+				slog.String("error", p.clean(err.Error())))
+		}
 	}
 	if x != nil {
 		x.status = http.StatusBadGateway
@@ -615,18 +613,6 @@ func (p *Proxy) work(wc *workerCoverage) {
 	}
 }
 
-type caseKey struct {
-	op     string // operationId, or "" when no operation matched
-	method string
-	status int
-}
-
-type aggregate struct {
-	c     report.Case
-	total time.Duration
-	tally *report.Tally
-}
-
 func (p *Proxy) judge(x *exchange, cov *conformance.Coverage) {
 	defer p.put(x.body)
 	var reqBuf *bytes.Buffer
@@ -635,19 +621,16 @@ func (p *Proxy) judge(x *exchange, cov *conformance.Coverage) {
 		reqBuf, reqSkip = x.reqBody.take()
 		defer p.put(reqBuf)
 	}
-	f := Finished{
-		Request:  conformance.Request{Method: x.req.Method, URL: x.req.URL, Header: x.req.Header},
-		Response: conformance.Response{Status: x.status, Header: x.header},
-		Outcome:  x.outcome,
-		Start:    x.start,
-		Duration: x.duration,
-	}
+	f := Finished{Outcome: x.outcome, Start: x.start, Duration: x.duration}
+	var reqBody, respBody []byte
 	if x.body != nil {
-		f.Response.Body = x.body.Bytes()
+		respBody = x.body.Bytes()
 	}
 	if reqBuf != nil {
-		f.Request.Body = reqBuf.Bytes()
+		reqBody = reqBuf.Bytes()
 	}
+	f.Request = conformance.RequestFromHTTP(x.req, reqBody)
+	f.Response = conformance.Response{Status: x.status, Header: x.header, Body: respBody}
 	// Every forwarded request is judged, whatever became of its response.
 	jx := conformance.Exchange{Request: f.Request, Response: f.Response, Start: f.Start, Duration: f.Duration, Coverage: cov}
 	jx.Request.Unjudged = reqSkip
@@ -679,84 +662,16 @@ func (p *Proxy) judge(x *exchange, cov *conformance.Coverage) {
 	}
 	p.outcomes[f.Outcome].Add(1)
 	if f.Outcome == Judged || f.Outcome == Truncated || len(f.Findings) > 0 {
-		p.record(&f, c.Operation, c.Path)
+		c.Findings = f.Findings
+		p.col.Add(&jx, c)
 	}
 	for _, o := range p.cfg.Observers {
 		o.Observe(&f)
 	}
 }
 
-// record adds a judged exchange to its case and logs the kinds of finding
-// the case had not seen.
-func (p *Proxy) record(f *Finished, opID, template string) {
-	method, status := f.Request.Method, f.Response.Status
-	if opID == "" {
-		// The client chooses the method of a request no operation matches:
-		// the case it lands in must not be of its choosing (40,000 random
-		// methods made 40,000 cases).
-		method = MethodBucket(method)
-	}
-	key := caseKey{op: opID, method: method, status: status}
-
-	p.mu.Lock()
-	a := p.cases[key]
-	if a == nil {
-		a = &aggregate{tally: report.NewTally(maxFindingsPerCase)}
-		a.c = report.Case{Operation: opID, Method: method, Status: status}
-		if opID != "" {
-			a.c.Path = template
-		}
-		p.cases[key] = a
-		p.order = append(p.order, key)
-	}
-	a.total += f.Duration
-	fresh := a.tally.Add(f.Findings, key.op)
-	p.mu.Unlock()
-
-	for _, fd := range fresh {
-		where := fd.Pointer
-		if where != "" {
-			where = " " + where
-		}
-		actual := ""
-		if fd.Actual != "" {
-			actual = " (got " + fd.Actual + ")"
-		}
-		p.logf("proxy: %s %s → %d: %s %s%s: %s%s", method, clip(f.Request.URL.EscapedPath()), status, fd.Severity, fd.Rule, where, fd.Message, actual)
-	}
-}
-
-// OtherMethod is the method a case shows for the requests of methods
-// outside RFC 9110's (and PATCH's) that match no operation.
-const OtherMethod = "(other method)"
-
-// MethodBucket is method when it is one of RFC 9110's methods or PATCH,
-// else OtherMethod: what a case, a log line or a metric label may say of a
-// method the client chose freely.
-func MethodBucket(method string) string {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
-		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
-		return method
-	}
-	return OtherMethod
-}
-
-// clip shortens what a client chose (a path, a method) for a log line.
-func clip(s string) string {
-	const max = 200
-	if len(s) <= max {
-		return s
-	}
-	return strings.ToValidUTF8(s[:max], "") + "…"
-}
-
-func (p *Proxy) logf(format string, a ...any) {
-	line := redact.Line(p.v.Redact(fmt.Sprintf(format, a...)))
-	p.logMu.Lock()
-	fmt.Fprintln(p.cfg.Log, line)
-	p.logMu.Unlock()
-}
+// clean redacts s and escapes its control characters, for a log record.
+func (p *Proxy) clean(s string) string { return redact.Line(p.v.Redact(s)) }
 
 // Close stops accepting exchanges for judging, waits until every queued
 // one is judged and closes the upstream connections. Call it once the
@@ -804,80 +719,24 @@ func (p *Proxy) Stats() Stats {
 // holding the distinct findings with how often they were seen, and a
 // skipped case for exchanges that could not be judged.
 func (p *Proxy) Report() *report.Report {
-	rep := &report.Report{
-		Tool: "conformance", Version: conformance.Version, Spec: p.v.SpecInfo(), Judge: p.j.Sides(),
-		Target: p.upstream.Scheme + "://" + p.upstream.Host + p.upstream.Path, Cases: []report.Case{},
-	}
 	cov := p.v.NewCoverage()
 	for _, wc := range p.covs {
 		wc.mu.Lock()
 		cov.Merge(wc.c)
 		wc.mu.Unlock()
 	}
-	rep.Coverage = cov.Report()
-	p.mu.Lock()
-	keys := append([]caseKey(nil), p.order...)
-	sort.SliceStable(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.op != b.op {
-			return a.op < b.op
-		}
-		if a.method != b.method {
-			return a.method < b.method
-		}
-		return a.status < b.status
-	})
-	for _, k := range keys {
-		a := p.cases[k]
-		c := a.c
-		what := c.Path
-		if what == "" {
-			what = "(no documented operation)"
-		}
-		count := a.tally.Exchanges()
-		c.Name = fmt.Sprintf("%s %s → %d (%d %s)", c.Method, what, c.Status, count, plural(count, "exchange"))
-		c.DurationMS = float64((a.total / time.Duration(count)).Microseconds()) / 1000
-		c.Findings = a.tally.Findings("exchanges")
-		if d := a.tally.Dropped(); d > 0 {
-			capped := conformance.NewFinding(conformance.RuleProxyFindingsCapped, "",
-				fmt.Sprintf("%d more %s of other kinds were not kept (at most %d per case)", d, plural(d, "finding"), maxFindingsPerCase), "", "")
-			capped.Operation, capped.Status = c.Operation, c.Status
-			c.Findings = append(c.Findings, capped)
-		}
-		rep.Add(c)
-	}
-	p.mu.Unlock()
 	s := p.Stats()
-	var notes []string
-	for _, n := range []struct {
-		v    int64
-		what string
-	}{
-		{s.Unjudged, "the validation queue was full"},
-		{s.TooLarge, fmt.Sprintf("the body was larger than %d bytes", p.v.MaxBodyBytes())},
-		{s.Incomplete, "the client did not read the body to its end"},
-		{s.Undecodable, "the body's content encoding could not be decoded"},
-		{s.Upgraded, "the connection switched protocols (tunnelled)"},
-		{s.UpstreamFailed, "the upstream did not answer (the client got 502)"},
-		{s.ClientGone, "the client went away before the upstream answered"},
-		{s.OverBudget, fmt.Sprintf("the proxy already held %d bytes of bodies, its memory budget (--max-held-bytes)", p.cfg.MaxHeld)},
-		{s.Cut, "the shutdown's grace period ended while they were in flight"},
-	} {
-		if n.v > 0 {
-			notes = append(notes, fmt.Sprintf("%d because %s", n.v, n.what))
-		}
-	}
-	if len(notes) > 0 {
-		rep.Add(report.Case{Name: "exchanges not judged", Verdict: report.VerdictSkip, Reason: strings.Join(notes, "; ")})
-	}
-	return rep
-}
-
-func plural(n int, s string) string {
-	if n == 1 {
-		return s
-	}
-	return s + "s"
+	return p.col.Report(p.upstream.Scheme+"://"+p.upstream.Host+p.upstream.Path, cov.Report(),
+		judgement.NotJudged{Count: s.Unjudged, Why: "the validation queue was full"},
+		judgement.NotJudged{Count: s.TooLarge, Why: fmt.Sprintf("the body was larger than %d bytes", p.v.MaxBodyBytes())},
+		judgement.NotJudged{Count: s.Incomplete, Why: "the client did not read the body to its end"},
+		judgement.NotJudged{Count: s.Undecodable, Why: "the body's content encoding could not be decoded"},
+		judgement.NotJudged{Count: s.Upgraded, Why: "the connection switched protocols (tunnelled)"},
+		judgement.NotJudged{Count: s.UpstreamFailed, Why: "the upstream did not answer (the client got 502)"},
+		judgement.NotJudged{Count: s.ClientGone, Why: "the client went away before the upstream answered"},
+		judgement.NotJudged{Count: s.OverBudget, Why: fmt.Sprintf("the proxy already held %d bytes of bodies, its memory budget (--max-held-bytes)", p.cfg.MaxHeld)},
+		judgement.NotJudged{Count: s.Cut, Why: "the shutdown's grace period ended while they were in flight"},
+	)
 }
 
 // decode undoes a gzip or deflate content encoding, up to max bytes.

@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -58,7 +59,7 @@ func start(t *testing.T, upstream string, v *conformance.Engine, opts ...Option)
 	if v == nil {
 		v = newEngine(t)
 	}
-	p, err := New(upstream, judgement.New(v), append(opts, WithLog(log))...)
+	p, err := New(upstream, judgement.New(v), append(opts, WithLogger(slog.New(slog.NewTextHandler(log, nil))))...)
 	require.NoError(t, err)
 	srv := httptest.NewServer(p)
 	t.Cleanup(func() { srv.Close(); p.Close() })
@@ -405,7 +406,7 @@ func TestFindingsCapped(t *testing.T) {
 	rep := p.Report()
 	require.Len(t, rep.Cases, 1)
 	fs := rep.Cases[0].Findings
-	require.Len(t, fs, maxFindingsPerCase+1)
+	require.Len(t, fs, judgement.DefaultMaxKinds+1)
 	last := fs[len(fs)-1]
 	assert.Equal(t, conformance.RuleProxyFindingsCapped, last.Rule)
 	assert.Contains(t, last.Message, "10 more findings")

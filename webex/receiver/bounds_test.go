@@ -30,7 +30,7 @@ func TestRandomPathsFoldIntoBoundedCases(t *testing.T) {
 	rep := rcv.Report()
 	assert.Len(t, rep.Cases, 10+100+1)
 	last := rep.Cases[len(rep.Cases)-1]
-	assert.Contains(t, last.Name, "POST to any further path (39890 more deliveries")
+	assert.Contains(t, last.Name, "POST (any further path, past the first 100) → 204 (39890 more deliveries")
 	assert.Equal(t, 40_000, rcv.Deliveries())
 }
 

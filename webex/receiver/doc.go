@@ -4,7 +4,7 @@
 // the engine's request rules) and, given the webhook's secret, to its
 // X-Spark-Signature (notification.signature).
 //
-//	rcv, err := receiver.New(eng, receiver.WithSecret(os.Getenv("WEBEX_WEBHOOK_SECRET")), receiver.WithLog(os.Stderr))
+//	rcv, err := receiver.New(eng, receiver.WithSecret(os.Getenv("WEBEX_WEBHOOK_SECRET")), receiver.WithLogger(slog.Default()))
 //	if err != nil { ... }
 //	srv := &http.Server{Handler: rcv, ReadHeaderTimeout: 10 * time.Second}
 //	// ... deliveries arrive ...

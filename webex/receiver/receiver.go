@@ -5,13 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/gen"
 	"github.com/webex-conformance/webhooks/internal/redact"
@@ -24,14 +27,6 @@ const DefaultMaxCases = 1000
 // maxKindsPerRoute bounds the distinct findings a folded case keeps: a
 // sender can make up property names without end.
 const maxKindsPerRoute = 100
-
-// maxFoldedPaths bounds the paths that get a folded case of their own; the
-// deliveries to any further path share one case. A sender can make up
-// paths without end (41,000 random paths held 408 MB before).
-const maxFoldedPaths = 100
-
-// otherPaths is the folded case of the paths past maxFoldedPaths.
-const otherPaths = ""
 
 // DefaultMaxConcurrent is how many deliveries are read and judged at once;
 // more wait for their turn, their bodies unread.
@@ -51,7 +46,7 @@ type config struct {
 	Engine   *conformance.Engine
 	Secret   string
 	Path     string
-	Log      io.Writer
+	Logger   *slog.Logger
 	Target   string
 	MaxCases int
 	Sides    conformance.Sides
@@ -89,9 +84,12 @@ func WithSecret(secret string) Option { return func(c *config) { c.Secret = secr
 // not judged. Without it every path is.
 func WithPath(path string) Option { return func(c *config) { c.Path = path } }
 
-// WithLog sends one line per delivery and per finding, as they happen, to
-// w; without it they are dropped.
-func WithLog(w io.Writer) Option { return func(c *config) { c.Log = w } }
+// WithLogger logs each delivery judged (up to MaxCases, and at Debug
+// after), each kind of finding the first time its case meets it, and a
+// body that could not be read, through l; nil (the default) logs nothing.
+// Every value the sender chose is redacted and its control characters
+// escaped.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.Logger = l } }
 
 // WithTarget names what was tested in the report (for example the
 // receiver's URL).
@@ -108,31 +106,18 @@ func WithSides(s conformance.Sides) Option { return func(c *config) { c.Sides = 
 
 // Receiver is the handler. It is safe for concurrent use.
 type Receiver struct {
-	cfg      config
-	contract *conformance.RequestContract
+	cfg config
+	// j judges each delivery as a request of the contract, with the
+	// signature check when there is a secret; col folds the cases.
+	j   *judgement.Judge
+	col *judgement.Collector
 	// cov is what the deliveries judged reached of the contract; covMu
 	// guards it (a collector is not safe for concurrent use).
 	covMu sync.Mutex
 	cov   *conformance.Coverage
-	// operation names the cases: the contract's operation.
-	operation string
 
-	mu     sync.Mutex
-	n      int // deliveries judged
-	cases  []report.Case
-	folded map[string]*fold
-	order  []string
-
-	slots chan struct{} // one per delivery being read and judged
-
-	logMu sync.Mutex
-}
-
-// fold is the case of the deliveries to one path past MaxCases.
-type fold struct {
-	path  string
-	total time.Duration
-	tally *report.Tally
+	unreadable atomic.Int64  // deliveries whose body could not be read
+	slots      chan struct{} // one per delivery being read and judged
 }
 
 // New compiles the spec's notification callback (the callback
@@ -148,7 +133,6 @@ func New(eng *conformance.Engine, opts ...Option) (*Receiver, error) {
 	}
 	var rc *conformance.RequestContract
 	var err error
-	operation := receiveOperation
 	switch {
 	case cfg.Webhook != "" && cfg.CallbackOp != "":
 		return nil, errors.New("receiver: a webhook or a callback, not both")
@@ -162,19 +146,21 @@ func New(eng *conformance.Engine, opts ...Option) (*Receiver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("receiver: %w", err)
 	}
-	if cfg.Webhook != "" || cfg.CallbackOp != "" {
-		operation = rc.Operation()
-	}
 	if cfg.MaxCases <= 0 {
 		cfg.MaxCases = DefaultMaxCases
-	}
-	if cfg.Log == nil {
-		cfg.Log = io.Discard
 	}
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = DefaultMaxConcurrent
 	}
-	return &Receiver{cfg: cfg, contract: rc, cov: rc.NewCoverage(), operation: operation, folded: map[string]*fold{}, slots: make(chan struct{}, cfg.MaxConcurrent)}, nil
+	rcv := &Receiver{cfg: cfg, cov: rc.NewCoverage(), slots: make(chan struct{}, cfg.MaxConcurrent)}
+	jopts := []judgement.Option{judgement.WithContract(rc), judgement.WithSides(cfg.Sides)}
+	if cfg.Secret != "" {
+		jopts = append(jopts, judgement.WithCheck(rcv.signature))
+	}
+	rcv.j = judgement.New(cfg.Engine, jopts...)
+	rcv.col = judgement.NewCollector(rcv.j, judgement.WithOwnCases(cfg.MaxCases), judgement.WithMaxKinds(maxKindsPerRoute),
+		judgement.WithNouns("delivery", "deliveries"), judgement.WithLogger(cfg.Logger))
+	return rcv, nil
 }
 
 // ServeHTTP takes one delivery: 204 for every POST (on Path, when set),
@@ -201,34 +187,66 @@ func (rcv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// as too large.
 	body, err := io.ReadAll(io.LimitReader(r.Body, rcv.cfg.Engine.MaxBodyBytes()+1))
 	if err != nil {
-		rcv.logf("receive: POST %s: the body could not be read (%v); not judged", r.URL.Path, err)
+		rcv.unreadable.Add(1)
+		if rcv.cfg.Logger != nil {
+			rcv.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "body unreadable",
+				slog.String("method", r.Method), slog.String("path", redact.Line(rcv.cfg.Engine.Redact(judgement.Clip(r.URL.EscapedPath())))),
+				slog.String("error", redact.Line(rcv.cfg.Engine.Redact(err.Error()))))
+		}
 		http.Error(w, "body unreadable", http.StatusBadRequest)
 		return
 	}
-	findings := rcv.cfg.Sides.Keep(rcv.Judge(r, body))
+	x := rcv.exchange(r, body)
+	c := rcv.judge(&x)
 	w.WriteHeader(http.StatusNoContent)
-	rcv.record(r.URL.Path, body, findings, time.Since(start))
+	x.Duration = time.Since(start)
+	c.DurationMS = float64(x.Duration.Microseconds()) / 1000
+	if what := describe(body); what != "" {
+		c.Name = "POST " + c.Path + ": " + rcv.cfg.Engine.Redact(what)
+	}
+	rcv.col.Add(&x, c)
 }
 
-// Judge holds one delivery to the callback: its envelope and headers by
-// the engine's request rules, and its signature when a secret is set.
-func (rcv *Receiver) Judge(r *http.Request, body []byte) []conformance.Finding {
-	rcv.covMu.Lock()
-	fs := rcv.contract.ValidateCovered(&conformance.Request{Method: r.Method, URL: r.URL, Header: r.Header, Body: body}, rcv.cov)
-	rcv.covMu.Unlock()
-	if rcv.cfg.Secret == "" {
-		return fs
+// exchange is the delivery as the judgement takes it: the notifier's
+// request, and the receiver's own 204, which is not judged.
+func (rcv *Receiver) exchange(r *http.Request, body []byte) conformance.Exchange {
+	return conformance.Exchange{
+		Request:  conformance.RequestFromHTTP(r, body),
+		Response: conformance.Response{Status: http.StatusNoContent},
 	}
-	// With the secret at hand, notification.signature says everything
-	// about the header, its shape included.
+}
+
+// judge is the delivery's case, its coverage marked.
+func (rcv *Receiver) judge(x *conformance.Exchange) report.Case {
+	rcv.covMu.Lock()
+	defer rcv.covMu.Unlock()
+	x.Coverage = rcv.cov
+	c := rcv.j.Case(x)
+	x.Coverage = nil
+	return c
+}
+
+// Judge holds one delivery to the callback, as ServeHTTP does: its
+// envelope and headers by the engine's request rules, and its signature
+// when a secret is set; only the findings of the sides judged.
+func (rcv *Receiver) Judge(r *http.Request, body []byte) []conformance.Finding {
+	x := rcv.exchange(r, body)
+	return rcv.judge(&x).Findings
+}
+
+// signature is the judgement's check of X-Spark-Signature, with the
+// secret at hand: notification.signature says everything about the
+// header, its shape included, so the engine's finding on it is dropped.
+func (rcv *Receiver) signature(x *conformance.Exchange, op conformance.Operation, _ bool, fs []conformance.Finding) []conformance.Finding {
 	fs = slices.DeleteFunc(fs, func(f conformance.Finding) bool {
 		return f.Rule == conformance.RuleRequestParameter && f.Pointer == signaturePointer
 	})
+	body := x.Request.Body
 	if int64(len(body)) > rcv.cfg.Engine.MaxBodyBytes() {
 		return fs // cut short: no signature can match, and the engine said why
 	}
-	if f, bad := signatureFinding(rcv.cfg.Secret, body, r.Header.Values(gen.SignatureHeader)); bad {
-		f.Operation = rcv.operation
+	if f, bad := signatureFinding(rcv.cfg.Secret, body, x.Request.Header.Values(gen.SignatureHeader)); bad {
+		f.Operation = op.ID
 		f.Actual = rcv.cfg.Engine.Redact(f.Actual)
 		fs = append(fs, f)
 	}
@@ -236,9 +254,6 @@ func (rcv *Receiver) Judge(r *http.Request, body []byte) []conformance.Finding {
 }
 
 const signaturePointer = "header:" + gen.SignatureHeader
-
-// receiveOperation is the operationId of the spec's notification callback.
-const receiveOperation = "receiveWebhookNotification"
 
 const signatureExpected = "40 lower-case hex digits: the HMAC-SHA1 of the body keyed with the webhook's secret"
 
@@ -290,118 +305,20 @@ func describe(body []byte) string {
 	return fmt.Sprintf("%s %s (webhook %s)", env.Resource, env.Event, env.ID)
 }
 
-func (rcv *Receiver) record(path string, body []byte, fs []conformance.Finding, d time.Duration) {
-	rcv.mu.Lock()
-	rcv.n++
-	n := rcv.n
-	var fresh []conformance.Finding
-	if n <= rcv.cfg.MaxCases {
-		name := fmt.Sprintf("delivery %d: POST %s", n, path)
-		if what := describe(body); what != "" {
-			name += ": " + rcv.cfg.Engine.Redact(what)
-		}
-		rcv.cases = append(rcv.cases, report.Case{
-			Name: name, Operation: rcv.operation, Method: http.MethodPost, Path: path,
-			Status: http.StatusNoContent, DurationMS: ms(d), Findings: fs,
-		})
-		fresh = fs
-	} else {
-		fresh = rcv.foldIn(path, fs, d)
-	}
-	rcv.mu.Unlock()
-
-	if n <= rcv.cfg.MaxCases {
-		rcv.logf("receive: delivery %d: POST %s: %d %s", n, path, len(fs), plural(len(fs), "finding"))
-	}
-	for _, f := range fresh {
-		where, actual := "", ""
-		if f.Pointer != "" {
-			where = " " + f.Pointer
-		}
-		if f.Actual != "" {
-			actual = " (got " + f.Actual + ")"
-		}
-		rcv.logf("receive: delivery %d: POST %s: %s %s%s: %s%s", n, path, f.Severity, f.Rule, where, f.Message, actual)
-	}
-}
-
-// foldIn adds a delivery to its path's folded case and returns the kinds of
-// finding that case had not seen. Called with mu held.
-func (rcv *Receiver) foldIn(path string, fs []conformance.Finding, d time.Duration) []conformance.Finding {
-	f := rcv.folded[path]
-	if f == nil && len(rcv.order) >= maxFoldedPaths {
-		path = otherPaths
-		f = rcv.folded[path]
-	}
-	if f == nil {
-		f = &fold{path: path, tally: report.NewTally(maxKindsPerRoute)}
-		rcv.folded[path] = f
-		rcv.order = append(rcv.order, path)
-	}
-	f.total += d
-	return f.tally.Add(fs, "")
-}
-
 // Deliveries reports how many deliveries were judged.
-func (rcv *Receiver) Deliveries() int {
-	rcv.mu.Lock()
-	defer rcv.mu.Unlock()
-	return rcv.n
-}
+func (rcv *Receiver) Deliveries() int { return rcv.col.Exchanges() }
 
 // Report returns the report so far: a case per delivery up to MaxCases,
-// then one per path for the rest. It is not concluded; an empty report
-// (no delivery) is marked untested.
+// then one per path for the rest (judgement.Collector). It is not
+// concluded; an empty report (no delivery) is marked untested.
 func (rcv *Receiver) Report() *report.Report {
-	rep := &report.Report{Tool: "conformance", Version: conformance.Version, Spec: rcv.cfg.Engine.SpecInfo(),
-		Target: rcv.cfg.Target, Judge: rcv.cfg.Sides, Cases: []report.Case{}}
 	rcv.covMu.Lock()
-	rep.Coverage = rcv.cov.Report()
+	cov := rcv.cov.Report()
 	rcv.covMu.Unlock()
-	rcv.mu.Lock()
-	defer rcv.mu.Unlock()
-	for _, c := range rcv.cases {
-		rep.Add(c)
-	}
-	for _, path := range rcv.order {
-		f := rcv.folded[path]
-		count := f.tally.Exchanges()
-		name := fmt.Sprintf("POST %s (%d more %s after the first %d)", path, count, plural(count, "delivery"), rcv.cfg.MaxCases)
-		if path == otherPaths {
-			name = fmt.Sprintf("POST to any further path (%d more %s after the first %d, to paths past the first %d)", count, plural(count, "delivery"), rcv.cfg.MaxCases, maxFoldedPaths)
-		}
-		c := report.Case{
-			Name:      name,
-			Operation: rcv.operation, Method: http.MethodPost, Path: path, Status: http.StatusNoContent,
-			DurationMS: ms(f.total / time.Duration(count)),
-			Findings:   f.tally.Findings("deliveries"),
-		}
-		if d := f.tally.Dropped(); d > 0 {
-			c.Name += fmt.Sprintf("; %d %s of further kinds not kept", d, plural(d, "finding"))
-		}
-		rep.Add(c)
-	}
-	if rcv.n == 0 {
+	rep := rcv.col.Report(rcv.cfg.Target, cov,
+		judgement.NotJudged{Count: rcv.unreadable.Load(), Why: "the body could not be read"})
+	if rcv.col.Exchanges() == 0 {
 		rep.MarkUntested("no delivery was received")
 	}
 	return rep
-}
-
-func (rcv *Receiver) logf(format string, a ...any) {
-	line := redact.Line(rcv.cfg.Engine.Redact(fmt.Sprintf(format, a...)))
-	rcv.logMu.Lock()
-	fmt.Fprintln(rcv.cfg.Log, line)
-	rcv.logMu.Unlock()
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func plural(n int, s string) string {
-	if n == 1 {
-		return s
-	}
-	if s == "delivery" {
-		return "deliveries"
-	}
-	return s + "s"
 }

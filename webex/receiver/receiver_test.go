@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -162,7 +163,7 @@ func TestReceiverAnswers(t *testing.T) {
 func TestReportCasesAndFolding(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
-	rcv := newReceiver(t, secret, receiver.WithMaxCases(2), receiver.WithLog(&log))
+	rcv := newReceiver(t, secret, receiver.WithMaxCases(2), receiver.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
 	empty := rcv.Report()
 	assert.Equal(t, report.Untested, empty.Outcome, "nothing received, nothing judged")
 
@@ -182,10 +183,10 @@ func TestReportCasesAndFolding(t *testing.T) {
 	assert.Equal(t, report.VerdictFail, rep.Cases[1].Verdict)
 	assert.Equal(t, "absent", rep.Cases[1].Findings[0].Actual)
 	folded := rep.Cases[2]
-	assert.Equal(t, "POST /hook (4 more deliveries after the first 2)", folded.Name)
+	assert.Equal(t, "POST /hook → 204 (4 more deliveries after the first 2)", folded.Name)
 	require.Len(t, folded.Findings, 1)
 	assert.Contains(t, folded.Findings[0].Message, "(in 3 of 4 deliveries)")
-	assert.Equal(t, "POST /other (1 more delivery after the first 2)", rep.Cases[3].Name)
+	assert.Equal(t, "POST /other → 204 (1 more delivery after the first 2)", rep.Cases[3].Name)
 	assert.Equal(t, report.VerdictPass, rep.Cases[3].Verdict)
 	rep.Conclude(conformance.SeverityDrift)
 	assert.Equal(t, report.Nonconformant, rep.Outcome)
@@ -196,14 +197,14 @@ func TestReportCasesAndFolding(t *testing.T) {
 	assert.Positive(t, rep.Coverage.Totals.Properties.Judged)
 
 	lines := log.String()
-	assert.Contains(t, lines, "receive: delivery 2: POST /hook: error notification.signature header:X-Spark-Signature")
-	assert.Equal(t, 1, strings.Count(lines, "(got \"0000000000000000000000000000000000000000\")"), "a folded case logs a kind of finding once")
+	assert.Contains(t, lines, `level=INFO msg=finding case="delivery 2" method=POST path=/hook status=204 severity=error rule=notification.signature pointer=header:X-Spark-Signature`)
+	assert.Equal(t, 1, strings.Count(lines, "0000000000000000000000000000000000000000"), "a folded case logs a kind of finding once")
 }
 
 func TestSecretNeverShown(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
-	rcv := newReceiver(t, secret, receiver.WithLog(&log))
+	rcv := newReceiver(t, secret, receiver.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
 	body := strings.Replace(envelope, `"name":"n"`, `"name":"`+secret+`"`, 1)
 	deliver(t, rcv, "/hook", body, "application/json", secret) // the secret sent as the signature
 	rep := rcv.Report()
@@ -219,7 +220,7 @@ func TestSecretNeverShown(t *testing.T) {
 func TestMockDeliveriesPass(t *testing.T) {
 	t.Parallel()
 	var log bytes.Buffer
-	rcv := newReceiver(t, secret, receiver.WithLog(&log))
+	rcv := newReceiver(t, secret, receiver.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
 	target := httptest.NewServer(rcv)
 	defer target.Close()
 
