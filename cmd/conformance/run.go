@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/internal/redact"
 	"github.com/webex-conformance/webhooks/mock"
@@ -189,7 +190,7 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 	if e.isTerminal {
 		opts = append(opts, runner.WithProgress(runProgress(e.stderr, redact)))
 	}
-	rep, err := runner.Run(ctx, eng, runTarget, opts...)
+	rep, err := runner.Run(ctx, judgement.New(eng, judgement.WithSides(conformance.JudgeResponses)), runTarget, opts...)
 	if rep == nil {
 		return usageErr(e, "run: %s", runOneLine(redact(err.Error())))
 	}

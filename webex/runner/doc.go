@@ -30,5 +30,6 @@
 // delete is a failing behavior.left-behind case with its id.
 //
 //	eng, err := webex.NewEngine(conformance.WithRedactions(token))
-//	rep, err := runner.Run(ctx, eng, "https://webexapis.com/v1", runner.WithToken(token))
+//	j := judgement.New(eng, judgement.WithSides(conformance.JudgeResponses))
+//	rep, err := runner.Run(ctx, j, "https://webexapis.com/v1", runner.WithToken(token))
 package runner

@@ -25,7 +25,7 @@ func (r *runner) generated(ctx context.Context) error {
 	if r.webex {
 		opts = append(opts, generate.WithValues(r.webexValue))
 	}
-	g, err := generate.New(r.v.(*conformance.Engine), opts...)
+	g, err := generate.New(r.eng, opts...)
 	if err != nil {
 		return &UntestableError{Reason: "cannot generate requests", Err: err}
 	}

@@ -10,15 +10,18 @@ import (
 
 	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/mock"
 	"github.com/webex-conformance/webhooks/mock/mocktest"
 )
 
-func engine(t testing.TB, tokens ...string) *conformance.Engine {
+// engine is the judge a run is given: the Webex engine, redacting tokens,
+// judging responses.
+func engine(t testing.TB, tokens ...string) *judgement.Judge {
 	t.Helper()
 	eng, err := conformance.New(api.Spec, conformance.WithRedactions(tokens...))
 	require.NoError(t, err)
-	return eng
+	return judgement.New(eng, judgement.WithSides(conformance.JudgeResponses))
 }
 
 func TestSuitePassesAgainstMock(t *testing.T) {

@@ -21,19 +21,17 @@ import (
 	"github.com/webex-conformance/webhooks/webex"
 )
 
-// Validator is what the runner needs of the conformance engine;
-// *conformance.Engine is one.
+// Validator judges each exchange the run makes: a *judgement.Judge that
+// judges responses only (judgement.WithSides(conformance.JudgeResponses)),
+// since the suite's bad requests are deliberate. Every exchange carries the
+// run's coverage (Exchange.Coverage, from the engine's NewCoverage): the
+// ground of its requirements.
 type Validator interface {
-	Validate(x *conformance.Exchange) []conformance.Finding
-	// NewCoverage returns the collector Validate marks when an exchange
-	// carries it: the run's coverage and the ground of its requirements.
-	NewCoverage() *conformance.Coverage
-	Redact(s string) string
-	SpecInfo() conformance.SpecInfo
-	// MaxBodyBytes is the largest body it judges; the runner reads one
-	// byte more, so that a longer body is reported as too large, not cut
-	// into broken JSON.
-	MaxBodyBytes() int64
+	Case(x *conformance.Exchange) report.Case
+	// Engine is the engine the cases are judged by: its redactor, its
+	// spec, its body cap (the runner reads one byte more, so that a longer
+	// body is reported as too large, not cut into broken JSON).
+	Engine() *conformance.Engine
 }
 
 const (
@@ -130,6 +128,7 @@ func Run(ctx context.Context, v Validator, target string, opts ...Option) (*repo
 type runner struct {
 	cfg     config
 	v       Validator
+	eng     *conformance.Engine
 	base    *url.URL
 	client  *http.Client
 	pace    *pacer
@@ -169,9 +168,13 @@ type runner struct {
 }
 
 func newRunner(v Validator, cfg config) (*runner, error) {
-	if v == nil {
+	if v == nil || v.Engine() == nil {
 		return nil, errors.New("runner: no validator")
 	}
+	if s, ok := v.(interface{ Sides() conformance.Sides }); ok && s.Sides() != conformance.JudgeResponses {
+		return nil, errors.New("runner: the judge must judge responses only (judgement.WithSides(conformance.JudgeResponses)): the suite's bad requests are deliberate")
+	}
+	eng := v.Engine()
 	base, err := url.Parse(strings.TrimRight(cfg.Target, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, fmt.Errorf("target %q is not an http(s) URL", cfg.Target)
@@ -207,33 +210,26 @@ func newRunner(v Validator, cfg config) (*runner, error) {
 	if tr == nil {
 		tr = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	webex := true
-	if e, ok := v.(*conformance.Engine); ok {
-		_, webex = e.Operation(opList)
-	}
-	if cfg.Generate > 0 {
-		if _, ok := v.(*conformance.Engine); !ok {
-			return nil, errors.New("runner: generating requests needs the engine as the validator")
-		}
-	}
+	_, webex := eng.Operation(opList)
 	return &runner{
 		webex:  webex,
 		cfg:    cfg,
 		v:      v,
+		eng:    eng,
 		base:   base,
 		client: &http.Client{Transport: tr, CheckRedirect: checkRedirect},
 		pace:   newPacer(cfg.Rate),
 		report: &report.Report{
 			Tool:    "conformance",
 			Version: conformance.Version,
-			Spec:    v.SpecInfo(),
+			Spec:    eng.SpecInfo(),
 			Target:  base.String(),
 			Cases:   []report.Case{},
 		},
 		created: map[string]string{},
 		deleted: map[string]bool{},
 		writes:  map[string]int{},
-		cov:     v.NewCoverage(),
+		cov:     eng.NewCoverage(),
 	}, nil
 }
 
@@ -325,22 +321,19 @@ func (r *runner) do(ctx context.Context, c call) (*result, error) {
 			return nil, err
 		}
 		start := time.Now()
-		resp, reqHeader, err := r.send(ctx, c, u)
+		resp, err := r.send(ctx, c, u)
 		res.dur += time.Since(start)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, &UntestableError{Reason: fmt.Sprintf("%s %s failed", c.method, r.v.Redact(u.Redacted())), Err: errors.New(r.v.Redact(err.Error()))}
+			return nil, &UntestableError{Reason: fmt.Sprintf("%s %s failed", c.method, r.eng.Redact(u.Redacted())), Err: errors.New(r.eng.Redact(err.Error()))}
 		}
 		res.status, res.header, res.body = resp.status, resp.header, resp.body
 		res.url = resp.url
-		res.findings = append(res.findings, r.v.Validate(&conformance.Exchange{
-			Request:   conformance.Request{Method: c.method, URL: resp.url, Header: reqHeader},
-			Response:  conformance.Response{Status: resp.status, Header: resp.header, Body: resp.body},
-			Operation: c.op,
-			Coverage:  r.cov,
-		})...)
+		x := resp.x
+		x.Operation, x.Coverage = c.op, r.cov
+		res.findings = append(res.findings, r.v.Case(&x).Findings...)
 		if !retryable(c.method, resp.status) || attempt >= r.cfg.Retries || r.cfg.Retries < 0 {
 			break
 		}
@@ -387,9 +380,12 @@ type rawResponse struct {
 	header http.Header
 	body   []byte
 	url    *url.URL
+	// x is the exchange to judge: the request as sent (to the URL that
+	// answered, after any redirect) and the response.
+	x conformance.Exchange
 }
 
-func (r *runner) send(ctx context.Context, c call, u *url.URL) (*rawResponse, http.Header, error) {
+func (r *runner) send(ctx context.Context, c call, u *url.URL) (*rawResponse, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	var body io.Reader
@@ -398,7 +394,7 @@ func (r *runner) send(ctx context.Context, c call, u *url.URL) (*rawResponse, ht
 	}
 	req, err := http.NewRequestWithContext(ctx, c.method, u.String(), body)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for k, v := range c.header {
 		req.Header[k] = v
@@ -420,17 +416,19 @@ func (r *runner) send(ctx context.Context, c call, u *url.URL) (*rawResponse, ht
 	case authBad:
 		req.Header.Set("Authorization", "Bearer "+badToken)
 	}
-	sent := req.Header.Clone()
+	sent := req.Clone(ctx)
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, r.v.MaxBodyBytes()+1))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, r.eng.MaxBodyBytes()+1))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return &rawResponse{status: resp.StatusCode, header: resp.Header, body: b, url: resp.Request.URL}, sent, nil
+	x := conformance.FromHTTP(sent, c.body, resp, b)
+	x.Request.URL = resp.Request.URL
+	return &rawResponse{status: resp.StatusCode, header: resp.Header, body: b, url: resp.Request.URL, x: x}, nil
 }
 
 // record turns a call and its result into a case of the report, adding the
@@ -511,7 +509,7 @@ func (r *runner) redact(s string) string {
 	if s == "" {
 		return s
 	}
-	s = r.v.Redact(s)
+	s = r.eng.Redact(s)
 	s = redact.Value(s, r.cfg.Token)
 	for _, sec := range r.secrets {
 		s = redact.Value(s, sec)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/webex-conformance/webhooks/api"
 	"github.com/webex-conformance/webhooks/conformance"
+	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/report"
 	"github.com/webex-conformance/webhooks/webex"
 )
@@ -314,9 +315,10 @@ func TestEngineFindingsAreRedacted(t *testing.T) {
 // leakyValidator quotes the request's Authorization header in a finding.
 type leakyValidator struct{ passValidator }
 
-func (leakyValidator) Validate(x *conformance.Exchange) []conformance.Finding {
-	engineOfSpec().Validate(x) // for the coverage
-	return []conformance.Finding{{Rule: conformance.RuleEngineInternal, Severity: conformance.SeverityInfo, Message: "sent " + x.Request.Header.Get("Authorization"), Actual: string(x.Response.Body)}}
+func (leakyValidator) Case(x *conformance.Exchange) report.Case {
+	c := passJudge().Case(x) // for the coverage
+	c.Findings = []conformance.Finding{{Rule: conformance.RuleEngineInternal, Severity: conformance.SeverityInfo, Message: "sent " + x.Request.Header.Get("Authorization"), Actual: string(x.Response.Body)}}
+	return c
 }
 
 func TestConfigErrors(t *testing.T) {
@@ -380,7 +382,7 @@ func TestOversizedBodyIsBodyLimit(t *testing.T) {
 	t.Cleanup(srv.Close)
 	eng, err := conformance.New(api.Spec, conformance.WithMaxBodyBytes(1024), conformance.WithRedactions(testToken))
 	require.NoError(t, err)
-	rep, err := Run(context.Background(), eng, srv.URL+"/v1", WithToken(testToken), WithMaxRetryWait(time.Millisecond))
+	rep, err := Run(context.Background(), judgement.New(eng, judgement.WithSides(conformance.JudgeResponses)), srv.URL+"/v1", WithToken(testToken), WithMaxRetryWait(time.Millisecond))
 	require.NoError(t, err)
 	var rules []conformance.Rule
 	for _, c := range rep.Cases {
