@@ -14,7 +14,7 @@ import (
 // delivery for example; its findings name the callback operation's own
 // operationId, or operationID.name when it has none.
 func (e *Engine) CompileCallback(operationID, name, method string) (*RequestContract, error) {
-	for _, item := range e.doc.Paths.Map() {
+	for _, item := range e.wholeDoc().Paths.Map() {
 		for _, op := range item.Operations() {
 			if op.OperationID != operationID {
 				continue
@@ -51,7 +51,7 @@ func (e *Engine) CompileCallback(operationID, name, method string) (*RequestCont
 // that webhook gets. Its findings name the webhook operation's
 // operationId, or webhooks.name when it has none.
 func (e *Engine) CompileWebhook(name, method string) (*RequestContract, error) {
-	item := e.doc.Webhooks[name]
+	item := e.wholeDoc().Webhooks[name]
 	if item == nil {
 		known := e.Webhooks()
 		if len(known) == 0 {
@@ -72,8 +72,9 @@ func (e *Engine) CompileWebhook(name, method string) (*RequestContract, error) {
 
 // Webhooks names the document's top-level webhooks, sorted.
 func (e *Engine) Webhooks() []string {
-	names := make([]string, 0, len(e.doc.Webhooks))
-	for name := range e.doc.Webhooks {
+	hooks := e.wholeDoc().Webhooks
+	names := make([]string, 0, len(hooks))
+	for name := range hooks {
 		names = append(names, name)
 	}
 	sort.Strings(names)

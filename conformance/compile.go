@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -17,10 +18,16 @@ type operation struct {
 	fallback *response    // "default"
 	statuses string       // the documented statuses, for messages
 	req      *requestContract
-	// item and op are the document's path item and operation, for
-	// Operations.
+	// item and op are the path item and operation it was compiled from.
 	item *openapi3.PathItem
 	op   *openapi3.Operation
+
+	// Of a document compiled lazily (lazyspec.go): compiled once, on first
+	// use; where the index holds it; why it cannot be judged, when its
+	// description cannot be read.
+	once        sync.Once
+	path, index int
+	broken      string
 
 	// coverage: the operation's slot, its documented responses and the
 	// schemas of its request body (see covPlan).
@@ -46,19 +53,14 @@ type mediaSpec struct {
 	body     *schemaNode // nil: the body is not judged against a schema
 }
 
-// compile builds the router and the operations. It never fails: what it
-// cannot use (a server URL without a path it can read, a response key that
-// is no status, an operationId used twice) becomes a spec note and is
-// worked around.
+// compile builds the router and the operations of a document loaded
+// whole. It never fails: what it cannot use (a server URL without a path
+// it can read, a response key that is no status, an operationId used
+// twice) becomes a spec note and is worked around.
 func (e *Engine) compile() {
 	var bases []string
 	for _, srv := range e.doc.Servers {
-		bp, ok := serverBasePath(srv)
-		if !ok {
-			e.notes = append(e.notes, specNote(RuleSpecServer, "servers", "cannot read a base path from URL "+strconv.Quote(srv.URL)+"; it is matched as /"))
-			bp = "/"
-		}
-		bases = append(bases, bp)
+		bases = e.addBase(bases, srv)
 	}
 	if len(bases) == 0 {
 		bases = []string{"/"}
@@ -79,52 +81,78 @@ func (e *Engine) compile() {
 		for _, method := range methods {
 			op := item.Operations()[method]
 			method = strings.ToUpper(method)
-			id := op.OperationID
-			if id == "" {
-				id = method + " " + tmpl
-			}
-			if first, dup := e.ops[id]; dup {
-				// The operation stays reachable by its method and path.
-				e.notes = append(e.notes, specNote(RuleSpecOperationID, method+" "+tmpl,
-					"operationId "+strconv.Quote(id)+" is also "+first.Method+" "+first.PathTemplate+"'s; this operation is known as "+strconv.Quote(method+" "+tmpl)))
-				id = method + " " + tmpl
-			}
-			o := &operation{Operation: Operation{ID: id, Method: method, PathTemplate: tmpl}, byStatus: map[int]*response{}}
-			var statuses []string
-			if op.Responses != nil {
-				for code, ref := range op.Responses.Map() {
-					if ref == nil || ref.Value == nil {
-						continue
-					}
-					r := compileResponse(ref.Value, sc)
-					switch {
-					case code == "default":
-						o.fallback = r
-					case len(code) == 3 && (code[1] == 'X' || code[1] == 'x') && (code[2] == 'X' || code[2] == 'x') && code[0] >= '1' && code[0] <= '5':
-						o.byRange[code[0]-'0'] = r
-					default:
-						n, err := strconv.Atoi(code)
-						if err != nil || n < 100 || n > 599 {
-							e.notes = append(e.notes, specNote(RuleSpecResponse, method+" "+tmpl, "response key "+strconv.Quote(code)+" is not a status; it is ignored"))
-							continue
-						}
-						o.byStatus[n] = r
-					}
-					statuses = append(statuses, code)
-				}
-			}
-			req, problems := compileRequest(e.doc, id, tmpl, item, op, sc, e.routes.bases)
-			for _, p := range problems {
-				e.notes = append(e.notes, specNote(RuleSpecInvalid, method+" "+tmpl, p))
-			}
-			o.req = req
-			o.item, o.op = item, op
-			sort.Strings(statuses)
-			o.statuses = strings.Join(statuses, ", ")
-			e.ops[id] = o
+			o := &operation{Operation: Operation{Method: method, PathTemplate: tmpl}, byStatus: map[int]*response{}}
+			o.ID = e.operationID(op.OperationID, method, tmpl)
+			e.notes = compileOperation(o, e.doc, item, op, sc, e.routes.bases, e.notes)
+			e.ops[o.ID] = o
 			e.routes.add(tmpl, method, o)
 		}
 	}
+}
+
+// addBase adds the base path of srv to bases, noting a URL it cannot read.
+func (e *Engine) addBase(bases []string, srv *openapi3.Server) []string {
+	bp, ok := serverBasePath(srv)
+	if !ok {
+		e.notes = append(e.notes, specNote(RuleSpecServer, "servers", "cannot read a base path from URL "+strconv.Quote(srv.URL)+"; it is matched as /"))
+		bp = "/"
+	}
+	return append(bases, bp)
+}
+
+// operationID is the name the engine knows an operation by: its
+// operationId, or METHOD /path when it has none or when an operation met
+// before has the same one (noted).
+func (e *Engine) operationID(opID, method, tmpl string) string {
+	id := opID
+	if id == "" {
+		id = method + " " + tmpl
+	}
+	if first, dup := e.ops[id]; dup {
+		// The operation stays reachable by its method and path.
+		e.notes = append(e.notes, specNote(RuleSpecOperationID, method+" "+tmpl,
+			"operationId "+strconv.Quote(id)+" is also "+first.Method+" "+first.PathTemplate+"'s; this operation is known as "+strconv.Quote(method+" "+tmpl)))
+		id = method + " " + tmpl
+	}
+	return id
+}
+
+// compileOperation compiles the responses and the request of op into o,
+// adding to notes what it cannot use.
+func compileOperation(o *operation, doc *openapi3.T, item *openapi3.PathItem, op *openapi3.Operation, sc *schemaCompiler, bases [][]string, notes []Finding) []Finding {
+	method, tmpl := o.Method, o.PathTemplate
+	var statuses []string
+	if op.Responses != nil {
+		for code, ref := range op.Responses.Map() {
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			r := compileResponse(ref.Value, sc)
+			switch {
+			case code == "default":
+				o.fallback = r
+			case len(code) == 3 && (code[1] == 'X' || code[1] == 'x') && (code[2] == 'X' || code[2] == 'x') && code[0] >= '1' && code[0] <= '5':
+				o.byRange[code[0]-'0'] = r
+			default:
+				n, err := strconv.Atoi(code)
+				if err != nil || n < 100 || n > 599 {
+					notes = append(notes, specNote(RuleSpecResponse, method+" "+tmpl, "response key "+strconv.Quote(code)+" is not a status; it is ignored"))
+					continue
+				}
+				o.byStatus[n] = r
+			}
+			statuses = append(statuses, code)
+		}
+	}
+	req, problems := compileRequest(doc, o.ID, tmpl, item, op, sc, bases)
+	for _, p := range problems {
+		notes = append(notes, specNote(RuleSpecInvalid, method+" "+tmpl, p))
+	}
+	o.req = req
+	o.item, o.op = item, op
+	sort.Strings(statuses)
+	o.statuses = strings.Join(statuses, ", ")
+	return notes
 }
 
 func (o *operation) response(status int) *response {

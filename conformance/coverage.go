@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -38,6 +39,10 @@ func (e *Engine) NewCoverage() *Coverage {
 }
 
 func (p *covPlan) newCoverage() *Coverage {
+	if p.growing {
+		p.mu.RLock()
+		defer p.mu.RUnlock()
+	}
 	return &Coverage{
 		plan:      p,
 		bits:      make([]uint64, (p.items+63)/64),
@@ -52,11 +57,18 @@ func (p *covPlan) newCoverage() *Coverage {
 // are not tracked (an undeclared property), so callers need no branch.
 func (c *Coverage) mark(i int32) {
 	if c != nil {
-		c.bits[i>>6] |= 1 << (uint32(i) & 63)
+		w := int(i >> 6)
+		if w >= len(c.bits) {
+			c.bits = append(c.bits, make([]uint64, w+1-len(c.bits))...)
+		}
+		c.bits[w] |= 1 << (uint32(i) & 63)
 	}
 }
 
-func (c *Coverage) has(i int32) bool { return i > 0 && c.bits[i>>6]&(1<<(uint32(i)&63)) != 0 }
+func (c *Coverage) has(i int32) bool {
+	w := int(i >> 6)
+	return i > 0 && w < len(c.bits) && c.bits[w]&(1<<(uint32(i)&63)) != 0
+}
 
 // response counts one response of op judged, with its documented
 // response r (nil for an undocumented status).
@@ -66,6 +78,9 @@ func (c *Coverage) response(op *operation, status int, r *response) {
 	}
 	c.exchanges[op.cov]++
 	if r != nil {
+		if int(r.cov) >= len(c.responses) {
+			c.responses = append(c.responses, make([]int, int(r.cov)+1-len(c.responses))...)
+		}
 		c.responses[r.cov]++
 	}
 	sc := c.statuses[op.cov]
@@ -100,6 +115,7 @@ func (c *Coverage) Merge(o *Coverage) {
 	if o == nil || o.plan != c.plan {
 		return
 	}
+	c.grow(len(o.bits), len(o.responses))
 	for i, w := range o.bits {
 		c.bits[i] |= w
 	}
@@ -125,9 +141,29 @@ func (c *Coverage) Merge(o *Coverage) {
 	c.unmatched += o.unmatched
 }
 
+// grow makes room for bits words and responses slots.
+func (c *Coverage) grow(bits, responses int) {
+	if bits > len(c.bits) {
+		c.bits = append(c.bits, make([]uint64, bits-len(c.bits))...)
+	}
+	if responses > len(c.responses) {
+		c.responses = append(c.responses, make([]int, responses-len(c.responses))...)
+	}
+}
+
 // Report lists every documented part of the spec with what was seen of it.
+// Of a lazily compiled spec it compiles the operations not compiled yet.
 func (c *Coverage) Report() *CoverageReport {
 	p := c.plan
+	if p.growing {
+		p.complete()
+		p.mu.Lock()
+		sort.SliceStable(p.schemas, func(i, j int) bool { return p.schemas[i].pointer < p.schemas[j].pointer })
+		p.mu.Unlock()
+		p.mu.RLock()
+		defer p.mu.RUnlock()
+	}
+	c.grow(int(p.items+63)/64, int(p.responses))
 	r := &CoverageReport{Operations: make([]OperationCoverage, 0, len(p.ops)), Schemas: []SchemaCoverage{}, Unmatched: c.unmatched}
 	for i, op := range p.ops {
 		oc := OperationCoverage{Operation: op.ID, Method: op.Method, Path: op.PathTemplate,
@@ -214,8 +250,10 @@ func (c *Coverage) Judged(q Requirement) bool {
 	return false
 }
 
-// covPlan numbers the documented parts of a spec once, at New: the bit of
-// each part and the slot of each response. It is immutable afterwards.
+// covPlan numbers the documented parts of a spec: the bit of each part and
+// the slot of each response. An eagerly compiled spec's is made at New and
+// immutable afterwards; a lazily compiled one's grows as operations are
+// compiled.
 type covPlan struct {
 	items     int32 // bits in use; bit 0 is the sink of untracked parts
 	responses int32
@@ -224,6 +262,13 @@ type covPlan struct {
 	bySrc     map[*openapi3.Schema]*covSchema
 	names     map[*openapi3.Schema]string
 	visited   map[*schemaNode]bool
+
+	// growing: the operations of a lazily compiled document are numbered
+	// as they are compiled, under mu; complete compiles the rest, for a
+	// report that lists every documented part.
+	growing  bool
+	mu       sync.RWMutex
+	complete func()
 }
 
 // covSchema is one schema with documented properties or enum values.
@@ -247,40 +292,69 @@ type covKey struct {
 // buildCoverage numbers ops (in report order) and every schema their
 // bodies, parameters and headers reach.
 func buildCoverage(doc *openapi3.T, ops []*operation) *covPlan {
-	p := &covPlan{items: 1, bySrc: map[*openapi3.Schema]*covSchema{}, names: schemaPointers(doc), visited: map[*schemaNode]bool{}}
-	for i, op := range ops {
-		op.cov = int32(i)
-		p.ops = append(p.ops, op)
-		for _, key := range documentedKeys(op) {
-			r := op.keyResponse(key)
-			if r == nil {
-				continue
-			}
-			r.cov = p.responses
-			p.responses++
-			k := covKey{key: key, r: r}
-			for j := range r.headers {
-				h := &r.headers[j]
-				h.cov = p.bit()
-				p.addNode(h.node, op.ID+" "+key+" header "+h.name)
-			}
-			k.body = p.addMedia(r.media, op.ID+" "+key)
-			op.covKeys = append(op.covKeys, k)
-		}
-		if op.req != nil {
-			for j := range op.req.params {
-				ps := &op.req.params[j]
-				ps.cov = p.bit()
-				p.addNode(ps.node, op.ID+" "+ps.where)
-			}
-			if op.req.body != nil {
-				op.covReqBody = p.addMedia(op.req.body.content.media, op.ID+" request")
-			}
-		}
+	p := newCovPlan(ops, false)
+	p.names = schemaPointers(doc)
+	for _, op := range ops {
+		p.addOp(op)
 	}
 	sort.SliceStable(p.schemas, func(i, j int) bool { return p.schemas[i].pointer < p.schemas[j].pointer })
 	p.names, p.visited = nil, nil
 	return p
+}
+
+// newCovPlan gives each of ops its slot; growing says the operations are
+// numbered as they are compiled (addOp), while exchanges are judged.
+func newCovPlan(ops []*operation, growing bool) *covPlan {
+	p := &covPlan{items: 1, bySrc: map[*openapi3.Schema]*covSchema{}, visited: map[*schemaNode]bool{}, growing: growing}
+	for i, op := range ops {
+		op.cov = int32(i)
+		p.ops = append(p.ops, op)
+	}
+	return p
+}
+
+// addOp numbers the documented responses of op, its parameters and every
+// schema they reach.
+func (p *covPlan) addOp(op *operation) {
+	if p.growing {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+	}
+	for _, key := range documentedKeys(op) {
+		r := op.keyResponse(key)
+		if r == nil {
+			continue
+		}
+		r.cov = p.responses
+		p.responses++
+		k := covKey{key: key, r: r}
+		for j := range r.headers {
+			h := &r.headers[j]
+			h.cov = p.bit()
+			p.addNode(h.node, op.ID+" "+key+" header "+h.name)
+		}
+		k.body = p.addMedia(r.media, op.ID+" "+key)
+		op.covKeys = append(op.covKeys, k)
+	}
+	if op.req != nil {
+		for j := range op.req.params {
+			ps := &op.req.params[j]
+			ps.cov = p.bit()
+			p.addNode(ps.node, op.ID+" "+ps.where)
+		}
+		if op.req.body != nil {
+			op.covReqBody = p.addMedia(op.req.body.content.media, op.ID+" request")
+		}
+	}
+}
+
+// lookup is bySrc[s], safe beside a growing plan's addOp.
+func (p *covPlan) lookup(s *openapi3.Schema) *covSchema {
+	if p.growing {
+		p.mu.RLock()
+		defer p.mu.RUnlock()
+	}
+	return p.bySrc[s]
 }
 
 func (p *covPlan) bit() int32 {
@@ -469,13 +543,13 @@ func enumKey(v any) string {
 // markProperty and markEnum are the marks of the judge of whole values,
 // which knows schemas by their source.
 func (c *Coverage) markProperty(s *openapi3.Schema, name string) {
-	if cs := c.plan.bySrc[s]; cs != nil {
+	if cs := c.plan.lookup(s); cs != nil {
 		c.mark(cs.propIdx[name])
 	}
 }
 
 func (c *Coverage) markEnum(s *openapi3.Schema, v any) {
-	if cs := c.plan.bySrc[s]; cs != nil && cs.enumIdx != nil {
+	if cs := c.plan.lookup(s); cs != nil && cs.enumIdx != nil {
 		c.mark(cs.enumIdx[enumKey(v)])
 	}
 }
@@ -535,8 +609,8 @@ func schemaPointers(doc *openapi3.T) map[*openapi3.Schema]string {
 	names := map[*openapi3.Schema]string{}
 	var visit func(r *openapi3.SchemaRef, ptr string)
 	visit = func(r *openapi3.SchemaRef, ptr string) {
-		if r == nil || r.Value == nil {
-			return
+		if r == nil || r.Value == nil || r.Ref != "" {
+			return // a reference: the schema is named where it is defined
 		}
 		s := r.Value
 		if _, ok := names[s]; ok {

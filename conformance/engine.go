@@ -23,7 +23,13 @@ const DefaultMaxSpecBytes = 64 << 20
 // Engine is a spec compiled for judging responses. It is immutable after New
 // and safe for concurrent use.
 type Engine struct {
+	// doc is the whole document as kin-openapi loads it: at New when
+	// eager, else on first need (document).
 	doc        *openapi3.T
+	docOnce    sync.Once
+	docErr     error
+	loadable   []byte    // the document's bytes, for a later load
+	lazy       *lazySpec // nil: every operation compiled at New
 	info       SpecInfo
 	maxBody    int64
 	maxDepth   int
@@ -52,6 +58,7 @@ type config struct {
 	redactions []string
 	// formatsAnnotate: WithFormatAnnotations.
 	formatsAnnotate bool
+	eager           bool
 }
 
 // Option configures New.
@@ -95,6 +102,14 @@ func WithMaxSpecBytes(n int64) Option {
 // nothing for a 3.0 document.
 func WithFormatAnnotations() Option { return func(c *config) { c.formatsAnnotate = true } }
 
+// WithEagerCompile loads the whole document with kin-openapi and compiles
+// every operation in New, as lint does: a document kin-openapi cannot load
+// is an error from New, and every compile note is there from the start.
+// Without it an OpenAPI 3.0 JSON document is indexed in New and each
+// operation compiled when an exchange first needs it; a defect inside an
+// operation is then a spec.invalid finding on its exchanges and a note.
+func WithEagerCompile() Option { return func(c *config) { c.eager = true } }
+
 // WithRedactions registers literal values (tokens, passwords) that must never
 // appear in a finding or any other output made through Redact.
 func WithRedactions(values ...string) Option {
@@ -125,11 +140,16 @@ func New(spec []byte, opts ...Option) (*Engine, error) {
 	if int64(len(c.spec)) > c.maxSpec {
 		return nil, specError(SpecTooLarge, nil, "the document's %d bytes are more than the %d allowed", len(c.spec), c.maxSpec)
 	}
+	sum := sha256.Sum256(c.spec)
+	if !c.eager {
+		if ix, err := indexSpec(c.spec); err == nil {
+			return newLazy(c, ix, sum)
+		}
+	}
 	doc, notes, err := loadSpec(c.spec, c.formatsAnnotate)
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(c.spec)
 	e := &Engine{
 		doc:        doc,
 		maxBody:    c.maxBody,
@@ -140,6 +160,7 @@ func New(spec []byte, opts ...Option) (*Engine, error) {
 		info:       SpecInfo{SHA256: hex.EncodeToString(sum[:])},
 		dialect:    docDialect(doc, c.formatsAnnotate),
 	}
+	e.docOnce.Do(func() {})
 	if doc.Info != nil {
 		e.info.Title, e.info.Version = doc.Info.Title, doc.Info.Version
 	}
@@ -148,6 +169,36 @@ func New(spec []byte, opts ...Option) (*Engine, error) {
 	e.cov = buildCoverage(doc, e.sortedOps())
 	sortNotes(e.notes)
 	return e, nil
+}
+
+// newLazy makes the engine of an indexed document: the router and the
+// operations' names now, each operation compiled on first use.
+func newLazy(c config, ix *specIndex, sum [32]byte) (*Engine, error) {
+	e := &Engine{
+		loadable:   ix.data,
+		maxBody:    c.maxBody,
+		maxDepth:   c.maxDepth,
+		redactions: c.redactions,
+		judgeComb:  c.judgeComb,
+		info:       SpecInfo{Title: ix.title, Version: ix.infoVersion, SHA256: hex.EncodeToString(sum[:])},
+	}
+	l, err := newLazySpec(ix, e.dialect, c.judgeComb)
+	if err != nil {
+		return nil, err
+	}
+	e.lazy = l
+	e.indexOperations(ix)
+	e.reqHeaders = ix.requestHeaders()
+	return e, nil
+}
+
+// document is the whole document as kin-openapi loads it, loaded on first
+// call for a lazily compiled engine.
+func (e *Engine) document() (*openapi3.T, error) {
+	e.docOnce.Do(func() {
+		e.doc, _, e.docErr = loadSpec(e.loadable, false)
+	})
+	return e.doc, e.docErr
 }
 
 // SpecInfo identifies the spec responses were judged by.

@@ -29,6 +29,7 @@ type SlowSchema struct {
 // response, the schemas the single pass leaves aside; the embedded Webex
 // spec has none.
 func (e *Engine) SlowSchemas() []SlowSchema {
+	e.readyAll()
 	ids := make([]string, 0, len(e.ops))
 	for id := range e.ops {
 		ids = append(ids, id)
@@ -116,6 +117,7 @@ type PathShare struct {
 // ResponsePathShare is the share of the response schemas judged on the
 // fast path: what `lint --explain` sums up.
 func (e *Engine) ResponsePathShare() PathShare {
+	e.readyAll()
 	fast := map[*openapi3.Schema]bool{}
 	slow := map[*openapi3.Schema]bool{}
 	var slowWalk func(s *openapi3.Schema)

@@ -25,9 +25,22 @@ type OperationDoc struct {
 // method, with what their requests are made of.
 func (e *Engine) Operations() []OperationDoc {
 	out := make([]OperationDoc, 0, len(e.ops))
+	whole, err := e.document()
+	if err != nil {
+		e.readyAll() // what the operations compiled from
+	}
 	for _, o := range e.ops {
 		d := OperationDoc{Operation: o.Operation}
-		if o.op == nil {
+		item, op := o.item, o.op
+		if e.lazy != nil && err == nil {
+			// The whole document's values, its examples resolved too.
+			item = whole.Paths.Value(o.PathTemplate)
+			op = nil
+			if item != nil {
+				op = item.GetOperation(o.Method)
+			}
+		}
+		if op == nil {
 			continue
 		}
 		seen := map[string]int{}
@@ -45,14 +58,14 @@ func (e *Engine) Operations() []OperationDoc {
 				d.Parameters = append(d.Parameters, ref.Value)
 			}
 		}
-		if o.item != nil {
-			add(o.item.Parameters)
+		if item != nil {
+			add(item.Parameters)
 		}
-		add(o.op.Parameters)
-		if o.op.RequestBody != nil {
-			d.RequestBody = o.op.RequestBody.Value
+		add(op.Parameters)
+		if op.RequestBody != nil {
+			d.RequestBody = op.RequestBody.Value
 		}
-		d.Responses = o.op.Responses
+		d.Responses = op.Responses
 		out = append(out, d)
 	}
 	sort.Slice(out, func(i, j int) bool {

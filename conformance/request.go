@@ -899,12 +899,13 @@ func (e *Engine) CompileRequest(id, pathTemplate string, item *openapi3.PathItem
 	if op == nil {
 		return nil, fmt.Errorf("spec: %s: no operation", id)
 	}
-	c, problems := compileRequest(e.doc, id, pathTemplate, item, op, newSchemaCompiler(e.dialect), [][]string{nil})
+	doc := e.wholeDoc()
+	c, problems := compileRequest(doc, id, pathTemplate, item, op, newSchemaCompiler(e.dialect), [][]string{nil})
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("spec: %s: %s", id, strings.Join(problems, "; "))
 	}
 	o := &operation{Operation: Operation{ID: id, Method: methodOf(item, op), PathTemplate: pathTemplate}, req: c}
-	return &RequestContract{e: e, c: c, op: o, plan: buildCoverage(e.doc, []*operation{o})}, nil
+	return &RequestContract{e: e, c: c, op: o, plan: buildCoverage(doc, []*operation{o})}, nil
 }
 
 func methodOf(item *openapi3.PathItem, op *openapi3.Operation) string {

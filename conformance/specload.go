@@ -196,7 +196,18 @@ func shortenNote(s string) string {
 // them, as well as the document allows.
 func (e *Engine) SpecNotes() []Finding {
 	e.notesOnce.Do(func() {
-		e.notes = append(e.notes, documentNotes(e.doc, e.dialect)...)
+		if e.lazy != nil {
+			e.readyAll()
+			e.lazy.mu.Lock()
+			e.notes = append(e.notes, e.lazy.notes...)
+			e.lazy.mu.Unlock()
+		}
+		doc, err := e.document()
+		if err != nil {
+			e.notes = append(e.notes, specNote(RuleSpecInvalid, "", err.Error()))
+		} else {
+			e.notes = append(e.notes, documentNotes(doc, e.dialect)...)
+		}
 		sortNotes(e.notes)
 	})
 	return append([]Finding(nil), e.notes...)

@@ -42,6 +42,10 @@ func (e *Engine) validateResponse(x *Exchange, op *operation, pathKnown bool) (o
 		return append(out, e.unknownOperation(x, pathKnown))
 	}
 	status := x.Response.Status
+	if op.broken != "" {
+		cov.response(op, status, nil)
+		return append(out, op.brokenFinding(status))
+	}
 	h := canonicalHeader(x.Response.Header)
 	r := op.response(status)
 	cov.response(op, status, r)
@@ -59,14 +63,20 @@ func (e *Engine) validateResponse(x *Exchange, op *operation, pathKnown bool) (o
 }
 
 func (e *Engine) resolve(x *Exchange) (*operation, bool) {
-	if x.Operation != "" {
-		op := e.ops[x.Operation]
-		return op, false
-	}
-	if x.Request.URL == nil {
+	var op *operation
+	pathKnown := false
+	switch {
+	case x.Operation != "":
+		op = e.ops[x.Operation]
+	case x.Request.URL == nil:
 		return nil, false
+	default:
+		op, pathKnown = e.routes.find(x.Request.Method, x.Request.URL.EscapedPath())
 	}
-	return e.routes.find(x.Request.Method, x.Request.URL.EscapedPath())
+	if op != nil {
+		e.ready(op)
+	}
+	return op, pathKnown
 }
 
 var scanners = sync.Pool{New: func() any {

@@ -35,7 +35,7 @@ func cmdLint(ctx context.Context, e *env, args []string) int {
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
-	eng, err := runEngine(ctx, e, *specPath)
+	eng, err := runEngine(ctx, e, *specPath, conformance.WithEagerCompile()) // every defect at once, as a whole load finds them
 	if err != nil {
 		return engineFailed(e, "lint", specErrLine(*specPath, err), err)
 	}

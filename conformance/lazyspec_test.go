@@ -1,0 +1,211 @@
+package conformance
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lazyExchanges are, for every operation and documented status of e, a
+// conforming-looking and a deviating exchange.
+func lazyExchanges(t *testing.T, e *Engine) []*Exchange {
+	t.Helper()
+	var out []*Exchange
+	for _, d := range e.Operations() {
+		if d.Responses == nil {
+			continue
+		}
+		for _, code := range sortedKeys(d.Responses.Map()) {
+			status, err := strconv.Atoi(code)
+			if err != nil {
+				status = 500
+			}
+			for _, body := range []string{`{}`, `{"id": 5, "items": 3, "name": [], "created": "yesterday"}`, `[1, {"a": null}]`} {
+				out = append(out, &Exchange{
+					Operation: d.ID,
+					Request:   Request{Method: d.Method, URL: &url.URL{Path: "/x"}, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body)},
+					Response:  Response{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body)},
+				})
+			}
+		}
+	}
+	return out
+}
+
+// TestLazyCompileMatchesEager: a document compiled operation by
+// operation, from many goroutines at once, judges every exchange as the
+// whole load does, and its coverage report is the same.
+func TestLazyCompileMatchesEager(t *testing.T) {
+	t.Parallel()
+	doc := readWebexDoc(t, "messaging")
+	eager, err := New(doc, WithEagerCompile())
+	require.NoError(t, err)
+	require.Nil(t, eager.lazy)
+	lazy, err := New(doc)
+	require.NoError(t, err)
+	require.NotNil(t, lazy.lazy, "a 3.0 JSON document is compiled lazily")
+
+	xs := lazyExchanges(t, eager)
+	require.NotEmpty(t, xs)
+	want := make([][]Finding, len(xs))
+	wantCov := eager.NewCoverage()
+	for i, x := range xs {
+		x.Coverage = wantCov
+		want[i] = eager.ValidateExchange(x)
+	}
+
+	got := make([][]Finding, len(xs))
+	covs := make([]*Coverage, 8)
+	var wg sync.WaitGroup
+	for g := range covs {
+		covs[g] = lazy.NewCoverage()
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; i < len(xs); i += len(covs) {
+				x := *xs[i]
+				x.Coverage = covs[g]
+				got[i] = lazy.ValidateExchange(&x)
+			}
+		}(g)
+	}
+	wg.Wait()
+	for i := range xs {
+		assert.Equal(t, want[i], got[i], "%s %d", xs[i].Operation, xs[i].Response.Status)
+	}
+	gotCov := lazy.NewCoverage()
+	for _, c := range covs {
+		gotCov.Merge(c)
+	}
+	assert.Equal(t, wantCov.Report(), gotCov.Report())
+	assert.Equal(t, eager.SpecNotes(), lazy.SpecNotes())
+	assert.Equal(t, eager.SlowSchemas(), lazy.SlowSchemas())
+	assert.Equal(t, eager.RequestHeaderNames(), lazy.RequestHeaderNames())
+	assert.Equal(t, eager.BasePaths(), lazy.BasePaths())
+	assert.Equal(t, eager.SpecInfo(), lazy.SpecInfo())
+	assert.Equal(t, len(eager.Operations()), len(lazy.Operations()))
+}
+
+const lazyDefectSpec = `{
+  "openapi": "3.0.3",
+  "info": {"title": "lazy", "version": "1"},
+  "servers": [{"url": "https://api.example.com/{v}", "variables": {"v": {"default": "v2"}}}],
+  "paths": {
+    "/nodes/{id}": {
+      "parameters": [{"$ref": "#/components/parameters/id"}],
+      "get": {
+        "operationId": "getNode",
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}}}
+      },
+      "delete": {
+        "operationId": "deleteNode",
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Broken"}}}}}
+      }
+    }
+  },
+  "components": {
+    "parameters": {"id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}},
+    "schemas": {
+      "Node": {"$ref": "#/components/schemas/NodeBody"},
+      "NodeBody": {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+          "name": {"type": "string"},
+          "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+        }
+      },
+      "Broken": {"type": "object", "required": 5}
+    }
+  }
+}`
+
+// TestLazyDefectInALaterOperation: a defect inside one operation does not
+// stop the others from being judged; that operation's exchanges get a
+// clear finding, the notes list it, and an eager load refuses the document
+// as before.
+func TestLazyDefectInALaterOperation(t *testing.T) {
+	t.Parallel()
+	e, err := New([]byte(lazyDefectSpec))
+	require.NoError(t, err)
+	require.NotNil(t, e.lazy)
+	assert.Equal(t, []string{"/v2"}, e.BasePaths())
+
+	get := func(method, body string) []Finding {
+		u, _ := url.Parse("https://api.example.com/v2/nodes/7")
+		return e.Validate(&Exchange{
+			Request:  Request{Method: method, URL: u},
+			Response: Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body)},
+		})
+	}
+	// The $ref cycle (Node, through a chain of references, holds Nodes).
+	assert.Empty(t, get("GET", `{"name": "a", "children": [{"name": "b", "children": [{"name": "c"}]}]}`))
+	fs := get("GET", `{"name": "a", "children": [{"children": []}]}`)
+	require.Len(t, fs, 1)
+	assert.Equal(t, RuleBodyRequired, fs[0].Rule)
+	assert.Equal(t, "/children/0/name", fs[0].Pointer)
+
+	fs = get("DELETE", `{}`)
+	require.Len(t, fs, 1)
+	assert.Equal(t, RuleSpecInvalid, fs[0].Rule)
+	assert.Equal(t, "deleteNode", fs[0].Operation)
+	assert.Contains(t, fs[0].Message, "components schemas Broken")
+	assert.Contains(t, fs[0].Message, "its exchanges are not judged")
+
+	var noted bool
+	for _, n := range e.SpecNotes() {
+		noted = noted || n.Rule == RuleSpecInvalid && strings.Contains(n.Message, "cannot be read")
+	}
+	assert.True(t, noted, "the defect is a note")
+
+	_, err = New([]byte(lazyDefectSpec), WithEagerCompile())
+	require.Error(t, err, "loaded whole, the document is refused")
+}
+
+// TestIndexFallsBackToTheWholeLoad: what the index does not read is
+// loaded whole, with that load's verdict.
+func TestIndexFallsBackToTheWholeLoad(t *testing.T) {
+	t.Parallel()
+	for name, spec := range map[string]string{
+		"external ref": `{"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "other.json#/A"}}}}}}}}}`,
+		"missing ref":  `{"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nope"}}}}}}`,
+		"ref loop":     `{"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {}, "components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}}}`,
+		"truncated":    `{"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {`,
+		"swagger":      `{"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}}`,
+	} {
+		_, lazyErr := New([]byte(spec))
+		_, eagerErr := New([]byte(spec), WithEagerCompile())
+		require.Error(t, lazyErr, name)
+		assert.Equal(t, eagerErr.Error(), lazyErr.Error(), name)
+	}
+	_, err := New([]byte(`{"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}}`))
+	assert.True(t, errors.Is(err, ErrSpecVersion))
+}
+
+// TestIndexReadsOperations: the index finds every operation with its
+// operationId, and a duplicate is known by its method and path.
+func TestIndexReadsOperations(t *testing.T) {
+	t.Parallel()
+	spec := `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "x-a": {"$ref": 1},
+	  "paths": {"x-ext": {}, "/b": {"post": {"operationId": "op", "responses": {}}, "get": {"operationId": "op", "responses": {}}}, "/a\u0041": {"put": null, "get": {"responses": {"default": {"description": "d"}}}}}}`
+	e, err := New([]byte(spec))
+	require.NoError(t, err)
+	require.NotNil(t, e.lazy)
+	var ids []string
+	for _, o := range e.cov.ops {
+		ids = append(ids, o.ID)
+	}
+	sort.Strings(ids)
+	assert.Equal(t, []string{"GET /aA", "POST /b", "op"}, ids)
+	op, ok := e.FindOperation("POST", "/b")
+	require.True(t, ok)
+	assert.Equal(t, "POST /b", op.ID)
+}
