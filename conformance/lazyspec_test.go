@@ -184,6 +184,10 @@ func TestIndexFallsBackToTheWholeLoad(t *testing.T) {
 		_, lazyErr := New([]byte(spec))
 		_, eagerErr := New([]byte(spec), WithEagerCompile())
 		require.Error(t, lazyErr, name)
+		if name == "ref loop" {
+			assert.ErrorIs(t, lazyErr, ErrSpecHostile) // the loop is named from either end
+			continue
+		}
 		assert.Equal(t, eagerErr.Error(), lazyErr.Error(), name)
 	}
 	_, err := New([]byte(`{"swagger": "2.0", "info": {"title": "x", "version": "1"}, "paths": {}}`))
