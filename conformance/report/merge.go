@@ -32,7 +32,7 @@ func short(sum string) string {
 // Merge joins the reports of shards (CI jobs that split a set of
 // recordings, one proxy per service, several nights) into one: their
 // cases in order, what their baselines resolved and no shard saw again,
-// the webhooks left behind, the requirements, and the coverage joined. The
+// what was left behind, the requirements, and the coverage joined. The
 // outcome is left to Conclude, except that a shard interrupted, or
 // untested for another reason than a required response it did not judge
 // (which another shard may have), makes the whole so. Reports judged by

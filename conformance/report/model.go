@@ -28,7 +28,7 @@ type Report struct {
 	// it back is wrong (behavior.bad-create-accepted), and the value is
 	// not the API's vocabulary, so follow never adds it to the spec.
 	Probes []string `json:"probes,omitempty"`
-	// LeftBehind lists the webhooks a run made and could not delete.
+	// LeftBehind lists what a run made on its target and could not delete.
 	LeftBehind []LeftBehind `json:"left_behind,omitempty"`
 	Cases      []Case       `json:"cases"`
 	// Resolved lists the findings of the baseline that were not seen
@@ -111,7 +111,7 @@ type Case struct {
 	Verdict    Verdict               `json:"verdict"`
 	DurationMS float64               `json:"duration_ms"`
 	Reason     string                `json:"reason,omitempty"` // why a case was skipped
-	Curl       string                `json:"curl,omitempty"`   // reproduces a failing case; token as $WEBEX_TOKEN
+	Curl       string                `json:"curl,omitempty"`   // reproduces a failing case (see Curl); the credential a shell variable
 	Findings   []conformance.Finding `json:"findings"`
 }
 

@@ -16,7 +16,7 @@ const (
 	// Conformant: cases were judged and none failed at or above the
 	// threshold.
 	Conformant Outcome = "conformant"
-	// Nonconformant: a finding at or above the threshold, or a webhook
+	// Nonconformant: a finding at or above the threshold, or a resource
 	// the run made is left on the target.
 	Nonconformant Outcome = "nonconformant"
 	// Untested: the target could not be tested well enough to judge
@@ -30,8 +30,14 @@ const (
 // Passed reports whether o is a pass.
 func (o Outcome) Passed() bool { return o == Conformant }
 
-// LeftBehind is a webhook a run made and could not delete.
+// LeftBehind is a resource a run made on its target and could not
+// delete: the producer says what kind of thing it is (the Webex suite's
+// are webhooks), how to find it (its id, or the path that names it) and
+// what it was called.
 type LeftBehind struct {
+	// Kind names what it is in the singular ("webhook"); empty is
+	// "resource".
+	Kind string `json:"kind,omitempty"`
 	ID   string `json:"id"`
 	Name string `json:"name,omitempty"`
 }
@@ -51,7 +57,7 @@ func (r *Report) MarkInterrupted(reason string) {
 }
 
 // Conclude sets the outcome from the cases, with failOn the least severe
-// finding that fails: nonconformant on such a finding or on a webhook left
+// finding that fails: nonconformant on such a finding or on a resource left
 // behind, untested when no case was judged, else conformant. A report
 // marked untested or interrupted keeps that outcome.
 func (r *Report) Conclude(failOn conformance.Severity) {
@@ -127,17 +133,24 @@ func sidesAtFault(request, response int) string {
 	return ""
 }
 
-// leftBehindText names the webhooks left on the target, or is empty.
+// leftBehindText names what was left on the target, or is empty.
 func (r *Report) leftBehindText() string {
 	if len(r.LeftBehind) == 0 {
 		return ""
 	}
 	ids := make([]string, len(r.LeftBehind))
+	kind := r.LeftBehind[0].Kind
 	for i, w := range r.LeftBehind {
 		ids[i] = w.ID
+		if w.Kind != kind {
+			kind = ""
+		}
+	}
+	if kind == "" {
+		kind = "resource"
 	}
 	return fmt.Sprintf("%d %s the run made %s left on the target: %s", len(ids),
-		plural(len(ids), "webhook", "webhooks"), plural(len(ids), "is", "are"), strings.Join(ids, ", "))
+		plural(len(ids), kind, kind+"s"), plural(len(ids), "is", "are"), strings.Join(ids, ", "))
 }
 
 func joinReasons(a, b string) string {

@@ -44,15 +44,23 @@ func TestConclude(t *testing.T) {
 			Untested, "no response was judged (1 case skipped)"},
 		{"left behind", func(r *Report) {
 			r.Add(passingCase("a"))
-			r.LeftBehind = []LeftBehind{{ID: "WH1", Name: "conformance-0badc0de-lifecycle"}, {ID: "WH2"}}
+			r.LeftBehind = []LeftBehind{{Kind: "webhook", ID: "WH1", Name: "conformance-0badc0de-lifecycle"}, {Kind: "webhook", ID: "WH2"}}
 		}, conformance.SeverityDrift, Nonconformant, "2 webhooks the run made are left on the target: WH1, WH2"},
+		{"left behind, of no kind said", func(r *Report) {
+			r.Add(passingCase("a"))
+			r.LeftBehind = []LeftBehind{{ID: "/pets/1"}}
+		}, conformance.SeverityDrift, Nonconformant, "1 resource the run made is left on the target: /pets/1"},
+		{"left behind, of mixed kinds", func(r *Report) {
+			r.Add(passingCase("a"))
+			r.LeftBehind = []LeftBehind{{Kind: "webhook", ID: "WH1"}, {ID: "/webhooks/WH2"}}
+		}, conformance.SeverityDrift, Nonconformant, "2 resources the run made are left on the target: WH1, /webhooks/WH2"},
 		{"marked untested", func(r *Report) { r.Add(passingCase("a")); r.MarkUntested("the target rejected the token") }, conformance.SeverityDrift,
 			Untested, "the target rejected the token"},
 		{"marked interrupted", func(r *Report) {
 			r.Add(passingCase("a"))
 			r.MarkInterrupted("interrupted before the suite ended")
 			r.MarkUntested("an untested mark does not hide the interruption")
-			r.LeftBehind = []LeftBehind{{ID: "WH9"}}
+			r.LeftBehind = []LeftBehind{{Kind: "webhook", ID: "WH9"}}
 		}, conformance.SeverityDrift, Interrupted, "interrupted before the suite ended; 1 webhook the run made is left on the target: WH9"},
 	}
 	for _, tc := range tests {

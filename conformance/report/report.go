@@ -115,7 +115,7 @@ func redactedLeftBehind(ws []LeftBehind, scrub func(string) string) []LeftBehind
 	}
 	out := make([]LeftBehind, len(ws))
 	for i, w := range ws {
-		out[i] = LeftBehind{ID: scrub(w.ID), Name: scrub(w.Name)}
+		out[i] = LeftBehind{Kind: scrub(w.Kind), ID: scrub(w.ID), Name: scrub(w.Name)}
 	}
 	return out
 }

@@ -240,7 +240,7 @@ func (r *runner) finalSweep(ctx context.Context) {
 // leaveBehind records a webhook the run made and could not delete: a
 // failing case with the command that deletes it.
 func (r *runner) leaveBehind(id string) {
-	r.leftBehind = append(r.leftBehind, report.LeftBehind{ID: id, Name: r.redact(r.created[id])})
+	r.leftBehind = append(r.leftBehind, report.LeftBehind{Kind: "webhook", ID: id, Name: r.redact(r.created[id])})
 	c := call{name: "a webhook this run made is left on the target", op: opDelete, method: http.MethodDelete,
 		path: "/webhooks/" + url.PathEscape(id), auth: authToken}
 	u, _ := r.url(c)

@@ -1,58 +1,49 @@
 package runner
 
 import (
+	"net/http"
 	"net/url"
-	"sort"
-	"strings"
+
+	"github.com/webex-conformance/webhooks/conformance/report"
 )
 
-// curl renders a command that repeats c. The token is written as
-// $WEBEX_TOKEN for the shell to fill in; generated secrets and any
-// secret-like property of the body are redacted. A probe with an invalid
-// token sends curlBadToken: any real-looking credential after "Bearer"
-// would be redacted on its way into a report, and an invalid one is all
-// the probe needs.
+// curlCredential is the Authorization a failing case's curl command
+// carries: the variable the CLI takes the token from, for the shell to
+// fill in.
+const curlCredential = "Bearer $WEBEX_TOKEN"
+
+// curl renders a command that repeats c (report.Curl). The token is
+// written as $WEBEX_TOKEN; generated secrets and any secret-like property
+// of the body are redacted. A probe with an invalid token sends
+// curlBadToken: any real-looking credential after "Bearer" would be
+// redacted on its way into a report, and an invalid one is all the probe
+// needs.
 func (r *runner) curl(c call, u *url.URL) string {
-	var b strings.Builder
-	b.WriteString("curl -sS -i")
-	if c.method != "GET" {
-		b.WriteString(" -X " + c.method)
-	}
+	credential := ""
 	switch c.auth {
 	case authToken:
 		if r.cfg.Token != "" {
-			b.WriteString(` -H "Authorization: Bearer $WEBEX_TOKEN"`)
+			credential = curlCredential
 		}
 	case authBad:
-		b.WriteString(" -H " + shellQuote("Authorization: Bearer "+curlBadToken))
+		credential = "Bearer " + curlBadToken
 	}
-	keys := make([]string, 0, len(c.header))
-	for k := range c.header {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range c.header[k] {
-			b.WriteString(" -H " + shellQuote(k+": "+r.redact(v)))
+	var header http.Header
+	if len(c.header) > 0 {
+		header = make(http.Header, len(c.header))
+		for k, vs := range c.header {
+			for _, v := range vs {
+				header[k] = append(header[k], r.redact(v))
+			}
 		}
 	}
+	var body []byte
 	if c.body != nil {
-		ct := c.contentType
-		if ct == "" {
-			ct = "application/json"
-		}
-		b.WriteString(" -H " + shellQuote("Content-Type: "+ct))
-		b.WriteString(" --data-raw " + shellQuote(r.redact(string(c.body))))
+		body = []byte(r.redact(string(c.body)))
 	}
-	b.WriteString(" " + shellQuote(r.redact(u.String())))
-	return b.String()
+	return report.Curl(c.method, r.redact(u.String()), header, c.contentType, body, credential)
 }
 
 // curlBadToken stands for the invalid token in a curl command. Its
 // brackets keep every redactor from taking it for a credential.
 const curlBadToken = "[invalid]"
-
-// shellQuote wraps s in single quotes for a POSIX shell.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
