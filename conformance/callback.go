@@ -38,7 +38,7 @@ func (e *Engine) CompileCallback(operationID, name, method string) (*RequestCont
 				if id == "" {
 					id = operationID + "." + name
 				}
-				return e.CompileRequest(id, "", cbItem, cbOp)
+				return e.compileContract(id, "", cbItem, cbOp)
 			}
 			return nil, fmt.Errorf("spec: callback %s of %s documents no %s", strconv.Quote(name), operationID, method)
 		}
@@ -67,7 +67,7 @@ func (e *Engine) CompileWebhook(name, method string) (*RequestContract, error) {
 	if id == "" {
 		id = "webhooks." + name
 	}
-	return e.CompileRequest(id, "", item, op)
+	return e.compileContract(id, "", item, op)
 }
 
 // Webhooks names the document's top-level webhooks, sorted.

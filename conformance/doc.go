@@ -13,8 +13,9 @@
 //	findings = eng.ValidateRequest(x)  // the request (rules request.*)
 //	findings = eng.ValidateExchange(x) // both, request first
 //
-// CompileRequest compiles the request half of any operation of the spec on
-// its own, for requests no path of it reaches, such as a callback's.
+// CompileCallback and CompileWebhook compile the request half of a
+// callback's or a webhook's operation on its own, for requests no path of
+// the spec reaches.
 //
 // Around the engine, each in its own package: conformance/har
 // streams a HAR recording's entries and replays them into a report,

@@ -889,13 +889,13 @@ type RequestContract struct {
 	plan *covPlan
 }
 
-// CompileRequest compiles op's parameters (with item's path-level ones,
+// compileContract compiles op's parameters (with item's path-level ones,
 // item may be nil), security requirement (the spec's top-level one when op
 // has none) and request body for judging requests with Validate; id names
 // the findings' operation. Schemas are resolved as the engine's spec
 // resolved them, so op is typically taken from that spec
 // (a callback's operation, say).
-func (e *Engine) CompileRequest(id, pathTemplate string, item *openapi3.PathItem, op *openapi3.Operation) (*RequestContract, error) {
+func (e *Engine) compileContract(id, pathTemplate string, item *openapi3.PathItem, op *openapi3.Operation) (*RequestContract, error) {
 	if op == nil {
 		return nil, fmt.Errorf("spec: %s: no operation", id)
 	}

@@ -215,7 +215,7 @@ func TestCompileRequest(t *testing.T) {
 	t.Parallel()
 	e := testEngine(t)
 	op := e.doc.Paths.Value("/webhooks").Post
-	rc, err := e.CompileRequest("webhookCallback", "", nil, op)
+	rc, err := e.compileContract("webhookCallback", "", nil, op)
 	require.NoError(t, err)
 	u, _ := url.Parse("https://receiver.example/hook")
 	fs := rc.Validate(&Request{Method: "POST", URL: u, Header: http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer x"}}, Body: []byte(`{"name":1}`)})
@@ -225,7 +225,7 @@ func TestCompileRequest(t *testing.T) {
 		assert.Equal(t, "webhookCallback", f.Operation)
 	}
 	assert.ElementsMatch(t, []string{"request.body.type /name", "request.body.required /targetUrl", "request.body.required /resource", "request.body.required /event"}, rules)
-	_, err = e.CompileRequest("x", "", nil, nil)
+	_, err = e.compileContract("x", "", nil, nil)
 	assert.Error(t, err)
 }
 

@@ -77,7 +77,7 @@ func orUnknown(s string) string {
 }
 
 // Baselined reports whether the report was compared with a baseline.
-func (r *Report) Baselined() bool {
+func (r *Report) baselined() bool {
 	if r.Resolved != nil {
 		return true
 	}

@@ -106,16 +106,16 @@ func TestCompareBaselineAgainstItselfAndEmpty(t *testing.T) {
 	r.CompareBaseline(lastNight())
 	s := r.Summary()
 	assert.Equal(t, [3]int{0, 4, 0}, [3]int{s.New, s.Known, s.Resolved})
-	assert.True(t, r.Baselined())
+	assert.True(t, r.baselined())
 
 	r = lastNight()
 	r.CompareBaseline(&Report{Tool: "conformance", Spec: baselineSpec, Cases: []Case{}})
 	s = r.Summary()
 	assert.Equal(t, [3]int{4, 0, 0}, [3]int{s.New, s.Known, s.Resolved})
-	assert.True(t, r.Baselined(), "an empty baseline is a baseline: the writers say so")
+	assert.True(t, r.baselined(), "an empty baseline is a baseline: the writers say so")
 
 	plain := lastNight()
-	assert.False(t, plain.Baselined())
+	assert.False(t, plain.baselined())
 	s = plain.Summary()
 	assert.Equal(t, [3]int{4, 0, 0}, [3]int{s.New, s.Known, s.Resolved}, "without a baseline everything is new")
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
-// MissingRequirements describes the report's requirements that no judged
+// missingRequirements describes the report's requirements that no judged
 // response satisfied; none without a coverage.
-func (r *Report) MissingRequirements() []string {
+func (r *Report) missingRequirements() []string {
 	if r.Coverage == nil || len(r.Requirements) == 0 {
 		return nil
 	}

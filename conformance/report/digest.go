@@ -10,11 +10,11 @@ import (
 	"github.com/webex-conformance/webhooks/conformance"
 )
 
-// FindingGroup is every finding of a report at one place: the same rule,
+// findingGroup is every finding of a report at one place: the same rule,
 // severity, operation, status and pointer with array indices folded, as
 // report identities fold them. One drift across a list of N webhooks is
 // one group of N, not N rows.
-type FindingGroup struct {
+type findingGroup struct {
 	Rule      string
 	Severity  conformance.Severity
 	Operation string
@@ -32,12 +32,12 @@ type FindingGroup struct {
 // digestMaxValues bounds the values a group lists.
 const digestMaxValues = 5
 
-// GroupFindings folds the findings keep accepts into groups, in order of
+// groupFindings folds the findings keep accepts into groups, in order of
 // first appearance.
-func GroupFindings(fs []conformance.Finding, keep func(conformance.Finding) bool) []FindingGroup {
+func groupFindings(fs []conformance.Finding, keep func(conformance.Finding) bool) []findingGroup {
 	index := map[string]int{}
 	seenValue := map[string]bool{}
-	var out []FindingGroup
+	var out []findingGroup
 	for _, f := range fs {
 		if keep != nil && !keep(f) {
 			continue
@@ -48,7 +48,7 @@ func GroupFindings(fs []conformance.Finding, keep func(conformance.Finding) bool
 		if !ok {
 			i = len(out)
 			index[key] = i
-			out = append(out, FindingGroup{Rule: f.Rule.ID(), Severity: f.Severity, Operation: f.Operation, Status: f.Status, Pointer: pointer, Message: f.Message})
+			out = append(out, findingGroup{Rule: f.Rule.ID(), Severity: f.Severity, Operation: f.Operation, Status: f.Status, Pointer: pointer, Message: f.Message})
 		}
 		g := &out[i]
 		g.Count++
@@ -159,12 +159,12 @@ func WriteDigest(w io.Writer, r *Report, options ...DigestOption) error {
 	isKnown := func(f conformance.Finding) bool {
 		return f.Severity != conformance.SeverityInfo && f.Baseline == conformance.BaselineKnown
 	}
-	newGroups := GroupFindings(fs, isNew)
-	knownGroups := GroupFindings(fs, isKnown)
-	resolvedGroups := GroupFindings(r.Resolved, nil)
+	newGroups := groupFindings(fs, isNew)
+	knownGroups := groupFindings(fs, isKnown)
+	resolvedGroups := groupFindings(r.Resolved, nil)
 	fmt.Fprintf(bw, "%d %s: %d %s, %d failed, %d skipped. ", s.Cases, plural(s.Cases, "case", "cases"), s.Passed, PassedWord(outcome), s.Failed, s.Skipped)
 	fmt.Fprintf(bw, "%s in %s", count(s.New, "new finding", "new findings"), count(len(newGroups), "place", "places"))
-	if r.Baselined() {
+	if r.baselined() {
 		fmt.Fprintf(bw, "; %s in %s; %s",
 			count(s.Known, "known finding", "known findings"), count(len(knownGroups), "place", "places"),
 			count(s.Resolved, "finding resolved", "findings resolved"))
@@ -258,7 +258,7 @@ func WriteDigest(w io.Writer, r *Report, options ...DigestOption) error {
 }
 
 // writeGroupTable writes groups as a table, at most digestMaxGroups rows.
-func writeGroupTable(bw *bufio.Writer, groups []FindingGroup) {
+func writeGroupTable(bw *bufio.Writer, groups []findingGroup) {
 	bw.WriteString("| Severity | Rule | Operation | Status | Pointer | Seen | Values | Message |\n|---|---|---|---:|---|---:|---|---|\n")
 	for i, g := range groups {
 		if i == digestMaxGroups {
@@ -346,7 +346,7 @@ func (r *Report) Counts() DigestCounts {
 	return DigestCounts{
 		Outcome: outcome, Tested: outcome == Conformant || outcome == Nonconformant,
 		New: s.New, Known: s.Known, Resolved: s.Resolved, Findings: s.Errors + s.Drift, CoverageRegressions: len(r.CoverageRegressions),
-		NewPlaces: len(GroupFindings(allFindings(r), func(f conformance.Finding) bool {
+		NewPlaces: len(groupFindings(allFindings(r), func(f conformance.Finding) bool {
 			return f.Severity != conformance.SeverityInfo && f.Baseline != conformance.BaselineKnown
 		})),
 	}

@@ -31,9 +31,9 @@ func TestGroupFindingsFoldsIndices(t *testing.T) {
 	c := driftAcrossList(50, `"paused"`)
 	c.Findings = append(c.Findings, c.Findings[7])
 	c.Findings[len(c.Findings)-1].Actual = `"frozen"`
-	groups := GroupFindings(c.Findings, nil)
+	groups := groupFindings(c.Findings, nil)
 	require.Len(t, groups, 2)
-	assert.Equal(t, FindingGroup{
+	assert.Equal(t, findingGroup{
 		Rule: conformance.RuleBodyEnum.ID(), Severity: conformance.SeverityDrift, Operation: "listWebhooks", Status: 200,
 		Pointer: "/items/*/status", Message: "value is not one of the documented enum values", Count: 51,
 		Values: []string{`"paused"`, `"frozen"`},
@@ -45,7 +45,7 @@ func TestGroupFindingsFoldsIndices(t *testing.T) {
 	for i := range 8 {
 		many = append(many, conformance.Finding{Rule: conformance.RuleBodyEnum, Pointer: "/a", Actual: fmt.Sprint(i)})
 	}
-	groups = GroupFindings(many, nil)
+	groups = groupFindings(many, nil)
 	require.Len(t, groups, 1)
 	assert.Len(t, groups[0].Values, digestMaxValues)
 	assert.Equal(t, 8-digestMaxValues, groups[0].MoreValues)

@@ -157,7 +157,7 @@ func writeJUnit(w io.Writer, r *Report, scrub func(string) string) error {
 	}
 	for i := range doc.Suites {
 		doc.Suites[i].Time = seconds(suiteTime[doc.Suites[i].Name])
-		if r.Baselined() {
+		if r.baselined() {
 			// New failures first: what a person has to look at.
 			slices.SortStableFunc(doc.Suites[i].Cases, func(a, b junitCase) int {
 				return min(len(b.Failures), 1) - min(len(a.Failures), 1)

@@ -43,7 +43,7 @@ func writeMarkdown(w io.Writer, r *Report, scrub func(string) string) error {
 		fmt.Fprintf(bw, " · generated: %d %s, seed %d", g.Cases, plural(g.Cases, "request", "requests"), g.Seed)
 	}
 	fmt.Fprintf(bw, " · %s %s\n\n", mdCell(r.Tool), mdCell(r.Version))
-	baselined := r.Baselined()
+	baselined := r.baselined()
 	passed := "Passed"
 	if outcome != Conformant && outcome != Nonconformant {
 		passed = "Clean"

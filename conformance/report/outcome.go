@@ -84,14 +84,14 @@ func (r *Report) conclusion(failOn conformance.Severity) (Outcome, string) {
 		}
 		return r.Outcome, reason
 	}
-	if missing := r.MissingRequirements(); len(missing) > 0 {
+	if missing := r.missingRequirements(); len(missing) > 0 {
 		return Untested, joinReasons(RequiredNotJudged(missing), left)
 	}
 	failing, request, response := r.failingBySide(failOn)
 	s := r.Summary()
 	// Against a baseline, only what it lacks fails, and the reason says so.
 	newWord := ""
-	if r.Baselined() {
+	if r.baselined() {
 		newWord = "new "
 	}
 	switch {

@@ -119,7 +119,7 @@ func writeText(w io.Writer, r *Report, opts options, scrub func(string) string) 
 	}
 	outcome, reason := outcomeOf(r, scrub)
 	bw.WriteString(summaryLine(r.Summary(), outcome, p))
-	if r.Baselined() {
+	if r.baselined() {
 		s := r.Summary()
 		fmt.Fprintf(bw, "; against the baseline: %d new, %d known, %d resolved", s.New, s.Known, s.Resolved)
 	}

@@ -54,7 +54,7 @@ var leniences = []lenience{
 		if r.Method != http.MethodPost || b["name"] != "" {
 			return false
 		}
-		b["name"] = NamePrefix + "mended"
+		b["name"] = namePrefix + "mended"
 		return true
 	}},
 	{"accepts a secret that is no string", opCreate, "/secret", func(r *http.Request, b map[string]any) bool {

@@ -35,10 +35,10 @@ type Validator interface {
 }
 
 const (
-	// NamePrefix starts the name of every webhook the suite creates; the
+	// namePrefix starts the name of every webhook the suite creates; the
 	// run id and a dash follow, so a sweep can tell its own leftovers from
 	// the account's webhooks.
-	NamePrefix = "conformance-"
+	namePrefix = "conformance-"
 
 	defaultNotifyURL = "https://webhook-target.invalid/conformance"
 	cleanupTimeout   = 30 * time.Second

@@ -19,10 +19,10 @@ import (
 // names of webhooks left behind by any earlier run, and nothing else.
 var (
 	runIDPattern    = regexp.MustCompile(`^[0-9a-f]{8}$`)
-	leftoverPattern = regexp.MustCompile(`^` + regexp.QuoteMeta(NamePrefix) + `[0-9a-f]{8}-`)
+	leftoverPattern = regexp.MustCompile(`^` + regexp.QuoteMeta(namePrefix) + `[0-9a-f]{8}-`)
 )
 
-func (r *runner) prefix() string { return NamePrefix + r.cfg.RunID + "-" }
+func (r *runner) prefix() string { return namePrefix + r.cfg.RunID + "-" }
 
 // suite runs the scenarios in order; it stops at the first error that
 // makes going on pointless (unreachable, token rejected, not the API,
