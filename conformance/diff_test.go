@@ -55,7 +55,7 @@ func diffSchemas(t testing.TB) []diffSchema {
 // fastVerdict runs the scanner: whether the JSON was readable, and the
 // pointers of the findings kin-openapi also knows about.
 func fastVerdict(n *schemaNode, body []byte) (ok bool, at []string) {
-	s := &scanner{data: body, maxDepth: DefaultMaxDepth}
+	s := &scanner{data: body, maxDepth: DefaultMaxDepth, site: site{loc: responseBody}}
 	s.scanBody(n)
 	if s.err != nil {
 		return false, nil
@@ -95,8 +95,7 @@ func kinVerdict(s *openapi3.Schema, body []byte) (ok bool, at []string) {
 				continue
 			}
 		}
-		f := schemaErrorFinding(e, "", "", 0)
-		at = append(at, f.Pointer)
+		at = append(at, schemaErrorIssue(e, "").pointer)
 	}
 	return true, normalize(at)
 }

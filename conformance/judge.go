@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
 // The judge validates a decoded value against the schemas the single-pass
@@ -702,52 +701,4 @@ func asFloat(v any) (float64, bool) {
 		return f, err == nil
 	}
 	return 0, false
-}
-
-// issueFinding turns a judge's issue into a finding below base, the
-// pointer of the judged value; secret hides the value (it sits under a
-// secret-like property).
-func issueFinding(is issue, base string, secret bool, op string, status int) Finding {
-	var b strings.Builder
-	b.WriteString(base)
-	for _, seg := range is.path {
-		b.WriteByte('/')
-		writePointerToken(&b, seg)
-		secret = secret || redact.IsSecretName(seg)
-	}
-	f := Finding{Operation: op, Status: status, Pointer: b.String(), Message: is.reason}
-	if is.via != "" {
-		f.Message += " (" + is.via + ")"
-	}
-	switch is.keyword {
-	case "type", "nullable":
-		f.Rule, f.Expected = RuleBodyType, typeName(is.schema, is.schema.Nullable)
-	case "required":
-		f.Rule, f.Expected, f.Actual = RuleBodyRequired, "present", "absent"
-	case "enum":
-		f.Rule, f.Expected = RuleBodyEnum, enumExpected(is.schema.Enum)
-	case "format":
-		f.Rule, f.Expected = RuleBodyFormat, is.schema.Format
-	case "additionalProperties", "unevaluatedProperties":
-		f.Rule, f.Expected = RuleBodyAdditional, "no such property"
-	case "const":
-		f.Rule, f.Expected = RuleBodyConstraint, "const "+jsonText(is.schema.Const)
-	case "contentEncoding":
-		f.Rule, f.Expected = RuleBodyFormat, "contentEncoding "+is.schema.ContentEncoding
-	case "contentMediaType":
-		f.Rule, f.Expected = RuleBodyFormat, "contentMediaType "+is.schema.ContentMediaType
-	default:
-		f.Rule, f.Expected = RuleBodyConstraint, is.keyword
-	}
-	if is.nearest && f.Rule.Severity() == SeverityDrift {
-		f.Rule = RuleBodyConstraint
-	}
-	if f.Actual == "" && is.value != nil {
-		if secret {
-			f.Actual = redact.Marker
-		} else if raw, err := json.Marshal(is.value.v); err == nil {
-			f.Actual = shorten(raw)
-		}
-	}
-	return f
 }

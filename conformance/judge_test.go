@@ -163,8 +163,9 @@ func judgeSchema(t *testing.T, schema, body string) []Finding {
 	require.NoError(t, json.Unmarshal([]byte(body), &v))
 	j := newJudge(len(body), false, dialect{})
 	var out []Finding
+	st := site{loc: responseBody, op: "op", status: 200}
 	for _, is := range j.visit(&s, j.tree(v)) {
-		out = append(out, issueFinding(is, "", false, "op", 200))
+		out = append(out, st.make(judgeIssue(is, "", false)))
 	}
 	return out
 }

@@ -137,11 +137,9 @@ func TestPublicOAS31Documents(t *testing.T) {
 				j := newJudge(len(raw), asRequest, e.dialect)
 				j.neither = !asRequest
 				var fs []Finding
+				st := site{loc: responseBody}
 				for _, is := range j.visit(s, j.tree(decoded)) {
-					fs = append(fs, issueFinding(is, "", false, "", 0))
-				}
-				for i := range fs {
-					fs[i].Severity = fs[i].Rule.Severity()
+					fs = append(fs, st.make(judgeIssue(is, "", false)))
 				}
 				check(where, raw, s, fs)
 			}

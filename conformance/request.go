@@ -327,21 +327,18 @@ func (e *Engine) judgeRequest(out []Finding, c *requestContract, r *Request, cov
 // the JSON value its schema reads it as and scanned with the schema's
 // compiled node.
 func (e *Engine) judgeParam(out []Finding, c *requestContract, p *paramSpec, got []string, badEscape bool, buf []byte, cov *Coverage) ([]Finding, []byte) {
-	f := Finding{Rule: RuleRequestParameter, Operation: c.id, Pointer: p.pointer}
 	switch {
 	case len(got) == 0:
 		if p.required {
-			f.Message, f.Expected, f.Actual = "required "+p.where+" is absent", "present", "absent"
-			out = append(out, f)
+			out = append(out, findingAt(RuleRequestParameter, c.id, 0, p.pointer, "required "+p.where+" is absent", "present", "absent"))
 		}
 		return out, buf
 	case badEscape:
-		f.Message, f.Expected = p.where+" is not validly percent-encoded", "RFC 3986 percent-encoding"
-		f.Actual = shortenString(strings.Join(got, ","))
-		return append(out, f), buf
+		return append(out, findingAt(RuleRequestParameter, c.id, 0, p.pointer, p.where+" is not validly percent-encoded",
+			"RFC 3986 percent-encoding", shortenString(strings.Join(got, ",")))), buf
 	case p.kind != kindArray && len(got) > 1 && p.in != openapi3.ParameterInHeader:
-		f.Message, f.Expected, f.Actual = p.where+" is given "+strconv.Itoa(len(got))+" times; its schema takes one value", "one value", strconv.Itoa(len(got))+" values"
-		return append(out, f), buf
+		return append(out, findingAt(RuleRequestParameter, c.id, 0, p.pointer, p.where+" is given "+strconv.Itoa(len(got))+" times; its schema takes one value",
+			"one value", strconv.Itoa(len(got))+" values")), buf
 	case p.node == nil:
 		return out, buf
 	}
@@ -380,16 +377,15 @@ func (e *Engine) judgeParam(out []Finding, c *requestContract, p *paramSpec, got
 	return e.judgeParamJSON(out, c, p, buf, cov), buf
 }
 
+// judgeParamJSON scans a parameter's value rendered as JSON at the
+// parameter's site: whatever it breaks is request.parameter.
 func (e *Engine) judgeParamJSON(out []Finding, c *requestContract, p *paramSpec, doc []byte, cov *Coverage) []Finding {
-	mark := len(out)
-	out = e.scanJSON(out, p.node, doc, c.id, 0, true, cov)
-	for i := mark; i < len(out); i++ {
-		f := &out[i]
-		f.Rule = RuleRequestParameter
-		f.Pointer = p.pointer + f.Pointer
-		f.Message = p.where + ": " + f.Message
-	}
-	return out
+	return e.scanJSON(out, p.node, doc, p.site(c), cov)
+}
+
+// site is where p's values are judged.
+func (p *paramSpec) site(c *requestContract) site {
+	return site{loc: requestParameter, op: c.id, pointer: p.pointer, label: p.where}
 }
 
 // appendParamJSON renders a parameter's text as the JSON value of kind
@@ -635,7 +631,6 @@ func (e *Engine) judgeParamKin(out []Finding, c *requestContract, p *paramSpec, 
 	if err == nil {
 		return out
 	}
-	f := Finding{Rule: RuleRequestParameter, Operation: c.id, Pointer: p.pointer}
 	var cause error = err
 	if re, ok := err.(*openapi3filter.RequestError); ok {
 		if re.Err != nil {
@@ -645,15 +640,11 @@ func (e *Engine) judgeParamKin(out []Finding, c *requestContract, p *paramSpec, 
 		}
 	}
 	if cause == openapi3filter.ErrInvalidRequired {
-		f.Message, f.Expected, f.Actual = "required "+p.where+" is absent", "present", "absent"
-		return append(out, f)
+		return append(out, findingAt(RuleRequestParameter, c.id, 0, p.pointer, "required "+p.where+" is absent", "present", "absent"))
 	}
+	st := p.site(c)
 	for _, se := range flattenSchemaErrors(cause, nil) {
-		sf := schemaErrorFinding(se, "", c.id, 0)
-		sf.Rule = RuleRequestParameter
-		sf.Pointer = p.pointer + sf.Pointer
-		sf.Message = p.where + ": " + sf.Message
-		out = append(out, sf)
+		out = append(out, st.make(schemaErrorIssue(se, "")))
 	}
 	return out
 }
@@ -677,11 +668,7 @@ func (c *requestContract) checkSecurity(out []Finding, h http.Header, rawQuery s
 			return out
 		}
 	}
-	f := Finding{
-		Rule: RuleRequestSecurity, Operation: c.id,
-		Message:  "the request carries none of the credentials the operation requires",
-		Expected: c.securityExpected,
-	}
+	f := findingAt(RuleRequestSecurity, c.id, 0, "", "the request carries none of the credentials the operation requires", c.securityExpected, "")
 	first := c.security[0][0]
 	switch {
 	case first.scheme != "":
@@ -740,60 +727,24 @@ func (k securityCheck) present(h http.Header, rawQuery string) bool {
 // of the documented schema.
 func (e *Engine) checkRequestBody(out []Finding, c *requestContract, r *Request, h http.Header, cov *Coverage) []Finding {
 	body := r.Body
-	f := Finding{Operation: c.id}
+	st := site{loc: requestBody, op: c.id}
 	if c.body == nil {
 		if len(body) > 0 {
-			f.Rule, f.Message = RuleRequestBodyEmpty, "a body is sent to an operation that documents none"
-			f.Expected, f.Actual = "no body", strconv.Itoa(len(body))+" bytes"
-			out = append(out, f)
+			out = append(out, st.finding(issueEmpty, "", "a body is sent to an operation that documents none", "no body", strconv.Itoa(len(body))+" bytes"))
 		}
 		return out
 	}
 	if len(body) == 0 {
 		if c.body.required {
-			f.Rule, f.Message = RuleRequestBodyMissing, "the operation requires a body and the request has none"
-			f.Expected, f.Actual = c.body.content.expected, "no body"
-			out = append(out, f)
+			out = append(out, findingAt(RuleRequestBodyMissing, c.id, 0, "", "the operation requires a body and the request has none", c.body.content.expected, "no body"))
 		}
 		return out
 	}
-	content := c.body.content
-	m := content.jsonMedia
-	f.Rule, f.Pointer, f.Expected = RuleRequestContentType, "header:Content-Type", content.expected
-	ct := firstValue(h["Content-Type"])
-	if strings.TrimSpace(ct) == "" {
-		f.Message, f.Actual = "the body is sent without a Content-Type", "absent"
-		out = append(out, f)
-	} else if mt, charset, ok := parseMediaType(ct); !ok {
-		f.Message, f.Actual = "the Content-Type is not a media type", shortenString(ct)
-		out = append(out, f)
-	} else if match := content.match(mt); match == nil {
-		f.Message, f.Actual = "the media type "+mt+" is not documented for this request", shortenString(ct)
-		out = append(out, f)
-		if !isJSONMedia(mt) {
-			m = nil
-		}
-	} else {
-		m = match
-		if !isJSONMedia(mt) || mt == "*/*" || strings.HasSuffix(mt, "/*") {
-			return out // not JSON: the body is not judged
-		}
-		if charset != "" && !strings.EqualFold(charset, "utf-8") && !strings.EqualFold(charset, "utf8") {
-			f.Message, f.Expected, f.Actual = "JSON must be UTF-8 (RFC 8259), not "+shortenString(charset), "charset=utf-8 or none", shortenString(ct)
-			out = append(out, f)
-		}
-	}
-	if m == nil || !m.json {
+	out, m := checkMediaType(out, &st, c.body.content, firstValue(h["Content-Type"]))
+	if m == nil {
 		return out
 	}
-	mark := len(out)
-	out = e.scanJSON(out, m.body, body, c.id, 0, true, cov)
-	for i := mark; i < len(out); i++ {
-		if rule, ok := requestBodyRule[out[i].Rule]; ok {
-			out[i].Rule = rule
-		}
-	}
-	return out
+	return e.scanJSON(out, m.body, body, st, cov)
 }
 
 // RequestHeaderNames lists the request headers the request rules read
@@ -845,9 +796,7 @@ func (e *Engine) ValidateRequest(x *Exchange) (out []Finding) {
 func (e *Engine) validateRequest(x *Exchange, op *operation, pathKnown bool) (out []Finding) {
 	defer func() {
 		if r := recover(); r != nil {
-			out = []Finding{{
-				Rule: RuleEngineInternal, Message: shortenString(fmt.Sprintf("the engine failed on this request: %v", r)),
-			}}
+			out = []Finding{findingAt(RuleEngineInternal, "", 0, "", shortenString(fmt.Sprintf("the engine failed on this request: %v", r)), "", "")}
 		}
 		e.finishFindings(out, x)
 	}()
@@ -941,10 +890,7 @@ func (rc *RequestContract) validate(r *Request, cov *Coverage) (out []Finding) {
 	x := &Exchange{Request: *r, Operation: rc.c.id}
 	defer func() {
 		if p := recover(); p != nil {
-			out = []Finding{{
-				Rule: RuleEngineInternal, Operation: rc.c.id,
-				Message: shortenString(fmt.Sprintf("the engine failed on this request: %v", p)),
-			}}
+			out = []Finding{findingAt(RuleEngineInternal, rc.c.id, 0, "", shortenString(fmt.Sprintf("the engine failed on this request: %v", p)), "", "")}
 		}
 		rc.e.finishFindings(out, x)
 	}()

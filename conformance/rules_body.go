@@ -8,42 +8,37 @@ import (
 	"github.com/webex-conformance/webhooks/internal/redact"
 )
 
-// The body rules: each judges one keyword of the response's schema
-// (components.schemas.* as referenced by responses.{status}.content.{media}.schema)
-// at the value the scanner is on.
+// The body checks: each judges one keyword of the schema (of a response's
+// or a request's body, a header's or a parameter's value) at the value the
+// scanner is on and reports a neutral issue; the scan's site makes it the
+// finding of its location's rule.
 
-// finding builds a body finding at the scanner's current pointer (plus
+// issue reports an issue of kind k at the scanner's current pointer (plus
 // extra, a property name, when non-empty).
-func (s *scanner) finding(rule Rule, extra, msg, expected, actual string) {
-	if c := s.countOf(rule); c != nil && c.kept >= s.maxPerRule {
-		c.dropped++ // before the pointer and message are built
-		return
+func (s *scanner) issue(k issueKind, extra, msg, expected, actual string) {
+	if !s.quiet {
+		if c := s.countOf(k); c != nil && c.kept >= s.maxPerRule {
+			c.dropped++ // before the pointer and message are built
+			return
+		}
 	}
-	s.emit(Finding{
-		Rule:      rule,
-		Operation: s.op,
-		Status:    s.status,
-		Pointer:   s.pointer(extra),
-		Message:   msg,
-		Expected:  expected,
-		Actual:    actual,
-	})
+	s.emit(found{kind: k, pointer: s.pointer(extra), message: msg, expected: expected, actual: actual})
 }
 
-// emit is the one sink of a scan: the fast path's rules and the judge of
+// emit is the one sink of a scan: the fast path's checks and the judge of
 // the schemas it leaves aside both report here.
-func (s *scanner) emit(f Finding) {
+func (s *scanner) emit(i found) {
 	if s.quiet {
 		// Trying a branch: undocumented properties do not break it.
-		if f.Rule != RuleBodyUndocumented && s.err == nil {
+		if i.kind != issueUndocumented && s.err == nil {
 			s.err = errProbe
 		}
 		return
 	}
-	if f.Rule != RuleBodyUndocumented && f.Rule != RuleBodyDuplicate {
+	if i.kind != issueUndocumented && i.kind != issueDuplicate {
 		s.faults++
 	}
-	if c := s.countOf(f.Rule); c != nil {
+	if c := s.countOf(i.kind); c != nil {
 		if c.kept >= s.maxPerRule {
 			c.dropped++
 			return
@@ -53,7 +48,7 @@ func (s *scanner) emit(f Finding) {
 	if cap(s.out) == 0 {
 		s.out = make([]Finding, 0, 8)
 	}
-	s.out = append(s.out, f)
+	s.out = append(s.out, s.site.make(i))
 }
 
 // maxFindingsPerRule bounds the findings of one rule in one body: a 900 KB
@@ -61,22 +56,18 @@ func (s *scanner) emit(f Finding) {
 // report. The rest are counted in one findings.capped note per rule.
 const maxFindingsPerRule = 20
 
-// countOf is the scan's count for rule, nil when the scan keeps every
-// finding (maxPerRule 0) or already counts as many rules as it has room
-// for (then nothing is dropped).
-func (s *scanner) countOf(rule Rule) *ruleCount {
+// countOf is the scan's count for kind k, nil when the scan keeps every
+// finding (maxPerRule 0).
+func (s *scanner) countOf(k issueKind) *ruleCount {
 	if s.maxPerRule <= 0 {
 		return nil
 	}
 	for i := range s.nPerRule {
-		if s.perRule[i].rule == rule {
+		if s.perRule[i].kind == k {
 			return &s.perRule[i]
 		}
 	}
-	if s.nPerRule == len(s.perRule) {
-		return nil
-	}
-	s.perRule[s.nPerRule] = ruleCount{rule: rule}
+	s.perRule[s.nPerRule] = ruleCount{kind: k}
 	s.nPerRule++
 	return &s.perRule[s.nPerRule-1]
 }
@@ -88,14 +79,10 @@ func (s *scanner) cappedNotes(out []Finding) []Finding {
 		if c.dropped == 0 {
 			continue
 		}
-		if r, ok := requestBodyRule[c.rule]; ok && s.asRequest {
-			c.rule = r
-		}
-		f := NewFinding(RuleFindingsCapped, "",
-			fmt.Sprintf("%d more %s %s in this body were not kept (at most %d of a rule)", c.dropped, c.rule, pluralFindings(c.dropped), maxFindingsPerRule),
-			fmt.Sprintf("at most %d %s findings", maxFindingsPerRule, c.rule), strconv.Itoa(c.kept+c.dropped)+" findings")
-		f.Operation, f.Status = s.op, s.status
-		out = append(out, f)
+		rule := s.site.loc.rules[c.kind]
+		out = append(out, findingAt(RuleFindingsCapped, s.site.op, s.site.status, "",
+			fmt.Sprintf("%d more %s %s in this body were not kept (at most %d of a rule)", c.dropped, rule, pluralFindings(c.dropped), maxFindingsPerRule),
+			fmt.Sprintf("at most %d %s findings", maxFindingsPerRule, rule), strconv.Itoa(c.kept+c.dropped)+" findings"))
 	}
 	return out
 }
@@ -103,16 +90,15 @@ func (s *scanner) cappedNotes(out []Finding) []Finding {
 // body.limit: the engine's WithMaxBodyBytes. Readers (Transport, HAR,
 // proxy) stop at the cap plus one byte, so a body of exactly that size
 // tells only that the cap was passed, not by how much.
-func limitFinding(op string, status, size int, max int64) Finding {
+func limitIssue(size int, max int64) found {
 	actual := "more than " + strconv.FormatInt(max, 10) + " bytes"
 	if int64(size) > max+1 {
 		actual = strconv.Itoa(size) + " bytes"
 	}
-	return Finding{
-		Rule: RuleBodyLimit, Operation: op, Status: status,
-		Message:  "the body is larger than the size cap of " + strconv.FormatInt(max, 10) + " bytes and was not judged",
-		Expected: "at most " + strconv.FormatInt(max, 10) + " bytes",
-		Actual:   actual,
+	return found{kind: issueLimit,
+		message:  "the body is larger than the size cap of " + strconv.FormatInt(max, 10) + " bytes and was not judged",
+		expected: "at most " + strconv.FormatInt(max, 10) + " bytes",
+		actual:   actual,
 	}
 }
 
@@ -126,21 +112,21 @@ func (s *scanner) typeFinding(n *schemaNode, start int) {
 	if got == "null" {
 		msg = "null where the schema is not nullable"
 	}
-	s.finding(RuleBodyType, "", msg, n.typeName, s.actual(start))
+	s.issue(issueType, "", msg, n.typeName, s.actual(start))
 }
 
 // body.type for numbers no float64 can hold: no client decodes them.
 func (s *scanner) rangeFinding(start int) {
-	s.finding(RuleBodyType, "", "number out of the range of a 64-bit float", "number", s.actual(start))
+	s.issue(issueType, "", "number out of the range of a 64-bit float", "number", s.actual(start))
 }
 
 // body.enum: schema.enum. Drift: the API grew a value.
 func (s *scanner) enumFinding(n *schemaNode, start int) {
 	if n.constant {
-		s.finding(RuleBodyConstraint, "", "value is not the constant the schema requires", n.enumExpected, s.actual(start))
+		s.issue(issueConstraint, "", "value is not the constant the schema requires", n.enumExpected, s.actual(start))
 		return
 	}
-	s.finding(RuleBodyEnum, "", "value is not one of the documented enum values", n.enumExpected, s.actual(start))
+	s.issue(issueEnum, "", "value is not one of the documented enum values", n.enumExpected, s.actual(start))
 }
 
 // body.undocumented (drift) or body.additional (additionalProperties:
@@ -152,27 +138,27 @@ func (s *scanner) propertyFinding(n *schemaNode, start int) {
 		if n.src != nil && n.src.UnevaluatedProperties.Has != nil && n.src.AdditionalProperties.Has == nil {
 			keyword = "unevaluatedProperties"
 		}
-		s.finding(RuleBodyAdditional, "", "property "+strconv.Quote(name)+" is forbidden by "+keyword+": false", "no such property", s.actual(start))
+		s.issue(issueAdditional, "", "property "+strconv.Quote(name)+" is forbidden by "+keyword+": false", "no such property", s.actual(start))
 		return
 	}
-	s.finding(RuleBodyUndocumented, "", "property "+strconv.Quote(name)+" is not documented", "", s.actual(start))
+	s.issue(issueUndocumented, "", "property "+strconv.Quote(name)+" is not documented", "", s.actual(start))
 }
 
 // body.duplicate: a declared property (schema.properties) given twice.
 // RFC 8259 leaves the outcome to each parser: some keep the first value,
 // most the last, so clients may disagree about the response.
 func (s *scanner) duplicateFinding(start int) {
-	s.finding(RuleBodyDuplicate, "", "property "+strconv.Quote(s.lastKey())+" appears more than once", "one occurrence", s.actual(start))
+	s.issue(issueDuplicate, "", "property "+strconv.Quote(s.lastKey())+" appears more than once", "one occurrence", s.actual(start))
 }
 
 // body.required: schema.required.
 func (s *scanner) requiredFinding(name string) {
-	s.finding(RuleBodyRequired, name, "required property "+strconv.Quote(name)+" is missing", "present", "absent")
+	s.issue(issueRequired, name, "required property "+strconv.Quote(name)+" is missing", "present", "absent")
 }
 
 // body.format: schema.format.
 func (s *scanner) formatFinding(n *schemaNode, start int) {
-	s.finding(RuleBodyFormat, "", formatMessage(n.format), formatName(n.format), s.actual(start))
+	s.issue(issueFormat, "", formatMessage(n.format), formatName(n.format), s.actual(start))
 }
 
 // body.constraint: minLength, maxLength (in characters, as kin-openapi counts), minimum, maximum, minItems, maxItems.
@@ -181,7 +167,7 @@ func (s *scanner) constraintFinding(start int, msg, expected string) {
 	if start >= 0 {
 		actual = s.actual(start)
 	}
-	s.finding(RuleBodyConstraint, "", msg, expected, actual)
+	s.issue(issueConstraint, "", msg, expected, actual)
 }
 
 func (s *scanner) checkBounds(n *schemaNode, v float64, start int) {
@@ -206,10 +192,10 @@ func (s *scanner) checkBounds(n *schemaNode, v float64, start int) {
 
 func (s *scanner) checkItems(n *schemaNode, count int) {
 	if uint64(count) < n.minItems {
-		s.finding(RuleBodyConstraint, "", "fewer items than minItems", "at least "+strconv.FormatUint(n.minItems, 10)+" items", strconv.Itoa(count)+" items")
+		s.issue(issueConstraint, "", "fewer items than minItems", "at least "+strconv.FormatUint(n.minItems, 10)+" items", strconv.Itoa(count)+" items")
 	}
 	if n.maxItems >= 0 && int64(count) > n.maxItems {
-		s.finding(RuleBodyConstraint, "", "more items than maxItems", "at most "+strconv.FormatInt(n.maxItems, 10)+" items", strconv.Itoa(count)+" items")
+		s.issue(issueConstraint, "", "more items than maxItems", "at most "+strconv.FormatInt(n.maxItems, 10)+" items", strconv.Itoa(count)+" items")
 	}
 }
 

@@ -8,25 +8,19 @@ import (
 	"github.com/webex-conformance/webhooks/internal/httpheader"
 )
 
-// checkContent applies content-type, body.empty and the empty-body half of
-// body.json (responses.{status}.content): it says which documented media
-// type, if any, the body is to be judged by.
-func checkContent(out []Finding, r *response, x *Exchange, h http.Header, op string) ([]Finding, *mediaSpec) {
+// checkContent applies body.empty, the empty-body half of body.json and
+// content-type (responses.{status}.content) to a response: it says which
+// documented media type, if any, the body is to be judged by.
+func checkContent(out []Finding, st *site, r *response, x *Exchange, h http.Header) ([]Finding, *mediaSpec) {
 	status := x.Response.Status
 	body := x.Response.Body
-	ct := ""
-	if vals := h["Content-Type"]; len(vals) > 0 {
-		ct = vals[0]
-	}
-	f := Finding{Operation: op, Status: status}
 	if r.noContent {
 		if len(body) > 0 {
-			f.Rule, f.Message = RuleBodyEmpty, "a body is present where the response documents none"
+			msg := "a body is present where the response documents none"
 			if status == http.StatusNoContent || status == http.StatusResetContent || status == http.StatusNotModified {
-				f.Message = "a " + strconv.Itoa(status) + " response must not carry a body"
+				msg = "a " + strconv.Itoa(status) + " response must not carry a body"
 			}
-			f.Expected, f.Actual = "no body", strconv.Itoa(len(body))+" bytes"
-			out = append(out, f)
+			out = append(out, st.finding(issueEmpty, "", msg, "no body", strconv.Itoa(len(body))+" bytes"))
 		}
 		return out, nil
 	}
@@ -34,29 +28,31 @@ func checkContent(out []Finding, r *response, x *Exchange, h http.Header, op str
 		if x.Request.Method == http.MethodHead || status == http.StatusNotModified || r.jsonMedia == nil {
 			return out, nil
 		}
-		f.Rule, f.Message = RuleBodyJSON, "the body is empty where a JSON body is documented"
-		f.Expected, f.Actual = r.expected, "empty"
-		return append(out, f), nil
+		return append(out, st.finding(issueJSON, "", "the body is empty where a JSON body is documented", r.expected, "empty")), nil
 	}
-	f.Rule, f.Pointer = RuleContentType, "header:Content-Type"
-	f.Expected = r.expected
+	return checkMediaType(out, st, r, firstValue(h["Content-Type"]))
+}
+
+// checkMediaType is the one check of a body's media type, a response's
+// (content-type) or a request's (request.content-type): the Content-Type
+// ct against the documented media types of content. It returns the
+// documented media type the body is judged by as JSON, nil when it is not
+// judged: a body without a Content-Type, or with one that is not a media
+// type or an undocumented JSON one, is judged anyway when only one JSON
+// media type is documented.
+func checkMediaType(out []Finding, st *site, content *response, ct string) ([]Finding, *mediaSpec) {
 	if strings.TrimSpace(ct) == "" {
-		f.Message, f.Actual = "the body has no Content-Type", "absent"
-		// Judge the body anyway when only one JSON media type is possible.
-		return append(out, f), r.jsonMedia
+		return append(out, st.finding(issueMediaType, "header:Content-Type", st.loc.noContentType, content.expected, "absent")), content.jsonMedia
 	}
 	mt, charset, ok := parseMediaType(ct)
-	f.Actual = shortenString(ct)
 	if !ok {
-		f.Message = "the Content-Type is not a media type"
-		return append(out, f), r.jsonMedia
+		return append(out, st.finding(issueMediaType, "header:Content-Type", "the Content-Type is not a media type", content.expected, shortenString(ct))), content.jsonMedia
 	}
-	m := r.match(mt)
+	m := content.match(mt)
 	if m == nil {
-		f.Message = "the media type " + mt + " is not documented for this response"
-		out = append(out, f)
-		if isJSONMedia(mt) && r.jsonMedia != nil {
-			return out, r.jsonMedia
+		out = append(out, st.finding(issueMediaType, "header:Content-Type", "the media type "+mt+" is not documented for this "+st.loc.name, content.expected, shortenString(ct)))
+		if isJSONMedia(mt) {
+			return out, content.jsonMedia
 		}
 		return out, nil
 	}
@@ -64,8 +60,7 @@ func checkContent(out []Finding, r *response, x *Exchange, h http.Header, op str
 		return out, nil // not JSON: the body is not judged
 	}
 	if charset != "" && !strings.EqualFold(charset, "utf-8") && !strings.EqualFold(charset, "utf8") {
-		f.Message, f.Expected = "JSON must be UTF-8 (RFC 8259), not "+shortenString(charset), "charset=utf-8 or none"
-		out = append(out, f)
+		out = append(out, st.finding(issueMediaType, "header:Content-Type", "JSON must be UTF-8 (RFC 8259), not "+shortenString(charset), "charset=utf-8 or none", shortenString(ct)))
 	}
 	return out, m
 }

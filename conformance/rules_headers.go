@@ -40,11 +40,7 @@ func (e *Engine) checkHeaders(out []Finding, h http.Header, specs []headerSpec, 
 		vals := h[hs.key]
 		if len(vals) == 0 {
 			if hs.required {
-				out = append(out, Finding{
-					Rule: RuleHeaderRequired, Operation: op, Status: status,
-					Pointer: "header:" + hs.name, Message: "required header " + hs.name + " is absent",
-					Expected: "present", Actual: "absent",
-				})
+				out = append(out, findingAt(RuleHeaderRequired, op, status, "header:"+hs.name, "required header "+hs.name+" is absent", "present", "absent"))
 			}
 			continue
 		}
@@ -119,25 +115,10 @@ func (hs *headerSpec) appendJSON(dst []byte, v string) []byte {
 	return appendParamJSON(dst, hs.kind, v)
 }
 
-// judgeHeaderJSON scans a rendered header value with its schema; the
-// findings become header.enum (drift) or header.format.
+// judgeHeaderJSON scans a rendered header value with its schema, at the
+// header's site: what it breaks is header.enum (drift) or header.format.
 func (e *Engine) judgeHeaderJSON(out []Finding, hs *headerSpec, doc []byte, raw, op string, status int, cov *Coverage) []Finding {
-	mark := len(out)
-	out = e.scanJSON(out, hs.node, doc, op, status, false, cov)
-	for i := mark; i < len(out); i++ {
-		f := &out[i]
-		if f.Rule == RuleBodyEnum {
-			f.Rule = RuleHeaderEnum
-		} else {
-			f.Rule = RuleHeaderFormat
-		}
-		f.Pointer = "header:" + hs.name + f.Pointer
-		f.Message = hs.name + ": " + f.Message
-		if f.Actual == "" || len(out)-mark == 1 && f.Pointer == "header:"+hs.name {
-			f.Actual = shortenString(raw)
-		}
-	}
-	return out
+	return e.scanJSON(out, hs.node, doc, site{loc: responseHeader, op: op, status: status, pointer: "header:", name: hs.name, label: hs.name, raw: raw}, cov)
 }
 
 // checkHeaderGrammars applies header.format to the headers whose grammar
@@ -146,11 +127,8 @@ func (e *Engine) judgeHeaderJSON(out []Finding, hs *headerSpec, doc []byte, raw,
 func checkHeaderGrammars(out []Finding, h http.Header, op string, status int) []Finding {
 	for _, v := range h["Retry-After"] {
 		if _, err := httpheader.ParseRetryAfter(v, time.Time{}); err != nil {
-			out = append(out, Finding{
-				Rule: RuleHeaderFormat, Operation: op, Status: status,
-				Pointer: "header:Retry-After", Message: "Retry-After is neither delta-seconds nor an HTTP-date",
-				Expected: "delta-seconds or HTTP-date", Actual: shortenString(v),
-			})
+			out = append(out, findingAt(RuleHeaderFormat, op, status, "header:Retry-After", "Retry-After is neither delta-seconds nor an HTTP-date",
+				"delta-seconds or HTTP-date", shortenString(v)))
 		}
 	}
 	for _, v := range h["Link"] {
@@ -160,11 +138,7 @@ func checkHeaderGrammars(out []Finding, h http.Header, op string, status int) []
 			if errors.As(err, &le) {
 				msg += ": " + le.Reason + " at byte " + strconv.Itoa(le.Offset)
 			}
-			out = append(out, Finding{
-				Rule: RuleHeaderFormat, Operation: op, Status: status,
-				Pointer: "header:Link", Message: msg,
-				Expected: `<uri-reference>; param=value, ...`, Actual: shortenString(v),
-			})
+			out = append(out, findingAt(RuleHeaderFormat, op, status, "header:Link", msg, `<uri-reference>; param=value, ...`, shortenString(v)))
 		}
 	}
 	return out

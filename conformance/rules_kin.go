@@ -41,10 +41,10 @@ func (s *scanner) kinValue(n *schemaNode) {
 	base := s.pointer("")
 	secret := s.underSecret()
 	for _, is := range j.visit(n.src, root) {
-		s.emit(issueFinding(is, base, secret, s.op, s.status))
+		s.emit(judgeIssue(is, base, secret))
 	}
 	if isContainer(v) {
-		u := undocumentedWalk{op: s.op, status: s.status, out: s.out, stack: make([]*openapi3.Schema, 1, 16), judge: j, cov: s.cov}
+		u := undocumentedWalk{site: &s.site, out: s.out, stack: make([]*openapi3.Schema, 1, 16), judge: j, cov: s.cov}
 		u.stack[0] = n.src
 		u.walk(u.stack[:1], root, base, secret)
 		slices.SortFunc(u.out[len(s.out):], func(a, b Finding) int { return strings.Compare(a.Pointer, b.Pointer) })
@@ -52,7 +52,7 @@ func (s *scanner) kinValue(n *schemaNode) {
 	}
 	if j.over && !s.budgetReported {
 		s.budgetReported = true
-		s.finding(RuleBodyBudget, "", "the schema is too expensive to judge this value completely; what the budget did not reach was not judged",
+		s.issue(issueBudget, "", "the schema is too expensive to judge this value completely; what the budget did not reach was not judged",
 			"at most "+strconv.Itoa(j.budget)+" schema visits", "more")
 	}
 }
@@ -70,9 +70,8 @@ func (s *scanner) kinValue(n *schemaNode) {
 // properties are documented: that value is already an error and nothing
 // at or below it is reported as undocumented.
 type undocumentedWalk struct {
-	op     string
-	status int
-	out    []Finding
+	site *site
+	out  []Finding
 	// stack holds the schema lists of the values being walked, from the
 	// root down, so that a walk allocates no list of its own: a list is
 	// appended, handed down, and dropped when its value is done.
@@ -164,14 +163,13 @@ func (u *undocumentedWalk) object(all []*openapi3.Schema, v *jnode, ptr string, 
 }
 
 func (u *undocumentedWalk) report(val *jnode, at, name string, secret bool) {
-	f := Finding{Rule: RuleBodyUndocumented, Operation: u.op, Status: u.status,
-		Pointer: at, Message: "property " + strconv.Quote(name) + " is not documented", Actual: redact.Marker}
+	actual := redact.Marker
 	if !secret {
 		if raw, err := json.Marshal(val.v); err == nil {
-			f.Actual = shorten(raw)
+			actual = shorten(raw)
 		}
 	}
-	u.out = append(u.out, f)
+	u.out = append(u.out, u.site.finding(issueUndocumented, at, "property "+strconv.Quote(name)+" is not documented", "", actual))
 }
 
 // matchesPatternProperty: an OpenAPI 3.1 patternProperties pattern of s
@@ -311,63 +309,6 @@ func flattenSchemaErrors(err error, out []error) []error {
 		return out
 	}
 	return append(out, err)
-}
-
-// schemaErrorFinding maps one kin-openapi error to a rule by the keyword
-// that failed, with a short message instead of kin's schema dump.
-func schemaErrorFinding(err error, base, op string, status int) Finding {
-	f := Finding{Operation: op, Status: status, Pointer: base}
-	se, ok := err.(*openapi3.SchemaError)
-	if !ok {
-		f.Rule = RuleBodyConstraint
-		f.Message = shortenString(err.Error())
-		return f
-	}
-	segs := se.JSONPointer()
-	var b strings.Builder
-	b.WriteString(base)
-	secret := redact.PointerHasSecret(base)
-	for _, seg := range segs {
-		b.WriteByte('/')
-		writePointerToken(&b, seg)
-		if redact.IsSecretName(seg) {
-			secret = true
-		}
-	}
-	f.Pointer = b.String()
-	f.Message = shortenString(se.Reason)
-	if f.Message == "" {
-		f.Message = "the value does not match the " + se.SchemaField + " schemas"
-	}
-	switch se.SchemaField {
-	case "type", "nullable":
-		f.Rule = RuleBodyType
-		f.Expected = typeName(se.Schema, se.Schema.Nullable)
-	case "required":
-		f.Rule = RuleBodyRequired
-		f.Expected, f.Actual = "present", "absent"
-	case "enum":
-		f.Rule = RuleBodyEnum
-		f.Message = "value is not one of the documented enum values"
-		f.Expected = enumExpected(se.Schema.Enum)
-	case "format":
-		f.Rule = RuleBodyFormat
-		f.Expected = se.Schema.Format
-	case "properties", "additionalProperties":
-		f.Rule = RuleBodyAdditional
-		f.Expected = "no such property"
-	default:
-		f.Rule = RuleBodyConstraint
-		f.Expected = se.SchemaField
-	}
-	if f.Actual == "" && se.Value != nil {
-		if secret {
-			f.Actual = redact.Marker
-		} else if raw, err := json.Marshal(se.Value); err == nil {
-			f.Actual = shorten(raw)
-		}
-	}
-	return f
 }
 
 func enumExpected(vals []any) string {

@@ -10,7 +10,7 @@ import (
 // else can be judged. It blames the request: an undocumented method or
 // path is the client's, whatever the server answered.
 func (e *Engine) unknownOperation(x *Exchange, pathKnown bool) Finding {
-	f := Finding{Rule: RuleOperationUnknown, Status: x.Response.Status}
+	f := findingAt(RuleOperationUnknown, "", x.Response.Status, "", "", "", "")
 	switch {
 	case x.Operation != "":
 		f.Message, f.Actual = "no operation has this operationId", shortenString(x.Operation)
@@ -52,10 +52,7 @@ func (e *Engine) basePathHint(method, path string) string {
 // status.undocumented: operation.responses (exact codes, NXX ranges,
 // default).
 func undocumentedStatus(op *operation, status int) Finding {
-	return Finding{
-		Rule: RuleStatusUndocumented, Operation: op.ID, Status: status,
-		Message:  "status " + strconv.Itoa(status) + " is not documented for " + op.ID,
-		Expected: "one of [" + op.statuses + "]",
-		Actual:   strconv.Itoa(status),
-	}
+	return findingAt(RuleStatusUndocumented, op.ID, status, "",
+		"status "+strconv.Itoa(status)+" is not documented for "+op.ID,
+		"one of ["+op.statuses+"]", strconv.Itoa(status))
 }

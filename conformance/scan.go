@@ -25,11 +25,12 @@ type scanner struct {
 	// errTooDeep.
 	err error
 
-	op     string
-	status int
-	out    []Finding
-	// asRequest judges a request body: readOnly and writeOnly apply the
-	// other way round in the schemas left to the judge.
+	// site is where the scanned value is: its location maps the scan's
+	// issues to rules.
+	site site
+	out  []Finding
+	// asRequest judges a request's value: readOnly and writeOnly apply
+	// the other way round in the schemas left to the judge.
 	asRequest bool
 	dialect   dialect
 
@@ -38,10 +39,11 @@ type scanner struct {
 	judge          *judge
 	budgetReported bool
 
-	// perRule counts the findings of each rule, so that a body keeps at
-	// most maxPerRule of each (see emit); 0 keeps them all.
+	// perRule counts the findings of each kind of issue (each rule of
+	// the location), so that a body keeps at most maxPerRule of each (see
+	// emit); 0 keeps them all.
 	maxPerRule int
-	perRule    [16]ruleCount
+	perRule    [issueKinds]ruleCount
 	nPerRule   int
 
 	// quiet tries a combinator's branch: the first fault stops the scan
@@ -59,9 +61,10 @@ type scanner struct {
 	cov *Coverage
 }
 
-// ruleCount is how many findings of a rule a scan kept and dropped.
+// ruleCount is how many findings of a kind of issue a scan kept and
+// dropped, in the order the kinds were first met.
 type ruleCount struct {
-	rule          Rule
+	kind          issueKind
 	kept, dropped int
 }
 

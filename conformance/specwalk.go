@@ -189,10 +189,10 @@ func (c *docChecker) judgeValue(rule Rule, where string, s *openapi3.Schema, v a
 	if len(issues) == 0 {
 		return
 	}
-	f := issueFinding(issues[0], "", false, "", 0)
-	msg := f.Message
-	if f.Pointer != "" {
-		msg = "at " + f.Pointer + ": " + msg
+	f := judgeIssue(issues[0], "", false)
+	msg := f.message
+	if f.pointer != "" {
+		msg = "at " + f.pointer + ": " + msg
 	}
 	if len(issues) > 1 {
 		msg += " (and " + strconv.Itoa(len(issues)-1) + " more)"

@@ -29,10 +29,8 @@ func (e *Engine) ValidateResponse(x *Exchange) []Finding {
 func (e *Engine) validateResponse(x *Exchange, op *operation, pathKnown bool) (out []Finding) {
 	defer func() {
 		if r := recover(); r != nil {
-			out = []Finding{{
-				Rule: RuleEngineInternal, Status: x.Response.Status,
-				Message: shortenString(fmt.Sprintf("the engine failed on this response: %v", r)),
-			}}
+			out = []Finding{findingAt(RuleEngineInternal, "", x.Response.Status, "",
+				shortenString(fmt.Sprintf("the engine failed on this response: %v", r)), "", "")}
 		}
 		e.finishFindings(out, x)
 	}()
@@ -55,9 +53,10 @@ func (e *Engine) validateResponse(x *Exchange, op *operation, pathKnown bool) (o
 	}
 	out = e.checkHeaders(out, h, r.headers, op.ID, status, cov)
 	out = checkHeaderGrammars(out, h, op.ID, status)
-	out, m := checkContent(out, r, x, h, op.ID)
+	st := site{loc: responseBody, op: op.ID, status: status}
+	out, m := checkContent(out, &st, r, x, h)
 	if m != nil {
-		out = e.checkBody(out, m.body, x.Response.Body, op.ID, status, cov)
+		out = e.scanJSON(out, m.body, x.Response.Body, st, cov)
 	}
 	return out
 }
@@ -83,49 +82,42 @@ var scanners = sync.Pool{New: func() any {
 	return &scanner{path: make([]pathSeg, 0, 16), buf: make([]byte, 0, 64)}
 }}
 
-// checkBody applies body.limit, then reads the body once with the compiled
-// schema: body.json and body.depth replace whatever the partial read found,
-// since a body that cannot be read to its end cannot be judged.
-func (e *Engine) checkBody(out []Finding, n *schemaNode, body []byte, op string, status int, cov *Coverage) []Finding {
-	return e.scanJSON(out, n, body, op, status, false, cov)
-}
-
-// scanJSON is checkBody for a response body or, asRequest, for a request
-// body or a parameter value; cov, when set, is marked with the properties
-// and enum values the scan meets.
-func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, status int, asRequest bool, cov *Coverage) []Finding {
+// scanJSON applies the size cap, then reads body (a response's or a
+// request's body, a header's or a parameter's value rendered as JSON) once
+// with the compiled schema n; st says where it is, so which rules its
+// issues break. A body that cannot be read to its end cannot be judged: the
+// nesting cap's issue or the syntax error replaces whatever the partial
+// read found. cov, when set, is marked with the properties and enum values
+// the scan meets.
+func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, st site, cov *Coverage) []Finding {
 	if int64(len(body)) > e.maxBody {
-		return append(out, limitFinding(op, status, len(body), e.maxBody))
+		return append(out, st.make(limitIssue(len(body), e.maxBody)))
 	}
 	s := scanners.Get().(*scanner)
 	mark := len(out)
-	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], op: op, status: status, out: out, asRequest: asRequest, dialect: e.dialect, maxPerRule: maxFindingsPerRule, cov: cov}
+	*s = scanner{data: body, maxDepth: e.maxDepth, path: s.path[:0], buf: s.buf[:0], site: st, out: out, asRequest: st.loc.asRequest, dialect: e.dialect, maxPerRule: maxFindingsPerRule, cov: cov}
 	s.scanBody(n)
 	out = s.out
 	se, malformed := s.err.(*syntaxError)
 	switch {
 	case s.err == errTooDeep:
-		out = append(out[:mark], Finding{
-			Rule: RuleBodyDepth, Operation: op, Status: status,
-			Message:  "the JSON nests deeper than the nesting cap and was not judged",
-			Expected: "at most " + strconv.Itoa(e.maxDepth) + " levels",
-			Actual:   "more than " + strconv.Itoa(e.maxDepth) + " levels",
-		})
+		out = append(out[:mark], st.finding(issueDepth, "",
+			"the JSON nests deeper than the nesting cap and was not judged",
+			"at most "+strconv.Itoa(e.maxDepth)+" levels",
+			"more than "+strconv.Itoa(e.maxDepth)+" levels"))
 	case malformed:
 		what := "malformed JSON"
 		if se.offset >= len(body) {
 			what = "truncated JSON"
 		}
-		out = append(out[:mark], Finding{
-			Rule: RuleBodyJSON, Operation: op, Status: status,
-			Message:  what + ": " + se.Error() + " of " + strconv.Itoa(len(body)),
-			Expected: "a JSON document (RFC 8259)",
-		})
+		out = append(out[:mark], st.finding(issueJSON, "",
+			what+": "+se.Error()+" of "+strconv.Itoa(len(body)),
+			"a JSON document (RFC 8259)", ""))
 	}
 	if s.err == nil {
 		out = s.cappedNotes(out)
 	}
-	s.data, s.out, s.cov = nil, nil, nil
+	s.data, s.out, s.cov, s.site = nil, nil, nil, site{}
 	if cap(s.path) <= 1024 && cap(s.buf) <= 64<<10 {
 		scanners.Put(s)
 	}
@@ -133,7 +125,7 @@ func (e *Engine) scanJSON(out []Finding, n *schemaNode, body []byte, op string, 
 }
 
 // finishFindings is the one way out of the engine for the findings of an
-// exchange: each gets its rule's severity and side from the catalogue, and
+// exchange (each made with its rule's severity and side, by NewFinding):
 // registered tokens, the request's own credential, the secrets the request
 // sent and Bearer credentials are hidden in every finding (secret property
 // values were already replaced where they were read; Expected comes from
@@ -160,8 +152,6 @@ func (e *Engine) finishFindings(out []Finding, x *Exchange) {
 	// A secret the client sent may come back under another name.
 	secrets := redact.SecretValues(x.Request.Body)
 	for i := range out {
-		out[i].Severity = out[i].Rule.Severity()
-		out[i].Side = out[i].Rule.Side()
 		out[i].Actual = redact.Text(redact.Value(out[i].Actual, cred), e.redactions...)
 		out[i].Message = redact.Text(redact.Value(out[i].Message, cred), e.redactions...)
 		for _, v := range secrets {

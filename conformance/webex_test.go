@@ -215,7 +215,7 @@ func kinResponsePlaces(t *testing.T, doc *openapi3.T, item *openapi3.PathItem, o
 				at = append(at, "")
 			}
 		case *openapi3.SchemaError:
-			at = append(at, schemaErrorFinding(e, "", "", 0).Pointer)
+			at = append(at, schemaErrorIssue(e, "").pointer)
 		default:
 			at = append(at, "")
 		}
