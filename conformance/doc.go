@@ -23,8 +23,9 @@
 // conformance/conformancetest puts the engine under a client's tests as an
 // http.RoundTripper.
 //
-// Rules() lists every rule the project can emit (the engine's, the run's
-// and the proxy's) with its severity and what it enforces; SlowSchemas
+// Rules() lists every declared rule (this package's, and those the layers
+// above declare with Declare: generated requests', the Webex suite's) with
+// its severity and what it enforces; SlowSchemas
 // says which schemas of a spec the single pass leaves to the judge of
 // whole values, and for which keywords. Schemas the single pass leaves
 // aside (allOf, oneOf, anyOf, pattern and the rarer keywords) get
