@@ -4,4 +4,6 @@
 // example_*_test.go files and tests of the packages they use), the README
 // stays short, every page of docs/ is listed in docs/README.md, and every
 // relative link leads somewhere.
+//
+//	go test ./examples
 package examples

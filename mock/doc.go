@@ -5,6 +5,10 @@
 //
 //	ts := mocktest.NewServer(t) // ts.URL is the base URL (…/v1), ts.Token a valid token
 //
+// As a handler of one's own:
+//
+//	srv := httptest.NewServer(mock.New(mock.WithTokens("t"))) // the API under srv.URL + mock.BasePath
+//
 // As a process: conformance serve --listen 127.0.0.1:8080.
 //
 // It serves the five operations of the spec (list, create, get details,

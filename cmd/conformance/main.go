@@ -1,7 +1,3 @@
-// Command conformance checks whether an HTTP API answers the way its OpenAPI
-// description says: against a live target (run), a recording (validate),
-// live traffic (proxy), and it serves a faithful mock of the Webex webhooks
-// API (serve).
 package main
 
 import (

@@ -1,9 +1,3 @@
-// Package jsonlex holds the JSON lexing the project does by hand, once:
-// RFC 8259 strings (escapes, control characters, UTF-8), numbers and
-// escapes, for the body scanner that validates in one pass, the streaming
-// HAR decoder and the secret scrubber. The functions work on byte slices
-// and report errors with the offset where the input went wrong; none
-// allocates unless it appends.
 package jsonlex
 
 import (

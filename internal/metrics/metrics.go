@@ -1,7 +1,3 @@
-// Package metrics is what `conformance serve --metrics` and `conformance
-// proxy --metrics` expose to Prometheus: exchanges by operation and status,
-// findings by rule, severity and operation, and a latency histogram, on a
-// registry of their own beside the Go runtime's and the process's metrics.
 package metrics
 
 import (
