@@ -213,3 +213,27 @@ func TestIndexReadsOperations(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "POST /b", op.ID)
 }
+
+// FuzzIndexSpec: whatever the bytes, New neither panics nor hangs, and
+// an indexed document's operations compile (or say why not) without a
+// panic, and are judged.
+func FuzzIndexSpec(f *testing.F) {
+	f.Add([]byte(lazyDefectSpec))
+	f.Add([]byte(`{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/a/{id}": {"get": {"responses": {"200": {"description": "d"}}}}}}`))
+	f.Add([]byte(`{"openapi": "3.0.0", "paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/p"}], "responses": {"2XX": {"$ref": "#/components/responses/r"}}}}}, "components": {"parameters": {"p": {"name": "p", "in": "query", "schema": {"type": "integer"}}}, "responses": {"r": {"description": "d", "headers": {"X": {"$ref": "#/components/headers/h"}}}}, "headers": {"h": {"schema": {"type": "string"}}}}}`))
+	f.Fuzz(func(t *testing.T, spec []byte) {
+		if len(spec) > 64<<10 {
+			return
+		}
+		e, err := New(spec)
+		if err != nil || e.lazy == nil {
+			return
+		}
+		u, _ := url.Parse("/a/1")
+		for _, o := range e.cov.ops {
+			e.Validate(&Exchange{Operation: o.ID, Request: Request{Method: o.Method, URL: u},
+				Response: Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"a": 1}`)}})
+		}
+		e.NewCoverage().Report()
+	})
+}

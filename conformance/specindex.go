@@ -147,12 +147,12 @@ func indexSpec(data []byte) (*specIndex, error) {
 }
 
 func (ix *specIndex) readServers(w *jwalk, v span) error {
-	if w.data[v.start] != '[' {
+	if w.byteAt(v.start) != '[' {
 		return errNotIndexed
 	}
 	return w.elements(v, func(e span) error {
 		var srv indexServer
-		if w.data[e.start] != '{' {
+		if w.byteAt(e.start) != '{' {
 			return errNotIndexed
 		}
 		err := w.object(e, func(k string, v span) error {
@@ -188,19 +188,19 @@ func (ix *specIndex) readServers(w *jwalk, v span) error {
 }
 
 func (ix *specIndex) readPaths(w *jwalk, at int) (int, error) {
-	if w.data[at] != '{' {
+	if w.byteAt(at) != '{' {
 		return 0, errNotIndexed
 	}
 	return w.members(at, func(tmpl string, at int) (int, error) {
 		if strings.HasPrefix(tmpl, "x-") {
 			return w.skip(at) // an extension, as kin-openapi reads it
 		}
-		if w.data[at] != '{' {
+		if w.byteAt(at) != '{' {
 			return 0, errNotIndexed
 		}
 		p := indexPath{template: tmpl}
 		end, err := w.members(at, func(k string, at int) (int, error) {
-			if m, ok := methodKeys[k]; ok && w.data[at] == '{' {
+			if m, ok := methodKeys[k]; ok && w.byteAt(at) == '{' {
 				op := indexOp{method: m}
 				end, err := w.members(at, func(k string, at int) (int, error) {
 					v, err := w.value(at)
@@ -225,7 +225,7 @@ func (ix *specIndex) readPaths(w *jwalk, at int) (int, error) {
 				return 0, err
 			}
 			if _, ok := methodKeys[k]; ok {
-				if w.data[at] == 'n' {
+				if w.byteAt(at) == 'n' {
 					return v.end, nil // null: no operation
 				}
 				return 0, errNotIndexed
@@ -244,14 +244,14 @@ func (ix *specIndex) readPaths(w *jwalk, at int) (int, error) {
 }
 
 func (ix *specIndex) readComponents(w *jwalk, at int) (int, error) {
-	if w.data[at] != '{' {
+	if w.byteAt(at) != '{' {
 		return 0, errNotIndexed
 	}
 	return w.members(at, func(kind string, at int) (int, error) {
 		if !componentKinds[kind] {
 			return w.skip(at)
 		}
-		if w.data[at] != '{' {
+		if w.byteAt(at) != '{' {
 			return 0, errNotIndexed
 		}
 		byName := map[string]component{}
@@ -262,7 +262,7 @@ func (ix *specIndex) readComponents(w *jwalk, at int) (int, error) {
 				return 0, err
 			}
 			c := component{at: v}
-			if w.data[at] == '{' {
+			if w.byteAt(at) == '{' {
 				err := w.object(v, func(k string, v span) error {
 					if k == "$ref" {
 						s, ok := w.str(v)
@@ -310,7 +310,7 @@ var nameKeys = map[string]bool{
 }
 
 func (ix *specIndex) refs(w *jwalk, at int, names bool) (int, error) {
-	switch w.data[at] {
+	switch w.byteAt(at) {
 	case '{':
 		return w.members(at, func(k string, at int) (int, error) {
 			switch {
@@ -330,7 +330,7 @@ func (ix *specIndex) refs(w *jwalk, at int, names bool) (int, error) {
 			case dataKeys[k] || strings.HasPrefix(k, "x-"):
 				return w.skip(at)
 			case k == "examples":
-				if w.data[at] == '{' {
+				if w.byteAt(at) == '{' {
 					return ix.refs(w, at, true) // Example Objects by name
 				}
 				return w.skip(at) // JSON Schema's examples: values
@@ -557,7 +557,7 @@ func (w *jwalk) value(at int) (span, error) {
 // object calls fn for each member of the object at v, whose values it
 // has walked; a value of another kind is not indexed.
 func (w *jwalk) object(v span, fn func(key string, v span) error) error {
-	if w.data[v.start] != '{' {
+	if w.byteAt(v.start) != '{' {
 		return errNotIndexed
 	}
 	_, err := w.members(v.start, func(key string, at int) (int, error) {
@@ -655,4 +655,12 @@ func (ix *specIndex) requestHeaders() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// byteAt is data[i], or 0 past the end.
+func (w *jwalk) byteAt(i int) byte {
+	if i < len(w.data) {
+		return w.data[i]
+	}
+	return 0
 }
