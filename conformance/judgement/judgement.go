@@ -21,8 +21,9 @@ type Judge struct {
 // it matched (ok false: none) and the findings so far, and returns them
 // with its own, dropping any it supersedes. Only its findings of the
 // sides judged are kept. It runs before the observers, and must not keep
-// x's bodies.
-type Check func(x *conformance.Exchange, op conformance.Operation, ok bool, fs []conformance.Finding) []conformance.Finding
+// x's bodies. x is a copy, so that a judge without checks allocates
+// nothing for them.
+type Check func(x conformance.Exchange, op conformance.Operation, ok bool, fs []conformance.Finding) []conformance.Finding
 
 // Observer is told of every exchange judged, with the operation it
 // matched (ok false: none) and its case, before Case returns: the place
@@ -192,7 +193,7 @@ func (j *Judge) check(x *conformance.Exchange, op conformance.Operation, ok bool
 		return fs
 	}
 	for _, c := range j.checks {
-		fs = c(x, op, ok, fs)
+		fs = c(*x, op, ok, fs)
 	}
 	return j.sides.Keep(fs)
 }

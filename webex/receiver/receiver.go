@@ -237,7 +237,7 @@ func (rcv *Receiver) Judge(r *http.Request, body []byte) []conformance.Finding {
 // signature is the judgement's check of X-Spark-Signature, with the
 // secret at hand: notification.signature says everything about the
 // header, its shape included, so the engine's finding on it is dropped.
-func (rcv *Receiver) signature(x *conformance.Exchange, op conformance.Operation, _ bool, fs []conformance.Finding) []conformance.Finding {
+func (rcv *Receiver) signature(x conformance.Exchange, op conformance.Operation, _ bool, fs []conformance.Finding) []conformance.Finding {
 	fs = slices.DeleteFunc(fs, func(f conformance.Finding) bool {
 		return f.Rule == conformance.RuleRequestParameter && f.Pointer == signaturePointer
 	})

@@ -379,7 +379,7 @@ func engineOfSpec() *conformance.Engine {
 // finding.
 var passJudge = sync.OnceValue(func() *judgement.Judge {
 	return judgement.New(engineOfSpec(), judgement.WithSides(conformance.JudgeResponses),
-		judgement.WithCheck(func(*conformance.Exchange, conformance.Operation, bool, []conformance.Finding) []conformance.Finding {
+		judgement.WithCheck(func(conformance.Exchange, conformance.Operation, bool, []conformance.Finding) []conformance.Finding {
 			return nil
 		}))
 })
