@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ import (
 	"github.com/webex-conformance/webhooks/conformance/judgement"
 	"github.com/webex-conformance/webhooks/conformance/proxy"
 	"github.com/webex-conformance/webhooks/conformance/report"
+	"github.com/webex-conformance/webhooks/gen"
 	"github.com/webex-conformance/webhooks/mock"
 	"github.com/webex-conformance/webhooks/mock/mocktest"
 )
@@ -198,6 +200,86 @@ func TestJudgeSidesThroughTheProxy(t *testing.T) {
 				for _, f := range c.Findings {
 					assert.Contains(t, []any{"request", "response"}, f["side"], "%v", f)
 				}
+			}
+		})
+	}
+}
+
+// deliverySet is webhook deliveries good and bad: a faithful one, a
+// missing required field, a value outside an enum, the wrong media type,
+// no signature and a forged one.
+var deliverySet = []struct {
+	name, body, contentType string
+	sign                    string // the key that signs it; "" none
+}{
+	{"faithful", receiveEnvelope, "application/json", "delivery-agree-secret"},
+	{"no resource", strings.Replace(receiveEnvelope, `"resource":"messages",`, "", 1), "application/json", "delivery-agree-secret"},
+	{"bogus event", strings.Replace(receiveEnvelope, `"event":"created"`, `"event":"bogus"`, 1), "application/json", "delivery-agree-secret"},
+	{"text/plain", receiveEnvelope, "text/plain", "delivery-agree-secret"},
+	{"unsigned", receiveEnvelope, "application/json", ""},
+	{"forged", receiveEnvelope, "application/json", "forger"},
+}
+
+const receiveEnvelope = `{"id":"w","name":"n","targetUrl":"https://example.com/h","resource":"messages","event":"created","orgId":"o",` +
+	`"createdBy":"p","appId":"a","ownedBy":"creator","status":"active","created":"2026-01-02T03:04:05Z","actorId":"p","data":{"id":"m"}}`
+
+// TestReceiveAndTheJudgementAgree sends the delivery set to `conformance
+// receive` and judges the same requests with judgement.Case held to the
+// notification callback: without the secret, each delivery has the same
+// findings in both; with it, receive adds the Webex layer's signature
+// rule, which replaces the engine's finding on the X-Spark-Signature
+// header.
+func TestReceiveAndTheJudgementAgree(t *testing.T) {
+	t.Parallel()
+	const secret = "delivery-agree-secret"
+	eng, err := conformance.New(api.Spec, conformance.WithRedactions(secret))
+	require.NoError(t, err)
+	rc, err := eng.CompileCallback("createWebhook", "notification", http.MethodPost)
+	require.NoError(t, err)
+	j := judgement.New(eng, judgement.WithContract(rc))
+
+	for _, withSecret := range []bool{false, true} {
+		t.Run(fmt.Sprintf("secret=%v", withSecret), func(t *testing.T) {
+			t.Parallel()
+			key := ""
+			if withSecret {
+				key = secret
+			}
+			base, stdout, stderr, stop := receiveStart(t, key, "--format", "json")
+			var want [][]string
+			for _, d := range deliverySet {
+				req, err := http.NewRequest(http.MethodPost, base+"/hook", strings.NewReader(d.body))
+				require.NoError(t, err)
+				req.Header.Set("Content-Type", d.contentType)
+				if d.sign != "" {
+					req.Header.Set("X-Spark-Signature", gen.Sign(d.sign, []byte(d.body)))
+				}
+				x := conformance.Exchange{Request: conformance.RequestFromHTTP(req, []byte(d.body))}
+				fs := j.Case(&x).Findings
+				if withSecret {
+					fs = slices.DeleteFunc(fs, func(f conformance.Finding) bool { return f.Pointer == "header:X-Spark-Signature" })
+				}
+				keys := findingKeys(fs)
+				if withSecret && d.sign != secret {
+					keys = append(keys, "notification.signature side=request error op=receiveWebhookNotification status=0 at header:X-Spark-Signature")
+					sort.Strings(keys)
+				}
+				want = append(want, keys)
+				resp, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				resp.Body.Close()
+				require.Equal(t, http.StatusNoContent, resp.StatusCode)
+			}
+			stop()
+			rep, err := report.ReadJSON([]byte(stdout.String()))
+			require.NoError(t, err, stderr.String())
+			require.Len(t, rep.Cases, len(deliverySet))
+			for i, d := range deliverySet {
+				assert.Equal(t, want[i], findingKeys(rep.Cases[i].Findings), "%s: receive and the judgement", d.name)
+			}
+			assert.Empty(t, want[0], "a faithful delivery has no finding")
+			for _, w := range want[1:4] {
+				assert.NotEmpty(t, w, "each bad delivery has a finding")
 			}
 		})
 	}
