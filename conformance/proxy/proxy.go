@@ -336,10 +336,25 @@ type reqTee struct {
 	// overBudget: the copy was given up for the memory budget, not the cap.
 	overBudget bool
 	size       int64 // the declared Content-Length, -1 when unknown
+	got        int64 // bytes read so far
 }
 
 func (t *reqTee) Read(b []byte) (int, error) {
+	if t.size >= 0 && t.got >= t.size {
+		// The whole declared body has been read: that is its end, without
+		// asking the server's body again. The transport reads once more
+		// past Content-Length to see the end; by then the upstream may
+		// have answered, and the server, writing that answer to the
+		// client, closes the request body: the read would fail, and the
+		// transport would close the upstream connection in the middle of
+		// the response (a 1 MiB response cut short, now and then).
+		t.mu.Lock()
+		t.eof = true
+		t.mu.Unlock()
+		return 0, io.EOF
+	}
 	n, err := t.rc.Read(b)
+	t.got += int64(n)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if n > 0 && !t.overflow {

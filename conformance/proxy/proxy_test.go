@@ -502,3 +502,49 @@ func TestRequestsAreJudged(t *testing.T) {
 		assert.NotContains(t, buf.String(), secret, format)
 	}
 }
+
+// closedAfterBody is a client's request body as the server hands it to the
+// proxy when it closes it as soon as the proxy starts the response (it
+// does once the declared length was read): every byte, then
+// http.ErrBodyReadAfterClose instead of io.EOF.
+type closedAfterBody struct {
+	data []byte
+	read int
+}
+
+func (b *closedAfterBody) Read(p []byte) (int, error) {
+	if b.read >= len(b.data) {
+		return 0, http.ErrBodyReadAfterClose
+	}
+	n := copy(p, b.data[b.read:])
+	b.read += n
+	return n, nil
+}
+
+func (b *closedAfterBody) Close() error { return nil }
+
+// The transport reads a request body once more past its Content-Length to
+// see its end. When the upstream has answered in between and the server,
+// writing that answer, has closed the client's body, that read must still
+// be the end: an error made the transport close the upstream connection in
+// the middle of the response (a 1 MiB response cut short now and then,
+// TestProxyMemoryIsBoundedInTotal).
+func TestRequestBodyEndsAtItsDeclaredLength(t *testing.T) {
+	t.Parallel()
+	p, err := New("http://127.0.0.1:1", judgement.New(newEngine(t)))
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	body := bytes.Repeat([]byte("a"), 100_000)
+	tee := &reqTee{p: p, rc: &closedAfterBody{data: body}, size: int64(len(body))}
+	// As net/http's transferWriter does for a body with a Content-Length.
+	n, err := io.Copy(io.Discard, io.LimitReader(tee, int64(len(body))))
+	require.NoError(t, err)
+	require.Equal(t, int64(len(body)), n)
+	extra, err := io.Copy(io.Discard, tee)
+	require.NoError(t, err, "the read past the declared length is the end of the body")
+	assert.Zero(t, extra)
+	kept, why := tee.take()
+	require.Empty(t, why)
+	assert.Equal(t, body, kept.Bytes(), "kept whole, and judged")
+	p.put(kept)
+}

@@ -82,7 +82,6 @@ func (m *Metrics) ExchangeLabel(operation, status string, d time.Duration, findi
 	if operation == "" {
 		operation = UnknownOperation
 	}
-	m.exchanges.WithLabelValues(operation, status).Inc()
 	m.latency.WithLabelValues(operation).Observe(d.Seconds())
 	for _, f := range findings {
 		op := f.Operation
@@ -91,6 +90,9 @@ func (m *Metrics) ExchangeLabel(operation, status string, d time.Duration, findi
 		}
 		m.findings.WithLabelValues(f.Rule.ID(), string(f.Severity), op).Inc()
 	}
+	// Last: a scrape that counts the exchange sees its findings and its
+	// latency too.
+	m.exchanges.WithLabelValues(operation, status).Inc()
 }
 
 // Handler serves the metrics in the Prometheus exposition formats.
