@@ -69,6 +69,19 @@ func (l *lazySpec) decode(at span, v any) (err error) {
 	return nil
 }
 
+// decodeWith runs dec on the bytes at at, a panic or error its message.
+func (l *lazySpec) decodeWith(at span, dec func(raw []byte) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot decode: %v", r)
+		}
+	}()
+	if err := dec(l.ix.data[at.start:at.end]); err != nil {
+		return fmt.Errorf("%s", firstLine(err.Error()))
+	}
+	return nil
+}
+
 // component decodes the component ref leads to (through components that
 // are references themselves), once, and resolves what it references.
 func (l *lazySpec) component(kind, ref string) (any, error) {
@@ -87,37 +100,56 @@ func (l *lazySpec) component(kind, ref string) (any, error) {
 	var v any
 	switch k {
 	case "schemas":
-		s := &openapi3.Schema{}
-		v = s
-		if err = l.decode(at, s); err == nil {
+		var r *openapi3.SchemaRef
+		if err = l.decodeWith(at, func(raw []byte) (err error) { r, err = decodeSchemaRef(raw); return err }); err == nil {
+			if r.Value == nil {
+				r.Value = &openapi3.Schema{}
+			}
+			v = r.Value
 			l.comps[key] = v // before resolving: cycles end here
-			err = l.schema(s, key)
+			err = l.schema(r.Value, key)
 		}
 	case "parameters":
-		p := &openapi3.Parameter{}
-		v = p
-		if err = l.decode(at, p); err == nil {
+		var r *openapi3.ParameterRef
+		if err = l.decodeWith(at, func(raw []byte) (err error) { r, err = decodeParameterRef(raw); return err }); err == nil {
+			p := r.Value
+			if p == nil {
+				p = &openapi3.Parameter{}
+			}
+			v = p
 			l.comps[key] = v
 			err = l.parameter(p, key)
 		}
 	case "responses":
-		r := &openapi3.Response{}
-		v = r
-		if err = l.decode(at, r); err == nil {
+		var r *openapi3.ResponseRef
+		if err = l.decodeWith(at, func(raw []byte) (err error) { r, err = decodeResponseRef(raw); return err }); err == nil {
+			resp := r.Value
+			if resp == nil {
+				resp = &openapi3.Response{}
+			}
+			v = resp
 			l.comps[key] = v
-			err = l.response(r, key)
+			err = l.response(resp, key)
 		}
 	case "requestBodies":
-		b := &openapi3.RequestBody{}
-		v = b
-		if err = l.decode(at, b); err == nil {
+		var r *openapi3.RequestBodyRef
+		if err = l.decodeWith(at, func(raw []byte) (err error) { r, err = decodeRequestBodyRef(raw); return err }); err == nil {
+			b := r.Value
+			if b == nil {
+				b = &openapi3.RequestBody{}
+			}
+			v = b
 			l.comps[key] = v
 			err = l.content(b.Content, key)
 		}
 	case "headers":
-		h := &openapi3.Header{}
-		v = h
-		if err = l.decode(at, h); err == nil {
+		var r *openapi3.HeaderRef
+		if err = l.decodeWith(at, func(raw []byte) (err error) { r, err = decodeHeaderRef(raw); return err }); err == nil {
+			h := r.Value
+			if h == nil {
+				h = &openapi3.Header{}
+			}
+			v = h
 			l.comps[key] = v
 			err = l.parameter(&h.Parameter, key)
 		}
@@ -262,7 +294,7 @@ func (l *lazySpec) operation(p *indexPath, i int) (*openapi3.PathItem, *openapi3
 	if item == nil {
 		item = &openapi3.PathItem{}
 		if p.params.ok() {
-			if err := l.decode(p.params, &item.Parameters); err != nil {
+			if err := l.decodeWith(p.params, func(raw []byte) (err error) { item.Parameters, err = decodeParameters(raw); return err }); err != nil {
 				return nil, nil, fmt.Errorf("parameters: %w", err)
 			}
 			if err := l.parameters(item.Parameters, base); err != nil {
@@ -272,8 +304,8 @@ func (l *lazySpec) operation(p *indexPath, i int) (*openapi3.PathItem, *openapi3
 		l.items[p.template] = item
 	}
 	ix := p.ops[i]
-	op := &openapi3.Operation{}
-	if err := l.decode(ix.at, op); err != nil {
+	var op *openapi3.Operation
+	if err := l.decodeWith(ix.at, func(raw []byte) (err error) { op, err = decodeOperation(raw); return err }); err != nil {
 		return nil, nil, err
 	}
 	ptr := base + "/" + strings.ToLower(ix.method)
