@@ -8,6 +8,7 @@
 // bounded report.
 //
 //	j := judgement.New(eng, judgement.WithSides(conformance.JudgeResponses))
-//	c := j.Case(conformance.FromHTTP(req, reqBody, resp, respBody))
+//	x := conformance.FromHTTP(req, reqBody, resp, respBody)
+//	c := j.Case(&x)
 //	rep.Add(c)
 package judgement
