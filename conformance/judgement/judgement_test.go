@@ -148,3 +148,37 @@ func TestUnjudgedHalves(t *testing.T) {
 	judgement.New(engine(t), judgement.WithObserver(obs)).Case(exchange("GET", "/v1/webhooks", true, "", 200, `{"items":[]}`))
 	assert.Equal(t, []string{"listWebhooks"}, seen)
 }
+
+// WithContract judges every exchange as a request of a callback, whatever
+// its path, and not the response (the receiver's own); WithCheck adds a
+// layer's findings, kept only for the sides judged.
+func TestContractAndCheck(t *testing.T) {
+	t.Parallel()
+	eng := engine(t)
+	rc, err := eng.CompileCallback("createWebhook", "notification", http.MethodPost)
+	require.NoError(t, err)
+	mark := func(x conformance.Exchange, op conformance.Operation, ok bool, fs []conformance.Finding) []conformance.Finding {
+		f := conformance.NewFinding(conformance.RuleRequestParameter, "header:X-Check", "the check ran on "+op.ID, "", "")
+		return append(fs, f)
+	}
+	x := exchange("POST", "/anywhere/at/all", false, `{"id":"w"}`, 204, "")
+	c := judgement.New(eng, judgement.WithContract(rc), judgement.WithCheck(mark)).Case(x)
+	assert.Equal(t, rc.Operation(), c.Operation)
+	assert.Equal(t, "/anywhere/at/all", c.Path, "the request's path: a contract has no template")
+	assert.Contains(t, rules(c), "request.body.required@request")
+	last := c.Findings[len(c.Findings)-1]
+	assert.Equal(t, "the check ran on "+rc.Operation(), last.Message)
+	for _, f := range c.Findings {
+		assert.Equal(t, conformance.SideRequest, f.Side, "the response is not judged")
+	}
+
+	c = judgement.New(eng, judgement.WithContract(rc), judgement.WithCheck(mark), judgement.WithSides(conformance.JudgeResponses)).Case(x)
+	assert.Empty(t, c.Findings, "a delivery is the sender's request: judging responses, nothing of it counts")
+
+	// A check on an ordinary judge sees the operation matched.
+	ok := exchange("GET", "/v1/webhooks", true, "", 200, `{"items":[]}`)
+	c = judgement.New(eng, judgement.WithCheck(mark)).Case(ok)
+	assert.Equal(t, []string{"request.parameter@request"}, rules(c))
+	assert.Equal(t, "the check ran on listWebhooks", c.Findings[0].Message)
+	assert.Empty(t, judgement.New(eng).Case(ok).Findings, "quiet without the check")
+}
