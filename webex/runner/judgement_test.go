@@ -93,3 +93,15 @@ func sorted(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// The run judges responses: a judge of requests too is refused, since the
+// suite's bad requests are deliberate.
+func TestRunNeedsAJudgeOfResponses(t *testing.T) {
+	t.Parallel()
+	eng, err := conformance.New(api.Spec)
+	require.NoError(t, err)
+	for _, s := range []conformance.Sides{conformance.JudgeBoth, conformance.JudgeRequests} {
+		_, err := Run(context.Background(), judgement.New(eng, judgement.WithSides(s)), "http://127.0.0.1:1/v1")
+		assert.ErrorContains(t, err, "must judge responses only", "%v", s)
+	}
+}
