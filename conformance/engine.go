@@ -143,7 +143,9 @@ func New(spec []byte, opts ...Option) (*Engine, error) {
 	sum := sha256.Sum256(c.spec)
 	if !c.eager {
 		if ix, err := indexSpec(c.spec); err == nil {
-			return newLazy(c, ix, sum)
+			if e, err := newLazy(c, ix, sum); err == nil {
+				return e, nil
+			} // else the whole load says what is wrong, in its words
 		}
 	}
 	doc, notes, err := loadSpec(c.spec, c.formatsAnnotate)

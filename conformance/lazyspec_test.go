@@ -237,3 +237,19 @@ func FuzzIndexSpec(f *testing.F) {
 		e.NewCoverage().Report()
 	})
 }
+
+// TestLazyJudgingAllocatesNothing: once its operation is compiled, a
+// conforming exchange of a lazily compiled document is judged without an
+// allocation, as an eagerly compiled one is.
+func TestLazyJudgingAllocatesNothing(t *testing.T) {
+	e, err := New([]byte(lazyDefectSpec))
+	require.NoError(t, err)
+	require.NotNil(t, e.lazy)
+	u, _ := url.Parse("https://api.example.com/v2/nodes/7")
+	x := &Exchange{
+		Request:  Request{Method: http.MethodGet, URL: u},
+		Response: Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"name": "a", "children": [{"name": "b"}]}`)},
+	}
+	require.Empty(t, e.Validate(x))
+	assert.Zero(t, testing.AllocsPerRun(100, func() { e.Validate(x) }))
+}
