@@ -22,59 +22,95 @@ var errDecodeByKin = errors.New("decode by kin-openapi")
 
 func decodeSchemaRef(data []byte) (*openapi3.SchemaRef, error) {
 	w := &jwalk{data: data}
-	at := w.ws(0)
-	r, err := w.schemaRef(at)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
+	r, _, err := w.schemaRef(w.ws(0))
+	return r, err
 }
 
-// schemaRef decodes the schema or reference at at.
-func (w *jwalk) schemaRef(at int) (*openapi3.SchemaRef, error) {
+// schemaRef decodes the schema or reference at at, in one pass over its
+// bytes, and returns where it ends.
+func (w *jwalk) schemaRef(at int) (*openapi3.SchemaRef, int, error) {
+	if w.byteAt(at) == '{' {
+		s, ref, end, err := w.schema(at)
+		switch {
+		case err == nil && ref != "":
+			return &openapi3.SchemaRef{Ref: ref}, end, nil
+		case err == nil:
+			return &openapi3.SchemaRef{Value: s}, end, nil
+		} // else kin-openapi decodes it, and says what is wrong, if anything
+	}
 	v, err := w.value(at)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if w.byteAt(at) != '{' {
-		return kinSchemaRef(w.data[v.start:v.end])
-	}
-	var ref string
-	_ = w.object(v, func(k string, v span) error {
-		if k == "$ref" {
-			ref, _ = w.str(v)
-		}
-		return nil
-	})
-	if ref != "" {
-		return &openapi3.SchemaRef{Ref: ref}, nil
-	}
-	s, err := w.schema(v)
-	if errors.Is(err, errDecodeByKin) {
-		return kinSchemaRef(w.data[v.start:v.end])
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &openapi3.SchemaRef{Value: s}, nil
-}
-
-func kinSchemaRef(raw []byte) (*openapi3.SchemaRef, error) {
 	r := &openapi3.SchemaRef{}
-	if err := json.Unmarshal(raw, r); err != nil {
-		return nil, err
+	if err := json.Unmarshal(w.data[v.start:v.end], r); err != nil {
+		return nil, 0, err
 	}
-	return r, nil
+	return r, v.end, nil
 }
 
-// schema decodes the Schema Object at v.
-func (w *jwalk) schema(v span) (*openapi3.Schema, error) {
-	s := &openapi3.Schema{}
-	err := w.object(v, func(k string, v span) error {
+// schema decodes the Schema Object at at; ref is its $ref when it has one.
+func (w *jwalk) schema(at int) (s *openapi3.Schema, ref string, end int, err error) {
+	s = &openapi3.Schema{}
+	end, err = w.members(at, func(k string, at int) (int, error) {
+		switch k {
+		case "properties":
+			if w.byteAt(at) != '{' {
+				return 0, errDecodeByKin
+			}
+			s.Properties = openapi3.Schemas{}
+			return w.members(at, func(name string, at int) (int, error) {
+				r, end, err := w.schemaRef(at)
+				s.Properties[name] = r
+				return end, err
+			})
+		case "items", "not":
+			r, end, err := w.schemaRef(at)
+			if k == "items" {
+				s.Items = r
+			} else {
+				s.Not = r
+			}
+			return end, err
+		case "additionalProperties":
+			if c := w.byteAt(at); c == '{' {
+				r, end, err := w.schemaRef(at)
+				s.AdditionalProperties.Schema = r
+				return end, err
+			}
+		case "allOf", "anyOf", "oneOf":
+			if w.byteAt(at) != '[' {
+				return 0, errDecodeByKin
+			}
+			var list openapi3.SchemaRefs
+			end, err := w.elementsFrom(at, func(at int) (int, error) {
+				r, end, err := w.schemaRef(at)
+				list = append(list, r)
+				return end, err
+			})
+			switch k {
+			case "allOf":
+				s.AllOf = list
+			case "anyOf":
+				s.AnyOf = list
+			default:
+				s.OneOf = list
+			}
+			return end, err
+		}
+		v, err := w.value(at)
+		if err != nil {
+			return 0, err
+		}
 		raw := w.data[v.start:v.end]
 		c := w.byteAt(v.start)
-		var err error
 		switch k {
+		case "$ref":
+			ref, err = w.strOf(v)
+		case "additionalProperties":
+			var b bool
+			b, err = boolOf(c)
+			s.AdditionalProperties.Has = &b
 		case "type":
 			if c == '"' {
 				t, _ := w.str(v)
@@ -107,7 +143,7 @@ func (w *jwalk) schema(v span) (*openapi3.Schema, error) {
 		case "exclusiveMinimum", "exclusiveMaximum":
 			b, e := boolOf(c)
 			if e != nil {
-				return errDecodeByKin // a number: JSON Schema 2020-12's reading
+				return 0, errDecodeByKin // a number: JSON Schema 2020-12's reading
 			}
 			if k == "exclusiveMinimum" {
 				s.ExclusiveMin = openapi3.ExclusiveBound{Bool: &b}
@@ -146,37 +182,9 @@ func (w *jwalk) schema(v span) (*openapi3.Schema, error) {
 			err = json.Unmarshal(raw, &s.ExternalDocs)
 		case "xml":
 			err = json.Unmarshal(raw, &s.XML)
-		case "properties":
-			if c != '{' {
-				return errDecodeByKin
-			}
-			s.Properties = openapi3.Schemas{}
-			err = w.object(v, func(name string, v span) error {
-				r, err := w.schemaRef(v.start)
-				s.Properties[name] = r
-				return err
-			})
-		case "items":
-			s.Items, err = w.schemaRef(v.start)
-		case "not":
-			s.Not, err = w.schemaRef(v.start)
-		case "additionalProperties":
-			switch c {
-			case 't', 'f':
-				b := c == 't'
-				s.AdditionalProperties.Has = &b
-			default:
-				s.AdditionalProperties.Schema, err = w.schemaRef(v.start)
-			}
-		case "allOf":
-			s.AllOf, err = w.schemaRefs(v)
-		case "anyOf":
-			s.AnyOf, err = w.schemaRefs(v)
-		case "oneOf":
-			s.OneOf, err = w.schemaRefs(v)
 		default:
 			if len(k) < 2 || k[:2] != "x-" {
-				return errDecodeByKin
+				return 0, errDecodeByKin
 			}
 			var x any
 			err = json.Unmarshal(raw, &x)
@@ -185,22 +193,9 @@ func (w *jwalk) schema(v span) (*openapi3.Schema, error) {
 			}
 			s.Extensions[k] = x
 		}
-		return err
+		return v.end, err
 	})
-	return s, err
-}
-
-func (w *jwalk) schemaRefs(v span) (openapi3.SchemaRefs, error) {
-	if w.byteAt(v.start) != '[' {
-		return nil, errDecodeByKin
-	}
-	var out openapi3.SchemaRefs
-	err := w.elements(v, func(v span) error {
-		r, err := w.schemaRef(v.start)
-		out = append(out, r)
-		return err
-	})
-	return out, err
+	return s, ref, end, err
 }
 
 func (w *jwalk) strOf(v span) (string, error) {
