@@ -311,29 +311,29 @@ func (c *Collector) foldedCase(k foldKey) report.Case {
 	cs.Findings = f.tally.Findings(c.any)
 	if d := f.tally.Dropped(); d > 0 {
 		capped := conformance.NewFinding(conformance.RuleProxyFindingsCapped, "",
-			fmt.Sprintf("%d more %s of other kinds were not kept (at most %d per case)", d, Plural(d, "finding", "findings"), c.maxKinds), "", "")
+			fmt.Sprintf("%d more %s of other kinds were not kept (at most %d per case)", d, plural(d, "finding", "findings"), c.maxKinds), "", "")
 		capped.Operation, capped.Status = cs.Operation, cs.Status
 		cs.Findings = append(cs.Findings, capped)
 	}
 	return cs
 }
 
-func (c *Collector) noun(n int) string { return Plural(n, c.one, c.any) }
+func (c *Collector) noun(n int) string { return plural(n, c.one, c.any) }
 
-// Plural is one when n is 1, else many.
-func Plural(n int, one, many string) string {
+// plural is one when n is 1, else many.
+func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}
 	return many
 }
 
-// OtherMethod is the method a case shows for the requests of methods
+// otherMethod is the method a case shows for the requests of methods
 // outside RFC 9110's (and PATCH's) that match no operation.
-const OtherMethod = "(other method)"
+const otherMethod = "(other method)"
 
 // MethodBucket is method when it is one of RFC 9110's methods or PATCH,
-// else OtherMethod: what a case, a log record or a metric label may say of
+// else otherMethod: what a case, a log record or a metric label may say of
 // a method the client chose freely.
 func MethodBucket(method string) string {
 	switch method {
@@ -341,7 +341,7 @@ func MethodBucket(method string) string {
 		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
 		return method
 	}
-	return OtherMethod
+	return otherMethod
 }
 
 // Clip shortens what a client chose (a path, a method) for a log record.
