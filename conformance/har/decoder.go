@@ -119,19 +119,19 @@ func WithMaxBodyBytes(n int64) Option {
 	}
 }
 
-// ReuseBuffers lets the decoder reuse an entry's storage for the next one:
+// WithReusedBuffers lets the decoder reuse an entry's storage for the next one:
 // the *Entry, its header maps, its URL and its bodies are then valid only
 // until the next call to Next (strings read from them stay valid). For a
 // caller that judges each entry at once and keeps nothing of it, it saves
 // the allocations and copies of each entry.
-func ReuseBuffers() Option {
+func WithReusedBuffers() Option {
 	return func(d *Decoder) { d.reuse = true }
 }
 
-// RequestHeaders keeps only the named request headers of each entry; the
+// WithRequestHeaders keeps only the named request headers of each entry; the
 // others are read and dropped. The engine reads just Authorization (to
 // redact it), and a recording's request headers are many.
-func RequestHeaders(names ...string) Option {
+func WithRequestHeaders(names ...string) Option {
 	return func(d *Decoder) {
 		d.keepReq = make(map[string]bool, len(names))
 		for _, n := range names {
@@ -182,7 +182,7 @@ type Decoder struct {
 	// Scratch reused from entry to entry.
 	nameBuf, textBuf, postBuf, formBuf, arena []byte
 	spans                                     []harSpan
-	// What ReuseBuffers hands out again: the entry, its headers (and the
+	// What WithReusedBuffers hands out again: the entry, its headers (and the
 	// slice their values sit in), its URL, and base64 bodies decoded.
 	ent             Entry
 	reqH, respH     http.Header
@@ -624,7 +624,7 @@ func (d *Decoder) finish(e *Entry, raw *harRaw) {
 // decodeText returns the body a recorded text stands for, decoded from
 // base64 when so encoded and cut one byte past the cap, or why it cannot
 // be had; what names the member for that reason ("content"). With
-// ReuseBuffers a base64 body is decoded into *scratch.
+// WithReusedBuffers a base64 body is decoded into *scratch.
 func (d *Decoder) decodeText(c *harContent, what string, scratch *[]byte) (body []byte, skip string) {
 	switch {
 	case strings.EqualFold(c.encoding, "base64"):
@@ -795,7 +795,7 @@ func (d *Decoder) headers(resp bool) error {
 }
 
 // harName is a header name as recorded, its canonical form, and whether a
-// request header of that name is dropped (RequestHeaders).
+// request header of that name is dropped (WithRequestHeaders).
 type harName struct {
 	raw, canon string
 	drop       bool
@@ -834,7 +834,7 @@ func (d *Decoder) headerName(name []byte, resp bool, i int) harName {
 
 // headerMaps builds the entry's request and response headers from the
 // arena with one string and one slice for all values; all is that string,
-// which request.url is also part of. With ReuseBuffers the maps and the
+// which request.url is also part of. With WithReusedBuffers, the maps and the
 // slice are those of the entry before, emptied.
 func (d *Decoder) headerMaps() (req, resp http.Header, all string) {
 	nResp := 0

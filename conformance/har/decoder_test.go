@@ -290,7 +290,7 @@ func TestDecoderReuseBuffers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"a":1}`, string(kept[0].Response.Body), "without the option every body is the caller's")
 
-	d := NewDecoder(strings.NewReader(doc), ReuseBuffers())
+	d := NewDecoder(strings.NewReader(doc), WithReusedBuffers())
 	first, err := d.Next()
 	require.NoError(t, err)
 	assert.Equal(t, `{"a":1}`, string(first.Response.Body))
@@ -304,7 +304,7 @@ func TestDecoderReuseBuffersEntry(t *testing.T) {
 	doc := `{"log":{"entries":[` +
 		`{"request":{"method":"GET","url":"https://x/a?b=1","headers":[{"name":"x-a","value":"1"}]},"response":{"status":200,"headers":[{"name":"link","value":"a"},{"name":"Link","value":"b"}],"content":{"text":"e30=","encoding":"base64"}}},` +
 		`{"request":{"method":"POST","url":"http://y:8080/c","postData":{"params":[{"name":"n","value":"v w"}]}},"response":{"status":201,"headers":[{"name":"X-B","value":"2"}]}}]}}`
-	d := NewDecoder(strings.NewReader(doc), ReuseBuffers())
+	d := NewDecoder(strings.NewReader(doc), WithReusedBuffers())
 	first, err := d.Next()
 	require.NoError(t, err)
 	assert.Equal(t, "https://x/a?b=1", first.Request.URL.String())
@@ -391,7 +391,7 @@ func TestDecoderRequestHeaders(t *testing.T) {
 	all, err := collectHAR(strings.NewReader(doc))
 	require.NoError(t, err)
 	assert.Len(t, all[0].Request.Header, 2)
-	some, err := collectHAR(strings.NewReader(doc), RequestHeaders("Authorization"))
+	some, err := collectHAR(strings.NewReader(doc), WithRequestHeaders("Authorization"))
 	require.NoError(t, err)
 	assert.Equal(t, http.Header{"Authorization": {"Bearer x"}}, some[0].Request.Header)
 	assert.Equal(t, "1", some[0].Response.Header.Get("X-A"), "response headers are all kept")
@@ -530,13 +530,13 @@ func FuzzDecoder(f *testing.F) {
 	})
 }
 
-// requireReuseAgrees reads data again with ReuseBuffers, through a reader
+// requireReuseAgrees reads data again with WithReusedBuffers, through a reader
 // that hands over a few bytes at a time, and requires every entry, looked
 // at before the next is read, to be what the plain read made of it, and
 // the same error.
 func requireReuseAgrees(t *testing.T, data []byte, want []*Entry, wantErr error) {
 	t.Helper()
-	d := NewDecoder(chunkReader{r: bytes.NewReader(data), n: 7}, WithMaxBodyBytes(1<<16), ReuseBuffers())
+	d := NewDecoder(chunkReader{r: bytes.NewReader(data), n: 7}, WithMaxBodyBytes(1<<16), WithReusedBuffers())
 	for i := 0; ; i++ {
 		e, err := d.Next()
 		if err != nil {
@@ -620,7 +620,7 @@ func benchRecordings(b *testing.B) []struct {
 func BenchmarkDecoder(b *testing.B) {
 	for _, rec := range benchRecordings(b) {
 		b.Run(rec.name, func(b *testing.B) {
-			benchDecode(b, rec.data, ReuseBuffers(), RequestHeaders("Authorization", "Content-Type", "Cookie"))
+			benchDecode(b, rec.data, WithReusedBuffers(), WithRequestHeaders("Authorization", "Content-Type", "Cookie"))
 		})
 	}
 }

@@ -23,7 +23,7 @@ func Replay(j *judgement.Judge, r io.Reader, source string, rep *report.Report) 
 	// Each entry is judged at once and nothing of it is kept, so its body
 	// may share the decoder's buffer; of the request headers only those
 	// the request rules read are kept.
-	d := NewDecoder(r, WithMaxBodyBytes(eng.MaxBodyBytes()), ReuseBuffers(), RequestHeaders(eng.RequestHeaderNames()...))
+	d := NewDecoder(r, WithMaxBodyBytes(eng.MaxBodyBytes()), WithReusedBuffers(), WithRequestHeaders(eng.RequestHeaderNames()...))
 	for {
 		e, err := d.Next()
 		if err == io.EOF {
