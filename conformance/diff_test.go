@@ -34,17 +34,17 @@ func diffSchemas(t testing.TB) []diffSchema {
 	var out []diffSchema
 	for _, e := range []*Engine{testEngine(t), testPetEngine(t)} {
 		sc := newSchemaCompiler(dialect{})
-		names := make([]string, 0, len(e.doc.Components.Schemas))
-		for name := range e.doc.Components.Schemas {
+		names := make([]string, 0, len(e.wholeDoc().Components.Schemas))
+		for name := range e.wholeDoc().Components.Schemas {
 			names = append(names, name)
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			s := e.doc.Components.Schemas[name].Value
+			s := e.wholeDoc().Components.Schemas[name].Value
 			out = append(out, diffSchema{name: e.info.Title + "/" + name, src: s, node: sc.compile(s)})
 		}
 		// The list response of the pet store is an array schema.
-		if op := e.doc.Paths.Find("/pets"); op != nil {
+		if op := e.wholeDoc().Paths.Find("/pets"); op != nil {
 			s := op.Get.Responses.Status(200).Value.Content["application/json"].Schema.Value
 			out = append(out, diffSchema{name: e.info.Title + "/[]Pet", src: s, node: sc.compile(s)})
 		}

@@ -142,7 +142,11 @@ func New(spec []byte, opts ...Option) (*Engine, error) {
 	}
 	sum := sha256.Sum256(c.spec)
 	if !c.eager {
-		if ix, err := indexSpec(c.spec); err == nil {
+		js := c.spec
+		if !looksJSON(js) {
+			js, _ = yamlToJSON(js) // YAML: converted once; nil when not sure
+		}
+		if ix, err := indexSpec(js); js != nil && err == nil {
 			if e, err := newLazy(c, ix, sum); err == nil {
 				return e, nil
 			} // else the whole load says what is wrong, in its words

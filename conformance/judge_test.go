@@ -57,7 +57,7 @@ func TestRecursiveAnyOfIsBounded(t *testing.T) {
 	// Node schema and its two branches for each of the 51 objects.
 	var v any
 	require.NoError(t, json.Unmarshal(body, &v))
-	node := e.doc.Components.Schemas["Node"].Value
+	node := e.wholeDoc().Components.Schemas["Node"].Value
 	j := newJudge(len(body), false, dialect{})
 	assert.Empty(t, j.visit(node, j.tree(v)))
 	assert.LessOrEqual(t, j.spent, 3*51)
@@ -122,7 +122,7 @@ func TestBodyBudget(t *testing.T) {
 // engine alone at the depth of the ~300-byte body.
 func BenchmarkRecursiveAnyOf(b *testing.B) {
 	e := testRecursiveEngine(b)
-	node := e.doc.Components.Schemas["Node"].Value
+	node := e.wholeDoc().Components.Schemas["Node"].Value
 	for _, depth := range []int{8, 50} {
 		body := nestedB(depth)
 		x := exchange("GET", "/node", 200, string(body), jsonCT)

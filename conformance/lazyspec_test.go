@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/webex-conformance/webhooks/api"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -221,6 +223,7 @@ func FuzzIndexSpec(f *testing.F) {
 	f.Add([]byte(lazyDefectSpec))
 	f.Add([]byte(`{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/a/{id}": {"get": {"responses": {"200": {"description": "d"}}}}}}`))
 	f.Add([]byte(`{"openapi": "3.0.0", "paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/p"}], "responses": {"2XX": {"$ref": "#/components/responses/r"}}}}}, "components": {"parameters": {"p": {"name": "p", "in": "query", "schema": {"type": "integer"}}}, "responses": {"r": {"description": "d", "headers": {"X": {"$ref": "#/components/headers/h"}}}}, "headers": {"h": {"schema": {"type": "string"}}}}}`))
+	f.Add([]byte("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/a/{id}: {get: {responses: {200: {description: d, content: {application/json: {schema: {$ref: '#/components/schemas/S'}}}}}}}}\ncomponents: {schemas: {S: &s {type: object, properties: {a: {type: integer}}}, T: *s}}\n"))
 	f.Fuzz(func(t *testing.T, spec []byte) {
 		if len(spec) > 64<<10 {
 			return
@@ -252,4 +255,41 @@ func TestLazyJudgingAllocatesNothing(t *testing.T) {
 	}
 	require.Empty(t, e.Validate(x))
 	assert.Zero(t, testing.AllocsPerRun(100, func() { e.Validate(x) }))
+}
+
+// TestYAMLIsIndexed: a YAML document is converted to JSON once and
+// compiled lazily, judging as the whole load does; what the conversion is
+// not sure of is loaded whole.
+func TestYAMLIsIndexed(t *testing.T) {
+	t.Parallel()
+	eager, err := New(api.Spec, WithEagerCompile())
+	require.NoError(t, err)
+	lazy, err := New(api.Spec)
+	require.NoError(t, err)
+	require.NotNil(t, lazy.lazy, "the embedded YAML spec is indexed")
+	for _, x := range lazyExchanges(t, eager) {
+		want := eager.ValidateExchange(x)
+		got := lazy.ValidateExchange(x)
+		assert.Equal(t, want, got, "%s %d", x.Operation, x.Response.Status)
+	}
+	assert.Equal(t, eager.SpecNotes(), lazy.SpecNotes())
+	assert.Equal(t, eager.RequestHeaderNames(), lazy.RequestHeaderNames())
+
+	for name, spec := range map[string]string{
+		"merge key":     "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-base: &b {description: d}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          <<: *b\n",
+		"yes word":      "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: yes}\n",
+		"timestamp":     "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: 2020-01-01}\n",
+		"float openapi": "openapi: 3.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+	} {
+		e, err := New([]byte(spec))
+		if err == nil {
+			assert.Nil(t, e.lazy, name)
+		}
+	}
+	e, err := New([]byte("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: d, content: {application/json: {schema: {type: integer, maximum: 0x10}}}}\n"))
+	require.NoError(t, err)
+	require.NotNil(t, e.lazy)
+	fs := e.Validate(&Exchange{Operation: "GET /a", Response: Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`17`)}})
+	require.Len(t, fs, 1, "0x10 is read as 16")
+	assert.Equal(t, RuleBodyConstraint.ID(), fs[0].Rule.ID())
 }

@@ -214,7 +214,7 @@ func TestValidateExchangeJudgesBothHalves(t *testing.T) {
 func TestCompileRequest(t *testing.T) {
 	t.Parallel()
 	e := testEngine(t)
-	op := e.doc.Paths.Value("/webhooks").Post
+	op := e.wholeDoc().Paths.Value("/webhooks").Post
 	rc, err := e.compileContract("webhookCallback", "", nil, op)
 	require.NoError(t, err)
 	u, _ := url.Parse("https://receiver.example/hook")
