@@ -382,6 +382,20 @@ func (l *lazySpec) compile(e *Engine, o *operation) {
 	e.cov.addOp(o)
 }
 
+// Unjudged says why the exchanges of operation id cannot be judged: its
+// description could not be read (the document is compiled one operation
+// at a time, on first use; WithEagerCompile refuses such a document in
+// New instead). It is empty for an operation that can be judged, and for
+// an id the spec does not declare.
+func (e *Engine) Unjudged(id string) string {
+	op := e.ops[id]
+	if op == nil {
+		return ""
+	}
+	e.ready(op)
+	return op.broken
+}
+
 // brokenFinding is what an exchange of an operation whose description
 // cannot be read gets.
 func (o *operation) brokenFinding(status int) Finding {

@@ -161,6 +161,30 @@ func TestLazyDefectInALaterOperation(t *testing.T) {
 	assert.Equal(t, "deleteNode", fs[0].Operation)
 	assert.Contains(t, fs[0].Message, "components schemas Broken")
 	assert.Contains(t, fs[0].Message, "its exchanges are not judged")
+	assert.Equal(t, fs[0].Message, e.Unjudged("deleteNode"))
+	assert.Empty(t, e.Unjudged("getNode"))
+	assert.Empty(t, e.Unjudged("noSuchOperation"))
+
+	// The request half is not judged either, and not passed: it gets the
+	// same finding, once for the whole exchange.
+	u, _ := url.Parse("https://api.example.com/v2/nodes/7")
+	cov := e.NewCoverage()
+	del := &Exchange{Request: Request{Method: "DELETE", URL: u}, Response: Response{Status: 200}, Coverage: cov}
+	req := e.ValidateRequest(del)
+	require.Len(t, req, 1)
+	assert.Equal(t, RuleSpecInvalid, req[0].Rule)
+	both := e.ValidateExchange(del)
+	require.Len(t, both, 1)
+	assert.Equal(t, RuleSpecInvalid, both[0].Rule)
+	var seen bool
+	for _, op := range cov.Report().Operations {
+		if op.Operation == "deleteNode" {
+			seen = true
+			assert.Zero(t, op.Exchanges, "an exchange not judged is not counted as covered")
+			assert.Zero(t, op.Requests)
+		}
+	}
+	assert.True(t, seen, "the coverage plan lists the operation")
 
 	var noted bool
 	for _, n := range e.SpecNotes() {

@@ -803,6 +803,9 @@ func (e *Engine) validateRequest(x *Exchange, op *operation, pathKnown bool) (ou
 	if op == nil {
 		return append(out, e.unknownOperation(x, pathKnown))
 	}
+	if op.broken != "" {
+		return append(out, op.brokenFinding(0))
+	}
 	if op.req == nil {
 		return nil
 	}
@@ -819,6 +822,9 @@ func (e *Engine) ValidateExchange(x *Exchange) []Finding {
 		return nil
 	}
 	op, pathKnown := e.resolve(x)
+	if op != nil && op.broken != "" {
+		return []Finding{op.brokenFinding(x.Response.Status)}
+	}
 	out := e.validateRequest(x, op, pathKnown)
 	if op == nil {
 		x.Coverage.unknown()

@@ -41,7 +41,7 @@ func (e *Engine) validateResponse(x *Exchange, op *operation, pathKnown bool) (o
 	}
 	status := x.Response.Status
 	if op.broken != "" {
-		cov.response(op, status, nil)
+		// Not judged, so not counted: coverage says what was checked.
 		return append(out, op.brokenFinding(status))
 	}
 	h := canonicalHeader(x.Response.Header)

@@ -99,6 +99,9 @@ func (j *Judge) Sides() conformance.Sides { return j.sides }
 //     request.security; one whose credentials could not be given
 //     (CredentialsNotGiven) gets the note whatever the status. A record
 //     that keeps credential headers, values redacted, is judged as sent.
+//   - An exchange of an operation whose description cannot be read
+//     (conformance.Engine.Unjudged) is a skipped case saying why: nothing
+//     of it was checked.
 //   - A request whose body could not be kept (Request.Unjudged) gets a
 //     request.unjudged note; a response that could not be kept
 //     (Response.Unjudged) is not judged: the case's reason says why, and
@@ -148,6 +151,12 @@ func (j *Judge) Case(x *conformance.Exchange) report.Case {
 		return c
 	}
 	c.Operation, c.Path = op.ID, op.PathTemplate
+	if why := j.eng.Unjudged(op.ID); why != "" {
+		// Nothing of the exchange can be checked: untested, never a pass.
+		c.Verdict, c.Reason = report.VerdictSkip, why
+		j.observe(x, op, true, &c)
+		return c
+	}
 	// The operation is known from here on: the engine looks it up by id.
 	saved := x.Operation
 	x.Operation = op.ID

@@ -182,3 +182,38 @@ func TestContractAndCheck(t *testing.T) {
 	assert.Equal(t, "the check ran on listWebhooks", c.Findings[0].Message)
 	assert.Empty(t, judgement.New(eng).Case(ok).Findings, "quiet without the check")
 }
+
+// An operation whose description cannot be read (the document is compiled
+// one operation at a time) makes a skipped case that says why, judging
+// either side: untested is never a pass.
+func TestUnreadableOperationIsSkipped(t *testing.T) {
+	t.Parallel()
+	const spec = `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+  "paths": {"/things": {
+    "get": {"operationId": "listThings", "responses": {"200": {"description": "ok"}}},
+    "post": {"operationId": "makeThing", "responses": {"201": {"description": "made",
+      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Broken"}}}}}}}},
+  "components": {"schemas": {"Broken": {"type": "object", "required": 5}}}}`
+	eng, err := conformance.New([]byte(spec))
+	require.NoError(t, err)
+	for _, sides := range []conformance.Sides{conformance.JudgeBoth, conformance.JudgeRequests, conformance.JudgeResponses} {
+		t.Run(sides.String(), func(t *testing.T) {
+			u, _ := url.Parse("https://api.example.com/things")
+			x := &conformance.Exchange{
+				Request:  conformance.Request{Method: "POST", URL: u},
+				Response: conformance.Response{Status: 201, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{}`)},
+			}
+			c := judgement.New(eng, judgement.WithSides(sides)).Case(x)
+			assert.Equal(t, report.VerdictSkip, c.Verdict)
+			assert.Equal(t, "makeThing", c.Operation)
+			assert.Contains(t, c.Reason, "cannot be read")
+			assert.Empty(t, c.Findings)
+
+			x.Request.Method = "GET"
+			x.Response = conformance.Response{Status: 200}
+			c = judgement.New(eng, judgement.WithSides(sides)).Case(x)
+			assert.NotEqual(t, report.VerdictSkip, c.Verdict, "the readable operation is judged")
+			assert.Empty(t, c.Findings)
+		})
+	}
+}
