@@ -130,6 +130,20 @@ func TestValidateCountsSpecNotes(t *testing.T) {
 	assert.Equal(t, exitOK, code, out+errOut)
 	assert.Equal(t, 1, strings.Count(errOut, "2 defects"), errOut)
 	assert.Contains(t, errOut, "conformance lint --spec "+path)
+
+	// A recording is judged without counting them: on a large document
+	// that would cost more than the judging.
+	rec := filepath.Join(t.TempDir(), "rec.har")
+	require.NoError(t, os.WriteFile(rec, []byte(`{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[
+{"startedDateTime":"2026-01-01T00:00:00Z","time":1,
+ "request":{"method":"GET","url":"https://api.example.com/things","httpVersion":"HTTP/1.1","headers":[],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},
+ "response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","headers":[{"name":"Content-Type","value":"application/json"}],"cookies":[],
+  "content":{"size":15,"mimeType":"application/json","text":"{\"items\":[\"a\"]}"},"redirectURL":"","headersSize":-1,"bodySize":15},
+ "cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`), 0o644))
+	code, out, errOut = validateRun(t, "", nil, "--spec", path, "--har", rec)
+	assert.Equal(t, exitOK, code, out+errOut)
+	assert.Contains(t, out, "1 passed", out)
+	assert.NotContains(t, errOut, "defect", errOut)
 }
 
 // run and proxy, too, judge by a defective document and count its

@@ -28,8 +28,7 @@ const validateHelp = `usage: conformance validate (--har FILE... | --operation O
                            [--fail-on error|drift] [--spec PATH] [--baseline FILE] [--max-input-bytes N] [--require OP:STATUS]...
 
 Validates recorded exchanges against the spec: every entry of one or more
-HAR 1.2 recordings, its request and its response (one case per entry;
-entries that match no operation are skipped with the reason), or one
+HAR 1.2 recordings, its request and its response (one case per entry), or one
 response given by its operation, status, headers and body, with the request
 that asked for it when --query, --request-header or --request-body describe
 one (a request body is application/json unless a --request-header says
@@ -40,6 +39,9 @@ whatever the server answered. --judge responses counts only what the server
 answered, --judge requests only what the client sent. --format and --output
 may be repeated and pair up as for run. On a terminal, stderr shows how a
 recording is coming along (entries, MB/s, time left); piped, nothing.
+With --spec and one exchange, stderr says how many defects the document
+itself has; with --har it does not count them (on a large document that
+costs more than judging the recording): conformance lint lists them.
 
 ` + baselineHelp + `
 ` + requireHelp + `
@@ -106,9 +108,14 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return engineFailed(e, "validate", validateOneLine(err.Error()), err)
 	}
-	if *specPath != "" {
-		// The document's own defects are worked out beside the judging
-		// (nothing judged needs them) and counted once it is done.
+	// The document's own defects are counted for one exchange, not for a
+	// recording: on a large document working them out costs more than
+	// judging a recording (kin-openapi loads and validates the whole
+	// document), and lint is the command that lists them.
+	countNotes := *specPath != "" && len(hars) == 0
+	if countNotes {
+		// Worked out beside the judging (nothing judged needs them) and
+		// counted once it is done.
 		go eng.SpecNotes()
 	}
 	reqs, err := requirements(eng, *requireFlags)
@@ -155,7 +162,9 @@ func cmdValidate(ctx context.Context, e *env, args []string) int {
 	if err := runWriteReports(e, "validate", outs, rep, opts...); err != nil {
 		return exitUsage
 	}
-	noteSpecNotes(e, "validate", *specPath, eng)
+	if countNotes {
+		noteSpecNotes(e, "validate", *specPath, eng)
+	}
 	outcome, _ := rep.Result()
 	return exitFor(outcome)
 }
