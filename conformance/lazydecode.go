@@ -112,7 +112,9 @@ func (w *jwalk) schema(at int) (s *openapi3.Schema, ref string, end int, err err
 			b, err = boolOf(c)
 			s.AdditionalProperties.Has = &b
 		case "type":
-			if c == '"' {
+			if t := sharedTypes[string(raw)]; t != nil {
+				s.Type = t
+			} else if c == '"' {
 				t, _ := w.str(v)
 				s.Type = &openapi3.Types{t}
 			} else {
@@ -197,6 +199,18 @@ func (w *jwalk) schema(at int) (s *openapi3.Schema, ref string, end int, err err
 	})
 	return s, ref, end, err
 }
+
+// sharedTypes holds one value of each type a schema names alone, by its
+// JSON text: the schemas that name it share it (nothing changes a schema's
+// type once it is decoded).
+var sharedTypes = func() map[string]*openapi3.Types {
+	m := map[string]*openapi3.Types{}
+	for _, t := range []string{openapi3.TypeArray, openapi3.TypeBoolean, openapi3.TypeInteger, openapi3.TypeNumber,
+		openapi3.TypeObject, openapi3.TypeString, openapi3.TypeNull} {
+		m[strconv.Quote(t)] = &openapi3.Types{t}
+	}
+	return m
+}()
 
 func (w *jwalk) strOf(v span) (string, error) {
 	s, ok := w.str(v)

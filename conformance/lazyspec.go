@@ -32,6 +32,9 @@ type lazySpec struct {
 	// definition, for coverage reports.
 	names map[*openapi3.Schema]string
 	notes []Finding // what compiling the operations found, as compile notes it
+	// left counts the operations not compiled yet; when none is left,
+	// what only compiling reads is let go (release).
+	left int
 }
 
 func newLazySpec(ix *specIndex, d dialect, judgeComb bool) (*lazySpec, error) {
@@ -370,6 +373,7 @@ func (e *Engine) readyAll() {
 func (l *lazySpec) compile(e *Engine, o *operation) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	defer l.compiled(e)
 	p := &l.ix.paths[o.path]
 	item, op, err := l.operation(p, o.index)
 	if err != nil {
@@ -380,6 +384,21 @@ func (l *lazySpec) compile(e *Engine, o *operation) {
 	}
 	l.notes = compileOperation(o, l.doc, item, op, l.sc, e.routes.bases, l.notes)
 	e.cov.addOp(o)
+}
+
+// compiled counts one more operation compiled; after the last one, the
+// decoded components, the schemas' pointers and the compiler's memo are
+// read no more, and are let go: the compiled nodes keep what judging and
+// coverage read.
+func (l *lazySpec) compiled(e *Engine) {
+	if l.left--; l.left > 0 {
+		return
+	}
+	l.comps, l.bad, l.items, l.names = nil, nil, nil, nil
+	l.sc.memo = nil
+	e.cov.mu.Lock()
+	e.cov.names, e.cov.visited = nil, nil
+	e.cov.mu.Unlock()
 }
 
 // Unjudged says why the exchanges of operation id cannot be judged: its
@@ -438,6 +457,7 @@ func (e *Engine) indexOperations(ix *specIndex) {
 			o.ID = e.operationID(io.id, io.method, p.template)
 			e.ops[o.ID] = o
 			e.routes.add(p.template, io.method, o)
+			e.lazy.left++
 		}
 	}
 	e.cov = newCovPlan(e.sortedOps(), true)

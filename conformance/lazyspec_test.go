@@ -96,6 +96,41 @@ func TestLazyCompileMatchesEager(t *testing.T) {
 	assert.Equal(t, len(eager.Operations()), len(lazy.Operations()))
 }
 
+// TestLazyReleasesWhatOnlyCompilingReads: once every operation is
+// compiled, the decoded components, the schemas' pointers and the
+// compiler's memo are let go, and the engine still judges every exchange
+// and reports coverage as the whole load does.
+func TestLazyReleasesWhatOnlyCompilingReads(t *testing.T) {
+	t.Parallel()
+	doc := readWebexDoc(t, "messaging")
+	eager, err := New(doc, WithEagerCompile())
+	require.NoError(t, err)
+	lazy, err := New(doc)
+	require.NoError(t, err)
+	require.NotNil(t, lazy.lazy)
+	require.NotNil(t, lazy.lazy.comps, "nothing is released before every operation is compiled")
+
+	assert.Equal(t, eager.NewCoverage().Report(), lazy.NewCoverage().Report()) // compiles every operation
+	assert.Zero(t, lazy.lazy.left)
+	assert.Nil(t, lazy.lazy.comps)
+	assert.Nil(t, lazy.lazy.names)
+	assert.Nil(t, lazy.lazy.sc.memo)
+	assert.Nil(t, lazy.cov.names)
+	assert.Nil(t, lazy.cov.visited)
+
+	xs := lazyExchanges(t, eager)
+	require.NotEmpty(t, xs)
+	wantCov, gotCov := eager.NewCoverage(), lazy.NewCoverage()
+	for _, x := range xs {
+		want, got := *x, *x
+		want.Coverage, got.Coverage = wantCov, gotCov
+		assert.Equal(t, eager.ValidateExchange(&want), lazy.ValidateExchange(&got), "%s %d", x.Operation, x.Response.Status)
+	}
+	assert.Equal(t, wantCov.Report(), gotCov.Report())
+	assert.Equal(t, eager.SpecNotes(), lazy.SpecNotes())
+	assert.Equal(t, eager.SlowSchemas(), lazy.SlowSchemas())
+}
+
 const lazyDefectSpec = `{
   "openapi": "3.0.3",
   "info": {"title": "lazy", "version": "1"},
