@@ -3,6 +3,7 @@ package conformance
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -275,8 +276,7 @@ type covPlan struct {
 type covSchema struct {
 	pointer  string
 	props    []string
-	propBase int32
-	propIdx  map[string]int32
+	propBase int32 // props[i]'s bit is propBase+i
 	enum     []string
 	enumBase int32
 	enumIdx  map[string]int32 // by enumKey
@@ -409,7 +409,7 @@ func (p *covPlan) addNode(n *schemaNode, fallback string) {
 	if cs := p.schema(n.src, name); cs != nil {
 		for _, prop := range n.props.slots {
 			if prop != nil {
-				prop.cov = cs.propIdx[prop.name]
+				prop.cov = cs.propBit(prop.name)
 			}
 		}
 		if n.enum != nil || n.enumAny != nil {
@@ -490,9 +490,8 @@ func (p *covPlan) schema(s *openapi3.Schema, name string) *covSchema {
 		}
 		sort.Strings(cs.props)
 		cs.propBase = p.items
-		cs.propIdx = make(map[string]int32, len(cs.props))
-		for _, k := range cs.props {
-			cs.propIdx[k] = p.bit()
+		for range cs.props {
+			p.bit()
 		}
 	}
 	if len(s.Enum) > 0 {
@@ -544,8 +543,16 @@ func enumKey(v any) string {
 // which knows schemas by their source.
 func (c *Coverage) markProperty(s *openapi3.Schema, name string) {
 	if cs := c.plan.lookup(s); cs != nil {
-		c.mark(cs.propIdx[name])
+		c.mark(cs.propBit(name))
 	}
+}
+
+// propBit is the bit of property name, 0 when s does not document it.
+func (cs *covSchema) propBit(name string) int32 {
+	if i, ok := slices.BinarySearch(cs.props, name); ok {
+		return cs.propBase + int32(i)
+	}
+	return 0
 }
 
 func (c *Coverage) markEnum(s *openapi3.Schema, v any) {

@@ -15,7 +15,9 @@ import (
 // document's deep inline schemas far more than their size. What the
 // decoders do not know (a keyword outside OpenAPI 3.0's Schema Object, a
 // boolean schema) is handed to kin-openapi's decoding, so the values are
-// the same either way.
+// the same either way, but for what judging never reads and a large
+// document has much of: a schema's title, description and extensions
+// are not kept.
 
 // errDecodeByKin: decode this value with kin-openapi's UnmarshalJSON.
 var errDecodeByKin = errors.New("decode by kin-openapi")
@@ -126,10 +128,10 @@ func (w *jwalk) schema(at int) (s *openapi3.Schema, ref string, end int, err err
 			s.Format, err = w.strOf(v)
 		case "pattern":
 			s.Pattern, err = w.strOf(v)
-		case "title":
-			s.Title, err = w.strOf(v)
-		case "description":
-			s.Description, err = w.strOf(v)
+		case "title", "description":
+			if c != '"' {
+				return 0, errDecodeByKin
+			}
 		case "nullable":
 			s.Nullable, err = boolOf(c)
 		case "readOnly":
@@ -188,12 +190,6 @@ func (w *jwalk) schema(at int) (s *openapi3.Schema, ref string, end int, err err
 			if len(k) < 2 || k[:2] != "x-" {
 				return 0, errDecodeByKin
 			}
-			var x any
-			err = json.Unmarshal(raw, &x)
-			if s.Extensions == nil {
-				s.Extensions = map[string]any{}
-			}
-			s.Extensions[k] = x
 		}
 		return v.end, err
 	})
