@@ -46,23 +46,34 @@ const (
 // slow: its value is decoded and handed to the judge (judge.go) instead.
 type schemaNode struct {
 	src     *openapi3.Schema
-	slow    bool
 	slowWhy []string // the slowKeywords that made it slow
 
-	types    uint8
-	nullable bool
+	// The flags and small enums sit together, so that a node takes little
+	// padding.
+	slow             bool
+	types            uint8
+	nullable         bool
+	format           formatKind
+	hasMin, hasMax   bool
+	exclMin, exclMax bool
+	addl             addlMode
+	// constant: enum holds a JSON Schema 2020-12 const (a string), and a
+	// value other than it breaks the schema (an error, not drift).
+	constant bool
+	// documents: the schema names properties or items (properties,
+	// required, additionalProperties, items, a combinator), so it counts
+	// when deciding which properties of a value are undocumented.
+	documents bool
+
 	typeName string // "string", "integer or null": the expected text of body.type
 
 	enum         map[string]struct{}
 	enumExpected string
-	format       formatKind
 	minLen       uint64
 	maxLen       int64          // -1: none
 	pattern      *regexp.Regexp // ECMA-262 read as in the judge; nil: none or one that does not compile (a spec note)
 
-	min, max         float64
-	hasMin, hasMax   bool
-	exclMin, exclMax bool
+	min, max float64
 
 	minItems uint64
 	maxItems int64 // -1: none
@@ -70,7 +81,6 @@ type schemaNode struct {
 
 	props    propTable
 	required []*property
-	addl     addlMode
 	addlNode *schemaNode
 	// words is how many 64-bit words the properties' seen bits take.
 	words int
@@ -78,16 +88,9 @@ type schemaNode struct {
 	// enumAny is an enum with values other than strings (or beside a type
 	// other than string): judged before the type, as kin-openapi does.
 	enumAny *anyEnum
-	// constant: enum holds a JSON Schema 2020-12 const (a string), and a
-	// value other than it breaks the schema (an error, not drift).
-	constant bool
 	// comb holds allOf, anyOf and oneOf (combine.go); the node's other
 	// fields are the schema's own keywords beside them.
 	comb *combinator
-	// documents: the schema names properties or items (properties,
-	// required, additionalProperties, items, a combinator), so it counts
-	// when deciding which properties of a value are undocumented.
-	documents bool
 
 	// covEnum is the Coverage bit of each enum value (see covPlan).
 	covEnum map[string]int32
