@@ -120,7 +120,7 @@ func TestCreateServerErrorLeavesCaseNotJudgedAndNothingBehind(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	f.create500 = true // stored, then answered 500
-	rep, err := runFake(t, f, nil)
+	rep, err := runFake(t, f)
 	var ue *UntestableError
 	require.ErrorAs(t, err, &ue)
 	assert.Contains(t, ue.Reason, "createWebhook 2XX was never judged (createWebhook answered 400 (5 times), 500)", "the bad creates' 400s beside the 500")
@@ -139,13 +139,13 @@ func TestRefusedCreateThatStoresIsPhantom(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	f.storeRefused = true
-	rep, err := runFake(t, f, nil)
+	rep, err := runFake(t, f)
 	require.NoError(t, err)
 	assert.Positive(t, rules(rep)["behavior.phantom-create"])
 	assert.Zero(t, f.count(), "left %v", f.names())
 
 	quiet := newFake(testToken)
-	rep, err = runFake(t, quiet, nil)
+	rep, err = runFake(t, quiet)
 	require.NoError(t, err)
 	_, swept := caseNamed(rep, "sweep a webhook")
 	assert.False(t, swept, "a conforming API leaves nothing to sweep")
@@ -155,7 +155,7 @@ func TestWebhooksThatCannotBeDeletedAreListedAndFail(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	f.deleteFails = true
-	rep, err := runFake(t, f, nil)
+	rep, err := runFake(t, f)
 	var ue *UntestableError
 	require.ErrorAs(t, err, &ue, "no delete answered 2xx")
 	var left []string
@@ -181,7 +181,7 @@ func TestDeleteThatKeepsTheWebhookIsLeftBehind(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	f.deleteNoop = true
-	rep, err := runFake(t, f, nil)
+	rep, err := runFake(t, f)
 	require.NoError(t, err)
 	assert.Equal(t, f.count(), rules(rep)["behavior.left-behind"], "204 is not gone: the final list says what is")
 	assert.Len(t, rep.LeftBehind, f.count())
@@ -193,7 +193,7 @@ func TestReadOnlyFollowsNextLinkOnSmallAccount(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	seed(f, 3)
-	rep, err := runFake(t, f, func(c *config) { c.AllowWrites = false; c.PageSize = 0 })
+	rep, err := runFake(t, f, WithWrites(false), WithPageSize(0))
 	require.NoError(t, err)
 	assert.Empty(t, rules(rep))
 	for _, page := range []string{"list webhooks, page 1", "list webhooks, 1 per page, page 1", "list webhooks, 1 per page, page 2", "list webhooks, 1 per page, page 3"} {
@@ -210,14 +210,14 @@ func TestFullPageWithoutNextLink(t *testing.T) {
 	f := newFake(testToken)
 	seed(f, 3)
 	f.noLink = true
-	rep, err := runFake(t, f, func(c *config) { c.AllowWrites = false; c.PageSize = 0 })
+	rep, err := runFake(t, f, WithWrites(false), WithPageSize(0))
 	require.NoError(t, err)
 	assert.Equal(t, 1, rules(rep)["pagination.next-missing"], "%v", rules(rep))
 
 	// Writes: the run's own three webhooks need two pages of two.
 	f = newFake(testToken)
 	f.noLink = true
-	rep, err = runFake(t, f, nil)
+	rep, err = runFake(t, f)
 	require.NoError(t, err)
 	assert.Positive(t, rules(rep)["pagination.next-missing"])
 }

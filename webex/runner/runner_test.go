@@ -48,13 +48,10 @@ func seed(f *fakeAPI, n int) {
 	}
 }
 
-func runFake(t *testing.T, f *fakeAPI, mutate func(*config)) (*report.Report, error) {
+func runFake(t *testing.T, f *fakeAPI, extra ...Option) (*report.Report, error) {
 	t.Helper()
 	srv := f.start(t)
-	opts := []Option{WithToken(testToken), WithWrites(true), WithPageSize(2), WithMaxRetryWait(time.Millisecond)}
-	if mutate != nil {
-		opts = append(opts, mutate)
-	}
+	opts := append([]Option{WithToken(testToken), WithWrites(true), WithPageSize(2), WithMaxRetryWait(time.Millisecond)}, extra...)
 	return Run(context.Background(), passValidator{}, srv.URL+"/v1", opts...)
 }
 
@@ -62,7 +59,7 @@ func TestSuiteAgainstConformingFake(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	seed(f, 3)
-	rep, err := runFake(t, f, nil)
+	rep, err := runFake(t, f)
 	require.NoError(t, err)
 	assert.Empty(t, rules(rep), "a conforming API gives no findings")
 	assert.GreaterOrEqual(t, rep.Summary().Cases, 15)
@@ -90,7 +87,7 @@ func TestBrokenExpectationsFire(t *testing.T) {
 		name  string
 		knob  func(*fakeAPI)
 		rule  string
-		extra func(*config)
+		extra []Option
 	}{
 		{"unknown id answered 200", func(f *fakeAPI) { f.unknownIDOK = true }, "behavior.unknown-id", nil},
 		{"pages longer than max", func(f *fakeAPI) { f.pageOverflow = true }, "pagination.max-exceeded", nil},
@@ -109,7 +106,7 @@ func TestBrokenExpectationsFire(t *testing.T) {
 		{"created webhooks not listed", func(f *fakeAPI) { f.hideCreated = true }, "behavior.created-not-listed", nil},
 		{"create stores another name", func(f *fakeAPI) { f.renameOnCreate = true }, "behavior.create-echo", nil},
 		{"delete refused", func(f *fakeAPI) { f.deleteRefused = true }, "behavior.delete-failed", nil},
-		{"get answers another webhook", func(f *fakeAPI) { f.wrongID = true }, "behavior.id-mismatch", func(c *config) { c.AllowWrites = false }},
+		{"get answers another webhook", func(f *fakeAPI) { f.wrongID = true }, "behavior.id-mismatch", []Option{WithWrites(false)}},
 		{"listed webhooks cannot be fetched", func(f *fakeAPI) { f.getListed404 = true }, "behavior.listed-not-found", nil},
 		{"next links change the path", func(f *fakeAPI) { f.pathChange = true }, "pagination.path-changed", nil},
 		{"created webhooks cannot be fetched", func(f *fakeAPI) { f.hideNew = true }, "behavior.created-not-found", nil},
@@ -120,7 +117,7 @@ func TestBrokenExpectationsFire(t *testing.T) {
 			f := newFake(testToken)
 			seed(f, 3)
 			tc.knob(f)
-			rep, err := runFake(t, f, tc.extra)
+			rep, err := runFake(t, f, tc.extra...)
 			require.NoError(t, err)
 			got := rules(rep)
 			assert.Positive(t, got[tc.rule], "rule %s fires; got %v", tc.rule, got)
@@ -141,7 +138,7 @@ func TestInvalidCreatesAcceptedAreCleanedUp(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	f.acceptBad = true
-	_, err := runFake(t, f, nil)
+	_, err := runFake(t, f)
 	require.NoError(t, err)
 	assert.Zero(t, f.count(), "everything the run created is gone: %v", f.names())
 }
@@ -150,7 +147,7 @@ func TestReadOnlySendsNoWrites(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	seed(f, 5)
-	rep, err := runFake(t, f, func(c *config) { c.AllowWrites = false })
+	rep, err := runFake(t, f, WithWrites(false))
 	require.NoError(t, err)
 	for _, m := range f.seen() {
 		assert.Contains(t, []string{http.MethodGet, http.MethodHead}, m)
@@ -169,7 +166,7 @@ func TestGetsAreCappedAndWebhookIDsPicked(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	seed(f, 6)
-	rep, err := runFake(t, f, func(c *config) { c.AllowWrites = false; c.MaxGets = 2 })
+	rep, err := runFake(t, f, WithWrites(false), WithMaxGets(2))
 	require.NoError(t, err)
 	var listed, picked int
 	for _, c := range rep.Cases {
@@ -179,7 +176,7 @@ func TestGetsAreCappedAndWebhookIDsPicked(t *testing.T) {
 	}
 	assert.Equal(t, 2, listed)
 
-	rep, err = runFake(t, f, func(c *config) { c.AllowWrites = false; c.WebhookIDs = []string{"B-seed", "nope"} })
+	rep, err = runFake(t, f, WithWrites(false), WithWebhookIDs("B-seed", "nope"))
 	require.NoError(t, err)
 	for _, c := range rep.Cases {
 		if strings.HasPrefix(c.Name, "get webhook details (--webhook-id") {
@@ -197,7 +194,7 @@ func TestSweepRemovesOnlyOwnLeftovers(t *testing.T) {
 		id := "L" + string(rune('0'+i))
 		f.hooks[id] = map[string]any{"id": id, "name": name, "targetUrl": "https://example.com", "resource": "rooms", "event": "created", "status": "active", "created": "2024-01-01T00:00:00Z"}
 	}
-	_, err := runFake(t, f, nil)
+	_, err := runFake(t, f)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"conformance-", "conformance-notarunid-x", "customer hook", "customer hook", "my conformance-0badc0de-x"}, f.names())
 }
@@ -239,7 +236,7 @@ func TestUnreachableTargetIsUntestable(t *testing.T) {
 func TestRejectedTokenIsUntestable(t *testing.T) {
 	t.Parallel()
 	f := newFake("another-token")
-	rep, err := runFake(t, f, nil)
+	rep, err := runFake(t, f)
 	var ue *UntestableError
 	require.ErrorAs(t, err, &ue)
 	assert.Contains(t, ue.Error(), "rejected the token")
@@ -413,7 +410,7 @@ func TestRefusedWritesFire(t *testing.T) {
 			f := newFake(testToken)
 			seed(f, 3)
 			tc.knob(f)
-			rep, err := runFake(t, f, nil)
+			rep, err := runFake(t, f)
 			require.Error(t, err, "a needed write that fails leaves the rest untested")
 			require.NotNil(t, rep)
 			assert.Positive(t, rules(rep)[tc.rule.ID()], "rule %s fires; got %v", tc.rule, rules(rep))
@@ -421,7 +418,7 @@ func TestRefusedWritesFire(t *testing.T) {
 	}
 	f := newFake(testToken)
 	seed(f, 3)
-	rep, err := runFake(t, f, nil)
+	rep, err := runFake(t, f)
 	require.NoError(t, err)
 	for _, r := range []conformance.Rule{webex.RuleBehaviorCreateFailed, webex.RuleBehaviorUpdateFailed, webex.RuleBehaviorCreatedNotFound} {
 		assert.Zero(t, rules(rep)[r.ID()], "quiet against a conforming API: %s", r)

@@ -78,7 +78,7 @@ func TestReportListsTheRunsProbes(t *testing.T) {
 	t.Parallel()
 	f := newFake(testToken)
 	f.acceptBad = true
-	rep, err := runFake(t, f, nil)
+	rep, err := runFake(t, f)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"conformanceNoSuchResource", "conformanceNoSuchEvent", "not a url"}, rep.Probes)
 	var b strings.Builder
@@ -87,7 +87,7 @@ func TestReportListsTheRunsProbes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, rep.Probes, back.Probes)
 
-	readOnly, err := runFake(t, newFake(testToken), func(c *config) { c.AllowWrites = false })
+	readOnly, err := runFake(t, newFake(testToken), WithWrites(false))
 	require.NoError(t, err)
 	assert.Empty(t, readOnly.Probes, "a read-only run sends none")
 }
